@@ -1,0 +1,47 @@
+@connect
+Feature: A signed-in user connects their MySQL account
+
+  This is the whole point of the integration: a user of our product presses
+  Connect, approves at the MySQL vendor, and comes back connected. From then
+  on the integration holds tokens on their behalf, so what it stores must be
+  exactly what the provider granted, encrypted, and never shown back.
+
+  Background:
+    Given Alice is signed in to the integration
+
+  Scenario: Approving at the provider connects the account
+    When Alice connects her MySQL account as alice
+    Then she is connected to the account "Alice Liddell"
+    And her connection has the scopes "openid profile offline_access databases:read"
+
+  Scenario: The tokens are stored encrypted, and they are the ones the provider issued
+    When Alice connects her MySQL account as alice
+    Then her access token and refresh token are stored encrypted with the key "k1"
+    And the provider confirms the stored access token is active for alice
+
+  Scenario: The connection status never shows a token
+    When Alice connects her MySQL account as alice
+    Then her connection status shows no token, code or secret
+
+  Scenario: The user comes back where they started
+    When Alice connects her MySQL account as alice, starting from "/databases?sort=name"
+    Then she lands on "/databases?sort=name"
+
+  Scenario: A wrong password at the provider asks again, and the right one then connects
+    When Alice starts connecting her MySQL account
+    And she signs in at the provider as alice with the password "queen-of-hearts"
+    Then the provider shows the sign-in form again with "Wrong username or password."
+    When she approves at the provider as alice
+    Then she is connected to the account "Alice Liddell"
+
+  Scenario: Each user has their own connection
+    Given Bob is signed in to the integration
+    When Alice connects her MySQL account as alice
+    And Bob connects his MySQL account as bob
+    Then Alice is connected to the account "Alice Liddell"
+    And Bob is connected to the account "Bob the Builder"
+
+  @rfc6749-4.1.1
+  Scenario: Connecting needs a signed-in user
+    When Dave, who is not signed in, starts connecting
+    Then he is refused with "session_required"

@@ -1,0 +1,85 @@
+/**
+ * The provider's storage: an in-memory adapter of oidc-provider's Adapter
+ * interface, one storage per provider instance (so two mocks in one process
+ * never share grants), with expiry and grant-wide revocation.
+ */
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+interface Entry {
+  payload: AdapterPayload;
+  expiresAt: number;
+}
+
+export class MemoryStorage {
+  readonly entries = new Map<string, Entry>();
+  readonly grants = new Map<string, Set<string>>();
+  readonly sessionUids = new Map<string, string>();
+  readonly userCodes = new Map<string, string>();
+
+  get(key: string): AdapterPayload | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.payload;
+  }
+}
+
+class MemoryAdapter implements Adapter {
+  constructor(
+    private readonly model: string,
+    private readonly storage: MemoryStorage,
+  ) {}
+
+  private key(id: string): string {
+    return `${this.model}:${id}`;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const key = this.key(id);
+    const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
+    this.storage.entries.set(key, { payload, expiresAt });
+    if (payload.grantId) {
+      const members = this.storage.grants.get(payload.grantId) ?? new Set<string>();
+      members.add(key);
+      this.storage.grants.set(payload.grantId, members);
+    }
+    if (this.model === 'Session' && payload.uid) this.storage.sessionUids.set(payload.uid, id);
+    if (payload.userCode) this.storage.userCodes.set(payload.userCode, id);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.storage.get(this.key(id));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const id = this.storage.sessionUids.get(uid);
+    return id === undefined ? undefined : this.find(id);
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const id = this.storage.userCodes.get(userCode);
+    return id === undefined ? undefined : this.find(id);
+  }
+
+  async consume(id: string): Promise<void> {
+    const payload = this.storage.get(this.key(id));
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.storage.entries.delete(this.key(id));
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    for (const key of this.storage.grants.get(grantId) ?? []) this.storage.entries.delete(key);
+    this.storage.grants.delete(grantId);
+  }
+}
+
+/** An adapter factory bound to one storage, as oidc-provider's `adapter` option expects. */
+export function memoryAdapter(storage: MemoryStorage): (model: string) => Adapter {
+  return (model) => new MemoryAdapter(model, storage);
+}

@@ -1,0 +1,82 @@
+/**
+ * Scripted faults: the next N responses of an endpoint are replaced by a
+ * given failure. At the authorization endpoint an OAuth error is sent back to
+ * the client's redirect URI, as a real provider would; elsewhere the fault is
+ * an HTTP response with the given status, OAuth error, body and headers.
+ */
+import type { Middleware } from 'koa';
+import { endpointOf, type Endpoint } from './endpoints';
+
+export interface Fault {
+  /** HTTP status; defaults to 400 for an OAuth error, 500 otherwise. */
+  status?: number;
+  /** OAuth `error` code. */
+  error?: string;
+  error_description?: string;
+  /** A raw body, sent instead of the JSON error. */
+  body?: string;
+  headers?: Record<string, string>;
+  /** How many responses in a row get this fault (default 1). */
+  times?: number;
+}
+
+interface Armed extends Fault {
+  remaining: number;
+}
+
+export class Faults {
+  private readonly armed = new Map<Endpoint, Armed[]>();
+
+  constructor(
+    private readonly issuer: string,
+    private readonly redirectUris: () => readonly string[],
+  ) {}
+
+  failNext(endpoint: Endpoint, fault: Fault): void {
+    const queue = this.armed.get(endpoint) ?? [];
+    queue.push({ ...fault, remaining: fault.times ?? 1 });
+    this.armed.set(endpoint, queue);
+  }
+
+  clear(): void {
+    this.armed.clear();
+  }
+
+  private take(endpoint: Endpoint): Fault | undefined {
+    const queue = this.armed.get(endpoint);
+    const fault = queue?.[0];
+    if (!queue || !fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) queue.shift();
+    return fault;
+  }
+
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      const endpoint = endpointOf(ctx.path);
+      const fault = endpoint && this.take(endpoint);
+      if (!fault) return next();
+
+      for (const [name, value] of Object.entries(fault.headers ?? {})) ctx.set(name, value);
+      const redirectUri = ctx.query.redirect_uri;
+      if (endpoint === 'authorization' && fault.error && typeof redirectUri === 'string' && this.redirectUris().includes(redirectUri)) {
+        const target = new URL(redirectUri);
+        target.searchParams.set('error', fault.error);
+        if (fault.error_description) target.searchParams.set('error_description', fault.error_description);
+        if (typeof ctx.query.state === 'string') target.searchParams.set('state', ctx.query.state);
+        target.searchParams.set('iss', this.issuer);
+        ctx.status = 303;
+        ctx.redirect(target.href);
+        return;
+      }
+      ctx.status = fault.status ?? (fault.error ? 400 : 500);
+      if (fault.body !== undefined) {
+        ctx.body = fault.body;
+      } else if (fault.error) {
+        ctx.body = { error: fault.error, ...(fault.error_description ? { error_description: fault.error_description } : {}) };
+      } else {
+        ctx.body = { error: 'server_error', error_description: 'scripted fault' };
+      }
+    };
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The mock provider: the managed-MySQL vendor's authorization server
+ * (oidc-provider), its pages, and the controls a test uses to make it
+ * misbehave on purpose. `startMockProvider` runs it on a loopback port.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Provider } from 'oidc-provider';
+import { MemoryStorage } from './adapter';
+import { defaultLifetimes, providerConfiguration, type ClientRegistration, type Lifetimes } from './configuration';
+import { Faults } from './faults';
+import { interactionRoutes } from './interactions';
+import { generateSigningKeys, type SigningKey } from './keys';
+import { RequestLog } from './request-log';
+import { Tamperings } from './tampering';
+
+export type { ClientRegistration } from './configuration';
+export type { Endpoint } from './endpoints';
+export type { Fault } from './faults';
+export type { RecordedRequest } from './request-log';
+export { demoAccounts } from './accounts';
+
+export interface MockProviderOptions {
+  /** The integration's registration at the vendor. */
+  client: ClientRegistration;
+  /** Port to listen on (0: any free port). */
+  port?: number;
+  host?: string;
+  /** Signing keys; generated when absent. */
+  keys?: readonly SigningKey[];
+  /** An already listening server to serve on (its port decides the issuer). */
+  server?: Server;
+}
+
+export interface MockProvider {
+  readonly issuer: string;
+  readonly provider: Provider;
+  readonly client: ClientRegistration;
+  readonly requests: RequestLog;
+  readonly faults: Faults;
+  readonly tampering: Tamperings;
+  /** Change token lifetimes for tokens issued from now on. */
+  setLifetimes(lifetimes: Partial<Lifetimes>): void;
+  /** Mark an authorization code as already redeemed, as if someone else had used it first. */
+  consumeAuthorizationCode(code: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
+  const host = options.host ?? '127.0.0.1';
+  const server = options.server ?? createServer();
+  if (!server.listening) {
+    server.listen(options.port ?? 0, host);
+    await once(server, 'listening');
+  }
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const keys = options.keys ?? (await generateSigningKeys());
+  let lifetimes: Lifetimes = defaultLifetimes;
+  const provider = new Provider(
+    issuer,
+    providerConfiguration({ client: options.client, keys, storage: new MemoryStorage(), lifetimes: () => lifetimes }),
+  );
+
+  const requests = new RequestLog();
+  const faults = new Faults(issuer, () => options.client.redirect_uris);
+  const tampering = new Tamperings(keys);
+  provider.use(requests.middleware());
+  provider.use(faults.middleware());
+  provider.use(tampering.middleware());
+  provider.use(interactionRoutes(provider).routes());
+
+  const handler = provider.callback();
+  server.on('request', handler);
+
+  return {
+    issuer,
+    provider,
+    client: options.client,
+    requests,
+    faults,
+    tampering,
+    setLifetimes(change) {
+      lifetimes = { ...lifetimes, ...change };
+    },
+    async consumeAuthorizationCode(code) {
+      const authorizationCode = await provider.AuthorizationCode.find(code);
+      if (!authorizationCode) throw new Error('no such authorization code');
+      await authorizationCode.consume();
+    },
+    async close() {
+      server.off('request', handler);
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}

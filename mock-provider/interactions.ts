@@ -1,0 +1,90 @@
+/**
+ * The vendor's login and consent steps, in place of oidc-provider's
+ * development-only interactions. Login: a username and password form; a
+ * wrong password shows the form again with an error. Consent: the scopes
+ * asked for, in words, with Approve and Deny; Deny sends `access_denied`
+ * back to the client.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { InteractionResults, Provider } from 'oidc-provider';
+import { authenticate, subjectOf } from './accounts';
+import { consentPage, loginPage } from './pages';
+
+interface Form {
+  username?: unknown;
+  password?: unknown;
+  decision?: unknown;
+}
+
+export function interactionRoutes(provider: Provider): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+  const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+
+  router.use(async (ctx, next) => {
+    ctx.set('cache-control', 'no-store');
+    await next();
+  });
+
+  router.get('/', async (ctx) => {
+    const { uid, prompt, params } = await provider.interactionDetails(ctx.req, ctx.res);
+    const client = await provider.Client.find(String(params.client_id));
+    const clientName = client?.clientName ?? String(params.client_id);
+    ctx.type = 'html';
+    if (prompt.name === 'login') {
+      ctx.body = loginPage({ action: `/interaction/${uid}/login`, clientName });
+      return;
+    }
+    ctx.body = consentPage({
+      action: `/interaction/${uid}/confirm`,
+      clientName,
+      scopes: String(params.scope ?? '').split(' ').filter(Boolean),
+    });
+  });
+
+  router.post('/login', parseForm, async (ctx) => {
+    const { uid, prompt, params } = await provider.interactionDetails(ctx.req, ctx.res);
+    if (prompt.name !== 'login') return ctx.throw(400, 'not a login step');
+    const form = ctx.request.body as Form;
+    const account = authenticate(form.username, form.password);
+    if (!account) {
+      const client = await provider.Client.find(String(params.client_id));
+      ctx.status = 401;
+      ctx.type = 'html';
+      ctx.body = loginPage({
+        action: `/interaction/${uid}/login`,
+        clientName: client?.clientName ?? String(params.client_id),
+        username: typeof form.username === 'string' ? form.username : '',
+        error: 'Wrong username or password.',
+      });
+      return;
+    }
+    await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: subjectOf(account.username) } }, {
+      mergeWithLastSubmission: false,
+    });
+  });
+
+  router.post('/confirm', parseForm, async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const { prompt, params, session } = details;
+    if (prompt.name !== 'consent' || !session) return ctx.throw(400, 'not a consent step');
+    const form = ctx.request.body as Form;
+    if (form.decision !== 'approve') {
+      const denied: InteractionResults = { error: 'access_denied', error_description: 'The user denied the request' };
+      await provider.interactionFinished(ctx.req, ctx.res, denied, { mergeWithLastSubmission: false });
+      return;
+    }
+
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
+    if (!grant) return ctx.throw(400, 'grant not found');
+    const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    const grantId = await grant.save();
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run start:mock`: the mock provider alone, for QA and for trying the
+ * integration against it. Configured by MOCK_PORT, MOCK_CLIENT_ID,
+ * MOCK_CLIENT_SECRET and MOCK_REDIRECT_URI; prints what a client needs.
+ */
+import { randomBytes } from 'node:crypto';
+import { demoAccounts, startMockProvider } from './index';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.MOCK_PORT ?? 4000);
+  const client = {
+    client_id: process.env.MOCK_CLIENT_ID ?? 'mysql-integration',
+    client_secret: process.env.MOCK_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
+    redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
+  };
+  const mock = await startMockProvider({ client, port });
+  process.stdout.write(
+    [
+      `Mock provider running. Issuer: ${mock.issuer}`,
+      `  client_id:     ${client.client_id}`,
+      `  client_secret: ${client.client_secret}${process.env.MOCK_CLIENT_SECRET ? '' : ' (generated for this run; set MOCK_CLIENT_SECRET to fix it)'}`,
+      `  redirect_uri:  ${client.redirect_uris[0]}`,
+      `  accounts:      ${demoAccounts.map((account) => `${account.username} / ${account.password}`).join(', ')}`,
+      '',
+    ].join('\n'),
+  );
+  const stop = () => void mock.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The mock provider could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+/**
+ * The integration's configuration: every key documented once, read from the
+ * environment, validated at start with one sentence per problem. Strict by
+ * default: outside loopback, plain HTTP is refused for the issuer and the
+ * redirect URI.
+ */
+import { z } from 'zod';
+import { parseKeyRing, type KeyRing } from './crypto/key-ring';
+
+export interface Config {
+  /** The provider's issuer; everything else is found by discovery. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Exactly as registered at the provider. */
+  readonly redirectUri: string;
+  /** Scopes asked for in every authorization request. */
+  readonly scopes: readonly string[];
+  /** Key ring for tokens at rest, newest key first. */
+  readonly tokenEncryptionKeys: KeyRing;
+  /** Secrets that sign the session cookie, newest first. */
+  readonly sessionKeys: readonly string[];
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  /** The JWS algorithm registered for ID tokens (`id_token_signed_response_alg`). */
+  readonly idTokenSignedResponseAlg: string;
+  /** Timeout of every call to the provider, in milliseconds. */
+  readonly providerTimeoutMs: number;
+  /** How long a pending authorization stays usable, in seconds. */
+  readonly pendingAuthorizationTtlSeconds: number;
+  /** How long discovery metadata is cached, in seconds. */
+  readonly discoveryTtlSeconds: number;
+}
+
+/** The environment variables, their meaning and default, for the README and `.env.example`. */
+export const configurationKeys = {
+  ISSUER_URL: 'The provider\'s issuer; everything else is found by discovery.',
+  CLIENT_ID: 'The integration\'s client_id at the provider.',
+  CLIENT_SECRET: 'The integration\'s client_secret (client_secret_basic).',
+  REDIRECT_URI: 'The redirect URI, exactly as registered, e.g. http://127.0.0.1:3000/callback.',
+  SCOPES: 'Space-separated scopes (default "openid profile offline_access databases:read").',
+  TOKEN_ENCRYPTION_KEYS: 'Key ring, newest first: comma-separated kid:key, each key 32 random bytes in base64url.',
+  SESSION_KEYS: 'Comma-separated secrets of at least 32 characters, newest first, that sign the session cookie.',
+  PORT: 'The integration\'s port (default 3000).',
+  HOST: 'The address it listens on (default 127.0.0.1).',
+  LOG_LEVEL: 'pino level (default info).',
+  ID_TOKEN_SIGNED_RESPONSE_ALG: 'The registered ID token signing algorithm (default RS256).',
+  PROVIDER_TIMEOUT_MS: 'Timeout of every call to the provider, in milliseconds (default 5000).',
+  PENDING_AUTHORIZATION_TTL_SECONDS: 'How long a started connect stays usable (default 600).',
+  DISCOVERY_TTL_SECONDS: 'How long discovery metadata is cached (default 3600).',
+} as const;
+
+export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopback(url: URL): boolean {
+  return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
+const secureUrl = (name: string) =>
+  z
+    .string({ error: `${name} is required.` })
+    .refine((value) => URL.canParse(value), { error: `${name} must be an absolute URL.` })
+    .refine(
+      (value) => {
+        const url = new URL(value);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
+      },
+      { error: `${name} must use https: (plain http: is allowed only on loopback addresses).` },
+    );
+
+const integer = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max, {
+      error: `${name} must be a whole number from ${min} to ${max}.`,
+    })
+    .transform(Number);
+
+const schema = z.object({
+  ISSUER_URL: secureUrl('ISSUER_URL').refine((value) => !new URL(value).search && !new URL(value).hash, {
+    error: 'ISSUER_URL must have no query and no fragment.',
+  }),
+  CLIENT_ID: z.string({ error: 'CLIENT_ID is required.' }).min(1, { error: 'CLIENT_ID is required.' }),
+  CLIENT_SECRET: z.string({ error: 'CLIENT_SECRET is required.' }).min(1, { error: 'CLIENT_SECRET is required.' }),
+  REDIRECT_URI: secureUrl('REDIRECT_URI').refine((value) => !new URL(value).hash, {
+    error: 'REDIRECT_URI must have no fragment.',
+  }),
+  SCOPES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? 'openid profile offline_access databases:read').split(' ').filter(Boolean))
+    .refine((scopes) => scopes.includes('openid'), { error: 'SCOPES must include "openid".' }),
+  TOKEN_ENCRYPTION_KEYS: z
+    .string({ error: 'TOKEN_ENCRYPTION_KEYS is required.' })
+    .transform((value, ctx) => {
+      const ring = parseKeyRing(value);
+      if (typeof ring === 'string') {
+        ctx.addIssue({ code: 'custom', message: `TOKEN_ENCRYPTION_KEYS: ${ring}` });
+        return z.NEVER;
+      }
+      return ring;
+    }),
+  SESSION_KEYS: z
+    .string({ error: 'SESSION_KEYS is required.' })
+    .transform((value) => value.split(',').map((key) => key.trim()))
+    .refine((keys) => keys.every((key) => key.length >= 32), {
+      error: 'SESSION_KEYS must be comma-separated secrets of at least 32 characters each.',
+    }),
+  PORT: integer('PORT', 3000, 0, 65535),
+  HOST: z.string().optional().transform((value) => value || '127.0.0.1'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.',
+    })
+    .optional()
+    .transform((value) => value ?? 'info'),
+  ID_TOKEN_SIGNED_RESPONSE_ALG: z
+    .enum(['RS256', 'PS256', 'ES256', 'EdDSA'], { error: 'ID_TOKEN_SIGNED_RESPONSE_ALG must be one of RS256, PS256, ES256, EdDSA.' })
+    .optional()
+    .transform((value) => value ?? 'RS256'),
+  PROVIDER_TIMEOUT_MS: integer('PROVIDER_TIMEOUT_MS', 5000, 100, 120_000),
+  PENDING_AUTHORIZATION_TTL_SECONDS: integer('PENDING_AUTHORIZATION_TTL_SECONDS', 600, 30, 3600),
+  DISCOVERY_TTL_SECONDS: integer('DISCOVERY_TTL_SECONDS', 3600, 0, 86_400),
+});
+
+/** Thrown when the configuration is invalid; its message has one line per problem. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigurationError';
+  }
+}
+
+export function loadConfig(env: Environment): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigurationError([...new Set(parsed.error.issues.map((issue) => issue.message))]);
+  const value = parsed.data;
+  return {
+    issuer: value.ISSUER_URL,
+    clientId: value.CLIENT_ID,
+    clientSecret: value.CLIENT_SECRET,
+    redirectUri: value.REDIRECT_URI,
+    scopes: value.SCOPES,
+    tokenEncryptionKeys: value.TOKEN_ENCRYPTION_KEYS,
+    sessionKeys: value.SESSION_KEYS,
+    port: value.PORT,
+    host: value.HOST,
+    logLevel: value.LOG_LEVEL,
+    idTokenSignedResponseAlg: value.ID_TOKEN_SIGNED_RESPONSE_ALG,
+    providerTimeoutMs: value.PROVIDER_TIMEOUT_MS,
+    pendingAuthorizationTtlSeconds: value.PENDING_AUTHORIZATION_TTL_SECONDS,
+    discoveryTtlSeconds: value.DISCOVERY_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * What every route of the integration is built with.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { TokenCipher } from './crypto/token-cipher';
+import type { ProviderClient } from './http/provider-client';
+import type { Discovery } from './oauth/discovery';
+import type { JwksCache } from './oauth/jwks';
+import type { Store } from './store/store';
+
+export interface Integration {
+  readonly config: Config;
+  readonly store: Store;
+  readonly discovery: Discovery;
+  readonly jwks: JwksCache;
+  readonly http: ProviderClient;
+  readonly cipher: TokenCipher;
+  readonly logger: Logger;
+  /** The integration's own origin (from REDIRECT_URI). */
+  readonly origin: string;
+  /** Epoch milliseconds; a test can move it. */
+  now(): number;
+}

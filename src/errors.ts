@@ -1,0 +1,76 @@
+/**
+ * Errors are values with a stable code. Each code has one HTTP status and
+ * one sentence telling the user what to do next; the message says what went
+ * wrong, quoting the parameter or claim. Codes that the provider sent us
+ * (RFC 6749 4.1.2.1, OpenID Connect 3.1.2.6) keep the provider's own name.
+ */
+
+export const errorCodes = {
+  // our own input checks
+  malformed_request: { status: 400, advice: 'Check the address or form and try again.' },
+  session_required: { status: 401, advice: 'Sign in first, then try again.' },
+  invalid_username: { status: 400, advice: 'Use 1 to 64 letters, digits, dots, dashes or underscores.' },
+  invalid_return_to: { status: 400, advice: 'Start the connection again from this site.' },
+  cross_site_request: { status: 403, advice: 'Use the form on this site.' },
+  not_found: { status: 404, advice: 'Go back to the home page.' },
+  method_not_allowed: { status: 405, advice: 'Go back to the home page.' },
+  // the callback: which request it answers
+  issuer_missing: { status: 400, advice: 'Start the connection again; if it keeps happening, tell the integration\'s administrator.' },
+  issuer_mismatch: { status: 400, advice: 'Start the connection again; this answer did not come from the provider you were sent to.' },
+  state_missing: { status: 400, advice: 'Start the connection again from this site.' },
+  state_unknown: { status: 400, advice: 'Start the connection again from this site.' },
+  state_expired: { status: 400, advice: 'The connection took too long; start it again.' },
+  state_already_used: { status: 400, advice: 'This answer was already used; start the connection again if you are not connected.' },
+  state_mismatch: { status: 400, advice: 'Start the connection again in the same browser you signed in with.' },
+  code_missing: { status: 400, advice: 'Start the connection again.' },
+  // the provider's answer to the authorization request
+  access_denied: { status: 403, advice: 'You declined the access; connect again if you change your mind.' },
+  invalid_request: { status: 400, advice: 'Contact the integration\'s administrator.' },
+  unauthorized_client: { status: 400, advice: 'Contact the integration\'s administrator.' },
+  unsupported_response_type: { status: 400, advice: 'Contact the integration\'s administrator.' },
+  invalid_scope: { status: 400, advice: 'Contact the integration\'s administrator.' },
+  server_error: { status: 502, advice: 'The provider had a problem; try again later.' },
+  temporarily_unavailable: { status: 503, advice: 'The provider is busy; try again shortly.' },
+  login_required: { status: 400, advice: 'Connect again and sign in at the provider.' },
+  consent_required: { status: 400, advice: 'Connect again and approve the access at the provider.' },
+  interaction_required: { status: 400, advice: 'Connect again and complete the steps at the provider.' },
+  authorization_failed: { status: 400, advice: 'Start the connection again; if it keeps happening, contact the integration\'s administrator.' },
+  // the token exchange and the ID token
+  invalid_grant: { status: 400, advice: 'Start the connection again.' },
+  invalid_client: { status: 502, advice: 'The integration is misconfigured; tell its administrator.' },
+  token_request_failed: { status: 502, advice: 'Contact the integration\'s administrator.' },
+  invalid_token_response: { status: 502, advice: 'The provider answered something unexpected; try again later.' },
+  invalid_id_token: { status: 502, advice: 'The provider\'s answer could not be verified; try again later.' },
+  provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
+  provider_unavailable: { status: 503, advice: 'The provider could not be reached; try again shortly.' },
+  // anything else
+  internal_error: { status: 500, advice: 'Something went wrong on our side; try again later.' },
+} as const satisfies Record<string, { status: number; advice: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class IntegrationError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; description?: string } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IntegrationError';
+    this.status = errorCodes[code].status;
+    this.description = options.description;
+  }
+
+  /** The provider's own `error_description`, shown escaped, when there was one. */
+  readonly description: string | undefined;
+
+  get advice(): string {
+    return errorCodes[this.code].advice;
+  }
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCodes, value);
+}

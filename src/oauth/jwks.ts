@@ -1,0 +1,54 @@
+/**
+ * The provider's signing keys (its JWKS), fetched on first use and cached.
+ * A token signed with a key id the cache does not know triggers one refetch
+ * (the provider may have rotated its keys), never more per token.
+ */
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { IntegrationError } from '../errors';
+import { callProvider, parseJsonObject, type ProviderClient } from '../http/provider-client';
+
+type KeyResolver = ReturnType<typeof createLocalJWKSet>;
+
+export class JwksCache {
+  private resolver: KeyResolver | undefined;
+  private inFlight: Promise<KeyResolver> | undefined;
+  /** How many times the JWKS was fetched (for metrics and tests). */
+  fetches = 0;
+
+  constructor(private readonly http: ProviderClient) {}
+
+  /** A key resolver for `jose.jwtVerify`, bound to the provider's `jwks_uri`. */
+  keyFor(jwksUri: string): (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey> {
+    return async (header, token) => {
+      const cached = this.resolver;
+      const resolver = cached ?? (await this.refresh(jwksUri));
+      try {
+        return (await resolver(header, token)) as CryptoKey;
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey) || !cached) throw error;
+        return (await (await this.refresh(jwksUri))(header, token)) as CryptoKey;
+      }
+    };
+  }
+
+  private refresh(jwksUri: string): Promise<KeyResolver> {
+    this.inFlight ??= this.fetch(jwksUri).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async fetch(jwksUri: string): Promise<KeyResolver> {
+    this.fetches += 1;
+    const response = await callProvider('JWKS', () => this.http.get(jwksUri));
+    const body = response.statusCode === 200 ? parseJsonObject(response.body) : undefined;
+    if (!body || !Array.isArray(body.keys)) {
+      throw new IntegrationError(
+        response.statusCode >= 500 ? 'provider_unavailable' : 'provider_error',
+        `the JWKS request answered ${response.statusCode} without a key set`,
+      );
+    }
+    this.resolver = createLocalJWKSet(body as unknown as JSONWebKeySet);
+    return this.resolver;
+  }
+}

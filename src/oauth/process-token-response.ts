@@ -1,0 +1,51 @@
+/**
+ * The token response (RFC 6749 5.1), read strictly where it matters and
+ * tolerantly where the RFC allows: `token_type` in any case, `expires_in`
+ * and `scope` optional (a missing `scope` means what was asked for), unknown
+ * fields ignored. An `id_token` is required when `openid` was asked for.
+ */
+import type { Response } from 'got';
+import { IntegrationError } from '../errors';
+import { parseJsonObject } from '../http/provider-client';
+import { tokenEndpointError } from './token-endpoint-error';
+
+export interface TokenEndpointResponse {
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  readonly idToken?: string;
+  /** Seconds, when the provider said. */
+  readonly expiresIn?: number;
+  readonly scopes: readonly string[];
+}
+
+function invalid(message: string): IntegrationError {
+  return new IntegrationError('invalid_token_response', message);
+}
+
+export function processTokenResponse(response: Response<string>, requestedScopes: readonly string[]): TokenEndpointResponse {
+  if (response.statusCode !== 200) throw tokenEndpointError(response);
+  const body = parseJsonObject(response.body);
+  if (!body) throw invalid('the token response is not a JSON object');
+
+  const { access_token, token_type, expires_in, refresh_token, id_token, scope } = body;
+  if (typeof access_token !== 'string' || access_token === '') throw invalid('missing "access_token"');
+  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') throw invalid('unsupported "token_type"');
+
+  let expiresIn: number | undefined;
+  if (expires_in !== undefined) {
+    expiresIn = typeof expires_in === 'string' && /^\d+$/.test(expires_in) ? Number(expires_in) : (expires_in as number);
+    if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) throw invalid('invalid "expires_in"');
+  }
+  if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === '')) throw invalid('invalid "refresh_token"');
+  if (scope !== undefined && typeof scope !== 'string') throw invalid('invalid "scope"');
+  if (id_token !== undefined && typeof id_token !== 'string') throw invalid('invalid "id_token"');
+  if (id_token === undefined && requestedScopes.includes('openid')) throw invalid('missing "id_token"');
+
+  return {
+    accessToken: access_token,
+    refreshToken: refresh_token,
+    idToken: id_token,
+    expiresIn,
+    scopes: scope === undefined ? [...requestedScopes] : scope.split(' ').filter(Boolean),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * `GET /callback`, steps 2 to 4: validate the authorization response, redeem
+ * the code, validate the ID token, then store the connection with its tokens
+ * encrypted. Nothing is stored unless every check passed.
+ */
+import type { Middleware } from 'koa';
+import type { Integration } from '../context';
+import { parseQueryParameters } from '../http/query-parameters';
+import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant';
+import { processTokenResponse } from '../oauth/process-token-response';
+import { checkAuthorizationError, checkCode, checkIssuer, checkState } from '../oauth/validate-auth-response';
+import { validateIdToken } from '../oauth/validate-id-token';
+import { requireSession } from '../session';
+import { sealConnection } from '../connection';
+
+export function callback(integration: Integration): Middleware {
+  const { config, store, discovery, http, jwks } = integration;
+  return async (ctx) => {
+    ctx.set('referrer-policy', 'no-referrer');
+    const parameters = parseQueryParameters(ctx.querystring);
+    const session = await requireSession(ctx, store);
+    const metadata = await discovery.metadata();
+
+    checkIssuer(parameters, metadata);
+    const pending = await checkState(parameters, session, store, integration.now());
+    checkAuthorizationError(parameters);
+    const code = checkCode(parameters);
+
+    const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, config, code, pending);
+    const tokens = processTokenResponse(response, pending.scopes);
+    const claims = tokens.idToken
+      ? await validateIdToken(tokens.idToken, jwks, {
+          issuer: metadata.issuer,
+          clientId: config.clientId,
+          nonce: pending.nonce,
+          algorithm: config.idTokenSignedResponseAlg,
+          jwksUri: metadata.jwks_uri,
+          now: integration.now(),
+        })
+      : undefined;
+
+    await store.saveConnection(sealConnection(integration.cipher, { pending, tokens, claims, now: integration.now() }));
+    integration.logger.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
+    ctx.status = 303;
+    ctx.redirect(pending.returnTo);
+  };
+}

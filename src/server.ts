@@ -1,0 +1,50 @@
+/**
+ * Run the integration on a port: used by `npm run start:integration`, the
+ * demo and the harness alike.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, createIntegration, type IntegrationOptions } from './app';
+import type { Config } from './config';
+import type { Integration } from './context';
+
+export interface RunningIntegration {
+  readonly url: string;
+  readonly integration: Integration;
+  readonly server: Server;
+  /** Stop serving requests and close the store, leaving the server listening (for a restart on the same port). */
+  detach(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startIntegration(
+  config: Config,
+  options: IntegrationOptions & { server?: Server } = {},
+): Promise<RunningIntegration> {
+  const integration = createIntegration(config, options);
+  const server = options.server ?? createServer();
+  const handler = createApp(integration).callback();
+  server.on('request', handler);
+  if (!server.listening) {
+    server.listen(config.port, config.host);
+    await once(server, 'listening');
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    integration,
+    server,
+    async detach() {
+      server.off('request', handler);
+      await integration.store.close();
+    },
+    async close() {
+      server.off('request', handler);
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+      await integration.store.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The embedded store: everything in process memory. The default, so that the
+ * demo and the harness need nothing installed. Values are copied in and out,
+ * so a caller never mutates what is stored.
+ */
+import type { Connection, PendingAuthorization, Session, Store } from './store';
+
+export class MemoryStore implements Store {
+  private readonly sessions = new Map<string, Session>();
+  private readonly pending = new Map<string, PendingAuthorization>();
+  private readonly connections = new Map<string, Connection>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async createSession(session: Session): Promise<void> {
+    this.sessions.set(session.id, { ...session });
+  }
+
+  async findSession(id: string): Promise<Session | undefined> {
+    const session = this.sessions.get(id);
+    if (session && session.expiresAt <= this.now()) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    return session && { ...session };
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.sessions.delete(id);
+  }
+
+  async savePendingAuthorization(pending: PendingAuthorization): Promise<void> {
+    this.sweepExpiredPendingAuthorizations();
+    this.pending.set(pending.state, { ...pending });
+  }
+
+  async findPendingAuthorization(state: string): Promise<PendingAuthorization | undefined> {
+    const pending = this.pending.get(state);
+    return pending && { ...pending };
+  }
+
+  async consumePendingAuthorization(state: string, at: number): Promise<boolean> {
+    const pending = this.pending.get(state);
+    if (!pending || pending.usedAt !== undefined) return false;
+    this.pending.set(state, { ...pending, usedAt: at });
+    return true;
+  }
+
+  async saveConnection(connection: Connection): Promise<void> {
+    this.connections.set(connection.userId, { ...connection });
+  }
+
+  async findConnection(userId: string): Promise<Connection | undefined> {
+    const connection = this.connections.get(userId);
+    return connection && { ...connection };
+  }
+
+  async close(): Promise<void> {}
+
+  /** Expired pending authorizations are kept a while (to tell "expired" from "unknown"), then dropped. */
+  private sweepExpiredPendingAuthorizations(): void {
+    const horizon = this.now() - 24 * 3600 * 1000;
+    for (const [state, pending] of this.pending) {
+      if (pending.expiresAt < horizon) this.pending.delete(state);
+    }
+  }
+}

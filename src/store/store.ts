@@ -1,0 +1,68 @@
+/**
+ * The store interface: everything the integration keeps between requests.
+ * The in-memory store implements it for development and the harness; a
+ * MySQL store implements it for production and several instances.
+ *
+ * Tokens reach the store already encrypted (`sealed`): a store never sees a
+ * token in the clear.
+ */
+
+/** A signed-in user of the integration (the demo sign-in of `POST /session`). */
+export interface Session {
+  readonly id: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** One authorization request in flight (RFC 6749 4.1.1), found again by its `state`. */
+export interface PendingAuthorization {
+  readonly state: string;
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly issuer: string;
+  readonly codeVerifier: string;
+  readonly nonce: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly returnTo: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** When the callback consumed it; a used pending authorization is kept until it expires, to tell a replay. */
+  readonly usedAt?: number;
+}
+
+/** The user's connection to their vendor account. */
+export interface Connection {
+  readonly userId: string;
+  readonly issuer: string;
+  /** The ID token's `sub`. */
+  readonly subject: string;
+  /** Display name and email from the ID token, if released. */
+  readonly accountName?: string;
+  readonly accountEmail?: string;
+  readonly scopes: readonly string[];
+  readonly sealedAccessToken: string;
+  readonly sealedRefreshToken?: string;
+  /** Epoch milliseconds; absent when the provider did not say (`expires_in` missing). */
+  readonly accessTokenExpiresAt?: number;
+  readonly status: 'connected';
+  readonly connectedAt: number;
+}
+
+export interface Store {
+  createSession(session: Session): Promise<void>;
+  findSession(id: string): Promise<Session | undefined>;
+  deleteSession(id: string): Promise<void>;
+
+  savePendingAuthorization(pending: PendingAuthorization): Promise<void>;
+  findPendingAuthorization(state: string): Promise<PendingAuthorization | undefined>;
+  /** Mark it used, atomically: true for exactly one caller, false if it was already used or is gone. */
+  consumePendingAuthorization(state: string, at: number): Promise<boolean>;
+
+  /** Create or replace the user's connection, as one write. */
+  saveConnection(connection: Connection): Promise<void>;
+  findConnection(userId: string): Promise<Connection | undefined>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+/**
+ * `GET /`: sign in, or the connection status with the Connect button.
+ */
+import type { Connection, Session } from '../store/store';
+import { html } from './html';
+import { layout } from './layout';
+
+export function signInPage(): string {
+  return layout(
+    'Sign in',
+    html`<h1>Sign in</h1>
+<p>Sign in to this integration (a demo sign-in: any username will do), then connect your MySQL Cloud account.</p>
+<form method="post" action="/session">
+<label for="username">Username</label>
+<input id="username" name="username" required maxlength="64" pattern="[A-Za-z0-9._\\-]+" autocomplete="username">
+<button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export function statusPage(session: Session, connection: Connection | undefined): string {
+  if (!connection) {
+    return layout(
+      'Not connected',
+      html`<h1>Hello, ${session.userId}</h1>
+<p class="status not-connected" data-connection-status="not_connected">Your MySQL Cloud account is not connected.</p>
+<a class="button" href="/connect">Connect your MySQL account</a>`,
+    );
+  }
+  const expiry = connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
+  return layout(
+    'Connected',
+    html`<h1>Hello, ${session.userId}</h1>
+<p class="status connected" data-connection-status="connected">Connected to your MySQL Cloud account.</p>
+<dl>
+<dt>Account</dt><dd data-account>${connection.accountName ?? connection.subject}${connection.accountEmail ? html` (${connection.accountEmail})` : ''}</dd>
+<dt>Scopes</dt><dd data-scopes>${connection.scopes.join(' ')}</dd>
+<dt>Access expires</dt><dd>${expiry}</dd>
+</dl>
+<a class="button" href="/connect">Connect again</a>`,
+  );
+}

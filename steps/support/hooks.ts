@@ -1,0 +1,22 @@
+/**
+ * Every scenario gets a fresh mock provider and integration; nothing leaks
+ * from one scenario to the next. Signing keys are generated once per run
+ * (RSA key generation is the slowest part of starting the mock).
+ */
+import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
+import { generateSigningKeys } from '../../mock-provider/keys';
+import { setSharedKeys, type ConformanceWorld } from './world';
+
+setDefaultTimeout(30_000);
+
+BeforeAll(function () {
+  setSharedKeys(generateSigningKeys());
+});
+
+Before({ tags: 'not @no-servers' }, async function (this: ConformanceWorld) {
+  await this.start();
+});
+
+After(async function (this: ConformanceWorld) {
+  await this.stop();
+});

@@ -1,0 +1,57 @@
+/**
+ * The harness's browser stand-in: got with a cookie jar, following redirects
+ * one hop at a time so that a step can look at every hop. Like a browser it
+ * sends `Origin` with a form POST, and it remembers every URL it visited so
+ * a step can check that no secret ever travelled in one.
+ */
+import { got, type Response } from 'got';
+import { CookieJar } from 'tough-cookie';
+
+export type HttpResponse = Response<string>;
+
+export class UserAgent {
+  readonly jar = new CookieJar();
+  /** Every URL requested, in order, including each redirect hop. */
+  readonly history: string[] = [];
+
+  private readonly client = got.extend({
+    cookieJar: this.jar,
+    followRedirect: false,
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+    timeout: { request: 15_000 },
+    responseType: 'text',
+    headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'user-agent': 'conformance-harness' },
+  });
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    this.history.push(url);
+    return this.client.get(url, { headers });
+  }
+
+  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    this.history.push(url);
+    return this.client.post(url, { form, headers: { origin: new URL(url).origin, ...headers } });
+  }
+
+  /** The absolute URL a redirect response points to. */
+  static location(response: HttpResponse): string {
+    const location = response.headers.location;
+    if (!location || response.statusCode < 300 || response.statusCode >= 400) {
+      throw new Error(`expected a redirect, got ${response.statusCode} from ${response.url}`);
+    }
+    return new URL(location, response.url).href;
+  }
+
+  /** Follow redirects, one hop at a time, until `stop` says so or a non-redirect answers. */
+  async followRedirects(response: HttpResponse, stop: (location: URL) => boolean = () => false): Promise<HttpResponse | URL> {
+    let current = response;
+    for (let hop = 0; hop < 20; hop += 1) {
+      if (current.statusCode < 300 || current.statusCode >= 400) return current;
+      const next = new URL(UserAgent.location(current));
+      if (stop(next)) return next;
+      current = await this.get(next.href);
+    }
+    throw new Error('too many redirects');
+  }
+}

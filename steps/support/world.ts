@@ -1,0 +1,205 @@
+/**
+ * The World: fresh per scenario. It runs the mock provider and the
+ * integration on ephemeral loopback ports inside the test process, and gives
+ * each person in a scenario their own browser (a user agent with its own
+ * cookies). Steps speak in tasks (sign in, start connecting, approve at the
+ * provider, deliver the callback); the HTTP detail lives here.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { pino } from 'pino';
+import { loadConfig, type Config, type Environment } from '../../src/config';
+import { generateKeyRingValue } from '../../src/crypto/key-ring';
+import { startIntegration, type RunningIntegration } from '../../src/server';
+import type { Connection } from '../../src/store/store';
+import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
+import type { SigningKey } from '../../mock-provider/keys';
+import { formWith, type HtmlForm } from './html-forms';
+import { TestClock } from './test-clock';
+import { UserAgent, type HttpResponse } from './user-agent';
+
+export interface Actor {
+  readonly name: string;
+  readonly agent: UserAgent;
+  /** The provider URL the last `/connect` redirected to. */
+  authorizationUrl?: string;
+  /** The callback URL the provider sent the browser back with. */
+  callbackUrl?: string;
+  /** The last response the actor saw from the integration. */
+  response?: HttpResponse;
+  /** The last page the actor saw at the provider. */
+  providerPage?: HttpResponse;
+}
+
+export type Decision = 'approve' | 'deny';
+
+let sharedKeys: Promise<SigningKey[]> | undefined;
+export function setSharedKeys(keys: Promise<SigningKey[]>): void {
+  sharedKeys = keys;
+}
+
+export class ConformanceWorld extends World {
+  readonly clock = new TestClock();
+  readonly actors = new Map<string, Actor>();
+  mock!: MockProvider;
+  private integrationServer!: Server;
+  integration!: RunningIntegration;
+  config!: Config;
+  /** The environment the integration was configured with (for restarts with changes). */
+  environment: Environment = {};
+  /** The person named last, for pronouns. */
+  lastPerson: string | undefined;
+  /** Values a step remembers for a later step of the same scenario. */
+  readonly notes = new Map<string, unknown>();
+
+  constructor(options: IWorldOptions) {
+    super(options);
+  }
+
+  /** Start the mock and the integration; `change` alters the integration's environment. */
+  async start(): Promise<void> {
+    const integrationServer = createServer();
+    integrationServer.listen(0, '127.0.0.1');
+    await once(integrationServer, 'listening');
+    this.integrationServer = integrationServer;
+    const port = (integrationServer.address() as AddressInfo).port;
+    const redirectUri = `http://127.0.0.1:${port}/callback`;
+    const client = {
+      client_id: 'mysql-integration',
+      client_secret: randomBytes(24).toString('base64url'),
+      redirect_uris: [redirectUri],
+    };
+    this.mock = await startMockProvider({ client, keys: sharedKeys ? await sharedKeys : undefined });
+    this.environment = {
+      ISSUER_URL: this.mock.issuer,
+      CLIENT_ID: client.client_id,
+      CLIENT_SECRET: client.client_secret,
+      REDIRECT_URI: redirectUri,
+      TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('k1'),
+      SESSION_KEYS: randomBytes(32).toString('base64url'),
+      PORT: String(port),
+      LOG_LEVEL: process.env.HARNESS_LOG_LEVEL ?? 'silent',
+    };
+    await this.startIntegration();
+  }
+
+  private async startIntegration(): Promise<void> {
+    this.config = loadConfig(this.environment);
+    this.integration = await startIntegration(this.config, {
+      server: this.integrationServer,
+      now: this.clock.now,
+      logger: pino({ level: this.config.logLevel }),
+    });
+  }
+
+  /** Restart the integration on the same port with a changed environment (a fresh store). */
+  async reconfigure(change: Environment): Promise<void> {
+    await this.integration.detach();
+    this.environment = { ...this.environment, ...change };
+    await this.startIntegration();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.integration?.close(), this.mock?.close()]);
+  }
+
+  actor(name: string): Actor {
+    let actor = this.actors.get(name);
+    if (!actor) {
+      actor = { name, agent: new UserAgent() };
+      this.actors.set(name, actor);
+    }
+    return actor;
+  }
+
+  url(path: string): string {
+    return new URL(path, this.integration.url).href;
+  }
+
+  /** The integration's user id of a person: their name in lower case. */
+  static userIdOf(name: string): string {
+    return name.toLowerCase();
+  }
+
+  storedConnection(name: string): Promise<Connection | undefined> {
+    return this.integration.integration.store.findConnection(ConformanceWorld.userIdOf(name));
+  }
+
+  // ---- tasks ----
+
+  async signIn(name: string): Promise<void> {
+    const actor = this.actor(name);
+    actor.response = await actor.agent.post(this.url('/session'), { username: ConformanceWorld.userIdOf(name) });
+    if (actor.response.statusCode !== 303) throw new Error(`sign-in failed: ${actor.response.statusCode} ${actor.response.body}`);
+  }
+
+  /** `GET /connect`; on a redirect to the provider, remember where it points. */
+  async startConnecting(name: string, returnTo?: string): Promise<HttpResponse> {
+    const actor = this.actor(name);
+    const query = returnTo === undefined ? '' : `?return_to=${encodeURIComponent(returnTo)}`;
+    actor.response = await actor.agent.get(this.url(`/connect${query}`));
+    if (actor.response.statusCode === 302) actor.authorizationUrl = UserAgent.location(actor.response);
+    return actor.response;
+  }
+
+  private isCallback(url: URL): boolean {
+    return url.href.startsWith(this.config.redirectUri);
+  }
+
+  /**
+   * Visit the authorization URL and go through the provider's pages: sign in
+   * as `account` (unless already signed in there), then approve or deny.
+   * Stops when the provider sends the browser back to the callback, and
+   * returns that URL without delivering it.
+   */
+  async authorizeAtProvider(name: string, account: string, decision: Decision = 'approve', password?: string): Promise<string> {
+    const actor = this.actor(name);
+    if (!actor.authorizationUrl) throw new Error(`${name} has not started connecting`);
+    let step: HttpResponse | URL = await actor.agent.followRedirects(await actor.agent.get(actor.authorizationUrl), (url) => this.isCallback(url));
+    for (let page = 0; page < 4 && !(step instanceof URL); page += 1) {
+      actor.providerPage = step;
+      const body = step.body;
+      let form: HtmlForm;
+      let submission: Record<string, string>;
+      if (/name="password"/.test(body)) {
+        form = formWith(body, step.url, 'password');
+        const known = demoAccounts.find((candidate) => candidate.username === account);
+        submission = { username: account, password: password ?? known?.password ?? '' };
+      } else if (/name="decision"/.test(body)) {
+        form = formWith(body, step.url, 'decision');
+        submission = { decision };
+      } else {
+        throw new Error(`unexpected provider page (${step.statusCode}):\n${body.slice(0, 1500)}`);
+      }
+      const answer = await actor.agent.post(form.action, { ...Object.fromEntries(form.fields), ...submission });
+      if (answer.statusCode === 401 && password !== undefined) {
+        actor.providerPage = answer;
+        return '';
+      }
+      step = await actor.agent.followRedirects(answer, (url) => this.isCallback(url));
+    }
+    if (!(step instanceof URL)) throw new Error('the provider never sent the browser back');
+    actor.callbackUrl = step.href;
+    return step.href;
+  }
+
+  /** The browser arrives at the callback URL. */
+  async deliverCallback(name: string, url: string): Promise<HttpResponse> {
+    const actor = this.actor(name);
+    actor.response = await actor.agent.get(url);
+    return actor.response;
+  }
+
+  /** The whole flow: sign in (if needed), connect, approve as `account`, deliver the callback. */
+  async connect(name: string, account: string): Promise<HttpResponse> {
+    if (!this.actors.has(name)) await this.signIn(name);
+    await this.startConnecting(name);
+    const callbackUrl = await this.authorizeAtProvider(name, account);
+    return this.deliverCallback(name, callbackUrl);
+  }
+}
+
+setWorldConstructor(ConformanceWorld);
