@@ -13,8 +13,8 @@ export interface RunningIntegration {
   readonly url: string;
   readonly integration: Integration;
   readonly server: Server;
-  /** Stop serving requests and close the store, leaving the server listening (for a restart on the same port). */
-  detach(): Promise<void>;
+  /** Stop serving requests, leaving the server listening and the store open (for a restart on the same port). */
+  detach(): void;
   close(): Promise<void>;
 }
 
@@ -35,9 +35,8 @@ export async function startIntegration(
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     integration,
     server,
-    async detach() {
+    detach() {
       server.off('request', handler);
-      await integration.store.close();
     },
     async close() {
       server.off('request', handler);

@@ -51,10 +51,7 @@ Then(
 );
 
 Then('the provider confirms the stored access token is active for {account}', async function (this: ConformanceWorld, account: string) {
-  const userId = ConformanceWorld.userIdOf(this.lastPerson as string);
-  const connection = await this.storedConnection(this.lastPerson as string);
-  assert.ok(connection);
-  const accessToken = new TokenCipher(this.config.tokenEncryptionKeys).decrypt(connection.sealedAccessToken, tokenContext(userId, 'access_token'));
+  const { accessToken } = await this.storedTokens(this.lastPerson as string);
   const token = await this.mock.provider.AccessToken.find(accessToken);
   assert.ok(token, 'the provider knows the stored access token');
   assert.equal(token.accountId, subjectOf(account));
@@ -65,13 +62,11 @@ Then('the provider confirms the stored access token is active for {account}', as
 Then('her/his connection status shows no token, code or secret', async function (this: ConformanceWorld) {
   const person = this.lastPerson as string;
   const actor = this.actor(person);
-  const userId = ConformanceWorld.userIdOf(person);
-  const connection = await this.storedConnection(person);
-  assert.ok(connection?.sealedRefreshToken);
-  const cipher = new TokenCipher(this.config.tokenEncryptionKeys);
+  const tokens = await this.storedTokens(person);
+  assert.ok(tokens.refreshToken);
   const secrets = [
-    cipher.decrypt(connection.sealedAccessToken, tokenContext(userId, 'access_token')),
-    cipher.decrypt(connection.sealedRefreshToken, tokenContext(userId, 'refresh_token')),
+    tokens.accessToken,
+    tokens.refreshToken,
     this.config.clientSecret,
     new URL(actor.callbackUrl as string).searchParams.get('code') as string,
   ];

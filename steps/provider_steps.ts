@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import type { ConformanceWorld } from './support/world';
 
-When('{person} starts connecting her/his MySQL account', async function (this: ConformanceWorld, person: string) {
+async function startConnecting(this: ConformanceWorld, person: string): Promise<void> {
   const response = await this.startConnecting(person);
   assert.equal(response.statusCode, 302, `connect redirects to the provider: ${response.body}`);
-});
+}
+When('{person} starts connecting her/his MySQL account', startConnecting);
+Given('{person} has started connecting her/his MySQL account', startConnecting);
 
 When(
   '{person} signs in at the provider as {account} with the password {string}',

@@ -11,10 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { pino } from 'pino';
+import { tokenContext } from '../../src/connection';
+import { TokenCipher } from '../../src/crypto/token-cipher';
 import { loadConfig, type Config, type Environment } from '../../src/config';
 import { generateKeyRingValue } from '../../src/crypto/key-ring';
 import { startIntegration, type RunningIntegration } from '../../src/server';
-import type { Connection } from '../../src/store/store';
+import type { Connection, Store } from '../../src/store/store';
 import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
 import type { SigningKey } from '../../mock-provider/keys';
 import { formWith, type HtmlForm } from './html-forms';
@@ -50,6 +52,10 @@ export class ConformanceWorld extends World {
   config!: Config;
   /** The environment the integration was configured with (for restarts with changes). */
   environment: Environment = {};
+  /** The last response any person saw from the integration. */
+  lastResponse: HttpResponse | undefined;
+  /** How many token requests the provider had received when the last callback was delivered. */
+  tokenRequestsBeforeLastDelivery = 0;
   /** The person named last, for pronouns. */
   lastPerson: string | undefined;
   /** Values a step remembers for a later step of the same scenario. */
@@ -86,20 +92,21 @@ export class ConformanceWorld extends World {
     await this.startIntegration();
   }
 
-  private async startIntegration(): Promise<void> {
+  private async startIntegration(store?: Store): Promise<void> {
     this.config = loadConfig(this.environment);
     this.integration = await startIntegration(this.config, {
+      store,
       server: this.integrationServer,
       now: this.clock.now,
       logger: pino({ level: this.config.logLevel }),
     });
   }
 
-  /** Restart the integration on the same port with a changed environment (a fresh store). */
+  /** Restart the integration on the same port and store, with a changed environment. */
   async reconfigure(change: Environment): Promise<void> {
-    await this.integration.detach();
+    this.integration.detach();
     this.environment = { ...this.environment, ...change };
-    await this.startIntegration();
+    await this.startIntegration(this.integration.integration.store);
   }
 
   async stop(): Promise<void> {
@@ -128,6 +135,18 @@ export class ConformanceWorld extends World {
     return this.integration.integration.store.findConnection(ConformanceWorld.userIdOf(name));
   }
 
+  /** The tokens stored for a person, decrypted (the harness holds the key ring). */
+  async storedTokens(name: string): Promise<{ accessToken: string; refreshToken?: string }> {
+    const connection = await this.storedConnection(name);
+    if (!connection) throw new Error(`${name} has no stored connection`);
+    const cipher = new TokenCipher(this.config.tokenEncryptionKeys);
+    const userId = ConformanceWorld.userIdOf(name);
+    return {
+      accessToken: cipher.decrypt(connection.sealedAccessToken, tokenContext(userId, 'access_token')),
+      refreshToken: connection.sealedRefreshToken && cipher.decrypt(connection.sealedRefreshToken, tokenContext(userId, 'refresh_token')),
+    };
+  }
+
   // ---- tasks ----
 
   async signIn(name: string): Promise<void> {
@@ -141,6 +160,7 @@ export class ConformanceWorld extends World {
     const actor = this.actor(name);
     const query = returnTo === undefined ? '' : `?return_to=${encodeURIComponent(returnTo)}`;
     actor.response = await actor.agent.get(this.url(`/connect${query}`));
+    this.lastResponse = actor.response;
     if (actor.response.statusCode === 302) actor.authorizationUrl = UserAgent.location(actor.response);
     return actor.response;
   }
@@ -189,7 +209,9 @@ export class ConformanceWorld extends World {
   /** The browser arrives at the callback URL. */
   async deliverCallback(name: string, url: string): Promise<HttpResponse> {
     const actor = this.actor(name);
+    this.tokenRequestsBeforeLastDelivery = this.mock.requests.to('token').length;
     actor.response = await actor.agent.get(url);
+    this.lastResponse = actor.response;
     return actor.response;
   }
 

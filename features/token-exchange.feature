@@ -1,0 +1,121 @@
+@token-exchange
+Feature: The code is exchanged for tokens once, and nothing is kept unless it all checks out
+
+  The token request is the back-channel step where the integration proves
+  who it is and that it started this flow: it sends the code with the same
+  redirect URI, the PKCE verifier and its client credentials. Whatever goes
+  wrong there, the user must get a clear answer and the integration must
+  keep nothing: a half-stored connection is how tokens get lost or leaked.
+
+  Background:
+    Given Carol is signed in to the integration
+    And she has started connecting her MySQL account
+
+  Rule: the token request carries the code, the same redirect URI, the verifier and client authentication (RFC 6749 4.1.3)
+
+    @rfc6749-4.1.3 @rfc7636
+    Scenario: The token request is complete and authenticated with client_secret_basic
+      When Carol approves at the provider as alice
+      Then the provider received one token request for the code it issued
+      And it carried the registered redirect URI and a code verifier
+      And the client authenticated with HTTP Basic as "mysql-integration"
+
+  Rule: invalid_grant means starting again; nothing is stored (RFC 6749 5.2, RFC 9700 4.5)
+
+    @rfc6749-5.2 @rfc9700
+    Scenario: A code someone already redeemed is refused by the provider
+      Given the provider has sent Carol back with a code
+      And someone has already redeemed that code
+      When Carol's browser delivers the callback
+      Then she is refused with "invalid_grant"
+      And nothing is stored for her
+
+    @rfc7636 @rfc9700 @pkce
+    Scenario: A code injected from another user's flow fails PKCE
+      Given Mallory has obtained a code for the account bob
+      When Carol's callback arrives carrying Mallory's code
+      Then she is refused with "invalid_grant"
+      And nothing is stored for her
+
+  Rule: invalid_client is a configuration error, never retried (RFC 6749 5.2)
+
+    @rfc6749-5.2
+    Scenario: A wrong client secret is reported as invalid_client and not retried
+      Given the integration is configured with a wrong client secret
+      When Carol approves at the provider as alice
+      Then she is refused with "invalid_client"
+      And the provider received exactly 1 token request
+      And nothing is stored for her
+
+  Rule: a failing provider gives a clear provider error, and the code is not retried
+
+    @rfc6749-5.2
+    Scenario Outline: The token endpoint answers <status>
+      Given the provider's token endpoint will answer <status>
+      When Carol approves at the provider as alice
+      Then she is refused with "<code>"
+      And the provider received exactly 1 token request
+      And nothing is stored for her
+
+      Examples:
+        | status | code                 |
+        | 500    | provider_error       |
+        | 502    | provider_error       |
+        | 503    | provider_unavailable |
+        | 429    | provider_unavailable |
+
+    @rfc6749-5.1
+    Scenario: A token response that is not JSON is refused
+      Given the provider's token endpoint will answer 200 with the body "<html>ok</html>"
+      When Carol approves at the provider as alice
+      Then she is refused with "invalid_token_response"
+      And nothing is stored for her
+
+  Rule: what RFC 6749 5.1 allows is tolerated (FAPI client tests token-type-case-insensitivity, token-endpoint-response-without-expires_in)
+
+    @rfc6749-5.1
+    Scenario Outline: A token_type of "<token_type>" is accepted
+      Given the provider will send the token_type "<token_type>"
+      When Carol approves at the provider as alice
+      Then she is connected to the account "Alice Liddell"
+
+      Examples:
+        | token_type |
+        | bearer     |
+        | BEARER     |
+        | Bearer     |
+
+    @rfc6749-5.1
+    Scenario: A token response without expires_in is accepted, with an unknown expiry
+      Given the provider will leave "expires_in" out of the token response
+      When Carol approves at the provider as alice
+      Then she is connected to the account "Alice Liddell"
+      And her access token's expiry is unknown
+
+    @rfc6749-5.1
+    Scenario: A token response without scope means the scopes asked for
+      Given the provider will leave "scope" out of the token response
+      When Carol approves at the provider as alice
+      Then her connection has the scopes "openid profile offline_access databases:read"
+
+    @rfc6749-5.1
+    Scenario: Unknown fields in the token response are ignored
+      Given the provider will add the field "vendor_region" to the token response
+      When Carol approves at the provider as alice
+      Then she is connected to the account "Alice Liddell"
+
+  Rule: what RFC 6749 5.1 requires is required
+
+    @rfc6749-5.1
+    Scenario Outline: A token response <problem> is refused
+      Given the provider will send a token response <problem>
+      When Carol approves at the provider as alice
+      Then she is refused with "invalid_token_response"
+      And nothing is stored for her
+
+      Examples:
+        | problem                           |
+        | without "access_token"            |
+        | with the token_type "mac"         |
+        | without "id_token"                |
+        | with a negative "expires_in"      |
