@@ -59,17 +59,22 @@ function isLoopback(url: URL): boolean {
   return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
 }
 
-const secureUrl = (name: string) =>
-  z
-    .string({ error: `${name} is required.` })
-    .refine((value) => URL.canParse(value), { error: `${name} must be an absolute URL.` })
-    .refine(
-      (value) => {
-        const url = new URL(value);
-        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
-      },
-      { error: `${name} must use https: (plain http: is allowed only on loopback addresses).` },
-    );
+/** An absolute URL, https: unless on loopback, with none of the parts `forbid` names. */
+const secureUrl = (name: string, forbid: { query?: boolean }) =>
+  z.string({ error: `${name} is required.` }).transform((value, ctx) => {
+    const problem = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (!URL.canParse(value)) return problem(`${name} must be an absolute URL.`);
+    const url = new URL(value);
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
+      return problem(`${name} must use https: (plain http: is allowed only on loopback addresses).`);
+    }
+    if (url.hash || value.includes('#')) return problem(`${name} must have no fragment.`);
+    if (forbid.query && url.search) return problem(`${name} must have no query.`);
+    return value;
+  });
 
 const integer = (name: string, fallback: number, min: number, max: number) =>
   z
@@ -82,14 +87,10 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
     .transform(Number);
 
 const schema = z.object({
-  ISSUER_URL: secureUrl('ISSUER_URL').refine((value) => !new URL(value).search && !new URL(value).hash, {
-    error: 'ISSUER_URL must have no query and no fragment.',
-  }),
+  ISSUER_URL: secureUrl('ISSUER_URL', { query: true }),
   CLIENT_ID: z.string({ error: 'CLIENT_ID is required.' }).min(1, { error: 'CLIENT_ID is required.' }),
   CLIENT_SECRET: z.string({ error: 'CLIENT_SECRET is required.' }).min(1, { error: 'CLIENT_SECRET is required.' }),
-  REDIRECT_URI: secureUrl('REDIRECT_URI').refine((value) => !new URL(value).hash, {
-    error: 'REDIRECT_URI must have no fragment.',
-  }),
+  REDIRECT_URI: secureUrl('REDIRECT_URI', {}),
   SCOPES: z
     .string()
     .optional()

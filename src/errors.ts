@@ -8,6 +8,7 @@
 export const errorCodes = {
   // our own input checks
   malformed_request: { status: 400, advice: 'Check the address or form and try again.' },
+  payload_too_large: { status: 413, advice: 'Send less: the request body is too large.' },
   session_required: { status: 401, advice: 'Sign in first, then try again.' },
   invalid_username: { status: 400, advice: 'Use 1 to 64 letters, digits, dots, dashes or underscores.' },
   invalid_return_to: { status: 400, advice: 'Start the connection again from this site.' },

@@ -40,9 +40,11 @@ export async function startIntegration(
     },
     async close() {
       server.off('request', handler);
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
+      if (server.listening) {
+        server.closeAllConnections();
+        server.close();
+        await once(server, 'close');
+      }
       await integration.store.close();
     },
   };

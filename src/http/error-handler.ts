@@ -23,21 +23,23 @@ export function errorHandler(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new IntegrationError('not_found', `nothing here at ${ctx.path.slice(0, 100)}`);
       }
+      if (ctx.status === 405) throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
     } catch (caught) {
       let error: IntegrationError;
-      let status: number | undefined;
+      const koaStatus = (caught as { status?: unknown }).status;
       if (caught instanceof IntegrationError) {
         error = caught;
         logger.info({ error: loggableError(caught) }, 'request refused');
-      } else if (typeof (caught as { status?: unknown }).status === 'number' && (caught as { status: number }).status < 500) {
-        // Koa's own refusals (malformed body, payload too large...): a 4xx, told plainly.
-        error = new IntegrationError('malformed_request', 'the request could not be read');
-        status = (caught as { status: number }).status;
+      } else if (koaStatus === 413) {
+        error = new IntegrationError('payload_too_large', 'the request body is too large');
+      } else if (typeof koaStatus === 'number' && koaStatus < 500) {
+        // The body parser's other refusals (malformed JSON or form): a 400, told plainly.
+        error = new IntegrationError('malformed_request', 'the request body could not be read');
       } else {
         logger.error({ error: loggableError(caught) }, 'unexpected error');
         error = new IntegrationError('internal_error', 'something went wrong on our side');
       }
-      ctx.status = status ?? error.status;
+      ctx.status = error.status;
       const wantsJson = ctx.path.startsWith('/api/') || ctx.accepts('html', 'json') === 'json';
       if (wantsJson) {
         ctx.body = {

@@ -3,7 +3,7 @@
  * demo and the harness need nothing installed. Values are copied in and out,
  * so a caller never mutates what is stored.
  */
-import type { Connection, PendingAuthorization, Session, Store } from './store';
+import type { Connection, PendingAuthorization, Session, Store, StoreCounts } from './store';
 
 export class MemoryStore implements Store {
   private readonly sessions = new Map<string, Session>();
@@ -53,6 +53,10 @@ export class MemoryStore implements Store {
   async findConnection(userId: string): Promise<Connection | undefined> {
     const connection = this.connections.get(userId);
     return connection && { ...connection };
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return { sessions: this.sessions.size, pendingAuthorizations: this.pending.size, connections: this.connections.size };
   }
 
   async close(): Promise<void> {}

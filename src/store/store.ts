@@ -64,5 +64,14 @@ export interface Store {
   saveConnection(connection: Connection): Promise<void>;
   findConnection(userId: string): Promise<Connection | undefined>;
 
+  /** How many of each record the store holds (for readiness, metrics and tests). */
+  counts(): Promise<StoreCounts>;
+
   close(): Promise<void>;
+}
+
+export interface StoreCounts {
+  readonly sessions: number;
+  readonly pendingAuthorizations: number;
+  readonly connections: number;
 }

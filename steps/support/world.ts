@@ -5,7 +5,9 @@
  * cookies). Steps speak in tasks (sign in, start connecting, approve at the
  * provider, deliver the callback); the HTTP detail lives here.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +40,23 @@ export interface Actor {
 
 export type Decision = 'approve' | 'deny';
 
+export interface ProcessResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The integration's entry point in a child process, with only PATH and the given variables. */
+function spawnIntegration(environment: Environment): ChildProcess {
+  const inherited = ['PATH', 'NODE_V8_COVERAGE', 'HOME'];
+  const env = Object.fromEntries(inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]));
+  return spawn(process.execPath, ['--require', 'ts-node/register', 'src/main.ts'], {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...env, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 let sharedKeys: Promise<SigningKey[]> | undefined;
 export function setSharedKeys(keys: Promise<SigningKey[]>): void {
   sharedKeys = keys;
@@ -47,6 +66,7 @@ export class ConformanceWorld extends World {
   readonly clock = new TestClock();
   readonly actors = new Map<string, Actor>();
   mock!: MockProvider;
+  private integrationProcess: ChildProcess | undefined;
   private integrationServer!: Server;
   integration!: RunningIntegration;
   config!: Config;
@@ -110,7 +130,32 @@ export class ConformanceWorld extends World {
   }
 
   async stop(): Promise<void> {
+    this.integrationProcess?.kill();
     await Promise.allSettled([this.integration?.close(), this.mock?.close()]);
+  }
+
+  /** Run `src/main.ts` as `npm run start:integration` does, until it exits; its output and status. */
+  runIntegrationProcess(environment: Environment): Promise<ProcessResult> {
+    const child = spawnIntegration(environment);
+    const output = { stdout: '', stderr: '' };
+    child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+    return new Promise((resolve) => child.on('exit', (status) => resolve({ ...output, status: status ?? -1 })));
+  }
+
+  /** Replace the in-process integration by `src/main.ts` in its own process, on the same port, configured by the environment alone. */
+  async replaceIntegrationWithProcess(): Promise<void> {
+    await this.integration.close();
+    const child = spawnIntegration({ ...this.environment, LOG_LEVEL: 'warn' });
+    this.integrationProcess = child;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Integration listening on')) resolve();
+      });
+      child.on('exit', (status) => reject(new Error(`the integration exited with ${status}: ${stderr}`)));
+    });
   }
 
   actor(name: string): Actor {

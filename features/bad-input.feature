@@ -1,0 +1,68 @@
+@bad-input
+Feature: Bad input gets a clear refusal, never a crash
+
+  The callback and the sign-in form take input from the open web: from
+  browsers, from broken providers and from attackers probing for a stack
+  trace. Each malformed request gets a 4xx with a stable error code and a
+  page that says what went wrong; none gets a 500, and none changes
+  anything that is stored.
+
+  Background:
+    Given Carol is signed in to the integration
+    And she has started connecting her MySQL account
+
+  Rule: a malformed callback is refused before anything is looked up
+
+    Scenario Outline: A callback with <problem> is refused
+      When Carol's browser arrives at the callback with <problem>
+      Then it is refused with "<code>"
+      And no token request is made
+      And Carol's pending authorization is still usable
+
+      Examples:
+        | problem                               | code              |
+        | a repeated state                      | malformed_request |
+        | a repeated code                       | malformed_request |
+        | invalid percent-encoding              | malformed_request |
+        | percent-encoded bytes that are not UTF-8 | malformed_request |
+        | a state of 3000 characters            | malformed_request |
+        | a query of 10000 characters           | malformed_request |
+        | an array where the state belongs      | state_missing     |
+        | an empty query                        | state_missing     |
+
+  Rule: the sign-in form takes only what it expects
+
+    Scenario Outline: Signing in with <problem> is refused
+      When someone posts <problem> to the sign-in form
+      Then it is refused with "<code>"
+      And no session is created
+
+      Examples:
+        | problem                     | code              |
+        | the username "<script>"     | invalid_username  |
+        | an empty username           | invalid_username  |
+        | a username of 65 characters | invalid_username  |
+        | a JSON array                | invalid_username  |
+        | malformed JSON              | malformed_request |
+        | a body of 10 kilobytes      | payload_too_large |
+
+    @csrf
+    Scenario: A sign-in posted from another site is refused
+      When another site's page posts the sign-in form for Mallory
+      Then it is refused with "cross_site_request"
+      And no session is created
+
+  Rule: the rest of the surface answers in the same way
+
+    Scenario: An unknown address gets not_found
+      When Carol's browser asks for "/wp-admin.php"
+      Then it is refused with "not_found"
+
+    Scenario: A wrong method gets method_not_allowed
+      When Carol's browser deletes "/connect"
+      Then it is refused with "method_not_allowed"
+
+    Scenario: The API answers in JSON when the session is missing
+      When a client without session asks for "/api/connection"
+      Then it is refused with "session_required"
+      And the answer is JSON

@@ -1,0 +1,35 @@
+@discovery
+Feature: The provider is found by discovery, and its metadata is trusted only from itself
+
+  The integration knows one thing about the provider: its issuer. Every
+  endpoint and key comes from the provider's discovery document, so the
+  integration works with any standards-following provider. The document
+  counts only if it names that same issuer (OpenID Connect Discovery 4.3);
+  otherwise an attacker who can serve it could send users anywhere.
+
+  Background:
+    Given Carol is signed in to the integration
+
+  @oidc-discovery-4.3
+  Scenario: The authorization request goes to the discovered endpoint
+    When Carol starts connecting her MySQL account
+    Then she is sent to the provider's authorization endpoint
+
+  @oidc-discovery-4.3 @mix-up
+  Scenario: A discovery document naming another issuer is refused
+    Given the provider's discovery document names the issuer "https://attacker.example"
+    When Carol tries to start connecting her MySQL account
+    Then it is refused with "provider_error"
+    And no authorization request is made
+
+  Scenario: A provider whose discovery fails is reported unavailable, then found once it is back
+    Given the provider's discovery will answer 503
+    When Carol tries to start connecting her MySQL account
+    Then it is refused with "provider_unavailable"
+    When Carol starts connecting her MySQL account
+    Then she is sent to the provider's authorization endpoint
+
+  Scenario: The discovery document is fetched once and cached
+    When Carol connects her MySQL account as alice
+    And Carol connects again as alice
+    Then the provider's discovery document was fetched 1 time

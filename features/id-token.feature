@@ -1,0 +1,73 @@
+@id-token
+Feature: The ID token is verified in full before the connection is kept
+
+  The ID token tells the integration which vendor account the user
+  connected. A client that trusts a token with the wrong issuer, audience,
+  nonce or signature can be made to attach someone else's account to this
+  user. So every claim OpenID Connect Core 3.1.3.7 names is checked, and a
+  token that fails any check leaves nothing behind. The provider here is the
+  mock in its tampering mode: a real provider would never send these.
+
+  Background:
+    Given Carol is signed in to the integration
+    And she has started connecting her MySQL account
+
+  Rule: a token that fails any check is refused (OpenID Connect Core 3.1.3.7)
+
+    @oidcc-3.1.3.7
+    Scenario Outline: An ID token <forgery> is refused (<module>)
+      Given the provider will send an ID token <forgery>
+      When Carol approves at the provider as alice
+      Then she is refused with "invalid_id_token"
+      And the refusal names <reason>
+      And nothing is stored for her
+
+      Examples: claims
+        | forgery                             | reason                  | module                |
+        | from another issuer                 | the "iss" claim         | oidcc-invalid-iss     |
+        | for another client                  | the "aud" claim         | oidcc-invalid-aud     |
+        | with an untrusted extra audience    | the "aud" claim         | oidcc-invalid-secondary-aud |
+        | with an authorized party not us     | the "azp" claim         | oidcc-invalid-azp     |
+        | that has expired                    | the "exp" claim         | oidcc-expired-id-token |
+        | without "iat"                       | the "iat" claim         | oidcc-missing-iat     |
+        | without "sub"                       | the "sub" claim         | oidcc-missing-sub     |
+        | with another nonce                  | the "nonce" claim       | oidcc-nonce-invalid   |
+        | without "nonce"                     | the "nonce" claim       | oidcc-nonce-missing   |
+
+      Examples: signatures
+        | forgery                             | reason                  | module                |
+        | with a bad RS256 signature          | the signature           | oidcc-invalid-sig-rs256 |
+        | with a bad ES256 signature          | the "alg" header        | oidcc-invalid-sig-es256 |
+        | signed with "none"                  | the "alg" header        | oidcc-idtoken-unsigned |
+        | signed with ES256, not the registered RS256 | the "alg" header | oidcc-alg-mismatch   |
+        | signed with a key the provider never published | the key     | oidcc-unknown-key     |
+
+  Rule: what the specification allows is accepted
+
+    @oidcc-3.1.3.7
+    Scenario: An audience array holding only this client is accepted
+      Given the provider will send an ID token with an audience array holding only this client
+      When Carol approves at the provider as alice
+      Then she is connected to the account "Alice Liddell"
+
+    @oidcc-3.1.3.7 @jwks
+    Scenario: A JWKS of a single key without key id is used for a token without key id (oidcc-kid-absent-single-jwks)
+      Given the provider publishes a single signing key without key id
+      When Carol approves at the provider as alice
+      Then she is connected to the account "Alice Liddell"
+
+    @oidcc-3.1.3.7 @jwks
+    Scenario: A signing key rotated since the keys were cached is fetched once more (oidcc-signing-key-rotation)
+      Given Carol has completed connecting as alice
+      And the provider has since rotated its signing key
+      When Carol connects again as alice
+      Then she is connected to the account "Alice Liddell"
+      And the integration fetched the provider's keys 2 times
+
+    @oidcc-3.1.3.7 @jwks
+    Scenario: An unknown key makes one refetch, not a loop
+      Given Carol has completed connecting as alice
+      And the provider will send an ID token signed with a key the provider never published
+      When Carol connects again as alice
+      Then she is refused with "invalid_id_token"
+      And the integration fetched the provider's keys 2 times

@@ -1,0 +1,21 @@
+import { strict as assert } from 'node:assert';
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { ConformanceWorld } from './support/world';
+
+Given("the provider's discovery document names the issuer {string}", async function (this: ConformanceWorld, issuer: string) {
+  const genuine = (await (await fetch(`${this.mock.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+  this.mock.faults.failNext('discovery', { status: 200, body: JSON.stringify({ ...genuine, issuer }) });
+  this.mock.requests.clear();
+});
+
+Given("the provider's discovery will answer {int}", function (this: ConformanceWorld, status: number) {
+  this.mock.faults.failNext('discovery', { status });
+});
+
+Then("the provider's discovery document was fetched {int} time(s)", function (this: ConformanceWorld, count: number) {
+  assert.equal(this.mock.requests.to('discovery').length, count);
+});
+
+When('{person} tries to start connecting her/his MySQL account', async function (this: ConformanceWorld, person: string) {
+  await this.startConnecting(person);
+});
