@@ -47,10 +47,15 @@ Feature: Bad input gets a clear refusal, never a crash
         | a body of 10 kilobytes      | payload_too_large |
 
     @csrf
-    Scenario: A sign-in posted from another site is refused
-      When another site's page posts the sign-in form for Mallory
+    Scenario Outline: A sign-in posted from <where> is refused
+      When <where> posts the sign-in form for Mallory
       Then it is refused with "cross_site_request"
       And no session is created
+
+      Examples:
+        | where                 |
+        | another site's page   |
+        | a sandboxed frame     |
 
   Rule: the rest of the surface answers in the same way
 

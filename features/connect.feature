@@ -9,6 +9,10 @@ Feature: A signed-in user connects their MySQL account
   Background:
     Given Alice is signed in to the integration
 
+  Scenario: Before connecting, the home page offers to connect
+    When Alice opens the integration
+    Then she sees that her MySQL account is not connected, with a Connect button
+
   Scenario: Approving at the provider connects the account
     When Alice connects her MySQL account as alice
     Then she is connected to the account "Alice Liddell"
@@ -40,6 +44,10 @@ Feature: A signed-in user connects their MySQL account
     And Bob connects his MySQL account as bob
     Then Alice is connected to the account "Alice Liddell"
     And Bob is connected to the account "Bob the Builder"
+
+  Scenario: A visitor who is not signed in is offered the sign-in form
+    When Dave, who is not signed in, opens the integration
+    Then he sees the sign-in form
 
   @rfc6749-4.1.1
   Scenario: Connecting needs a signed-in user

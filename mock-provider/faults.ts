@@ -55,7 +55,10 @@ export class Faults {
     return async (ctx, next) => {
       const endpoint = endpointOf(ctx.path);
       const fault = endpoint && this.take(endpoint);
-      if (!fault) return next();
+      if (!fault) {
+        await next();
+        return;
+      }
 
       for (const [name, value] of Object.entries(fault.headers ?? {})) ctx.set(name, value);
       const redirectUri = ctx.query.redirect_uri;

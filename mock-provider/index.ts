@@ -4,7 +4,7 @@
  * misbehave on purpose. `startMockProvider` runs it on a loopback port.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
 import { MemoryStorage } from './adapter';
@@ -72,7 +72,8 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   provider.use(tampering.middleware());
   provider.use(interactionRoutes(provider).routes());
 
-  const handler = provider.callback();
+  const callback = provider.callback();
+  const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
   server.on('request', handler);
 
   return {

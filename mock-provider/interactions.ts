@@ -38,7 +38,7 @@ export function interactionRoutes(provider: Provider): Router {
     ctx.body = consentPage({
       action: `/interaction/${uid}/confirm`,
       clientName,
-      scopes: String(params.scope ?? '').split(' ').filter(Boolean),
+      scopes: typeof params.scope === 'string' ? params.scope.split(' ').filter(Boolean) : [],
     });
   });
 

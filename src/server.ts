@@ -3,7 +3,7 @@
  * demo and the harness alike.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, createIntegration, type IntegrationOptions } from './app';
 import type { Config } from './config';
@@ -24,7 +24,8 @@ export async function startIntegration(
 ): Promise<RunningIntegration> {
   const integration = createIntegration(config, options);
   const server = options.server ?? createServer();
-  const handler = createApp(integration).callback();
+  const callback = createApp(integration).callback();
+  const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
   server.on('request', handler);
   if (!server.listening) {
     server.listen(config.port, config.host);

@@ -65,6 +65,10 @@ When("another site's page posts the sign-in form for Mallory", async function (t
   await postSignIn(this, { form: { username: 'mallory' } }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
 });
 
+When('a sandboxed frame posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
+  await postSignIn(this, { form: { username: 'mallory' } }, { origin: 'null' });
+});
+
 Then('no session is created', async function (this: ConformanceWorld) {
   assert.equal(await sessionCount(this), this.notes.get('sessions-before'));
   assert.equal(this.lastResponse?.headers['set-cookie'], undefined);

@@ -10,7 +10,7 @@ const hourAgo = () => Math.floor(Date.now() / 1000) - 3600;
 const forgeries: Record<string, IdTokenForgery> = {
   'from another issuer': withClaims((claims) => ({ ...claims, iss: 'https://attacker.example' })),
   'for another client': withClaims((claims) => ({ ...claims, aud: 'another-client' })),
-  'with an untrusted extra audience': withClaims((claims) => ({ ...claims, aud: [String(claims.aud), 'another-client'], azp: claims.aud as string })),
+  'with an untrusted extra audience': withClaims((claims) => ({ ...claims, aud: [String(claims.aud), 'another-client'], azp: String(claims.aud) })),
   'with an authorized party not us': withClaims((claims) => ({ ...claims, azp: 'another-client' })),
   'that has expired': withClaims((claims) => ({ ...claims, iat: hourAgo() - 600, exp: hourAgo() })),
   'without "iat"': withClaims(without('iat')),

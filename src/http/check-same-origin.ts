@@ -1,15 +1,17 @@
 /**
- * Cross-site request refusal for state-changing routes: a browser sends
- * `Origin` (and `Sec-Fetch-Site`) with every POST; either one naming another
- * site means the request was forged by another site's page.
+ * Cross-site request refusal for state-changing routes. A browser marks
+ * every POST with `Sec-Fetch-Site` (modern ones) and `Origin`; either one
+ * saying the request came from another site, or from an opaque origin
+ * (`Origin: null`, e.g. a sandboxed frame), means another site's page forged it.
+ * Our pages send `Referrer-Policy: same-origin`, so our own forms carry our
+ * real origin.
  */
 import type { Context } from 'koa';
 import { IntegrationError } from '../errors';
 
 export function checkSameOrigin(ctx: Context, origin: string): void {
-  const requestOrigin = ctx.get('origin');
   const fetchSite = ctx.get('sec-fetch-site');
-  if ((requestOrigin && requestOrigin !== origin) || fetchSite === 'cross-site' || fetchSite === 'same-site') {
-    throw new IntegrationError('cross_site_request', 'this request came from another site');
-  }
+  const requestOrigin = ctx.get('origin');
+  const crossSite = (fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none') || (requestOrigin !== '' && requestOrigin !== origin);
+  if (crossSite) throw new IntegrationError('cross_site_request', 'this request came from another site');
 }

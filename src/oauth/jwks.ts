@@ -23,10 +23,10 @@ export class JwksCache {
       const cached = this.resolver;
       const resolver = cached ?? (await this.refresh(jwksUri));
       try {
-        return (await resolver(header, token)) as CryptoKey;
+        return await resolver(header, token);
       } catch (error) {
         if (!(error instanceof errors.JWKSNoMatchingKey) || !cached) throw error;
-        return (await (await this.refresh(jwksUri))(header, token)) as CryptoKey;
+        return await (await this.refresh(jwksUri))(header, token);
       }
     };
   }

@@ -24,5 +24,5 @@ function render(value: Interpolation): string {
 }
 
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
-  return new Html(strings.reduce((out, string, index) => out + render(values[index - 1] as Interpolation) + string));
+  return new Html(strings.reduce((out, string, index) => out + render(values[index - 1]) + string));
 }

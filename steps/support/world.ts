@@ -46,11 +46,11 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-/** The integration's entry point in a child process, with only PATH and the given variables. */
-function spawnIntegration(environment: Environment): ChildProcess {
+/** A script of the project (as its npm script runs it) in a child process, with only PATH and the given variables. */
+function spawnScript(script: string, environment: Environment): ChildProcess {
   const inherited = ['PATH', 'NODE_V8_COVERAGE', 'HOME'];
   const env = Object.fromEntries(inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]));
-  return spawn(process.execPath, ['--require', 'ts-node/register', 'src/main.ts'], {
+  return spawn(process.execPath, ['--require', 'ts-node/register', script], {
     cwd: join(__dirname, '..', '..'),
     env: { ...env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +66,8 @@ export class ConformanceWorld extends World {
   readonly clock = new TestClock();
   readonly actors = new Map<string, Actor>();
   mock!: MockProvider;
-  private integrationProcess: ChildProcess | undefined;
+  /** Child processes a scenario started; killed when it ends. */
+  readonly processes: ChildProcess[] = [];
   private integrationServer!: Server;
   integration!: RunningIntegration;
   config!: Config;
@@ -130,13 +131,13 @@ export class ConformanceWorld extends World {
   }
 
   async stop(): Promise<void> {
-    this.integrationProcess?.kill();
+    for (const child of this.processes) child.kill();
     await Promise.allSettled([this.integration?.close(), this.mock?.close()]);
   }
 
   /** Run `src/main.ts` as `npm run start:integration` does, until it exits; its output and status. */
   runIntegrationProcess(environment: Environment): Promise<ProcessResult> {
-    const child = spawnIntegration(environment);
+    const child = spawnScript('src/main.ts', environment);
     const output = { stdout: '', stderr: '' };
     child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -146,15 +147,22 @@ export class ConformanceWorld extends World {
   /** Replace the in-process integration by `src/main.ts` in its own process, on the same port, configured by the environment alone. */
   async replaceIntegrationWithProcess(): Promise<void> {
     await this.integration.close();
-    const child = spawnIntegration({ ...this.environment, LOG_LEVEL: 'warn' });
-    this.integrationProcess = child;
+    await this.startProcess('src/main.ts', { ...this.environment, LOG_LEVEL: 'warn' }, 'Integration listening on');
+  }
+
+  /** Start a script of the project in a child process; resolves with its output once it printed `ready`. */
+  async startProcess(script: string, environment: Environment, ready: string): Promise<string> {
+    const child = spawnScript(script, environment);
+    this.processes.push(child);
+    let stdout = '';
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Integration listening on')) resolve();
+        stdout += chunk.toString();
+        if (stdout.includes(ready)) setTimeout(() => resolve(stdout), 50);
       });
-      child.on('exit', (status) => reject(new Error(`the integration exited with ${status}: ${stderr}`)));
+      child.on('exit', (status) => reject(new Error(`${script} exited with ${status}: ${stderr}`)));
     });
   }
 
@@ -167,8 +175,11 @@ export class ConformanceWorld extends World {
     return actor;
   }
 
+  /** Where the integration under test runs; the in-process one unless a scenario points elsewhere (the demo). */
+  integrationUrl: string | undefined;
+
   url(path: string): string {
-    return new URL(path, this.integration.url).href;
+    return new URL(path, this.integrationUrl ?? this.integration.url).href;
   }
 
   /** The integration's user id of a person: their name in lower case. */
@@ -211,7 +222,7 @@ export class ConformanceWorld extends World {
   }
 
   private isCallback(url: URL): boolean {
-    return url.href.startsWith(this.config.redirectUri);
+    return `${url.origin}${url.pathname}` === new URL('/callback', this.integrationUrl ?? this.config.redirectUri).href;
   }
 
   /**

@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { ConformanceWorld } from './support/world';
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function printed(world: ConformanceWorld): string {
+  return world.notes.get('output') as string;
+}
+
+Given('the demo is started with "npm start"', async function (this: ConformanceWorld) {
+  const environment = { PORT: String(await freePort()), MOCK_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
+  this.notes.set('output', await this.startProcess('mock-provider/demo.ts', environment, 'Sign in to the integration'));
+  const url = /Integration:\s+(\S+)/.exec(printed(this))?.[1];
+  assert.ok(url, 'the integration address is printed');
+  this.integrationUrl = url;
+});
+
+Then(
+  "it prints the integration's address, the provider's address and the accounts {string}",
+  function (this: ConformanceWorld, accounts: string) {
+    const output = printed(this);
+    assert.match(output, /Integration:\s+http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(output, /Mock provider:\s+http:\/\/127\.0\.0\.1:\d+/);
+    assert.ok(output.includes(accounts));
+  },
+);
+
+When(
+  '{person} signs in to the demo and connects her/his MySQL account as {account}',
+  async function (this: ConformanceWorld, person: string, account: string) {
+    await this.signIn(person);
+    await this.startConnecting(person);
+    const response = await this.deliverCallback(person, await this.authorizeAtProvider(person, account));
+    assert.equal(response.statusCode, 303);
+  },
+);
+
+Given('the mock is started alone with "npm run start:mock"', async function (this: ConformanceWorld) {
+  const environment = { MOCK_PORT: String(await freePort()) };
+  this.notes.set('output', await this.startProcess('mock-provider/main.ts', environment, 'accounts:'));
+});
+
+Then(
+  'it prints its issuer, the client id {string}, a client secret and the redirect URI',
+  function (this: ConformanceWorld, clientId: string) {
+    const output = printed(this);
+    assert.match(output, /Issuer: http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(output, new RegExp(`client_id:\\s+${clientId}`));
+    assert.match(output, /client_secret:\s+[A-Za-z0-9_-]{32}/);
+    assert.match(output, /redirect_uri:\s+http:\/\/127\.0\.0\.1:3000\/callback/);
+  },
+);
+
+Then('its discovery document names that issuer and requires PKCE with S256', async function (this: ConformanceWorld) {
+  const issuer = /Issuer: (\S+)/.exec(printed(this))?.[1] as string;
+  const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+  assert.equal(metadata.issuer, issuer);
+  assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+  assert.equal(metadata.authorization_response_iss_parameter_supported, true);
+});
