@@ -11,8 +11,9 @@ Feature: Bad input gets a clear refusal, never a crash
     Given Carol is signed in to the integration
     And she has started connecting her MySQL account
 
-  Rule: a malformed callback is refused before anything is looked up
+  Rule: a malformed callback is refused before anything is looked up (RFC 6749 3.1: no parameter more than once)
 
+    @rfc6749-3.1
     Scenario Outline: A callback with <problem> is refused
       When Carol's browser arrives at the callback with <problem>
       Then it is refused with "<code>"
@@ -32,6 +33,7 @@ Feature: Bad input gets a clear refusal, never a crash
 
   Rule: the sign-in form takes only what it expects
 
+    @design-contract
     Scenario Outline: Signing in with <problem> is refused
       When someone posts <problem> to the sign-in form
       Then it is refused with "<code>"
@@ -46,7 +48,7 @@ Feature: Bad input gets a clear refusal, never a crash
         | malformed JSON              | malformed_request |
         | a body of 10 kilobytes      | payload_too_large |
 
-    @csrf
+    @csrf @rfc9700-4.7
     Scenario Outline: A sign-in posted from <where> is refused
       When <where> posts the sign-in form for Mallory
       Then it is refused with "cross_site_request"
@@ -59,14 +61,17 @@ Feature: Bad input gets a clear refusal, never a crash
 
   Rule: the rest of the surface answers in the same way
 
+    @design-contract
     Scenario: An unknown address gets not_found
       When Carol's browser asks for "/wp-admin.php"
       Then it is refused with "not_found"
 
+    @design-contract
     Scenario: A wrong method gets method_not_allowed
       When Carol's browser deletes "/connect"
       Then it is refused with "method_not_allowed"
 
+    @design-contract
     Scenario: The API answers in JSON when the session is missing
       When a client without session asks for "/api/connection"
       Then it is refused with "session_required"

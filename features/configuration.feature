@@ -9,11 +9,13 @@ Feature: The integration refuses to start on a configuration it cannot run safel
 
   Rule: each problem is named in one sentence
 
+    @design-configuration
     Scenario Outline: <variable> set to "<value>" is refused
       Given the integration's environment sets <variable> to "<value>"
       When the configuration is checked
       Then it is refused because "<problem>"
 
+      @rfc6749-3.1.2.1 @rfc9700
       Examples: the provider and the client registration
         | variable     | value                         | problem                                                                       |
         | ISSUER_URL   |                               | ISSUER_URL is required.                                                        |
@@ -36,13 +38,14 @@ Feature: The integration refuses to start on a configuration it cannot run safel
         | LOG_LEVEL           | chatty | LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent. |
         | PROVIDER_TIMEOUT_MS | 0      | PROVIDER_TIMEOUT_MS must be a whole number from 100 to 120000. |
 
+    @design-configuration
     Scenario: A remote provider over HTTPS is accepted
       Given the integration's environment sets ISSUER_URL to "https://mysql-cloud.example"
       And the integration's environment sets REDIRECT_URI to "https://app.example/oauth/callback"
       When the configuration is checked
       Then it is accepted
 
-    @process
+    @process @design-configuration
     Scenario: Starting with several problems lists them all, without a stack trace
       Given the integration's environment sets CLIENT_SECRET to ""
       And the integration's environment sets SESSION_KEYS to "too-short"

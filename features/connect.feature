@@ -9,28 +9,34 @@ Feature: A signed-in user connects their MySQL account
   Background:
     Given Alice is signed in to the integration
 
+  @design-contract
   Scenario: Before connecting, the home page offers to connect
     When Alice opens the integration
     Then she sees that her MySQL account is not connected, with a Connect button
 
+  @rfc6749-4.1 @oidcc-3.1
   Scenario: Approving at the provider connects the account
     When Alice connects her MySQL account as alice
     Then she is connected to the account "Alice Liddell"
     And her connection has the scopes "openid profile offline_access databases:read"
 
+  @rfc9700 @design-token-storage
   Scenario: The tokens are stored encrypted, and they are the ones the provider issued
     When Alice connects her MySQL account as alice
     Then her access token and refresh token are stored encrypted with the key "k1"
     And the provider confirms the stored access token is active for alice
 
+  @rfc9700 @design-contract
   Scenario: The connection status never shows a token
     When Alice connects her MySQL account as alice
     Then her connection status shows no token, code or secret
 
+  @design-contract
   Scenario: The user comes back where they started
     When Alice connects her MySQL account as alice, starting from "/databases?sort=name"
     Then she lands on "/databases?sort=name"
 
+  @mock-provider
   Scenario: A wrong password at the provider asks again, and the right one then connects
     When Alice starts connecting her MySQL account
     And she signs in at the provider as alice with the password "queen-of-hearts"
@@ -38,6 +44,7 @@ Feature: A signed-in user connects their MySQL account
     When she approves at the provider as alice
     Then she is connected to the account "Alice Liddell"
 
+  @design-contract
   Scenario: Each user has their own connection
     Given Bob is signed in to the integration
     When Alice connects her MySQL account as alice
@@ -45,6 +52,7 @@ Feature: A signed-in user connects their MySQL account
     Then Alice is connected to the account "Alice Liddell"
     And Bob is connected to the account "Bob the Builder"
 
+  @design-contract
   Scenario: A visitor who is not signed in is offered the sign-in form
     When Dave, who is not signed in, opens the integration
     Then he sees the sign-in form

@@ -22,6 +22,7 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     Then it is refused with "provider_error"
     And no authorization request is made
 
+  @oidc-discovery-4
   Scenario: A provider whose discovery fails is reported unavailable, then found once it is back
     Given the provider's discovery will answer 503
     When Carol tries to start connecting her MySQL account
@@ -29,6 +30,7 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     When Carol starts connecting her MySQL account
     Then she is sent to the provider's authorization endpoint
 
+  @oidc-discovery-4
   Scenario: The discovery document is fetched once and cached
     When Carol connects her MySQL account as alice
     And Carol connects again as alice

@@ -64,6 +64,14 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
         | 503    | provider_unavailable |
         | 429    | provider_unavailable |
 
+    @rfc6749-5.2
+    Scenario: A token endpoint that does not answer in time is reported unavailable
+      Given the integration waits at most 300 milliseconds for the provider
+      And the provider's token endpoint will answer only after 2 seconds
+      When Carol approves at the provider as alice
+      Then she is refused with "provider_unavailable"
+      And nothing is stored for her
+
     @rfc6749-5.1
     Scenario: A token response that is not JSON is refused
       Given the provider's token endpoint will answer 200 with the body "<html>ok</html>"

@@ -2,7 +2,8 @@
  * Scripted faults: the next N responses of an endpoint are replaced by a
  * given failure. At the authorization endpoint an OAuth error is sent back to
  * the client's redirect URI, as a real provider would; elsewhere the fault is
- * an HTTP response with the given status, OAuth error, body and headers.
+ * an HTTP response with the given status, OAuth error, body and headers,
+ * after an optional delay.
  */
 import type { Middleware } from 'koa';
 import { endpointOf, type Endpoint } from './endpoints';
@@ -16,6 +17,8 @@ export interface Fault {
   /** A raw body, sent instead of the JSON error. */
   body?: string;
   headers?: Record<string, string>;
+  /** Wait this long before answering; with nothing else set, the genuine answer follows the wait. */
+  delayMs?: number;
   /** How many responses in a row get this fault (default 1). */
   times?: number;
 }
@@ -56,6 +59,15 @@ export class Faults {
       const endpoint = endpointOf(ctx.path);
       const fault = endpoint && this.take(endpoint);
       if (!fault) {
+        await next();
+        return;
+      }
+      if (fault.delayMs) {
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        // The client gave up while we waited: there is no one left to answer.
+        if (ctx.req.socket.destroyed) return;
+      }
+      if (fault.status === undefined && fault.error === undefined && fault.body === undefined) {
         await next();
         return;
       }

@@ -92,3 +92,8 @@ Then('the answer is JSON', function (this: ConformanceWorld) {
   const body = JSON.parse(this.lastResponse?.body ?? '') as Record<string, unknown>;
   assert.deepEqual(Object.keys(body).sort(), ['error', 'message']);
 });
+
+Then('the answer is {int} with the status {string}', function (this: ConformanceWorld, status: number, value: string) {
+  assert.equal(this.lastResponse?.statusCode, status);
+  assert.deepEqual(JSON.parse(this.lastResponse?.body ?? ''), { status: value });
+});

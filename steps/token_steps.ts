@@ -69,6 +69,14 @@ Given(
   },
 );
 
+Given('the integration waits at most {int} milliseconds for the provider', async function (this: ConformanceWorld, ms: number) {
+  await this.reconfigure({ PROVIDER_TIMEOUT_MS: String(ms) });
+});
+
+Given("the provider's token endpoint will answer only after {int} seconds", function (this: ConformanceWorld, seconds: number) {
+  this.mock.faults.failNext('token', { delayMs: seconds * 1000 });
+});
+
 Given('the provider will send the token_type {string}', function (this: ConformanceWorld, tokenType: string) {
   tamperTokenResponse(this, (body) => ({ ...body, token_type: tokenType }));
 });
