@@ -16,6 +16,20 @@ export class MemoryStorage {
   readonly sessionUids = new Map<string, string>();
   readonly userCodes = new Map<string, string>();
 
+  /** Revoke every grant of an account: the grant and every token issued under it. How many grants. */
+  revokeGrantsOf(accountId: string): number {
+    let revoked = 0;
+    for (const [key, entry] of [...this.entries]) {
+      if (!key.startsWith('Grant:') || entry.payload.accountId !== accountId) continue;
+      const grantId = key.slice('Grant:'.length);
+      for (const member of this.grants.get(grantId) ?? []) this.entries.delete(member);
+      this.grants.delete(grantId);
+      this.entries.delete(key);
+      revoked += 1;
+    }
+    return revoked;
+  }
+
   get(key: string): AdapterPayload | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;

@@ -47,6 +47,8 @@ export function providerConfiguration(options: {
   keys: readonly SigningKey[];
   storage: MemoryStorage;
   lifetimes: () => Lifetimes;
+  /** Whether a refresh rotates the refresh token (on by default). */
+  rotation: () => boolean;
 }): Configuration {
   return {
     adapter: memoryAdapter(options.storage),
@@ -75,7 +77,7 @@ export function providerConfiguration(options: {
     },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-    rotateRefreshToken: true,
+    rotateRefreshToken: () => options.rotation(),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     ttl: {
       AccessToken: () => options.lifetimes().accessToken,

@@ -11,6 +11,8 @@ export const endpointPaths = {
   userinfo: '/me',
   revocation: '/token/revocation',
   introspection: '/token/introspection',
+  /** The vendor's resource API: every path under it. */
+  resource: '/v1',
 } as const;
 
 export type Endpoint = keyof typeof endpointPaths;
@@ -26,6 +28,7 @@ export const providerRoutes = {
 };
 
 export function endpointOf(path: string): Endpoint | undefined {
+  if (path.startsWith(`${endpointPaths.resource}/`)) return 'resource';
   for (const [name, endpointPath] of Object.entries(endpointPaths)) {
     if (path === endpointPath) return name as Endpoint;
   }

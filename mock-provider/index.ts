@@ -7,12 +7,14 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
+import { subjectOf } from './accounts';
 import { MemoryStorage } from './adapter';
 import { defaultLifetimes, providerConfiguration, type ClientRegistration, type Lifetimes } from './configuration';
 import { Faults } from './faults';
 import { interactionRoutes } from './interactions';
 import { generateSigningKeys, type SigningKey } from './keys';
 import { RequestLog } from './request-log';
+import { resourceApiRoutes } from './resource-api';
 import { Tamperings } from './tampering';
 
 export type { ClientRegistration } from './configuration';
@@ -42,6 +44,10 @@ export interface MockProvider {
   readonly tampering: Tamperings;
   /** Change token lifetimes for tokens issued from now on. */
   setLifetimes(lifetimes: Partial<Lifetimes>): void;
+  /** Turn refresh token rotation on (the default) or off. */
+  setRefreshTokenRotation(on: boolean): void;
+  /** Revoke every grant of a vendor account, as the vendor's own "revoke access" page would: all its tokens die. */
+  revokeGrants(username: string): Promise<number>;
   /** Mark an authorization code as already redeemed, as if someone else had used it first. */
   consumeAuthorizationCode(code: string): Promise<void>;
   close(): Promise<void>;
@@ -59,10 +65,9 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
 
   const keys = options.keys ?? (await generateSigningKeys());
   let lifetimes: Lifetimes = defaultLifetimes;
-  const provider = new Provider(
-    issuer,
-    providerConfiguration({ client: options.client, keys, storage: new MemoryStorage(), lifetimes: () => lifetimes }),
-  );
+  let rotation = true;
+  const storage = new MemoryStorage();
+  const provider = new Provider(issuer, providerConfiguration({ client: options.client, keys, storage, lifetimes: () => lifetimes, rotation: () => rotation }));
 
   const requests = new RequestLog();
   const faults = new Faults(issuer, () => options.client.redirect_uris);
@@ -71,6 +76,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   provider.use(faults.middleware());
   provider.use(tampering.middleware());
   provider.use(interactionRoutes(provider).routes());
+  provider.use(resourceApiRoutes(provider).routes());
 
   const callback = provider.callback();
   const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
@@ -85,6 +91,12 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     tampering,
     setLifetimes(change) {
       lifetimes = { ...lifetimes, ...change };
+    },
+    setRefreshTokenRotation(on) {
+      rotation = on;
+    },
+    async revokeGrants(username) {
+      return storage.revokeGrantsOf(subjectOf(username));
     },
     async consumeAuthorizationCode(code) {
       const authorizationCode = await provider.AuthorizationCode.find(code);

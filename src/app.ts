@@ -16,10 +16,15 @@ import { JwksCache } from './oauth/jwks';
 import { callback } from './routes/callback';
 import { connect } from './routes/connect';
 import { connectionStatus } from './routes/connection-status';
+import { listDatabases, listTables } from './routes/databases';
+import { disconnect } from './routes/disconnect';
 import { home } from './routes/home';
 import { signIn } from './routes/session';
 import { MemoryStore } from './store/memory-store';
 import type { Store } from './store/store';
+import { Revocations } from './tokens/revocations';
+import { TokenManager } from './tokens/token-manager';
+import { VendorApi } from './tokens/vendor-api';
 import { stylesheet } from './views/layout';
 
 export interface IntegrationOptions {
@@ -32,7 +37,8 @@ export interface IntegrationOptions {
 export function createIntegration(config: Config, options: IntegrationOptions = {}): Integration {
   const now = options.now ?? Date.now;
   const http = options.http ?? createProviderClient({ timeoutMs: config.providerTimeoutMs });
-  return {
+  // The services hold the integration they belong to; they are attached once it exists.
+  const integration: Omit<Integration, 'tokens' | 'vendorApi' | 'revocations'> = {
     config,
     now,
     http,
@@ -43,6 +49,10 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     logger: options.logger ?? pino({ level: config.logLevel }),
     origin: new URL(config.redirectUri).origin,
   };
+  const complete = integration as Integration;
+  const tokens = new TokenManager(complete);
+  Object.assign(complete, { tokens, vendorApi: new VendorApi(complete, tokens), revocations: new Revocations(complete) });
+  return complete;
 }
 
 export function createApp(integration: Integration): Koa {
@@ -55,6 +65,9 @@ export function createApp(integration: Integration): Koa {
   router.get('/connect', connect(integration));
   router.get(callbackPath, callback(integration));
   router.get('/api/connection', connectionStatus(integration));
+  router.get('/api/databases', listDatabases(integration));
+  router.get('/api/databases/:name/tables', listTables(integration));
+  router.post('/disconnect', disconnect(integration));
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

@@ -31,6 +31,14 @@ export interface Config {
   readonly pendingAuthorizationTtlSeconds: number;
   /** How long discovery metadata is cached, in seconds. */
   readonly discoveryTtlSeconds: number;
+  /** The vendor's resource API (`/v1/...`). */
+  readonly apiBaseUrl: string;
+  /** Refresh an access token this many seconds before it expires. */
+  readonly refreshMarginSeconds: number;
+  /** How often queued revocations are retried, in seconds. */
+  readonly revocationRetryIntervalSeconds: number;
+  /** After this many failed attempts a queued revocation is given up (and logged). */
+  readonly revocationMaxAttempts: number;
 }
 
 /** The environment variables, their meaning and default, for the README and `.env.example`. */
@@ -49,6 +57,10 @@ export const configurationKeys = {
   PROVIDER_TIMEOUT_MS: 'Timeout of every call to the provider, in milliseconds (default 5000).',
   PENDING_AUTHORIZATION_TTL_SECONDS: 'How long a started connect stays usable (default 600).',
   DISCOVERY_TTL_SECONDS: 'How long discovery metadata is cached (default 3600).',
+  API_BASE_URL: 'The vendor\'s resource API (default: the issuer).',
+  REFRESH_MARGIN_SECONDS: 'Refresh an access token this many seconds before it expires (default 60).',
+  REVOCATION_RETRY_INTERVAL_SECONDS: 'How often queued revocations are retried (default 30).',
+  REVOCATION_MAX_ATTEMPTS: 'Failed attempts after which a queued revocation is given up (default 20).',
 } as const;
 
 export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
@@ -127,6 +139,10 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: integer('PROVIDER_TIMEOUT_MS', 5000, 100, 120_000),
   PENDING_AUTHORIZATION_TTL_SECONDS: integer('PENDING_AUTHORIZATION_TTL_SECONDS', 600, 30, 3600),
   DISCOVERY_TTL_SECONDS: integer('DISCOVERY_TTL_SECONDS', 3600, 0, 86_400),
+  API_BASE_URL: secureUrl('API_BASE_URL', { query: true }).optional(),
+  REFRESH_MARGIN_SECONDS: integer('REFRESH_MARGIN_SECONDS', 60, 0, 3600),
+  REVOCATION_RETRY_INTERVAL_SECONDS: integer('REVOCATION_RETRY_INTERVAL_SECONDS', 30, 1, 86_400),
+  REVOCATION_MAX_ATTEMPTS: integer('REVOCATION_MAX_ATTEMPTS', 20, 1, 1000),
 });
 
 /** Thrown when the configuration is invalid; its message has one line per problem. */
@@ -156,5 +172,9 @@ export function loadConfig(env: Environment): Config {
     providerTimeoutMs: value.PROVIDER_TIMEOUT_MS,
     pendingAuthorizationTtlSeconds: value.PENDING_AUTHORIZATION_TTL_SECONDS,
     discoveryTtlSeconds: value.DISCOVERY_TTL_SECONDS,
+    apiBaseUrl: value.API_BASE_URL ?? value.ISSUER_URL,
+    refreshMarginSeconds: value.REFRESH_MARGIN_SECONDS,
+    revocationRetryIntervalSeconds: value.REVOCATION_RETRY_INTERVAL_SECONDS,
+    revocationMaxAttempts: value.REVOCATION_MAX_ATTEMPTS,
   };
 }

@@ -3,8 +3,9 @@
  * user and the field they belong to, plus what the user sees about it.
  */
 import type { TokenCipher } from './crypto/token-cipher';
-import type { IdTokenClaims } from './oauth/validate-id-token';
+import { IntegrationError } from './errors';
 import type { TokenEndpointResponse } from './oauth/process-token-response';
+import type { IdTokenClaims } from './oauth/validate-id-token';
 import type { Connection, PendingAuthorization } from './store/store';
 
 export type TokenField = 'access_token' | 'refresh_token';
@@ -14,14 +15,16 @@ export function tokenContext(userId: string, field: TokenField): string {
   return `connection:${userId}:${field}`;
 }
 
+/** A new connection from a completed authorization code flow; `previous` is the one it replaces. */
 export function sealConnection(
   cipher: TokenCipher,
-  input: { pending: PendingAuthorization; tokens: TokenEndpointResponse; claims?: IdTokenClaims; now: number },
+  input: { pending: PendingAuthorization; tokens: TokenEndpointResponse; claims?: IdTokenClaims; now: number; previous?: Connection },
 ): Connection {
   const { pending, tokens, claims, now } = input;
   const userId = pending.userId;
   return {
     userId,
+    version: (input.previous?.version ?? 0) + 1,
     issuer: pending.issuer,
     subject: claims?.sub ?? '',
     accountName: typeof claims?.name === 'string' ? claims.name : undefined,
@@ -31,6 +34,44 @@ export function sealConnection(
     sealedRefreshToken: tokens.refreshToken && cipher.encrypt(tokens.refreshToken, tokenContext(userId, 'refresh_token')),
     accessTokenExpiresAt: tokens.expiresIn === undefined ? undefined : now + tokens.expiresIn * 1000,
     status: 'connected',
+    nonce: pending.nonce,
     connectedAt: now,
+  };
+}
+
+/**
+ * The connection after a refresh: the new access token, the new refresh
+ * token when the provider rotated it, the old one kept when it did not send
+ * one (RFC 6749 6: the client keeps it unless a new one is issued).
+ */
+export function sealRefreshedConnection(cipher: TokenCipher, connection: Connection, tokens: TokenEndpointResponse, now: number): Connection {
+  const userId = connection.userId;
+  return {
+    ...connection,
+    version: connection.version + 1,
+    scopes: tokens.scopes,
+    sealedAccessToken: cipher.encrypt(tokens.accessToken, tokenContext(userId, 'access_token')),
+    sealedRefreshToken: tokens.refreshToken
+      ? cipher.encrypt(tokens.refreshToken, tokenContext(userId, 'refresh_token'))
+      : connection.sealedRefreshToken,
+    accessTokenExpiresAt: tokens.expiresIn === undefined ? undefined : now + tokens.expiresIn * 1000,
+    refreshedAt: now,
+  };
+}
+
+/** The connection's tokens in the clear; `encryption_key_unavailable` when the ring lacks their key. */
+export function openTokens(cipher: TokenCipher, connection: Connection): { accessToken: string; refreshToken?: string } {
+  const open = (sealed: string, field: TokenField) => {
+    try {
+      return cipher.decrypt(sealed, tokenContext(connection.userId, field));
+    } catch (error) {
+      throw new IntegrationError('encryption_key_unavailable', 'a stored token could not be decrypted with the configured key ring', {
+        cause: error,
+      });
+    }
+  };
+  return {
+    accessToken: open(connection.sealedAccessToken, 'access_token'),
+    refreshToken: connection.sealedRefreshToken === undefined ? undefined : open(connection.sealedRefreshToken, 'refresh_token'),
   };
 }

@@ -8,6 +8,9 @@ import type { ProviderClient } from './http/provider-client';
 import type { Discovery } from './oauth/discovery';
 import type { JwksCache } from './oauth/jwks';
 import type { Store } from './store/store';
+import type { Revocations } from './tokens/revocations';
+import type { TokenManager } from './tokens/token-manager';
+import type { VendorApi } from './tokens/vendor-api';
 
 export interface Integration {
   readonly config: Config;
@@ -21,4 +24,7 @@ export interface Integration {
   readonly origin: string;
   /** Epoch milliseconds; a test can move it. */
   now(): number;
+  readonly tokens: TokenManager;
+  readonly vendorApi: VendorApi;
+  readonly revocations: Revocations;
 }

@@ -14,6 +14,9 @@ export const errorCodes = {
   invalid_return_to: { status: 400, advice: 'Start the connection again from this site.' },
   cross_site_request: { status: 403, advice: 'Use the form on this site.' },
   not_found: { status: 404, advice: 'Go back to the home page.' },
+  not_connected: { status: 409, advice: 'Connect your MySQL account first.' },
+  reconnect_required: { status: 409, advice: 'Your MySQL account needs to be connected again; press Connect.' },
+  insufficient_scope: { status: 403, advice: 'Connect again and approve access to your databases.' },
   method_not_allowed: { status: 405, advice: 'Go back to the home page.' },
   // the callback: which request it answers
   issuer_missing: { status: 400, advice: 'Start the connection again; if it keeps happening, tell the integration\'s administrator.' },
@@ -44,6 +47,8 @@ export const errorCodes = {
   invalid_id_token: { status: 502, advice: 'The provider\'s answer could not be verified; try again later.' },
   provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
   provider_unavailable: { status: 503, advice: 'The provider could not be reached; try again shortly.' },
+  // our own keys
+  encryption_key_unavailable: { status: 500, advice: 'The integration cannot read its stored tokens; tell its administrator (nothing was lost).' },
   // anything else
   internal_error: { status: 500, advice: 'Something went wrong on our side; try again later.' },
 } as const satisfies Record<string, { status: number; advice: string }>;

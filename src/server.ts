@@ -27,6 +27,12 @@ export async function startIntegration(
   const callback = createApp(integration).callback();
   const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
   server.on('request', handler);
+  const retrier = setInterval(() => {
+    integration.revocations.retryDue().catch((error: unknown) => {
+      integration.logger.error({ error: (error as Error).message }, 'revocation retry failed');
+    });
+  }, config.revocationRetryIntervalSeconds * 1000);
+  retrier.unref();
   if (!server.listening) {
     server.listen(config.port, config.host);
     await once(server, 'listening');
@@ -37,9 +43,11 @@ export async function startIntegration(
     integration,
     server,
     detach() {
+      clearInterval(retrier);
       server.off('request', handler);
     },
     async close() {
+      clearInterval(retrier);
       server.off('request', handler);
       if (server.listening) {
         server.closeAllConnections();

@@ -2,7 +2,8 @@
  * The token response (RFC 6749 5.1), read strictly where it matters and
  * tolerantly where the RFC allows: `token_type` in any case, `expires_in`
  * and `scope` optional (a missing `scope` means what was asked for), unknown
- * fields ignored. An `id_token` is required when `openid` was asked for.
+ * fields ignored. An `id_token` is required after the code exchange when
+ * `openid` was asked for; a refresh may leave it out.
  */
 import type { Response } from 'got';
 import { IntegrationError } from '../errors';
@@ -22,7 +23,11 @@ function invalid(message: string): IntegrationError {
   return new IntegrationError('invalid_token_response', message);
 }
 
-export function processTokenResponse(response: Response<string>, requestedScopes: readonly string[]): TokenEndpointResponse {
+export function processTokenResponse(
+  response: Response<string>,
+  requestedScopes: readonly string[],
+  options: { idTokenRequired: boolean },
+): TokenEndpointResponse {
   if (response.statusCode !== 200) throw tokenEndpointError(response);
   const body = parseJsonObject(response.body);
   if (!body) throw invalid('the token response is not a JSON object');
@@ -39,7 +44,7 @@ export function processTokenResponse(response: Response<string>, requestedScopes
   if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === '')) throw invalid('invalid "refresh_token"');
   if (scope !== undefined && typeof scope !== 'string') throw invalid('invalid "scope"');
   if (id_token !== undefined && typeof id_token !== 'string') throw invalid('invalid "id_token"');
-  if (id_token === undefined && requestedScopes.includes('openid')) throw invalid('missing "id_token"');
+  if (id_token === undefined && options.idTokenRequired) throw invalid('missing "id_token"');
 
   return {
     accessToken: access_token,

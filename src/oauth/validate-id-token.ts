@@ -13,6 +13,8 @@ export interface IdTokenExpectations {
   readonly issuer: string;
   readonly clientId: string;
   readonly nonce: string;
+  /** After the code exchange the `nonce` must be there; a refreshed ID token may leave it out (OpenID Connect Core 12.2). */
+  readonly nonceRequired: boolean;
   readonly algorithm: string;
   readonly jwksUri: string;
   /** Epoch milliseconds. */
@@ -64,7 +66,10 @@ export async function validateIdToken(idToken: string, jwks: JwksCache, expected
   if (audiences.some((audience) => audience !== expected.clientId)) throw invalid('"aud" claim lists an untrusted audience');
   if (payload.azp !== undefined && payload.azp !== expected.clientId) throw invalid('unexpected "azp" claim value');
   if (typeof payload.sub !== 'string' || payload.sub === '') throw invalid('missing "sub" claim');
-  if (payload.nonce === undefined) throw invalid('missing "nonce" claim');
-  if (payload.nonce !== expected.nonce) throw invalid('unexpected "nonce" claim value');
+  if (payload.nonce === undefined) {
+    if (expected.nonceRequired) throw invalid('missing "nonce" claim');
+  } else if (payload.nonce !== expected.nonce) {
+    throw invalid('unexpected "nonce" claim value');
+  }
   return payload as IdTokenClaims;
 }

@@ -27,19 +27,21 @@ export function callback(integration: Integration): Middleware {
     const code = checkCode(parameters);
 
     const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, config, code, pending);
-    const tokens = processTokenResponse(response, pending.scopes);
+    const tokens = processTokenResponse(response, pending.scopes, { idTokenRequired: pending.scopes.includes('openid') });
     const claims = tokens.idToken
       ? await validateIdToken(tokens.idToken, jwks, {
           issuer: metadata.issuer,
           clientId: config.clientId,
           nonce: pending.nonce,
+          nonceRequired: true,
           algorithm: config.idTokenSignedResponseAlg,
           jwksUri: metadata.jwks_uri,
           now: integration.now(),
         })
       : undefined;
 
-    await store.saveConnection(sealConnection(integration.cipher, { pending, tokens, claims, now: integration.now() }));
+    const previous = await store.findConnection(pending.userId);
+    await store.saveConnection(sealConnection(integration.cipher, { pending, tokens, claims, now: integration.now(), previous }));
     integration.logger.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
     ctx.status = 303;
     ctx.redirect(pending.returnTo);

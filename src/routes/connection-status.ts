@@ -15,6 +15,7 @@ export function connectionStatus(integration: Integration): Middleware {
     }
     ctx.body = {
       status: connection.status,
+      ...(connection.reauthReason === undefined ? {} : { reason: connection.reauthReason }),
       scopes: connection.scopes,
       expires_at: connection.accessTokenExpiresAt === undefined ? null : new Date(connection.accessTokenExpiresAt).toISOString(),
       account: {

@@ -3,12 +3,13 @@
  * demo and the harness need nothing installed. Values are copied in and out,
  * so a caller never mutates what is stored.
  */
-import type { Connection, PendingAuthorization, Session, Store, StoreCounts } from './store';
+import type { Connection, PendingAuthorization, PendingRevocation, Session, Store, StoreCounts } from './store';
 
 export class MemoryStore implements Store {
   private readonly sessions = new Map<string, Session>();
   private readonly pending = new Map<string, PendingAuthorization>();
   private readonly connections = new Map<string, Connection>();
+  private readonly revocations = new Map<string, PendingRevocation>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -55,8 +56,48 @@ export class MemoryStore implements Store {
     return connection && { ...connection };
   }
 
+  async updateConnection(connection: Connection, expectedVersion: number): Promise<boolean> {
+    if (this.connections.get(connection.userId)?.version !== expectedVersion) return false;
+    this.connections.set(connection.userId, { ...connection });
+    return true;
+  }
+
+  async listConnections(): Promise<Connection[]> {
+    return [...this.connections.values()].map((connection) => ({ ...connection }));
+  }
+
+  async deleteConnection(userId: string, revocations: readonly PendingRevocation[]): Promise<void> {
+    this.connections.delete(userId);
+    for (const revocation of revocations) this.revocations.set(revocation.id, { ...revocation });
+  }
+
+  async dueRevocations(now: number, limit: number): Promise<PendingRevocation[]> {
+    return [...this.revocations.values()]
+      .filter((revocation) => revocation.notBefore <= now)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit)
+      .map((revocation) => ({ ...revocation }));
+  }
+
+  async listRevocations(): Promise<PendingRevocation[]> {
+    return [...this.revocations.values()].map((revocation) => ({ ...revocation }));
+  }
+
+  async saveRevocation(revocation: PendingRevocation): Promise<void> {
+    this.revocations.set(revocation.id, { ...revocation });
+  }
+
+  async deleteRevocation(id: string): Promise<void> {
+    this.revocations.delete(id);
+  }
+
   async counts(): Promise<StoreCounts> {
-    return { sessions: this.sessions.size, pendingAuthorizations: this.pending.size, connections: this.connections.size };
+    return {
+      sessions: this.sessions.size,
+      pendingAuthorizations: this.pending.size,
+      connections: this.connections.size,
+      revocations: this.revocations.size,
+    };
   }
 
   async close(): Promise<void> {}

@@ -32,9 +32,13 @@ export interface PendingAuthorization {
   readonly usedAt?: number;
 }
 
+export type ConnectionStatus = 'connected' | 'reauth_required';
+
 /** The user's connection to their vendor account. */
 export interface Connection {
   readonly userId: string;
+  /** Bumped by every write; a write names the version it read (optimistic concurrency). */
+  readonly version: number;
   readonly issuer: string;
   /** The ID token's `sub`. */
   readonly subject: string;
@@ -46,8 +50,26 @@ export interface Connection {
   readonly sealedRefreshToken?: string;
   /** Epoch milliseconds; absent when the provider did not say (`expires_in` missing). */
   readonly accessTokenExpiresAt?: number;
-  readonly status: 'connected';
+  readonly status: ConnectionStatus;
+  /** Why the user must connect again (an OAuth error code or a check that failed). */
+  readonly reauthReason?: string;
+  /** The `nonce` of the original authentication: a refreshed ID token may only repeat it (OpenID Connect Core 12.2). */
+  readonly nonce: string;
   readonly connectedAt: number;
+  readonly refreshedAt?: number;
+}
+
+/** A token that the provider has not yet confirmed revoked (RFC 7009); retried until it is. */
+export interface PendingRevocation {
+  readonly id: string;
+  readonly userId: string;
+  readonly sealedToken: string;
+  readonly tokenTypeHint: 'refresh_token' | 'access_token';
+  readonly attempts: number;
+  /** Epoch milliseconds before which it is not retried (backoff, or the provider's Retry-After). */
+  readonly notBefore: number;
+  readonly createdAt: number;
+  readonly lastError?: string;
 }
 
 export interface Store {
@@ -63,6 +85,18 @@ export interface Store {
   /** Create or replace the user's connection, as one write. */
   saveConnection(connection: Connection): Promise<void>;
   findConnection(userId: string): Promise<Connection | undefined>;
+  /** Replace the connection only if it is still at `expectedVersion`; false if someone else wrote first. */
+  updateConnection(connection: Connection, expectedVersion: number): Promise<boolean>;
+  /** Every stored connection (for key rotation). */
+  listConnections(): Promise<Connection[]>;
+  /** Delete the connection and queue its unrevoked tokens, as one change. */
+  deleteConnection(userId: string, revocations: readonly PendingRevocation[]): Promise<void>;
+
+  /** Revocations whose `notBefore` has passed, oldest first. */
+  dueRevocations(now: number, limit: number): Promise<PendingRevocation[]>;
+  listRevocations(): Promise<PendingRevocation[]>;
+  saveRevocation(revocation: PendingRevocation): Promise<void>;
+  deleteRevocation(id: string): Promise<void>;
 
   /** How many of each record the store holds (for readiness, metrics and tests). */
   counts(): Promise<StoreCounts>;
@@ -74,4 +108,5 @@ export interface StoreCounts {
   readonly sessions: number;
   readonly pendingAuthorizations: number;
   readonly connections: number;
+  readonly revocations: number;
 }

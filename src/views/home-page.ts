@@ -27,6 +27,16 @@ export function statusPage(session: Session, connection: Connection | undefined)
 <a class="button" href="/connect">Connect your MySQL account</a>`,
     );
   }
+  if (connection.status === 'reauth_required') {
+    return layout(
+      'Reconnect needed',
+      html`<h1>Hello, ${session.userId}</h1>
+<p class="status not-connected" data-connection-status="reauth_required">Your MySQL Cloud account must be connected again.</p>
+<p>The provider no longer accepts this connection (<code data-reauth-reason>${connection.reauthReason ?? 'unknown'}</code>), for example because access was revoked there.</p>
+<a class="button" href="/connect">Connect again</a>
+${disconnectForm()}`,
+    );
+  }
   const expiry = connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
   return layout(
     'Connected',
@@ -37,6 +47,11 @@ export function statusPage(session: Session, connection: Connection | undefined)
 <dt>Scopes</dt><dd data-scopes>${connection.scopes.join(' ')}</dd>
 <dt>Access expires</dt><dd>${expiry}</dd>
 </dl>
-<a class="button" href="/connect">Connect again</a>`,
+<a class="button" href="/connect">Connect again</a>
+${disconnectForm()}`,
   );
+}
+
+function disconnectForm() {
+  return html`<form method="post" action="/disconnect"><button type="submit" class="secondary">Disconnect</button></form>`;
 }

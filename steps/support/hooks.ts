@@ -5,11 +5,13 @@
  */
 import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import { generateSigningKeys } from '../../mock-provider/keys';
+import { TestClock } from './test-clock';
 import { setSharedKeys, type ConformanceWorld } from './world';
 
 setDefaultTimeout(30_000);
 
 BeforeAll(function () {
+  TestClock.install();
   setSharedKeys(generateSigningKeys());
 });
 
@@ -19,4 +21,5 @@ Before({ tags: 'not @no-servers' }, async function (this: ConformanceWorld) {
 
 After(async function (this: ConformanceWorld) {
   await this.stop();
+  this.clock.reset();
 });

@@ -1,0 +1,81 @@
+/**
+ * The vendor's resource API: `GET /v1/me`, `GET /v1/databases` and
+ * `GET /v1/databases/:name/tables`. It accepts only the provider's own live
+ * access tokens, looked up through oidc-provider (so an expired token, or one
+ * whose grant was revoked, is dead here too), and requires `databases:read`
+ * for the databases (RFC 6750 3.1 for the errors).
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
+import { demoAccounts, subjectOf } from './accounts';
+import { databasesByAccount } from './fixtures';
+
+export const requiredScope = 'databases:read';
+
+function refuse(ctx: Context, status: 401 | 403, error?: 'invalid_token' | 'insufficient_scope', description?: string): void {
+  const parts = ['Bearer realm="mock-mysql-cloud"'];
+  if (error) parts.push(`error="${error}"`);
+  if (description) parts.push(`error_description="${description}"`);
+  if (error === 'insufficient_scope') parts.push(`scope="${requiredScope}"`);
+  ctx.set('www-authenticate', parts.join(', '));
+  ctx.status = status;
+  ctx.body = error ? { error, ...(description ? { error_description: description } : {}) } : { error: 'unauthorized' };
+}
+
+export function resourceApiRoutes(provider: Provider): Router {
+  const router = new Router({ prefix: '/v1' });
+
+  /** The account behind the bearer token, or undefined after answering 401/403. */
+  async function authenticate(ctx: Context, scope?: string): Promise<string | undefined> {
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(ctx.get('authorization'));
+    if (!match?.[1]) {
+      refuse(ctx, 401);
+      return undefined;
+    }
+    const token = await provider.AccessToken.find(match[1]);
+    if (!token || token.isExpired) {
+      refuse(ctx, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
+      return undefined;
+    }
+    if (scope && !token.scopes.has(scope)) {
+      refuse(ctx, 403, 'insufficient_scope', `the "${scope}" scope is required`);
+      return undefined;
+    }
+    const account = demoAccounts.find((candidate) => subjectOf(candidate.username) === token.accountId);
+    if (!account) {
+      refuse(ctx, 401, 'invalid_token', 'the account no longer exists');
+      return undefined;
+    }
+    return account.username;
+  }
+
+  router.get('/me', async (ctx) => {
+    const username = await authenticate(ctx);
+    if (!username) return;
+    const account = demoAccounts.find((candidate) => candidate.username === username);
+    ctx.body = { sub: subjectOf(username), username, name: account?.claims.name };
+  });
+
+  router.get('/databases', async (ctx) => {
+    const username = await authenticate(ctx, requiredScope);
+    if (!username) return;
+    ctx.body = {
+      databases: (databasesByAccount[username] ?? []).map(({ name, engine, region }) => ({ name, engine, region })),
+    };
+  });
+
+  router.get('/databases/:name/tables', async (ctx) => {
+    const username = await authenticate(ctx, requiredScope);
+    if (!username) return;
+    const database = (databasesByAccount[username] ?? []).find((candidate) => candidate.name === ctx.params.name);
+    if (!database) {
+      ctx.status = 404;
+      ctx.body = { error: 'not_found', error_description: 'no such database' };
+      return;
+    }
+    ctx.body = { database: database.name, tables: database.tables.map((name) => ({ name })) };
+  });
+
+  return router;
+}

@@ -1,0 +1,52 @@
+/**
+ * Token revocation (RFC 7009): the token, a `token_type_hint`, and client
+ * authentication. 200 means done, also for a token the provider no longer
+ * knows (2.2). 503 means the token is still valid: try again later, after
+ * `Retry-After` when the provider sent one (2.2.1). Anything else but a
+ * refused token type is worth another try too.
+ */
+import { callProvider, parseJsonObject, type ProviderClient } from '../http/provider-client';
+import type { ClientCredentials } from './authorization-code-grant';
+import { clientSecretBasic } from './client-authentication';
+
+export type RevocationOutcome =
+  | { readonly done: true }
+  | { readonly done: false; readonly reason: string; readonly retryAfterSeconds?: number };
+
+/** `Retry-After` in seconds, from either of its forms (RFC 9110 10.2.3). */
+export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+export async function revocationRequest(
+  http: ProviderClient,
+  revocationEndpoint: string,
+  client: ClientCredentials,
+  token: string,
+  tokenTypeHint: 'refresh_token' | 'access_token',
+  now: number,
+): Promise<RevocationOutcome> {
+  let response;
+  try {
+    response = await callProvider('revocation', () =>
+      http.post(revocationEndpoint, {
+        headers: { authorization: clientSecretBasic(client.clientId, client.clientSecret) },
+        form: { token, token_type_hint: tokenTypeHint },
+      }),
+    );
+  } catch (error) {
+    return { done: false, reason: (error as Error).message };
+  }
+  if (response.statusCode === 200) return { done: true };
+  const error = parseJsonObject(response.body)?.error;
+  // The provider will never revoke this kind of token: retrying changes nothing.
+  if (error === 'unsupported_token_type') return { done: true };
+  return {
+    done: false,
+    reason: `the revocation endpoint answered ${response.statusCode}${typeof error === 'string' ? ` "${error.slice(0, 64)}"` : ''}`,
+    retryAfterSeconds: retryAfterSeconds(response.headers['retry-after'], now),
+  };
+}

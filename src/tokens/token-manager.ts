@@ -1,0 +1,141 @@
+/**
+ * The token manager: every use of a connection's tokens goes through here.
+ *
+ * - An access token is refreshed shortly before it expires, and once after
+ *   the vendor answers 401.
+ * - Single flight: concurrent callers for one connection share one refresh.
+ * - Rotation: the newest refresh token replaces the old one in one write; a
+ *   response without `refresh_token` keeps the old one.
+ * - A refreshed ID token must name the same `iss` and `sub`.
+ * - `invalid_grant`: re-read the store first (someone may have rotated the
+ *   token meanwhile), then mark the connection `reauth_required`.
+ * - Transient failures (5xx, 429, timeout) keep the tokens and the status.
+ */
+import { openTokens, sealRefreshedConnection } from '../connection';
+import type { Integration } from '../context';
+import { IntegrationError } from '../errors';
+import { processTokenResponse } from '../oauth/process-token-response';
+import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
+import { validateIdToken } from '../oauth/validate-id-token';
+import type { Connection } from '../store/store';
+
+export interface UsableConnection {
+  readonly connection: Connection;
+  readonly accessToken: string;
+}
+
+export class TokenManager {
+  private readonly inFlight = new Map<string, Promise<Connection>>();
+
+  constructor(private readonly integration: Integration) {}
+
+  /** The user's connection, or `not_connected` / `reconnect_required`. */
+  async connectionOf(userId: string): Promise<Connection> {
+    const connection = await this.integration.store.findConnection(userId);
+    if (!connection) throw new IntegrationError('not_connected', 'no MySQL account is connected');
+    if (connection.status === 'reauth_required') {
+      throw new IntegrationError('reconnect_required', `the connection must be made again (${connection.reauthReason ?? 'unknown reason'})`);
+    }
+    return connection;
+  }
+
+  /** A connection with an access token that is not about to expire (refreshing it first if needed). */
+  async usable(userId: string): Promise<UsableConnection> {
+    const connection = await this.connectionOf(userId);
+    const expiresAt = connection.accessTokenExpiresAt;
+    const now = this.integration.now();
+    if (expiresAt === undefined || expiresAt - this.integration.config.refreshMarginSeconds * 1000 > now) {
+      return this.open(connection);
+    }
+    try {
+      return this.open(await this.refresh(connection));
+    } catch (error) {
+      // Within the margin the old access token still works: a provider hiccup need not fail the call.
+      if (error instanceof IntegrationError && error.code === 'provider_unavailable' && expiresAt > now) return this.open(connection);
+      throw error;
+    }
+  }
+
+  /** Refresh after `stale` was found wanting (expiring, or refused with 401). One refresh per connection at a time. */
+  refresh(stale: Connection): Promise<Connection> {
+    let flight = this.inFlight.get(stale.userId);
+    if (!flight) {
+      flight = this.refreshOnce(stale).finally(() => this.inFlight.delete(stale.userId));
+      this.inFlight.set(stale.userId, flight);
+    }
+    return flight;
+  }
+
+  /** The connection with its access token in the clear. */
+  open(connection: Connection): UsableConnection {
+    return { connection, accessToken: openTokens(this.integration.cipher, connection).accessToken };
+  }
+
+  private async refreshOnce(stale: Connection): Promise<Connection> {
+    const { config, discovery, http, store, cipher, logger } = this.integration;
+    const current = await this.connectionOf(stale.userId);
+    if (current.version !== stale.version) return current; // refreshed meanwhile
+    const { refreshToken } = openTokens(cipher, current);
+    if (!refreshToken) return this.markReauthRequired(current, 'no_refresh_token');
+
+    const metadata = await discovery.metadata();
+    const response = await refreshTokenGrantRequest(http, metadata.token_endpoint, config, refreshToken).catch((error: unknown) => {
+      throw this.transient(error);
+    });
+    let tokens;
+    try {
+      tokens = processTokenResponse(response, current.scopes, { idTokenRequired: false });
+    } catch (error) {
+      if (error instanceof IntegrationError && error.code === 'invalid_grant') return this.afterInvalidGrant(current);
+      throw this.transient(error);
+    }
+
+    if (tokens.idToken) {
+      const claims = await validateIdToken(tokens.idToken, this.integration.jwks, {
+        issuer: metadata.issuer,
+        clientId: config.clientId,
+        nonce: current.nonce,
+        nonceRequired: false,
+        algorithm: config.idTokenSignedResponseAlg,
+        jwksUri: metadata.jwks_uri,
+        now: this.integration.now(),
+      }).catch(async (error: unknown) => {
+        await this.markReauthRequired(current, 'invalid_id_token').catch(() => undefined);
+        throw error;
+      });
+      if (claims.iss !== current.issuer || claims.sub !== current.subject) {
+        await this.markReauthRequired(current, 'subject_changed').catch(() => undefined);
+        throw new IntegrationError('invalid_id_token', 'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)');
+      }
+    }
+
+    const next = sealRefreshedConnection(cipher, current, tokens, this.integration.now());
+    if (!(await store.updateConnection(next, current.version))) {
+      // Another writer got there first: theirs is the newest.
+      return this.connectionOf(current.userId);
+    }
+    logger.info({ userId: current.userId, rotated: Boolean(tokens.refreshToken) }, 'tokens refreshed');
+    return next;
+  }
+
+  /** `invalid_grant`: unless the store already holds newer tokens, the grant is gone and the user must connect again. */
+  private async afterInvalidGrant(used: Connection): Promise<Connection> {
+    const current = await this.connectionOf(used.userId);
+    if (current.version !== used.version) return current;
+    return this.markReauthRequired(current, 'invalid_grant');
+  }
+
+  private async markReauthRequired(connection: Connection, reason: string): Promise<never> {
+    const marked: Connection = { ...connection, version: connection.version + 1, status: 'reauth_required', reauthReason: reason };
+    await this.integration.store.updateConnection(marked, connection.version);
+    this.integration.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
+    throw new IntegrationError('reconnect_required', `the provider no longer accepts this connection (${reason})`);
+  }
+
+  /** Any other failure of the token endpoint during a refresh: the provider is unavailable; nothing changes. */
+  private transient(error: unknown): IntegrationError {
+    if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed'].includes(error.code)) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new IntegrationError('provider_unavailable', `the refresh failed: ${message}`, { cause: error });
+  }
+}
