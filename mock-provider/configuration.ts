@@ -71,8 +71,9 @@ export function providerConfiguration(options: {
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // A client may revoke or introspect only the tokens issued to it.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
     },
     issueRefreshToken: async (_ctx, client, code) =>

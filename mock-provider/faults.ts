@@ -45,6 +45,11 @@ export class Faults {
     this.armed.clear();
   }
 
+  /** How many responses of the endpoint are still scripted to fail. */
+  pending(endpoint: Endpoint): number {
+    return (this.armed.get(endpoint) ?? []).reduce((sum, fault) => sum + fault.remaining, 0);
+  }
+
   private take(endpoint: Endpoint): Fault | undefined {
     const queue = this.armed.get(endpoint);
     const fault = queue?.[0];

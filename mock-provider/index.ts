@@ -48,6 +48,8 @@ export interface MockProvider {
   setRefreshTokenRotation(on: boolean): void;
   /** Revoke every grant of a vendor account, as the vendor's own "revoke access" page would: all its tokens die. */
   revokeGrants(username: string): Promise<number>;
+  /** Revoke one access token early, as a vendor may (its grant and refresh token live on). */
+  revokeAccessToken(token: string): Promise<void>;
   /** Mark an authorization code as already redeemed, as if someone else had used it first. */
   consumeAuthorizationCode(code: string): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +99,11 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     },
     async revokeGrants(username) {
       return storage.revokeGrantsOf(subjectOf(username));
+    },
+    async revokeAccessToken(token) {
+      const accessToken = await provider.AccessToken.find(token);
+      if (!accessToken) throw new Error('no such access token');
+      await accessToken.destroy();
     },
     async consumeAuthorizationCode(code) {
       const authorizationCode = await provider.AuthorizationCode.find(code);

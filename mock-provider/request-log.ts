@@ -15,6 +15,8 @@ export interface RecordedRequest {
   readonly authorizationScheme: string | undefined;
   /** The client that authenticated, when the endpoint authenticates clients. */
   readonly clientId: string | undefined;
+  /** The bearer token presented to the resource API (kept only in this in-memory record, for assertions). */
+  readonly bearerToken: string | undefined;
   readonly status: number;
 }
 
@@ -44,6 +46,7 @@ export class RequestLog {
             params,
             authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
             clientId: oidc?.client?.clientId,
+            bearerToken: endpoint === 'resource' ? /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
             status: ctx.status,
           });
         }

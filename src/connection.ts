@@ -15,6 +15,11 @@ export function tokenContext(userId: string, field: TokenField): string {
   return `connection:${userId}:${field}`;
 }
 
+/** The associated data of a token waiting for revocation. */
+export function revocationContext(id: string): string {
+  return `revocation:${id}`;
+}
+
 /** A new connection from a completed authorization code flow; `previous` is the one it replaces. */
 export function sealConnection(
   cipher: TokenCipher,

@@ -23,7 +23,7 @@ export interface Integration {
   /** The integration's own origin (from REDIRECT_URI). */
   readonly origin: string;
   /** Epoch milliseconds; a test can move it. */
-  now(): number;
+  readonly now: () => number;
   readonly tokens: TokenManager;
   readonly vendorApi: VendorApi;
   readonly revocations: Revocations;

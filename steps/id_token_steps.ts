@@ -9,6 +9,7 @@ const hourAgo = () => Math.floor(Date.now() / 1000) - 3600;
 /** The ID token forgeries, in the words of the feature. */
 const forgeries: Record<string, IdTokenForgery> = {
   'from another issuer': withClaims((claims) => ({ ...claims, iss: 'https://attacker.example' })),
+  'for another subject': withClaims((claims) => ({ ...claims, sub: 'acct_bob' })),
   'for another client': withClaims((claims) => ({ ...claims, aud: 'another-client' })),
   'with an untrusted extra audience': withClaims((claims) => ({ ...claims, aud: [String(claims.aud), 'another-client'], azp: String(claims.aud) })),
   'with an authorized party not us': withClaims((claims) => ({ ...claims, azp: 'another-client' })),

@@ -58,8 +58,9 @@ Then('the provider received exactly {int} token request(s)', function (this: Con
   assert.equal(this.mock.requests.to('token').length, count);
 });
 
-Given("the provider's token endpoint will answer {int}", function (this: ConformanceWorld, status: number) {
+Given("the provider's token endpoint will answer {int}", async function (this: ConformanceWorld, status: number) {
   this.mock.faults.failNext('token', { status, ...(status === 429 || status === 503 ? { headers: { 'retry-after': '30' } } : {}) });
+  this.notes.set('snapshot', this.lastPerson && (await this.storedConnection(this.lastPerson)));
 });
 
 Given(

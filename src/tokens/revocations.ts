@@ -7,16 +7,12 @@
  * exponential backoff, until it is confirmed or given up.
  */
 import { randomUUID } from 'node:crypto';
-import { openTokens } from '../connection';
+import { openTokens, revocationContext } from '../connection';
 import type { Integration } from '../context';
 import { revocationRequest, type RevocationOutcome } from '../oauth/revocation-request';
 import type { PendingRevocation } from '../store/store';
 
 const maxBackoffMs = 3600 * 1000;
-
-function revocationContext(id: string): string {
-  return `revocation:${id}`;
-}
 
 export interface DisconnectResult {
   readonly disconnected: boolean;

@@ -17,6 +17,8 @@ import { tokenContext } from '../../src/connection';
 import { TokenCipher } from '../../src/crypto/token-cipher';
 import { loadConfig, type Config, type Environment } from '../../src/config';
 import { generateKeyRingValue } from '../../src/crypto/key-ring';
+import { createIntegration } from '../../src/app';
+import type { Integration } from '../../src/context';
 import { startIntegration, type RunningIntegration } from '../../src/server';
 import type { Connection, Store } from '../../src/store/store';
 import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
@@ -118,6 +120,15 @@ export class ConformanceWorld extends World {
     this.integration = await startIntegration(this.config, {
       store,
       server: this.integrationServer,
+      now: this.clock.now,
+      logger: pino({ level: this.config.logLevel }),
+    });
+  }
+
+  /** A second instance of the integration sharing this one's store and configuration (no HTTP server of its own). */
+  secondInstance(): Integration {
+    return createIntegration(this.config, {
+      store: this.integration.integration.store,
       now: this.clock.now,
       logger: pino({ level: this.config.logLevel }),
     });
@@ -267,6 +278,14 @@ export class ConformanceWorld extends World {
     const actor = this.actor(name);
     this.tokenRequestsBeforeLastDelivery = this.mock.requests.to('token').length;
     actor.response = await actor.agent.get(url);
+    this.lastResponse = actor.response;
+    return actor.response;
+  }
+
+  /** A GET of the integration's API (or any page) as the person; the response is theirs and the World's last. */
+  async callApi(name: string, path: string): Promise<HttpResponse> {
+    const actor = this.actor(name);
+    actor.response = await actor.agent.get(this.url(path), { accept: 'application/json' });
     this.lastResponse = actor.response;
     return actor.response;
   }

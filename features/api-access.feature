@@ -1,0 +1,65 @@
+@api-access
+Feature: The integration reads the user's databases with their token, and only theirs
+
+  Once connected, the integration calls the vendor's API on the user's
+  behalf. The user sees their own databases; the token that opens them
+  stays on the server, in no response; and a connection that was never
+  granted access to the databases says so plainly.
+
+  Background:
+    Given Alice is signed in to the integration
+
+  @rfc6750
+  Scenario: A connected user lists her databases
+    Given Alice has connected her MySQL account as alice
+    When Alice lists her databases
+    Then she sees the databases "wonderland_shop, tea_party"
+
+  @rfc6750
+  Scenario: A connected user lists the tables of one database
+    Given Alice has connected her MySQL account as alice
+    When Alice lists the tables of "wonderland_shop"
+    Then she sees the tables "customers, orders, products"
+
+  @rfc6750 @cross-user
+  Scenario: Each user sees only the databases of the account they connected
+    Given Alice has connected her MySQL account as alice
+    And Bob has connected his MySQL account as bob
+    When Bob lists his databases
+    Then he sees the databases "builder_yard"
+
+  @rfc6750 @cross-user
+  Scenario: A database of another account is not found
+    Given Alice has connected her MySQL account as alice
+    When Alice lists the tables of "builder_yard"
+    Then it is refused with "not_found"
+
+  @rfc6750-3.1
+  Scenario: A connection without the databases scope gets insufficient_scope
+    Given the integration asks only for the scopes "openid profile offline_access"
+    And Alice has connected her MySQL account as alice
+    When Alice lists her databases
+    Then it is refused with "insufficient_scope"
+
+  @rfc9700 @design-contract
+  Scenario: No response of the API carries a token
+    Given Alice has connected her MySQL account as alice
+    When Alice lists her databases and the tables of "tea_party"
+    Then none of the answers holds her access token or refresh token
+
+  @design-contract
+  Scenario: Listing databases before connecting gets not_connected
+    When Alice lists her databases
+    Then it is refused with "not_connected"
+
+  @design-contract
+  Scenario: Listing databases without signing in gets session_required
+    When a client without session asks for "/api/databases"
+    Then it is refused with "session_required"
+
+  @design-contract
+  Scenario: A database name that could not exist is refused before any call
+    Given Alice has connected her MySQL account as alice
+    When Alice lists the tables of "../../token"
+    Then it is refused with "malformed_request"
+    And the vendor API received no request

@@ -1,0 +1,135 @@
+@refresh
+Feature: Tokens are refreshed in time, rotated safely, and never lost
+
+  An integration lives with its tokens for months. The access token expires
+  within the hour; the refresh token gets a new one, and with rotation the
+  refresh token itself changes each time. This is where integrations lose
+  tokens: a refresh that drops the new refresh token, a refresh response
+  without one, a grant revoked at the vendor and retried forever. Each
+  scenario here shows that ours does not.
+
+  Background:
+    Given Alice is signed in to the integration
+    And Alice has connected her MySQL account as alice
+
+  Rule: an access token is refreshed before it expires, or once after a 401 (RFC 6749 6)
+
+    @rfc6749-6
+    Scenario: An access token about to expire is refreshed before the call
+      Given 59 minutes pass
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And the provider received 1 refresh request
+      And the vendor API saw only her new access token
+
+    @rfc6749-6
+    Scenario: An access token that is far from expiry is used as it is
+      Given 30 minutes pass
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And the provider received 0 refresh requests
+
+    @rfc6750-3.1 @rfc6749-6
+    Scenario: An access token the vendor refuses is refreshed once, and the call retried once
+      Given the provider has revoked Alice's access token early
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And the vendor API answered 401 then 200
+      And the provider received 1 refresh request
+
+    @rfc6749-6 @rfc9700
+    Scenario: A refresh never asks for more than was granted
+      Given 61 minutes pass
+      When Alice lists her databases
+      Then the refresh request asked for no scope
+      And her connection has the scopes "openid profile offline_access databases:read"
+
+  Rule: the newest refresh token always replaces the old one (RFC 9700 2.2.2, 4.14.2)
+
+    @rfc9700 @rotation
+    Scenario: A rotated refresh token replaces the old one, which the provider no longer accepts
+      Given 61 minutes pass
+      When Alice lists her databases
+      Then her stored refresh token is the new one the provider issued
+      And the provider no longer accepts her old refresh token
+
+    @rfc6749-6 @rotation
+    Scenario: A refresh response without a refresh token keeps the old one
+      Given the provider does not rotate refresh tokens
+      And the provider will leave "refresh_token" out of the token response
+      And 61 minutes pass
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And her stored refresh token is still the one she had
+      When 61 more minutes pass
+      And Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And the provider received 2 refresh requests
+
+  Rule: a refreshed ID token names the same issuer and subject (OpenID Connect Core 12.2)
+
+    @oidcc-12.2 @oidcc-refresh-token-invalid-sub
+    Scenario Outline: A refreshed ID token <change> is refused, and the connection must be made again
+      Given 61 minutes pass
+      And the provider will send an ID token <change>
+      When Alice lists her databases
+      Then it is refused with "invalid_id_token"
+      And her connection needs to be made again because of "<reason>"
+
+      Examples:
+        | change                       | reason           |
+        | for another subject          | subject_changed  |
+        | from another issuer          | invalid_id_token |
+
+  Rule: invalid_grant means reconnecting, after checking nobody refreshed meanwhile (RFC 6749 5.2)
+
+    @rfc6749-5.2 @revocation
+    Scenario: A grant revoked at the vendor is noticed at the next use, and not retried
+      Given Alice has revoked the integration's access at the vendor
+      When Alice lists her databases
+      Then it is refused with "reconnect_required"
+      And her connection needs to be made again because of "invalid_grant"
+      When Alice lists her databases
+      Then it is refused with "reconnect_required"
+      And the provider received 1 refresh request
+
+    @rfc6749-5.2
+    Scenario: invalid_grant after another instance already rotated the token keeps the connection
+      Given 61 minutes pass
+      When Alice lists her databases while another instance refreshes her tokens, the provider refusing hers with "invalid_grant"
+      Then she sees the databases "wonderland_shop, tea_party"
+      And her connection is still connected
+
+    @rfc6749-5.2
+    Scenario: Reconnecting after reconnect_required makes the connection usable again
+      Given Alice has revoked the integration's access at the vendor
+      And Alice has been told to reconnect
+      When Alice connects again as alice
+      And Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+
+  Rule: a transient failure keeps the tokens and the status
+
+    @rfc6749-5.2 @transient
+    Scenario Outline: A refresh that meets <failure> keeps everything as it was
+      Given 61 minutes pass
+      And the provider's token endpoint will answer <failure>
+      When Alice lists her databases
+      Then it is refused with "provider_unavailable"
+      And her stored connection is unchanged
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+
+      Examples:
+        | failure |
+        | 500     |
+        | 503     |
+        | 429     |
+
+    @transient
+    Scenario: A refresh that fails while the old access token still works does not fail the call
+      Given 59 minutes pass
+      And the provider's token endpoint will answer 503
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And her stored connection is unchanged

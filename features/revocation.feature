@@ -1,0 +1,64 @@
+@revocation
+Feature: Disconnecting revokes the tokens at the provider, and forgets them here
+
+  When a user disconnects, the tokens must stop working at the provider,
+  not just vanish from our store: a leaked copy of a token that was only
+  deleted locally still opens the user's databases. RFC 7009 revocation is
+  how; and because a 200 from the revocation endpoint proves little (it
+  answers 200 for tokens it does not know), each scenario checks that the
+  tokens are really dead by asking the provider's introspection endpoint.
+
+  Background:
+    Given Alice is signed in to the integration
+    And Alice has connected her MySQL account as alice
+
+  Rule: the refresh token is revoked first, then the access token, then the local copy is deleted (RFC 7009 2.1)
+
+    @rfc7009
+    Scenario: Disconnecting revokes both tokens and forgets the connection
+      When Alice disconnects her MySQL account
+      Then the provider received the revocation of her refresh token, then of her access token, from the integration
+      And the provider no longer accepts either of her tokens
+      And nothing of her connection is stored
+      And she sees that her MySQL account is not connected, with a Connect button
+
+    @rfc7009
+    Scenario: Disconnecting twice is harmless
+      Given Alice has disconnected her MySQL account
+      When Alice disconnects her MySQL account
+      Then she sees that her MySQL account is not connected, with a Connect button
+      And the provider received 2 revocation requests in all
+
+  Rule: a provider that cannot revoke now still gets the local tokens deleted, and is asked again later (RFC 7009 2.2.1)
+
+    @rfc7009
+    Scenario: A revocation endpoint answering 503 with Retry-After is asked again after that delay
+      Given the provider's revocation endpoint will answer 503 with "Retry-After: 120" twice
+      When Alice disconnects her MySQL account
+      Then nothing of her connection is stored but 2 revocations waiting
+      And her tokens still work at the provider
+      When 1 minute passes and the integration retries waiting revocations
+      Then the provider received 2 revocation requests in all
+      When 2 more minutes pass and the integration retries waiting revocations
+      Then the provider no longer accepts either of her tokens
+      And nothing of her connection is stored
+
+    @rfc7009
+    Scenario: A revocation endpoint that fails is retried with backoff until it succeeds
+      Given the provider's revocation endpoint will answer 500 3 times
+      When Alice disconnects her MySQL account
+      Then nothing of her connection is stored but 2 revocations waiting
+      When 1 minute passes and the integration retries waiting revocations
+      Then nothing of her connection is stored but 1 revocation waiting
+      When 2 more minutes pass and the integration retries waiting revocations
+      Then the provider no longer accepts either of her tokens
+      And nothing of her connection is stored
+
+  Rule: only this site can disconnect (RFC 9700 4.7)
+
+    @csrf @rfc9700-4.7
+    Scenario: A disconnect posted from another site is refused
+      When another site's page posts a disconnect in Alice's browser
+      Then it is refused with "cross_site_request"
+      And she is connected to the account "Alice Liddell"
+      And the provider received 0 revocation requests in all
