@@ -154,7 +154,8 @@ export class ConfigurationError extends Error {
 }
 
 export function loadConfig(env: Environment): Config {
-  const parsed = schema.safeParse(env);
+  // An empty variable counts as unset (as when .env.example is copied with blanks).
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')));
   if (!parsed.success) throw new ConfigurationError([...new Set(parsed.error.issues.map((issue) => issue.message))]);
   const value = parsed.data;
   return {
