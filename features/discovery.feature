@@ -23,12 +23,20 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     And no authorization request is made
 
   @oidc-discovery-4
-  Scenario: A provider whose discovery fails is reported unavailable, then found once it is back
-    Given the provider's discovery will answer 503
+  Scenario: A provider whose discovery is down is reported unavailable, then found once it is back
+    Given the provider's discovery is down
     When Carol tries to start connecting her MySQL account
     Then it is refused with "provider_unavailable"
+    When the provider's discovery is back
+    And Carol starts connecting her MySQL account
+    Then she is sent to the provider's authorization endpoint
+
+  @oidc-discovery-4 @retries
+  Scenario: A discovery failure that passes is retried without the user noticing
+    Given the provider's discovery will answer 503
     When Carol starts connecting her MySQL account
     Then she is sent to the provider's authorization endpoint
+    And the provider's discovery document was fetched 2 times
 
   @oidc-discovery-4
   Scenario: The discovery document is fetched once and cached

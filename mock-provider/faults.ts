@@ -3,7 +3,7 @@
  * given failure. At the authorization endpoint an OAuth error is sent back to
  * the client's redirect URI, as a real provider would; elsewhere the fault is
  * an HTTP response with the given status, OAuth error, body and headers,
- * after an optional delay.
+ * after an optional delay; or a dropped connection.
  */
 import type { Middleware } from 'koa';
 import { endpointOf, type Endpoint } from './endpoints';
@@ -19,6 +19,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Wait this long before answering; with nothing else set, the genuine answer follows the wait. */
   delayMs?: number;
+  /** Drop the connection without answering (after the delay, if any). */
+  drop?: boolean;
   /** How many responses in a row get this fault (default 1). */
   times?: number;
 }
@@ -71,6 +73,12 @@ export class Faults {
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         // The client gave up while we waited: there is no one left to answer.
         if (ctx.req.socket.destroyed) return;
+      }
+      if (fault.drop) {
+        (ctx.state as { dropped?: boolean }).dropped = true;
+        ctx.respond = false;
+        ctx.req.socket.destroy();
+        return;
       }
       if (fault.status === undefined && fault.error === undefined && fault.body === undefined) {
         await next();

@@ -13,6 +13,9 @@ import { defaultLifetimes, providerConfiguration, type ClientRegistration, type 
 import { Faults } from './faults';
 import { interactionRoutes } from './interactions';
 import { generateSigningKeys, type SigningKey } from './keys';
+import type { Clock } from './clock';
+import { controlApiRoutes } from './control-api';
+import { RateLimits } from './rate-limits';
 import { RequestLog } from './request-log';
 import { resourceApiRoutes } from './resource-api';
 import { Tamperings } from './tampering';
@@ -33,6 +36,8 @@ export interface MockProviderOptions {
   keys?: readonly SigningKey[];
   /** An already listening server to serve on (its port decides the issuer). */
   server?: Server;
+  /** Serve the `/__control` HTTP API (loopback only): for the mock run alone, never in the harness. */
+  controlApi?: { clock: Clock };
 }
 
 export interface MockProvider {
@@ -42,6 +47,7 @@ export interface MockProvider {
   readonly requests: RequestLog;
   readonly faults: Faults;
   readonly tampering: Tamperings;
+  readonly rateLimits: RateLimits;
   /** Change token lifetimes for tokens issued from now on. */
   setLifetimes(lifetimes: Partial<Lifetimes>): void;
   /** Turn refresh token rotation on (the default) or off. */
@@ -74,7 +80,9 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const requests = new RequestLog();
   const faults = new Faults(issuer, () => options.client.redirect_uris);
   const tampering = new Tamperings(keys);
+  const rateLimits = new RateLimits();
   provider.use(requests.middleware());
+  provider.use(rateLimits.middleware());
   provider.use(faults.middleware());
   provider.use(tampering.middleware());
   provider.use(interactionRoutes(provider).routes());
@@ -84,13 +92,14 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
   server.on('request', handler);
 
-  return {
+  const mock: MockProvider = {
     issuer,
     provider,
     client: options.client,
     requests,
     faults,
     tampering,
+    rateLimits,
     setLifetimes(change) {
       lifetimes = { ...lifetimes, ...change };
     },
@@ -117,4 +126,6 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       await once(server, 'close');
     },
   };
+  if (options.controlApi) provider.use(controlApiRoutes(mock, options.controlApi.clock).routes());
+  return mock;
 }

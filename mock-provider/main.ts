@@ -4,6 +4,7 @@
  * MOCK_CLIENT_SECRET and MOCK_REDIRECT_URI; prints what a client needs.
  */
 import { randomBytes } from 'node:crypto';
+import { Clock } from './clock';
 import { demoAccounts, startMockProvider } from './index';
 
 async function main(): Promise<void> {
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
     client_secret: process.env.MOCK_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
     redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
   };
-  const mock = await startMockProvider({ client, port });
+  const clock = new Clock();
+  Clock.install();
+  const mock = await startMockProvider({ client, port, controlApi: { clock } });
   process.stdout.write(
     [
       `Mock provider running. Issuer: ${mock.issuer}`,
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
       `  client_secret: ${client.client_secret}${process.env.MOCK_CLIENT_SECRET ? '' : ' (generated for this run; set MOCK_CLIENT_SECRET to fix it)'}`,
       `  redirect_uri:  ${client.redirect_uris[0]}`,
       `  accounts:      ${demoAccounts.map((account) => `${account.username} / ${account.password}`).join(', ')}`,
+      `  control API:   ${mock.issuer}/__control (loopback only; see the README)`,
       '',
     ].join('\n'),
   );

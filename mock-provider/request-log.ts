@@ -17,6 +17,7 @@ export interface RecordedRequest {
   readonly clientId: string | undefined;
   /** The bearer token presented to the resource API (kept only in this in-memory record, for assertions). */
   readonly bearerToken: string | undefined;
+  /** The status answered; 0 when the connection was dropped on purpose. */
   readonly status: number;
 }
 
@@ -47,7 +48,7 @@ export class RequestLog {
             authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
             clientId: oidc?.client?.clientId,
             bearerToken: endpoint === 'resource' ? /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
-            status: ctx.status,
+            status: (ctx.state as { dropped?: boolean }).dropped ? 0 : ctx.status,
           });
         }
       }

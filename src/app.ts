@@ -1,23 +1,29 @@
 /**
- * The integration as a Koa app: the error handler first, security headers,
- * then the routes of the HTTP contract (DESIGN.md).
+ * The integration as a Koa app: request log and error handler first,
+ * security headers, rate limits, then the routes of the HTTP contract
+ * (DESIGN.md).
  */
 import Router from '@koa/router';
 import Koa from 'koa';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Integration } from './context';
 import { TokenCipher } from './crypto/token-cipher';
 import { errorHandler } from './http/error-handler';
-import { createProviderClient, type ProviderClient } from './http/provider-client';
+import { ProviderClient } from './http/provider-client';
+import { RateLimiter, type LimiterFactory } from './http/rate-limits';
 import { securityHeaders } from './http/security-headers';
 import { Discovery } from './oauth/discovery';
 import { JwksCache } from './oauth/jwks';
+import { createLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { requestLog } from './observability/request-log';
 import { callback } from './routes/callback';
 import { connect } from './routes/connect';
 import { connectionStatus } from './routes/connection-status';
 import { listDatabases, listTables } from './routes/databases';
 import { disconnect } from './routes/disconnect';
+import { health, metrics, readiness } from './routes/health';
 import { home } from './routes/home';
 import { signIn } from './routes/session';
 import { MemoryStore } from './store/memory-store';
@@ -30,23 +36,36 @@ import { stylesheet } from './views/layout';
 export interface IntegrationOptions {
   store?: Store;
   logger?: Logger;
-  http?: ProviderClient;
   now?: () => number;
+  /** Where the rate limiter keeps its counters (in memory by default). */
+  limiterFactory?: LimiterFactory;
+  /** Collect the process-wide default metrics (CPU, memory, event loop); on by default. */
+  defaultMetrics?: boolean;
 }
 
 export function createIntegration(config: Config, options: IntegrationOptions = {}): Integration {
   const now = options.now ?? Date.now;
-  const http = options.http ?? createProviderClient({ timeoutMs: config.providerTimeoutMs });
+  const metrics = new Metrics({ defaultMetrics: options.defaultMetrics });
+  const http = new ProviderClient({
+    timeoutMs: config.providerTimeoutMs,
+    attempts: config.providerRetryAttempts,
+    baseDelayMs: config.providerRetryBaseMs,
+    maxDelayMs: config.providerRetryMaxMs,
+    retryAfterCapSeconds: config.providerRetryAfterCapSeconds,
+    observe: (endpoint, status, seconds) => metrics.providerLatency.observe({ endpoint, status }, seconds),
+  });
   // The services hold the integration they belong to; they are attached once it exists.
   const integration: Omit<Integration, 'tokens' | 'vendorApi' | 'revocations'> = {
     config,
     now,
     http,
+    metrics,
     store: options.store ?? new MemoryStore(now),
     discovery: new Discovery(config.issuer, http, config.discoveryTtlSeconds * 1000, now),
     jwks: new JwksCache(http),
     cipher: new TokenCipher(config.tokenEncryptionKeys),
-    logger: options.logger ?? pino({ level: config.logLevel }),
+    logger: options.logger ?? createLogger(config.logLevel),
+    rateLimiter: new RateLimiter(config.rateLimits, metrics, options.limiterFactory),
     origin: new URL(config.redirectUri).origin,
   };
   const complete = integration as Integration;
@@ -59,25 +78,27 @@ export function createApp(integration: Integration): Koa {
   const app = new Koa({ keys: [...integration.config.sessionKeys] });
   const router = new Router();
   const callbackPath = new URL(integration.config.redirectUri).pathname;
+  const limit = (group: Parameters<RateLimiter['middleware']>[0]) => integration.rateLimiter.middleware(group);
 
   router.get('/', home(integration));
-  router.post('/session', ...signIn(integration));
-  router.get('/connect', connect(integration));
-  router.get(callbackPath, callback(integration));
-  router.get('/api/connection', connectionStatus(integration));
-  router.get('/api/databases', listDatabases(integration));
-  router.get('/api/databases/:name/tables', listTables(integration));
-  router.post('/disconnect', disconnect(integration));
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
+  router.post('/session', limit('sign_in'), ...signIn(integration));
+  router.get('/connect', limit('connect'), connect(integration));
+  router.get(callbackPath, limit('callback'), callback(integration));
+  router.post('/disconnect', limit('connect'), disconnect(integration));
+  router.get('/api/connection', limit('api'), connectionStatus(integration));
+  router.get('/api/databases', limit('api'), listDatabases(integration));
+  router.get('/api/databases/:name/tables', limit('api'), listTables(integration));
+  router.get('/healthz', health());
+  router.get('/readyz', readiness(integration));
+  router.get('/metrics', metrics(integration));
   router.get('/assets/style.css', (ctx) => {
     ctx.type = 'css';
     ctx.set('cache-control', 'public, max-age=3600');
     ctx.body = stylesheet;
   });
 
-  app.use(errorHandler(integration.logger));
+  app.use(requestLog(integration.logger));
+  app.use(errorHandler());
   app.use(securityHeaders());
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from './crypto/key-ring';
+import { defaultRateLimits, parseRateLimits, type RateLimits } from './http/rate-limits';
 
 export interface Config {
   /** The provider's issuer; everything else is found by discovery. */
@@ -39,6 +40,14 @@ export interface Config {
   readonly revocationRetryIntervalSeconds: number;
   /** After this many failed attempts a queued revocation is given up (and logged). */
   readonly revocationMaxAttempts: number;
+  /** Attempts of a provider call where a retry is safe (1: no retries). */
+  readonly providerRetryAttempts: number;
+  readonly providerRetryBaseMs: number;
+  readonly providerRetryMaxMs: number;
+  /** A provider's Retry-After longer than this ends the retries at once. */
+  readonly providerRetryAfterCapSeconds: number;
+  /** Our own rate limits, per route group (per session; an address gets five times as much). */
+  readonly rateLimits: RateLimits;
 }
 
 /** The environment variables, their meaning and default, for the README and `.env.example`. */
@@ -61,6 +70,11 @@ export const configurationKeys = {
   REFRESH_MARGIN_SECONDS: 'Refresh an access token this many seconds before it expires (default 60).',
   REVOCATION_RETRY_INTERVAL_SECONDS: 'How often queued revocations are retried (default 30).',
   REVOCATION_MAX_ATTEMPTS: 'Failed attempts after which a queued revocation is given up (default 20).',
+  PROVIDER_RETRY_ATTEMPTS: 'Attempts of a provider call where a retry is safe (default 3; 1 turns retries off).',
+  PROVIDER_RETRY_BASE_MS: 'First backoff step, doubled each attempt, with full jitter (default 200).',
+  PROVIDER_RETRY_MAX_MS: 'Longest backoff step (default 2000).',
+  PROVIDER_RETRY_AFTER_CAP_SECONDS: 'A provider Retry-After longer than this is not waited for (default 10).',
+  RATE_LIMITS: `Our own limits, group=points/seconds per session (default "${defaultRateLimits}").`,
 } as const;
 
 export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
@@ -143,6 +157,21 @@ const schema = z.object({
   REFRESH_MARGIN_SECONDS: integer('REFRESH_MARGIN_SECONDS', 60, 0, 3600),
   REVOCATION_RETRY_INTERVAL_SECONDS: integer('REVOCATION_RETRY_INTERVAL_SECONDS', 30, 1, 86_400),
   REVOCATION_MAX_ATTEMPTS: integer('REVOCATION_MAX_ATTEMPTS', 20, 1, 1000),
+  PROVIDER_RETRY_ATTEMPTS: integer('PROVIDER_RETRY_ATTEMPTS', 3, 1, 10),
+  PROVIDER_RETRY_BASE_MS: integer('PROVIDER_RETRY_BASE_MS', 200, 1, 60_000),
+  PROVIDER_RETRY_MAX_MS: integer('PROVIDER_RETRY_MAX_MS', 2000, 1, 300_000),
+  PROVIDER_RETRY_AFTER_CAP_SECONDS: integer('PROVIDER_RETRY_AFTER_CAP_SECONDS', 10, 0, 3600),
+  RATE_LIMITS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const limits = parseRateLimits(value ?? defaultRateLimits);
+      if (typeof limits === 'string') {
+        ctx.addIssue({ code: 'custom', message: `RATE_LIMITS: ${limits}` });
+        return z.NEVER;
+      }
+      return limits;
+    }),
 });
 
 /** Thrown when the configuration is invalid; its message has one line per problem. */
@@ -177,5 +206,10 @@ export function loadConfig(env: Environment): Config {
     refreshMarginSeconds: value.REFRESH_MARGIN_SECONDS,
     revocationRetryIntervalSeconds: value.REVOCATION_RETRY_INTERVAL_SECONDS,
     revocationMaxAttempts: value.REVOCATION_MAX_ATTEMPTS,
+    providerRetryAttempts: value.PROVIDER_RETRY_ATTEMPTS,
+    providerRetryBaseMs: value.PROVIDER_RETRY_BASE_MS,
+    providerRetryMaxMs: value.PROVIDER_RETRY_MAX_MS,
+    providerRetryAfterCapSeconds: value.PROVIDER_RETRY_AFTER_CAP_SECONDS,
+    rateLimits: value.RATE_LIMITS,
   };
 }

@@ -12,6 +12,7 @@ export const errorCodes = {
   session_required: { status: 401, advice: 'Sign in first, then try again.' },
   invalid_username: { status: 400, advice: 'Use 1 to 64 letters, digits, dots, dashes or underscores.' },
   invalid_return_to: { status: 400, advice: 'Start the connection again from this site.' },
+  rate_limited: { status: 429, advice: 'Too many requests; wait a moment and try again.' },
   cross_site_request: { status: 403, advice: 'Use the form on this site.' },
   not_found: { status: 404, advice: 'Go back to the home page.' },
   not_connected: { status: 409, advice: 'Connect your MySQL account first.' },
@@ -61,13 +62,17 @@ export class IntegrationError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; description?: string } = {},
+    options: { cause?: unknown; description?: string; retryAfterSeconds?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IntegrationError';
     this.status = errorCodes[code].status;
     this.description = options.description;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
+
+  /** When the caller may try again, passed on as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
 
   /** The provider's own `error_description`, shown escaped, when there was one. */
   readonly description: string | undefined;

@@ -12,6 +12,14 @@ Given("the provider's discovery will answer {int}", function (this: ConformanceW
   this.mock.faults.failNext('discovery', { status });
 });
 
+Given("the provider's discovery is down", function (this: ConformanceWorld) {
+  this.mock.faults.failNext('discovery', { status: 503, times: 1000 });
+});
+
+When("the provider's discovery is back", function (this: ConformanceWorld) {
+  this.mock.faults.clear();
+});
+
 Then("the provider's discovery document was fetched {int} time(s)", function (this: ConformanceWorld, count: number) {
   assert.equal(this.mock.requests.to('discovery').length, count);
 });

@@ -5,7 +5,7 @@
  * with a generic message: no stack trace, no internal detail, no secret.
  */
 import type { Middleware } from 'koa';
-import type { Logger } from 'pino';
+import type { RequestState } from '../observability/request-log';
 import { IntegrationError } from '../errors';
 import { errorPage } from '../views/error-page';
 
@@ -16,8 +16,9 @@ export function loggableError(error: unknown): Record<string, unknown> {
   return { name: error.name, message: error.message, code: (error as { code?: unknown }).code, cause };
 }
 
-export function errorHandler(logger: Logger): Middleware {
+export function errorHandler(): Middleware {
   return async (ctx, next) => {
+    const logger = (ctx.state as RequestState).log;
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
@@ -40,6 +41,7 @@ export function errorHandler(logger: Logger): Middleware {
         error = new IntegrationError('internal_error', 'something went wrong on our side');
       }
       ctx.status = error.status;
+      if (error.retryAfterSeconds !== undefined) ctx.set('retry-after', String(error.retryAfterSeconds));
       const wantsJson = ctx.path.startsWith('/api/') || ctx.accepts('html', 'json') === 'json';
       if (wantsJson) {
         ctx.body = {

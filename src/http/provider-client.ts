@@ -1,41 +1,101 @@
 /**
  * Every call to the provider goes through here: a timeout on each, no
- * automatic retries (a retry is decided where it is safe, never here), no
- * redirects followed, and network failures turned into stable codes.
+ * redirects followed, a duration recorded per endpoint, and retries only
+ * where they are safe:
+ *
+ * - `never`: the code exchange. A code is good for one attempt; a lost
+ *   answer cannot be asked for again.
+ * - `not-processed`: a refresh. Only 429 and 503 say the provider did not
+ *   process the request; replaying a rotated refresh token otherwise could
+ *   revoke the whole grant (RFC 9700 4.14.2).
+ * - `idempotent`: discovery, JWKS, the resource API's GETs, revocation.
+ *   Also network errors, 502 and 504.
+ *
+ * Backoff is exponential with full jitter, bounded; `Retry-After` is
+ * honoured up to a cap, and a longer one ends the retries at once.
  */
 import { got, RequestError, type Got, type Response } from 'got';
 import { IntegrationError } from '../errors';
 
+export type ProviderEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation' | 'resource';
+export type RetryPolicy = 'never' | 'not-processed' | 'idempotent';
+
 export interface ProviderClientOptions {
   readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly retryAfterCapSeconds: number;
+  /** Called after every attempt: the endpoint, the status (or `error`), the seconds it took. */
+  readonly observe?: (endpoint: ProviderEndpoint, status: string, seconds: number) => void;
+  readonly random?: () => number;
 }
 
-export type ProviderClient = Got;
-
-export function createProviderClient(options: ProviderClientOptions): ProviderClient {
-  return got.extend({
-    timeout: { request: options.timeoutMs },
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-    headers: { 'user-agent': 'mysql-integration-auth-flow/0.1', accept: 'application/json' },
-  });
+/** `Retry-After` in seconds, from either of its forms (RFC 9110 10.2.3). */
+export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** Run a provider call; a network failure or timeout becomes `provider_unavailable`. */
-export async function callProvider(what: string, call: () => Promise<Response<string>>): Promise<Response<string>> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof RequestError) {
-      throw new IntegrationError('provider_unavailable', `the ${what} request failed: ${error.code}`, { cause: error });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ProviderClient {
+  private readonly got: Got;
+
+  constructor(private readonly options: ProviderClientOptions) {
+    this.got = got.extend({
+      timeout: { request: options.timeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+      headers: { 'user-agent': 'mysql-integration-auth-flow/0.1', accept: 'application/json' },
+    });
+  }
+
+  /** Send a request to the provider under a retry policy; a network failure that is not retried becomes `provider_unavailable`. */
+  async request(endpoint: ProviderEndpoint, policy: RetryPolicy, send: (http: Got) => Promise<Response<string>>): Promise<Response<string>> {
+    for (let attempt = 1; ; attempt += 1) {
+      const started = performance.now();
+      let response: Response<string>;
+      try {
+        response = await send(this.got);
+      } catch (error) {
+        this.options.observe?.(endpoint, 'error', (performance.now() - started) / 1000);
+        if (!(error instanceof RequestError)) throw error;
+        if (policy === 'idempotent' && attempt < this.options.attempts) {
+          await sleep(this.backoff(attempt));
+          continue;
+        }
+        throw new IntegrationError('provider_unavailable', `the ${endpoint} request failed: ${error.code}`, { cause: error });
+      }
+      this.options.observe?.(endpoint, String(response.statusCode), (performance.now() - started) / 1000);
+      const delay = this.retryDelay(response, policy, attempt);
+      if (delay === undefined) return response;
+      await sleep(delay);
     }
-    throw error;
+  }
+
+  private retryDelay(response: Response<string>, policy: RetryPolicy, attempt: number): number | undefined {
+    if (policy === 'never' || attempt >= this.options.attempts) return undefined;
+    const status = response.statusCode;
+    const notProcessed = status === 429 || status === 503;
+    if (!notProcessed && !(policy === 'idempotent' && (status === 502 || status === 504))) return undefined;
+    const retryAfter = retryAfterSeconds(response.headers['retry-after'], Date.now());
+    if (retryAfter !== undefined) return retryAfter <= this.options.retryAfterCapSeconds ? retryAfter * 1000 : undefined;
+    return this.backoff(attempt);
+  }
+
+  /** Full jitter: a random wait up to base * 2^(attempt-1), never above the maximum. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor((this.options.random ?? Math.random)() * ceiling);
   }
 }
 
-/** Parse a JSON object response body; anything else is `invalid` with `code`. */
+/** Parse a JSON object response body; undefined for anything else. */
 export function parseJsonObject(body: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body);
@@ -43,4 +103,9 @@ export function parseJsonObject(body: string): Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
+}
+
+/** The Retry-After of a response worth passing on to our own caller. */
+export function retryAfterOf(response: Response<string>): number | undefined {
+  return retryAfterSeconds(response.headers['retry-after'], Date.now());
 }

@@ -4,7 +4,7 @@
  * retried: a code is good for one attempt only.
  */
 import type { Response } from 'got';
-import { callProvider, type ProviderClient } from '../http/provider-client';
+import type { ProviderClient } from '../http/provider-client';
 import type { PendingAuthorization } from '../store/store';
 import { clientSecretBasic } from './client-authentication';
 
@@ -20,8 +20,8 @@ export function authorizationCodeGrantRequest(
   code: string,
   pending: PendingAuthorization,
 ): Promise<Response<string>> {
-  return callProvider('token', () =>
-    http.post(tokenEndpoint, {
+  return http.request('token', 'never', (got) =>
+    got.post(tokenEndpoint, {
       headers: { authorization: clientSecretBasic(client.clientId, client.clientSecret) },
       form: {
         grant_type: 'authorization_code',

@@ -32,6 +32,7 @@ export interface AuthorizationRequestInput {
 export function createPendingAuthorization(input: AuthorizationRequestInput): PendingAuthorization {
   return {
     state: randomToken(),
+    flowId: randomBytes(9).toString('base64url'),
     codeVerifier: randomToken(),
     nonce: randomToken(),
     sessionId: input.sessionId,

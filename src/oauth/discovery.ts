@@ -5,7 +5,7 @@
  * of defence against mix-up.
  */
 import { IntegrationError } from '../errors';
-import { callProvider, parseJsonObject, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, type ProviderClient } from '../http/provider-client';
 
 export interface ProviderMetadata {
   readonly issuer: string;
@@ -55,6 +55,11 @@ export class Discovery {
   /** The metadata, from the cache while it is fresh; one fetch at a time. */
   async metadata(): Promise<ProviderMetadata> {
     if (this.cached && this.now() - this.cached.fetchedAt < this.ttlMs) return this.cached.metadata;
+    return this.probe();
+  }
+
+  /** Fetch the metadata now, whatever the cache holds (readiness); a fresh copy replaces the cached one. */
+  probe(): Promise<ProviderMetadata> {
     this.inFlight ??= this.fetch().finally(() => {
       this.inFlight = undefined;
     });
@@ -62,7 +67,7 @@ export class Discovery {
   }
 
   private async fetch(): Promise<ProviderMetadata> {
-    const response = await callProvider('discovery', () => this.http.get(discoveryUrl(this.issuer)));
+    const response = await this.http.request('discovery', 'idempotent', (got) => got.get(discoveryUrl(this.issuer)));
     if (response.statusCode !== 200) {
       throw new IntegrationError(
         response.statusCode >= 500 ? 'provider_unavailable' : 'provider_error',

@@ -5,7 +5,7 @@
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
 import { IntegrationError } from '../errors';
-import { callProvider, parseJsonObject, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, type ProviderClient } from '../http/provider-client';
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
@@ -40,7 +40,7 @@ export class JwksCache {
 
   private async fetch(jwksUri: string): Promise<KeyResolver> {
     this.fetches += 1;
-    const response = await callProvider('JWKS', () => this.http.get(jwksUri));
+    const response = await this.http.request('jwks', 'idempotent', (got) => got.get(jwksUri));
     const body = response.statusCode === 200 ? parseJsonObject(response.body) : undefined;
     if (!body || !Array.isArray(body.keys)) {
       throw new IntegrationError(

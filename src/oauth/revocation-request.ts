@@ -5,21 +5,13 @@
  * `Retry-After` when the provider sent one (2.2.1). Anything else but a
  * refused token type is worth another try too.
  */
-import { callProvider, parseJsonObject, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http/provider-client';
 import type { ClientCredentials } from './authorization-code-grant';
 import { clientSecretBasic } from './client-authentication';
 
 export type RevocationOutcome =
   | { readonly done: true }
   | { readonly done: false; readonly reason: string; readonly retryAfterSeconds?: number };
-
-/** `Retry-After` in seconds, from either of its forms (RFC 9110 10.2.3). */
-export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
 
 export async function revocationRequest(
   http: ProviderClient,
@@ -31,8 +23,8 @@ export async function revocationRequest(
 ): Promise<RevocationOutcome> {
   let response;
   try {
-    response = await callProvider('revocation', () =>
-      http.post(revocationEndpoint, {
+    response = await http.request('revocation', 'idempotent', (got) =>
+      got.post(revocationEndpoint, {
         headers: { authorization: clientSecretBasic(client.clientId, client.clientSecret) },
         form: { token, token_type_hint: tokenTypeHint },
       }),

@@ -6,11 +6,13 @@
  */
 import type { Response } from 'got';
 import { IntegrationError } from '../errors';
-import { parseJsonObject } from '../http/provider-client';
+import { parseJsonObject, retryAfterOf } from '../http/provider-client';
 
 export function tokenEndpointError(response: Response<string>): IntegrationError {
   const status = response.statusCode;
-  if (status === 503 || status === 429) return new IntegrationError('provider_unavailable', `the token endpoint answered ${status}`);
+  if (status === 503 || status === 429) {
+    return new IntegrationError('provider_unavailable', `the token endpoint answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });
+  }
   if (status >= 500) return new IntegrationError('provider_error', `the token endpoint answered ${status}`);
   const error = parseJsonObject(response.body)?.error;
   if (error === 'invalid_grant') {

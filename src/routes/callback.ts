@@ -10,19 +10,37 @@ import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant
 import { processTokenResponse } from '../oauth/process-token-response';
 import { checkAuthorizationError, checkCode, checkIssuer, checkState } from '../oauth/validate-auth-response';
 import { validateIdToken } from '../oauth/validate-id-token';
+import { IntegrationError } from '../errors';
+import type { RequestState } from '../observability/request-log';
 import { requireSession } from '../session';
 import { sealConnection } from '../connection';
 
 export function callback(integration: Integration): Middleware {
+  const { metrics } = integration;
+  const steps = callbackSteps(integration);
+  return async (ctx, next) => {
+    try {
+      await steps(ctx, next);
+      metrics.flowsCompleted.inc();
+    } catch (error) {
+      metrics.flowsFailed.inc({ code: error instanceof IntegrationError ? error.code : 'internal_error' });
+      throw error;
+    }
+  };
+}
+
+function callbackSteps(integration: Integration): Middleware {
   const { config, store, discovery, http, jwks } = integration;
   return async (ctx) => {
     ctx.set('referrer-policy', 'no-referrer');
+    const state = ctx.state as RequestState;
     const parameters = parseQueryParameters(ctx.querystring);
     const session = await requireSession(ctx, store);
     const metadata = await discovery.metadata();
 
     checkIssuer(parameters, metadata);
     const pending = await checkState(parameters, session, store, integration.now());
+    state.log = state.log.child({ flowId: pending.flowId });
     checkAuthorizationError(parameters);
     const code = checkCode(parameters);
 
@@ -42,7 +60,7 @@ export function callback(integration: Integration): Middleware {
 
     const previous = await store.findConnection(pending.userId);
     await store.saveConnection(sealConnection(integration.cipher, { pending, tokens, claims, now: integration.now(), previous }));
-    integration.logger.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
+    state.log.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
     ctx.status = 303;
     ctx.redirect(pending.returnTo);
   };

@@ -7,6 +7,7 @@ import type { Integration } from '../context';
 import { parseQueryParameters } from '../http/query-parameters';
 import { buildAuthorizationUrl, createPendingAuthorization } from '../oauth/authorization-request';
 import { checkReturnTo } from '../oauth/return-to';
+import type { RequestState } from '../observability/request-log';
 import { requireSession } from '../session';
 
 export function connect(integration: Integration): Middleware {
@@ -29,7 +30,8 @@ export function connect(integration: Integration): Middleware {
     });
     await store.savePendingAuthorization(pending);
     const url = buildAuthorizationUrl(metadata.authorization_endpoint, config.clientId, pending);
-    integration.logger.info({ userId: session.userId }, 'authorization request');
+    (ctx.state as RequestState).log.info({ flowId: pending.flowId, userId: session.userId }, 'authorization request');
+    integration.metrics.flowsStarted.inc();
     ctx.redirect(url.href);
   };
 }

@@ -18,6 +18,8 @@ export interface Session {
 /** One authorization request in flight (RFC 6749 4.1.1), found again by its `state`. */
 export interface PendingAuthorization {
   readonly state: string;
+  /** A short random id for logs and metrics: `state` itself is never logged. */
+  readonly flowId: string;
   readonly sessionId: string;
   readonly userId: string;
   readonly issuer: string;

@@ -60,7 +60,19 @@ export class TokenManager {
   refresh(stale: Connection): Promise<Connection> {
     let flight = this.inFlight.get(stale.userId);
     if (!flight) {
-      flight = this.refreshOnce(stale).finally(() => this.inFlight.delete(stale.userId));
+      const { refreshes } = this.integration.metrics;
+      flight = this.refreshOnce(stale)
+        .then(
+          (connection) => {
+            refreshes.inc({ outcome: connection.version === stale.version + 1 ? 'success' : 'already_refreshed' });
+            return connection;
+          },
+          (error: unknown) => {
+            refreshes.inc({ outcome: error instanceof IntegrationError ? error.code : 'internal_error' });
+            throw error;
+          },
+        )
+        .finally(() => this.inFlight.delete(stale.userId));
       this.inFlight.set(stale.userId, flight);
     }
     return flight;

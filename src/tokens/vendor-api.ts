@@ -7,7 +7,7 @@
 import type { Response } from 'got';
 import type { Integration } from '../context';
 import { IntegrationError } from '../errors';
-import { callProvider, parseJsonObject } from '../http/provider-client';
+import { parseJsonObject, retryAfterOf } from '../http/provider-client';
 import type { TokenManager } from './token-manager';
 
 export class VendorApi {
@@ -29,7 +29,7 @@ export class VendorApi {
 
   private send(path: string, accessToken: string): Promise<Response<string>> {
     const url = new URL(path, this.integration.config.apiBaseUrl);
-    return callProvider('vendor API', () => this.integration.http.get(url, { headers: { authorization: `Bearer ${accessToken}` } }));
+    return this.integration.http.request('resource', 'idempotent', (got) => got.get(url, { headers: { authorization: `Bearer ${accessToken}` } }));
   }
 
   private interpret(response: Response<string>): Record<string, unknown> {
@@ -42,7 +42,9 @@ export class VendorApi {
     if (status === 401) throw new IntegrationError('provider_error', 'the vendor API refused a freshly refreshed access token');
     if (status === 403) throw new IntegrationError('insufficient_scope', 'the connection was not granted access to the databases');
     if (status === 404) throw new IntegrationError('not_found', 'the vendor has no such database');
-    if (status === 429 || status >= 500) throw new IntegrationError('provider_unavailable', `the vendor API answered ${status}`);
+    if (status === 429 || status >= 500) {
+      throw new IntegrationError('provider_unavailable', `the vendor API answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });
+    }
     throw new IntegrationError('provider_error', `the vendor API answered ${status}`);
   }
 }

@@ -5,13 +5,13 @@
  */
 import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import { generateSigningKeys } from '../../mock-provider/keys';
-import { TestClock } from './test-clock';
+import { Clock } from '../../mock-provider/clock';
 import { setSharedKeys, type ConformanceWorld } from './world';
 
 setDefaultTimeout(30_000);
 
 BeforeAll(function () {
-  TestClock.install();
+  Clock.install();
   setSharedKeys(generateSigningKeys());
 });
 

@@ -12,7 +12,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
-import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../../src/observability/logger';
 import { tokenContext } from '../../src/connection';
 import { TokenCipher } from '../../src/crypto/token-cipher';
 import { loadConfig, type Config, type Environment } from '../../src/config';
@@ -24,7 +25,7 @@ import type { Connection, Store } from '../../src/store/store';
 import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
 import type { SigningKey } from '../../mock-provider/keys';
 import { formWith, type HtmlForm } from './html-forms';
-import { TestClock } from './test-clock';
+import { Clock } from '../../mock-provider/clock';
 import { UserAgent, type HttpResponse } from './user-agent';
 
 export interface Actor {
@@ -65,7 +66,7 @@ export function setSharedKeys(keys: Promise<SigningKey[]>): void {
 }
 
 export class ConformanceWorld extends World {
-  readonly clock = new TestClock();
+  readonly clock = new Clock();
   readonly actors = new Map<string, Actor>();
   mock!: MockProvider;
   /** Child processes a scenario started; killed when it ends. */
@@ -110,7 +111,10 @@ export class ConformanceWorld extends World {
       TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('k1'),
       SESSION_KEYS: randomBytes(32).toString('base64url'),
       PORT: String(port),
-      LOG_LEVEL: process.env.HARNESS_LOG_LEVEL ?? 'silent',
+      LOG_LEVEL: 'debug',
+      // Retries stay on, with short waits: the suite checks that they happen, not how long they take.
+      PROVIDER_RETRY_BASE_MS: '5',
+      PROVIDER_RETRY_MAX_MS: '20',
     };
     await this.startIntegration();
   }
@@ -121,7 +125,22 @@ export class ConformanceWorld extends World {
       store,
       server: this.integrationServer,
       now: this.clock.now,
-      logger: pino({ level: this.config.logLevel }),
+      logger: this.logger(),
+      defaultMetrics: false,
+    });
+  }
+
+  /** Every log line the integration writes in this scenario, as written (JSON). */
+  readonly logLines: string[] = [];
+
+  /** A logger for an in-process integration: every line kept for the scenario's checks, and echoed when HARNESS_LOG_LEVEL asks. */
+  logger(): Logger {
+    const echo = process.env.HARNESS_LOG_LEVEL;
+    return createLogger(this.config.logLevel, {
+      write: (line: string) => {
+        this.logLines.push(line);
+        if (echo) process.stderr.write(line);
+      },
     });
   }
 
@@ -130,7 +149,8 @@ export class ConformanceWorld extends World {
     return createIntegration(this.config, {
       store: this.integration.integration.store,
       now: this.clock.now,
-      logger: pino({ level: this.config.logLevel }),
+      logger: this.logger(),
+      defaultMetrics: false,
     });
   }
 

@@ -1,9 +1,10 @@
 /**
- * The harness's clock, shared by the mock provider and the integration
- * (both run in the test process): the global `Date` is replaced by one that
- * runs at real speed plus an offset a scenario can move, so expiry and
- * proactive refresh are tested without sleeping. With no offset it is the
- * real clock. The offset goes back to zero after each scenario.
+ * The mock's clock, which a test can move forward: the global `Date` of the
+ * process is replaced by one that runs at real speed plus an offset. With no
+ * offset it is the real clock. In the harness the mock and the integration
+ * share the process, so they share this clock, and expiry and proactive
+ * refresh are tested without sleeping; the mock run alone moves its own
+ * clock through `POST /__control/clock`.
  */
 const RealDate = Date;
 let offsetMs = 0;
@@ -21,7 +22,7 @@ class ShiftedDate extends RealDate {
 
 let installed = false;
 
-export class TestClock {
+export class Clock {
   /** Install the shifted Date once per test process. */
   static install(): void {
     if (installed) return;

@@ -1,0 +1,105 @@
+/**
+ * Our own rate limits (rate-limiter-flexible), per route group, counted
+ * both per session and per client address; an address gets several times a
+ * session's allowance, since many users may share one (NAT, offices).
+ * Over either limit: 429 `rate_limited` with `Retry-After`; every limited
+ * response carries `RateLimit-Limit`, `RateLimit-Remaining`,
+ * `RateLimit-Reset` and `RateLimit-Policy`. The limiter's store is
+ * pluggable, so several instances can share one (the MySQL store).
+ */
+import { createHash } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
+import { IntegrationError } from '../errors';
+import type { Metrics } from '../observability/metrics';
+import { sessionCookie } from '../session';
+
+export const routeGroups = ['sign_in', 'connect', 'callback', 'api'] as const;
+export type RouteGroup = (typeof routeGroups)[number];
+
+export interface RateLimit {
+  readonly points: number;
+  readonly durationSeconds: number;
+}
+
+export type RateLimits = Readonly<Record<RouteGroup, RateLimit>>;
+
+/** How many times a session's allowance one client address gets. */
+export const addressFactor = 5;
+
+export const defaultRateLimits = 'sign_in=10/60,connect=20/60,callback=20/60,api=300/60';
+
+/** Parse `group=points/seconds,...`; a sentence describing the problem when it is invalid. */
+export function parseRateLimits(value: string): RateLimits | string {
+  const limits: Partial<Record<RouteGroup, RateLimit>> = {};
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    const match = /^([a-z_]+)=(\d+)\/(\d+)$/.exec(entry);
+    const group = match?.[1] as RouteGroup | undefined;
+    if (!match || !group || !routeGroups.includes(group) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      return `each entry must be group=points/seconds, with a group among ${routeGroups.join(', ')}.`;
+    }
+    limits[group] = { points: Number(match[2]), durationSeconds: Number(match[3]) };
+  }
+  const defaults = defaultRateLimits.split(',').map((entry) => entry.split('=') as [RouteGroup, string]);
+  for (const [group, limit] of defaults) {
+    const [points, seconds] = limit.split('/').map(Number) as [number, number];
+    limits[group] ??= { points, durationSeconds: seconds };
+  }
+  return limits as RateLimits;
+}
+
+export type LimiterFactory = (options: IRateLimiterOptions) => RateLimiterAbstract;
+
+export class RateLimiter {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly metrics: Metrics,
+    factory: LimiterFactory = (options) => new RateLimiterMemory(options),
+  ) {
+    for (const group of routeGroups) {
+      const { points, durationSeconds } = limits[group];
+      this.limiters.set(`${group}:session`, factory({ keyPrefix: `rl_${group}_session`, points, duration: durationSeconds }));
+      this.limiters.set(`${group}:address`, factory({ keyPrefix: `rl_${group}_address`, points: points * addressFactor, duration: durationSeconds }));
+    }
+  }
+
+  middleware(group: RouteGroup): Middleware {
+    return async (ctx, next) => {
+      const results: Array<[RateLimit, RateLimiterRes]> = [];
+      for (const [kind, key, limit] of this.keysOf(ctx, group)) {
+        try {
+          results.push([limit, await (this.limiters.get(`${group}:${kind}`) as RateLimiterAbstract).consume(key)]);
+        } catch (rejection) {
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          this.metrics.rateLimited.inc({ route: group });
+          this.setHeaders(ctx, limit, rejection);
+          const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+          throw new IntegrationError('rate_limited', `too many requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+        }
+      }
+      const tightest = results.sort(([, a], [, b]) => a.remainingPoints - b.remainingPoints)[0];
+      if (tightest) this.setHeaders(ctx, tightest[0], tightest[1]);
+      await next();
+    };
+  }
+
+  /** Session key (hashed: a session id is a secret) and client address, each with its limit. */
+  private keysOf(ctx: Context, group: RouteGroup): Array<['session' | 'address', string, RateLimit]> {
+    const limit = this.limits[group];
+    const keys: Array<['session' | 'address', string, RateLimit]> = [
+      ['address', ctx.ip, { points: limit.points * addressFactor, durationSeconds: limit.durationSeconds }],
+    ];
+    const session = ctx.cookies.get(sessionCookie, { signed: true });
+    if (session) keys.push(['session', createHash('sha256').update(session).digest('base64url').slice(0, 32), limit]);
+    return keys;
+  }
+
+  private setHeaders(ctx: Context, limit: RateLimit, result: RateLimiterRes): void {
+    ctx.set('ratelimit-limit', String(limit.points));
+    ctx.set('ratelimit-remaining', String(Math.max(0, result.remainingPoints)));
+    ctx.set('ratelimit-reset', String(Math.ceil(result.msBeforeNext / 1000)));
+    ctx.set('ratelimit-policy', `${limit.points};w=${limit.durationSeconds}`);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Prometheus metrics of one integration instance (its own registry, so that
+ * several instances can live in one process), served at `GET /metrics`.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly flowsStarted = new Counter({
+    name: 'oauth_flows_started_total',
+    help: 'Authorization requests started (GET /connect redirected to the provider).',
+    registers: [this.registry],
+  });
+
+  readonly flowsCompleted = new Counter({
+    name: 'oauth_flows_completed_total',
+    help: 'Connects completed: code exchanged, ID token valid, connection stored.',
+    registers: [this.registry],
+  });
+
+  readonly flowsFailed = new Counter({
+    name: 'oauth_flows_failed_total',
+    help: 'Callbacks that ended in an error, by error code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly refreshes = new Counter({
+    name: 'oauth_token_refreshes_total',
+    help: 'Refresh attempts by outcome (success, invalid_grant, provider_unavailable, invalid_id_token, ...).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly providerLatency = new Histogram({
+    name: 'oauth_provider_request_duration_seconds',
+    help: 'Duration of each call to the provider, by endpoint and status (or "error").',
+    labelNames: ['endpoint', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'http_rate_limited_total',
+    help: 'Requests refused by our own rate limits, by route group.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * A request id on every request (the caller's `X-Request-Id` when it is a
+ * sane one), a child logger carrying it for every line the request writes,
+ * and one line when the request ends. Only the path is logged, never the
+ * query: on the callback the query holds the authorization code.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+export interface RequestState {
+  requestId: string;
+  log: Logger;
+}
+
+export function requestLog(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const offered = ctx.get('x-request-id');
+    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(offered) ? offered : randomUUID();
+    const state = ctx.state as RequestState;
+    state.requestId = requestId;
+    state.log = logger.child({ requestId });
+    ctx.set('x-request-id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      state.log.info(
+        { method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    }
+  };
+}
