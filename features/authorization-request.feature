@@ -74,6 +74,13 @@ Feature: The authorization request asks for exactly what it needs
         | /%2F%2Fevil.example       |
         | /%E0%A4%A                 |
 
+      Examples: dot segments that resolve to another host
+        | return_to                 |
+        | /.//evil.example/x        |
+        | /a/..//evil.example/x     |
+        | /%2e//evil.example        |
+        | /./%2Fevil.example        |
+
     @rfc9700 @open-redirect
     Scenario: A path on this site is accepted as return_to
       When Alice starts connecting her MySQL account, to come back to "/databases?sort=name"

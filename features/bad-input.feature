@@ -55,9 +55,10 @@ Feature: Bad input gets a clear refusal, never a crash
       And no session is created
 
       Examples:
-        | where                 |
-        | another site's page   |
-        | a sandboxed frame     |
+        | where                                 |
+        | another site's page                   |
+        | a sandboxed frame                     |
+        | a sibling site that forges the Origin |
 
   Rule: the rest of the surface answers in the same way
 
@@ -70,6 +71,13 @@ Feature: Bad input gets a clear refusal, never a crash
     Scenario: A wrong method gets method_not_allowed
       When Carol's browser deletes "/connect"
       Then it is refused with "method_not_allowed"
+
+    @rfc9700
+    Scenario: A HEAD request to the callback, as a link scanner sends, does not redeem the code
+      When a link scanner sends HEAD to Carol's callback
+      Then the scanner is told 405, with no redirect
+      And no token request is made
+      And Carol's pending authorization is still usable
 
     @design-contract
     Scenario: The API answers in JSON when the session is missing

@@ -20,6 +20,11 @@ Feature: The callback accepts only the answer to our own request
       Then it is refused with "state_already_used"
       And no token request is made
 
+    @rfc9700 @referer
+    Scenario: The callback page sends no Referer, so the code never leaks from it
+      When Carol's browser delivers the callback the provider sent
+      Then the answer tells the browser to send no Referer
+
     @rfc9700 @csrf @state
     Scenario: A state from another browser session is refused
       Given Mallory is signed in to the integration
@@ -71,7 +76,8 @@ Feature: The callback accepts only the answer to our own request
     @rfc9207 @mix-up
     Scenario: The issuer is checked before the state, so a forged callback cannot burn it
       When the callback arrives with the issuer "https://attacker.example"
-      Then Carol's pending authorization is still usable
+      Then it is refused with "issuer_mismatch"
+      And Carol's pending authorization is still usable
 
   Rule: every error the provider may send is shown for what it is (RFC 6749 4.1.2.1, OpenID Connect Core 3.1.2.6)
 

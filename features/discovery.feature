@@ -22,6 +22,13 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     Then it is refused with "provider_error"
     And no authorization request is made
 
+  @oidc-discovery-4.3 @rfc9700
+  Scenario: A discovery document sending the token request over plain HTTP is refused
+    Given the provider's discovery document names the token endpoint "http://mysql-cloud.example/token"
+    When Carol tries to start connecting her MySQL account
+    Then it is refused with "provider_error"
+    And no authorization request is made
+
   @oidc-discovery-4
   Scenario: A provider whose discovery is down is reported unavailable, then found once it is back
     Given the provider's discovery is down

@@ -19,28 +19,31 @@ Feature: The ID token is verified in full before the connection is kept
       Given the provider will send an ID token <forgery>
       When Carol approves at the provider as alice
       Then she is refused with "invalid_id_token"
-      And the refusal names <reason>
+      And the refusal says "<reason>"
       And nothing is stored for her
 
       Examples: claims
-        | forgery                             | reason                  | module                |
-        | from another issuer                 | the "iss" claim         | oidcc-invalid-iss     |
-        | for another client                  | the "aud" claim         | oidcc-invalid-aud     |
-        | with an untrusted extra audience    | the "aud" claim         | oidcc-invalid-secondary-aud |
-        | with an authorized party not us     | the "azp" claim         | oidcc-invalid-azp     |
-        | that has expired                    | the "exp" claim         | oidcc-expired-id-token |
-        | without "iat"                       | the "iat" claim         | oidcc-missing-iat     |
-        | without "sub"                       | the "sub" claim         | oidcc-missing-sub     |
-        | with another nonce                  | the "nonce" claim       | oidcc-nonce-invalid   |
-        | without "nonce"                     | the "nonce" claim       | oidcc-nonce-missing   |
+        | forgery                             | reason                                    | module                      |
+        | from another issuer                 | unexpected "iss" claim value              | oidcc-invalid-iss           |
+        | for another client                  | unexpected "aud" claim value              | oidcc-invalid-aud           |
+        | with an untrusted extra audience    | unexpected "aud" claim value              | oidcc-invalid-secondary-aud |
+        | with an empty audience list         | unexpected "aud" claim value              | oidcc-invalid-aud           |
+        | with an authorized party not us     | unexpected "azp" claim value              | oidcc-invalid-azp           |
+        | that has expired                    | expired ("exp" claim)                     | oidcc-expired-id-token      |
+        | without "iat"                       | missing "iat" claim                       | oidcc-missing-iat           |
+        | without "sub"                       | missing "sub" claim                       | oidcc-missing-sub           |
+        | with an empty "sub"                 | missing "sub" claim                       | oidcc-missing-sub           |
+        | with a numeric "sub"                | unexpected "sub" claim value              | oidcc-missing-sub           |
+        | with another nonce                  | unexpected "nonce" claim value            | oidcc-nonce-invalid         |
+        | without "nonce"                     | missing "nonce" claim                     | oidcc-nonce-missing         |
 
       Examples: signatures
-        | forgery                             | reason                  | module                |
-        | with a bad RS256 signature          | the signature           | oidcc-invalid-sig-rs256 |
-        | with a bad ES256 signature          | the "alg" header        | oidcc-invalid-sig-es256 |
-        | signed with "none"                  | the "alg" header        | oidcc-idtoken-unsigned |
-        | signed with ES256, not the registered RS256 | the "alg" header | oidcc-alg-mismatch   |
-        | signed with a key the provider never published | the key     | oidcc-unknown-key     |
+        | forgery                                        | reason                                   | module                  |
+        | with a bad RS256 signature                     | signature verification failed            | oidcc-invalid-sig-rs256 |
+        | with a bad ES256 signature                     | unexpected JWS "alg" header value        | oidcc-invalid-sig-es256 |
+        | signed with "none"                             | unexpected JWS "alg" header value        | oidcc-idtoken-unsigned  |
+        | signed with ES256, not the registered RS256    | unexpected JWS "alg" header value        | oidcc-alg-mismatch      |
+        | signed with a key the provider never published | no single provider key matches the token | oidcc-unknown-key       |
 
   Rule: what the specification allows is accepted
 

@@ -127,3 +127,5 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
         | with the token_type "mac"         |
         | without "id_token"                |
         | with a negative "expires_in"      |
+        | with a huge "expires_in"          |
+        | with a fractional "expires_in"    |

@@ -55,7 +55,7 @@ function parse<T>(ctx: Context, schema: z.ZodType<T>): T {
   if (!parsed.success) {
     ctx.throw(400, JSON.stringify({ error: 'invalid_request', error_description: z.prettifyError(parsed.error) }));
   }
-  return parsed.data as T;
+  return parsed.data;
 }
 
 export function controlApiRoutes(mock: MockProvider, clock: Clock): Router {

@@ -17,8 +17,16 @@ export interface RecordedRequest {
   readonly clientId: string | undefined;
   /** The bearer token presented to the resource API (kept only in this in-memory record, for assertions). */
   readonly bearerToken: string | undefined;
+  /** The tokens a token endpoint response carried (kept only in this in-memory record, for assertions). */
+  readonly issuedTokens: readonly string[];
   /** The status answered; 0 when the connection was dropped on purpose. */
   readonly status: number;
+}
+
+function issuedTokensOf(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const { access_token, refresh_token, id_token } = body as Record<string, unknown>;
+  return [access_token, refresh_token, id_token].filter((token): token is string => typeof token === 'string');
 }
 
 export class RequestLog {
@@ -48,6 +56,7 @@ export class RequestLog {
             authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
             clientId: oidc?.client?.clientId,
             bearerToken: endpoint === 'resource' ? /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
+            issuedTokens: endpoint === 'token' ? issuedTokensOf(ctx.body) : [],
             status: (ctx.state as { dropped?: boolean }).dropped ? 0 : ctx.status,
           });
         }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from './crypto/key-ring';
 import { defaultRateLimits, parseRateLimits, type RateLimits } from './http/rate-limits';
+import { isSecureOrLoopback } from './http/secure-url';
 
 export interface Config {
   /** The provider's issuer; everything else is found by discovery. */
@@ -79,12 +80,6 @@ export const configurationKeys = {
 
 export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isLoopback(url: URL): boolean {
-  return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-}
-
 /** An absolute URL, https: unless on loopback, with none of the parts `forbid` names. */
 const secureUrl = (name: string, forbid: { query?: boolean }) =>
   z.string({ error: `${name} is required.` }).transform((value, ctx) => {
@@ -94,7 +89,7 @@ const secureUrl = (name: string, forbid: { query?: boolean }) =>
     };
     if (!URL.canParse(value)) return problem(`${name} must be an absolute URL.`);
     const url = new URL(value);
-    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
+    if (!isSecureOrLoopback(url)) {
       return problem(`${name} must use https: (plain http: is allowed only on loopback addresses).`);
     }
     if (url.hash || value.includes('#')) return problem(`${name} must have no fragment.`);

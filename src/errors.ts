@@ -85,3 +85,8 @@ export class IntegrationError extends Error {
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(errorCodes, value);
 }
+
+/** An OAuth error code as RFC 6749 allows its characters (%x20-21 / %x23-5B / %x5D-7E), short enough to show. */
+export function isPrintableErrorCode(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(value);
+}

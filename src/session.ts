@@ -23,14 +23,15 @@ export async function requireSession(ctx: Context, store: Store): Promise<Sessio
   return session;
 }
 
-export async function startSession(ctx: Context, store: Store, userId: string, now: number): Promise<Session> {
+export async function startSession(ctx: Context, store: Store, userId: string, now: number, secure: boolean): Promise<Session> {
   const session: Session = { id: randomBytes(32).toString('base64url'), userId, createdAt: now, expiresAt: now + sessionLifetimeMs };
   await store.createSession(session);
   ctx.cookies.set(sessionCookie, session.id, {
     signed: true,
     httpOnly: true,
     sameSite: 'lax',
-    secure: ctx.secure,
+    // Secure whenever the integration is reached over https, also behind a TLS-terminating proxy.
+    secure: secure,
     path: '/',
     maxAge: sessionLifetimeMs,
   });

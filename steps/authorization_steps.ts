@@ -108,9 +108,11 @@ When(
   },
 );
 
-Then('no authorization request is made', function (this: ConformanceWorld) {
-  assert.equal(this.mock.requests.to('authorization').length, 0);
-  assert.equal(this.actor(this.lastPerson as string).authorizationUrl, undefined);
+Then('no authorization request is made', async function (this: ConformanceWorld) {
+  const actor = this.actor(this.lastPerson as string);
+  assert.notEqual(actor.response?.statusCode, 302, 'the browser is not sent to the provider');
+  assert.equal(actor.authorizationUrl, undefined);
+  assert.equal((await this.integration.integration.store.counts()).pendingAuthorizations, 0, 'no pending authorization was kept');
 });
 
 Then("{person} is sent to the provider's authorization endpoint", function (this: ConformanceWorld, person: string) {

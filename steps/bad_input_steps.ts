@@ -65,6 +65,11 @@ When("another site's page posts the sign-in form for Mallory", async function (t
   await postSignIn(this, { form: { username: 'mallory' } }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
 });
 
+When('a sibling site that forges the Origin posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
+  // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
+  await postSignIn(this, { form: { username: 'mallory' } }, { origin: new URL(this.url('/')).origin, 'sec-fetch-site': 'same-site' });
+});
+
 When('a sandboxed frame posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
   await postSignIn(this, { form: { username: 'mallory' } }, { origin: 'null' });
 });
@@ -81,6 +86,19 @@ When("{person}'s browser asks for {string}", async function (this: ConformanceWo
 When("{person}'s browser deletes {string}", async function (this: ConformanceWorld, person: string, path: string) {
   this.lastResponse = await got.delete(this.url(path), { throwHttpErrors: false, followRedirect: false, headers: { accept: 'text/html' } });
   this.lastPerson = person;
+});
+
+When("a link scanner sends HEAD to {person}'s callback", async function (this: ConformanceWorld, person: string) {
+  const url = await this.authorizeAtProvider(person, 'alice');
+  this.tokenRequestsBeforeLastDelivery = this.mock.requests.to('token').length;
+  const cookie = await this.actor(person).agent.jar.getCookieString(url);
+  this.notes.set('head', await got.head(url, { headers: { cookie }, throwHttpErrors: false, followRedirect: false }));
+});
+
+Then('the scanner is told {int}, with no redirect', function (this: ConformanceWorld, status: number) {
+  const response = this.notes.get('head') as { statusCode: number; headers: Record<string, unknown> };
+  assert.equal(response.statusCode, status);
+  assert.equal(response.headers.location, undefined);
 });
 
 When('a client without session asks for {string}', async function (this: ConformanceWorld, path: string) {

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { errorCodes, type ErrorCode } from '../src/errors';
 import { assertRefused } from './support/outcomes';
 import type { ConformanceWorld } from './support/world';
 
@@ -24,6 +23,15 @@ Given('the provider has sent {person} back with a code', async function (this: C
 
 When('{person}\'s browser delivers the callback', async function (this: ConformanceWorld, person: string) {
   await this.deliverCallback(person, this.actor(person).callbackUrl as string);
+});
+
+When("{person}'s browser delivers the callback the provider sent", async function (this: ConformanceWorld, person: string) {
+  await this.deliverCallback(person, await this.authorizeAtProvider(person, 'alice'));
+});
+
+Then('the answer tells the browser to send no Referer', function (this: ConformanceWorld) {
+  assert.equal(this.lastResponse?.statusCode, 303);
+  assert.equal(this.lastResponse?.headers['referrer-policy'], 'no-referrer');
 });
 
 When('the same callback arrives again', async function (this: ConformanceWorld) {
@@ -83,7 +91,7 @@ Given('{int} minutes pass', function (this: ConformanceWorld, minutes: number) {
 });
 
 Then('it is refused with {code}', function (this: ConformanceWorld, code: string) {
-  assertRefused(this.lastResponse, code, errorCodes[code as ErrorCode]?.status);
+  assertRefused(this.lastResponse, code);
 });
 
 Then('no token request is made', function (this: ConformanceWorld) {
@@ -120,7 +128,7 @@ Then(
   '{person} sees the {code} page telling her/him {string}',
   function (this: ConformanceWorld, person: string, code: string, advice: string) {
     const response = this.actor(person).response;
-    assertRefused(response, code, errorCodes[code as ErrorCode].status);
+    assertRefused(response, code);
     assert.match(response?.headers['content-type'] ?? '', /text\/html/);
     const shown = /data-error-advice>([^<]*)</.exec(response?.body ?? '')?.[1]?.replace(/&#39;/g, "'") ?? '';
     assert.ok(shown.includes(advice), `the page tells "${advice}"; it says "${shown}"`);

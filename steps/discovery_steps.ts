@@ -2,10 +2,17 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { ConformanceWorld } from './support/world';
 
+async function serveDiscoveryWith(world: ConformanceWorld, change: Record<string, string>): Promise<void> {
+  const genuine = (await (await fetch(`${world.mock.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+  world.mock.faults.failNext('discovery', { status: 200, body: JSON.stringify({ ...genuine, ...change }) });
+}
+
 Given("the provider's discovery document names the issuer {string}", async function (this: ConformanceWorld, issuer: string) {
-  const genuine = (await (await fetch(`${this.mock.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-  this.mock.faults.failNext('discovery', { status: 200, body: JSON.stringify({ ...genuine, issuer }) });
-  this.mock.requests.clear();
+  await serveDiscoveryWith(this, { issuer });
+});
+
+Given("the provider's discovery document names the token endpoint {string}", async function (this: ConformanceWorld, url: string) {
+  await serveDiscoveryWith(this, { token_endpoint: url });
 });
 
 Given("the provider's discovery will answer {int}", function (this: ConformanceWorld, status: number) {

@@ -16,6 +16,9 @@ const forgeries: Record<string, IdTokenForgery> = {
   'that has expired': withClaims((claims) => ({ ...claims, iat: hourAgo() - 600, exp: hourAgo() })),
   'without "iat"': withClaims(without('iat')),
   'without "sub"': withClaims(without('sub')),
+  'with an empty "sub"': withClaims((claims) => ({ ...claims, sub: '' })),
+  'with a numeric "sub"': withClaims((claims) => ({ ...claims, sub: 42 as unknown as string })),
+  'with an empty audience list': withClaims((claims) => ({ ...claims, aud: [] })),
   'with another nonce': withClaims((claims) => ({ ...claims, nonce: 'not-the-nonce-we-sent' })),
   'without "nonce"': withClaims(without('nonce')),
   'with a bad RS256 signature': withBadSignature('RS256'),
@@ -33,18 +36,9 @@ Given(/^the provider will send an ID token (.+)$/, function (this: ConformanceWo
   this.mock.tampering.tamperNextTokenResponse({ idToken });
 });
 
-const reasons: Record<string, RegExp> = {
-  'the signature': /signature verification failed/,
-  'the "alg" header': /"alg" header/,
-  'the key': /no single provider key/,
-};
-
-Then(/^the refusal names (.+)$/, function (this: ConformanceWorld, reason: string) {
-  const claim = /^the "(\w+)" claim$/.exec(reason)?.[1];
-  const pattern = claim ? new RegExp(`"${claim}" claim`) : reasons[reason];
-  assert.ok(pattern, `no reason named "${reason}"`);
+Then(/^the refusal says "(.*)"$/, function (this: ConformanceWorld, reason: string) {
   const message = /data-error-message>([^<]*)</.exec(this.lastResponse?.body ?? '')?.[1] ?? '';
-  assert.match(message.replace(/&quot;/g, '"'), pattern);
+  assert.equal(message.replace(/&quot;/g, '"'), `ID token: ${reason}`);
 });
 
 Given('the provider publishes a single signing key without key id', function (this: ConformanceWorld) {

@@ -78,24 +78,19 @@ Given("the provider's token endpoint will answer only after {int} seconds", func
   this.mock.faults.failNext('token', { delayMs: seconds * 1000 });
 });
 
-Given('the provider will send the token_type {string}', function (this: ConformanceWorld, tokenType: string) {
+Given(/^the provider will send (?:the|a token response with the) token_type "([^"]*)"$/, function (this: ConformanceWorld, tokenType: string) {
   tamperTokenResponse(this, (body) => ({ ...body, token_type: tokenType }));
 });
 
-Given('the provider will send a token response with the token_type {string}', function (this: ConformanceWorld, tokenType: string) {
-  tamperTokenResponse(this, (body) => ({ ...body, token_type: tokenType }));
-});
-
-Given('the provider will leave {string} out of the token response', function (this: ConformanceWorld, field: string) {
+Given(/^the provider will (?:leave "(\w+)" out of the token response|send a token response without "(\w+)")$/, function (this: ConformanceWorld, left?: string, without?: string) {
+  const field = (left ?? without) as string;
   tamperTokenResponse(this, ({ [field]: _left, ...rest }) => rest);
 });
 
-Given('the provider will send a token response without {string}', function (this: ConformanceWorld, field: string) {
-  tamperTokenResponse(this, ({ [field]: _left, ...rest }) => rest);
-});
+const oddNumbers: Record<string, number> = { negative: -60, huge: 1e300, fractional: 0.5 };
 
-Given('the provider will send a token response with a negative {string}', function (this: ConformanceWorld, field: string) {
-  tamperTokenResponse(this, (body) => ({ ...body, [field]: -60 }));
+Given(/^the provider will send a token response with a (negative|huge|fractional) "(\w+)"$/, function (this: ConformanceWorld, kind: string, field: string) {
+  tamperTokenResponse(this, (body) => ({ ...body, [field]: oddNumbers[kind] }));
 });
 
 Given('the provider will add the field {string} to the token response', function (this: ConformanceWorld, field: string) {

@@ -6,6 +6,8 @@
  */
 import { IntegrationError } from '../errors';
 import { parseJsonObject, type ProviderClient } from '../http/provider-client';
+import { isSecureOrLoopback } from '../http/secure-url';
+import { SingleFlight } from '../single-flight';
 
 export interface ProviderMetadata {
   readonly issuer: string;
@@ -34,6 +36,13 @@ function validateMetadata(issuer: string, body: Record<string, unknown>): Provid
       throw new IntegrationError('provider_error', `discovery: "${name}" is missing or not a URL`);
     }
   }
+  for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint'] as const) {
+    const value = body[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !URL.canParse(value) || !isSecureOrLoopback(new URL(value))) {
+      throw new IntegrationError('provider_error', `discovery: "${name}" must be an https URL`);
+    }
+  }
   const methods = body.code_challenge_methods_supported;
   if (Array.isArray(methods) && !methods.includes('S256')) {
     throw new IntegrationError('provider_error', 'discovery: the provider does not support PKCE S256');
@@ -43,7 +52,7 @@ function validateMetadata(issuer: string, body: Record<string, unknown>): Provid
 
 export class Discovery {
   private cached: { metadata: ProviderMetadata; fetchedAt: number } | undefined;
-  private inFlight: Promise<ProviderMetadata> | undefined;
+  private readonly flight = new SingleFlight<ProviderMetadata>();
 
   constructor(
     private readonly issuer: string,
@@ -60,10 +69,7 @@ export class Discovery {
 
   /** Fetch the metadata now, whatever the cache holds (readiness); a fresh copy replaces the cached one. */
   probe(): Promise<ProviderMetadata> {
-    this.inFlight ??= this.fetch().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return this.flight.run('discovery', () => this.fetch());
   }
 
   private async fetch(): Promise<ProviderMetadata> {

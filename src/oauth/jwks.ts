@@ -6,12 +6,13 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
 import { IntegrationError } from '../errors';
 import { parseJsonObject, type ProviderClient } from '../http/provider-client';
+import { SingleFlight } from '../single-flight';
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
 export class JwksCache {
   private resolver: KeyResolver | undefined;
-  private inFlight: Promise<KeyResolver> | undefined;
+  private readonly flight = new SingleFlight<KeyResolver>();
   /** How many times the JWKS was fetched (for metrics and tests). */
   fetches = 0;
 
@@ -32,10 +33,7 @@ export class JwksCache {
   }
 
   private refresh(jwksUri: string): Promise<KeyResolver> {
-    this.inFlight ??= this.fetch(jwksUri).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return this.flight.run(jwksUri, () => this.fetch(jwksUri));
   }
 
   private async fetch(jwksUri: string): Promise<KeyResolver> {

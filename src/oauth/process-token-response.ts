@@ -23,6 +23,18 @@ function invalid(message: string): IntegrationError {
   return new IntegrationError('invalid_token_response', message);
 }
 
+const maxExpiresIn = 366 * 24 * 3600;
+
+/** `expires_in`: whole seconds, from 1 to a year (a numeric string is tolerated); absent means unknown. */
+function parseExpiresIn(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > maxExpiresIn) {
+    throw invalid('invalid "expires_in"');
+  }
+  return seconds;
+}
+
 export function processTokenResponse(
   response: Response<string>,
   requestedScopes: readonly string[],
@@ -36,11 +48,7 @@ export function processTokenResponse(
   if (typeof access_token !== 'string' || access_token === '') throw invalid('missing "access_token"');
   if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') throw invalid('unsupported "token_type"');
 
-  let expiresIn: number | undefined;
-  if (expires_in !== undefined) {
-    expiresIn = typeof expires_in === 'string' && /^\d+$/.test(expires_in) ? Number(expires_in) : (expires_in as number);
-    if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) throw invalid('invalid "expires_in"');
-  }
+  const expiresIn = parseExpiresIn(expires_in);
   if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === '')) throw invalid('invalid "refresh_token"');
   if (scope !== undefined && typeof scope !== 'string') throw invalid('invalid "scope"');
   if (id_token !== undefined && typeof id_token !== 'string') throw invalid('invalid "id_token"');

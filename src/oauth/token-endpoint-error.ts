@@ -5,7 +5,7 @@
  * 5xx mean it failed.
  */
 import type { Response } from 'got';
-import { IntegrationError } from '../errors';
+import { IntegrationError, isPrintableErrorCode } from '../errors';
 import { parseJsonObject, retryAfterOf } from '../http/provider-client';
 
 export function tokenEndpointError(response: Response<string>): IntegrationError {
@@ -21,7 +21,7 @@ export function tokenEndpointError(response: Response<string>): IntegrationError
   if (error === 'invalid_client') {
     return new IntegrationError('invalid_client', 'the provider refused the client credentials ("invalid_client")');
   }
-  if (typeof error === 'string' && /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(error)) {
+  if (isPrintableErrorCode(error)) {
     return new IntegrationError('token_request_failed', `the token endpoint answered "${error}"`);
   }
   return new IntegrationError('provider_error', `the token endpoint answered ${status} without an OAuth error`);

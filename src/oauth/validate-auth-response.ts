@@ -6,7 +6,7 @@
  * The pending authorization is consumed only once `state` is proven to
  * belong to this session, so a foreign or forged callback cannot burn it.
  */
-import { IntegrationError, isErrorCode, type ErrorCode } from '../errors';
+import { IntegrationError, isErrorCode, isPrintableErrorCode, type ErrorCode } from '../errors';
 import type { PendingAuthorization, Session, Store } from '../store/store';
 import type { ProviderMetadata } from './discovery';
 
@@ -48,15 +48,12 @@ export async function checkState(
   if (pending.sessionId !== session.id) {
     throw new IntegrationError('state_mismatch', 'the "state" parameter belongs to another browser session');
   }
-  if (pending.usedAt !== undefined) throw new IntegrationError('state_already_used', 'the "state" parameter was already used');
   if (pending.expiresAt <= now) throw new IntegrationError('state_expired', 'the authorization request has expired');
   if (!(await store.consumePendingAuthorization(state, now))) {
     throw new IntegrationError('state_already_used', 'the "state" parameter was already used');
   }
   return pending;
 }
-
-const errorCharacters = /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,128}$/;
 
 export function checkAuthorizationError(parameters: ReadonlyMap<string, string>): void {
   const error = parameters.get('error');
@@ -66,7 +63,7 @@ export function checkAuthorizationError(parameters: ReadonlyMap<string, string>)
   if (isErrorCode(error) && providerErrors.has(error)) {
     throw new IntegrationError(error, `the provider answered "${error}"`, { description });
   }
-  const shown = errorCharacters.test(error) ? ` "${error}"` : '';
+  const shown = isPrintableErrorCode(error) ? ` "${error}"` : '';
   throw new IntegrationError('authorization_failed', `the provider answered with the error${shown}`, { description });
 }
 

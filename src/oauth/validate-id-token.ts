@@ -53,7 +53,6 @@ export async function validateIdToken(idToken: string, jwks: JwksCache, expected
     ({ payload } = await jwtVerify(idToken, jwks.keyFor(expected.jwksUri), {
       algorithms: [expected.algorithm],
       issuer: expected.issuer,
-      audience: expected.clientId,
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
       currentDate: new Date(expected.now),
       clockTolerance: expected.clockToleranceSeconds ?? 30,
@@ -62,10 +61,12 @@ export async function validateIdToken(idToken: string, jwks: JwksCache, expected
     throw explain(error);
   }
 
+  // Only this client: an extra audience is one we do not trust (OpenID Connect Core 3.1.3.7, item 3).
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (audiences.some((audience) => audience !== expected.clientId)) throw invalid('"aud" claim lists an untrusted audience');
+  if (audiences.length === 0 || audiences.some((audience) => audience !== expected.clientId)) throw invalid('unexpected "aud" claim value');
   if (payload.azp !== undefined && payload.azp !== expected.clientId) throw invalid('unexpected "azp" claim value');
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw invalid('missing "sub" claim');
+  if (payload.sub === '') throw invalid('missing "sub" claim');
+  if (typeof payload.sub !== 'string') throw invalid('unexpected "sub" claim value');
   if (payload.nonce === undefined) {
     if (expected.nonceRequired) throw invalid('missing "nonce" claim');
   } else if (payload.nonce !== expected.nonce) {

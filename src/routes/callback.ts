@@ -19,6 +19,8 @@ export function callback(integration: Integration): Middleware {
   const { metrics } = integration;
   const steps = callbackSteps(integration);
   return async (ctx, next) => {
+    // HEAD is routed with GET; a link scanner's HEAD must not redeem the code.
+    if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
     try {
       await steps(ctx, next);
       metrics.flowsCompleted.inc();

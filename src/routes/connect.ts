@@ -4,6 +4,7 @@
  */
 import type { Middleware } from 'koa';
 import type { Integration } from '../context';
+import { IntegrationError } from '../errors';
 import { parseQueryParameters } from '../http/query-parameters';
 import { buildAuthorizationUrl, createPendingAuthorization } from '../oauth/authorization-request';
 import { checkReturnTo } from '../oauth/return-to';
@@ -13,6 +14,8 @@ import { requireSession } from '../session';
 export function connect(integration: Integration): Middleware {
   const { config, store, discovery } = integration;
   return async (ctx) => {
+    // HEAD is routed with GET; only a real GET starts a flow.
+    if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
     const parameters = parseQueryParameters(ctx.querystring);
     const session = await requireSession(ctx, store);
     const returnTo = checkReturnTo(parameters.get('return_to'), integration.origin);

@@ -26,7 +26,7 @@ export function signIn(integration: Integration): Middleware[] {
       }
       const previous = await currentSession(ctx, integration.store);
       if (previous) await integration.store.deleteSession(previous.id);
-      await startSession(ctx, integration.store, name, integration.now());
+      await startSession(ctx, integration.store, name, integration.now(), integration.origin.startsWith('https:'));
       ctx.status = 303;
       ctx.redirect('/');
     },

@@ -17,6 +17,7 @@ import { IntegrationError } from '../errors';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
 import { validateIdToken } from '../oauth/validate-id-token';
+import { SingleFlight } from '../single-flight';
 import type { Connection } from '../store/store';
 
 export interface UsableConnection {
@@ -25,7 +26,7 @@ export interface UsableConnection {
 }
 
 export class TokenManager {
-  private readonly inFlight = new Map<string, Promise<Connection>>();
+  private readonly flight = new SingleFlight<Connection>();
 
   constructor(private readonly integration: Integration) {}
 
@@ -58,24 +59,19 @@ export class TokenManager {
 
   /** Refresh after `stale` was found wanting (expiring, or refused with 401). One refresh per connection at a time. */
   refresh(stale: Connection): Promise<Connection> {
-    let flight = this.inFlight.get(stale.userId);
-    if (!flight) {
-      const { refreshes } = this.integration.metrics;
-      flight = this.refreshOnce(stale)
-        .then(
-          (connection) => {
-            refreshes.inc({ outcome: connection.version === stale.version + 1 ? 'success' : 'already_refreshed' });
-            return connection;
-          },
-          (error: unknown) => {
-            refreshes.inc({ outcome: error instanceof IntegrationError ? error.code : 'internal_error' });
-            throw error;
-          },
-        )
-        .finally(() => this.inFlight.delete(stale.userId));
-      this.inFlight.set(stale.userId, flight);
-    }
-    return flight;
+    const { refreshes } = this.integration.metrics;
+    return this.flight.run(stale.userId, () =>
+      this.refreshOnce(stale).then(
+        (connection) => {
+          refreshes.inc({ outcome: connection.version === stale.version + 1 ? 'success' : 'already_refreshed' });
+          return connection;
+        },
+        (error: unknown) => {
+          refreshes.inc({ outcome: error instanceof IntegrationError ? error.code : 'internal_error' });
+          throw error;
+        },
+      ),
+    );
   }
 
   /** The connection with its access token in the clear. */

@@ -6,6 +6,7 @@
 import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import { generateSigningKeys } from '../../mock-provider/keys';
 import { Clock } from '../../mock-provider/clock';
+import { assertNoSecretInLogs } from './secret-scan';
 import { setSharedKeys, type ConformanceWorld } from './world';
 
 setDefaultTimeout(30_000);
@@ -22,4 +23,9 @@ Before({ tags: 'not @no-servers' }, async function (this: ConformanceWorld) {
 After(async function (this: ConformanceWorld) {
   await this.stop();
   this.clock.reset();
+});
+
+// Runs before the one above (cucumber runs After hooks last-defined first): the servers are still up.
+After({ tags: 'not @no-servers' }, async function (this: ConformanceWorld) {
+  await assertNoSecretInLogs(this);
 });
