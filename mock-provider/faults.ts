@@ -7,6 +7,7 @@
  */
 import type { Middleware } from 'koa';
 import { endpointOf, type Endpoint } from './endpoints';
+import { readParameters, type FaultState } from './request-log';
 
 export interface Fault {
   /** HTTP status; defaults to 400 for an OAuth error, 500 otherwise. */
@@ -75,15 +76,16 @@ export class Faults {
         if (ctx.req.socket.destroyed) return;
       }
       if (fault.drop) {
-        (ctx.state as { dropped?: boolean }).dropped = true;
+        (ctx.state as FaultState).dropped = true;
         ctx.respond = false;
         ctx.req.socket.destroy();
         return;
       }
-      if (fault.status === undefined && fault.error === undefined && fault.body === undefined) {
+      if (fault.status === undefined && fault.error === undefined && fault.body === undefined && !fault.drop) {
         await next();
         return;
       }
+      await readParameters(ctx);
 
       for (const [name, value] of Object.entries(fault.headers ?? {})) ctx.set(name, value);
       const redirectUri = ctx.query.redirect_uri;

@@ -5,6 +5,7 @@
  */
 import type { Middleware } from 'koa';
 import { endpointOf, type Endpoint } from './endpoints';
+import { readParameters } from './request-log';
 
 export interface RateLimit {
   readonly limit: number;
@@ -52,6 +53,7 @@ export class RateLimits {
       ctx.set('ratelimit-reset', String(resetSeconds));
       ctx.set('ratelimit-policy', `${limit.limit};w=${limit.windowSeconds}`);
       if (window.count > limit.limit) {
+        await readParameters(ctx);
         ctx.set('retry-after', String(resetSeconds));
         ctx.status = 429;
         ctx.body = { error: 'rate_limited', error_description: `at most ${limit.limit} requests per ${limit.windowSeconds} s` };

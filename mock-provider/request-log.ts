@@ -3,7 +3,7 @@
  * so that a test can assert what the provider saw: which parameters, which
  * client authentication. Kept in memory, in arrival order.
  */
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { endpointOf, type Endpoint } from './endpoints';
 
 export interface RecordedRequest {
@@ -19,8 +19,32 @@ export interface RecordedRequest {
   readonly bearerToken: string | undefined;
   /** The tokens a token endpoint response carried (kept only in this in-memory record, for assertions). */
   readonly issuedTokens: readonly string[];
-  /** The status answered; 0 when the connection was dropped on purpose. */
+  /** The status answered; 0 when the connection was dropped on purpose, -1 while it is still in flight. */
   readonly status: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a fault or a rate limit leaves for the record when it answers instead of oidc-provider. */
+export interface FaultState {
+  params?: Record<string, unknown>;
+  dropped?: boolean;
+}
+
+/** Read the parameters of a request that will not reach oidc-provider (query, or a form body up to 64 kB). */
+export async function readParameters(ctx: Context): Promise<void> {
+  const params: Record<string, unknown> = { ...ctx.query };
+  if (ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > 65_536) break;
+      chunks.push(chunk);
+    }
+    for (const [name, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) params[name] = value;
+  }
+  (ctx.state as FaultState).params = params;
 }
 
 function issuedTokensOf(body: unknown): string[] {
@@ -40,26 +64,38 @@ export class RequestLog {
     this.requests.length = 0;
   }
 
+  /**
+   * Records each request when it arrives (so one still in flight is seen),
+   * and completes the record when it ends: the parameters (as oidc-provider
+   * parsed them, or as a fault read them), the client, the status.
+   */
   middleware(): Middleware {
     return async (ctx, next) => {
       const endpoint = endpointOf(ctx.path);
+      if (!endpoint) {
+        await next();
+        return;
+      }
+      const record: Mutable<RecordedRequest> = {
+        endpoint,
+        method: ctx.method,
+        params: {},
+        authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
+        clientId: undefined,
+        bearerToken: endpoint === 'resource' ? /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
+        issuedTokens: [],
+        status: -1,
+      };
+      this.requests.push(record);
       try {
         await next();
       } finally {
-        if (endpoint) {
-          const oidc = (ctx as { oidc?: { params?: Record<string, unknown>; client?: { clientId: string } } }).oidc;
-          const params = oidc?.params ? Object.fromEntries(Object.entries(oidc.params).filter(([, value]) => value !== undefined)) : {};
-          this.requests.push({
-            endpoint,
-            method: ctx.method,
-            params,
-            authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
-            clientId: oidc?.client?.clientId,
-            bearerToken: endpoint === 'resource' ? /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
-            issuedTokens: endpoint === 'token' ? issuedTokensOf(ctx.body) : [],
-            status: (ctx.state as { dropped?: boolean }).dropped ? 0 : ctx.status,
-          });
-        }
+        const oidc = (ctx as { oidc?: { params?: Record<string, unknown>; client?: { clientId: string } } }).oidc;
+        const params = (ctx.state as FaultState).params ?? oidc?.params ?? {};
+        record.params = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+        record.clientId = oidc?.client?.clientId;
+        record.issuedTokens = endpoint === 'token' ? issuedTokensOf(ctx.body) : [];
+        record.status = (ctx.state as FaultState).dropped ? 0 : ctx.status;
       }
     };
   }

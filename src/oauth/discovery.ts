@@ -76,7 +76,7 @@ export class Discovery {
     const response = await this.http.request('discovery', 'idempotent', (got) => got.get(discoveryUrl(this.issuer)));
     if (response.statusCode !== 200) {
       throw new IntegrationError(
-        response.statusCode >= 500 ? 'provider_unavailable' : 'provider_error',
+        response.statusCode >= 500 || response.statusCode === 429 ? 'provider_unavailable' : 'provider_error',
         `discovery answered ${response.statusCode}`,
       );
     }

@@ -42,7 +42,7 @@ export class JwksCache {
     const body = response.statusCode === 200 ? parseJsonObject(response.body) : undefined;
     if (!body || !Array.isArray(body.keys)) {
       throw new IntegrationError(
-        response.statusCode >= 500 ? 'provider_unavailable' : 'provider_error',
+        response.statusCode >= 500 || response.statusCode === 429 ? 'provider_unavailable' : 'provider_error',
         `the JWKS request answered ${response.statusCode} without a key set`,
       );
     }
