@@ -17,3 +17,18 @@ Feature: The demo and the mock run from one command each
     Given the mock is started alone with "npm run start:mock"
     Then it prints its issuer, the client id "mysql-integration", a client secret and the redirect URI
     And its discovery document names that issuer and requires PKCE with S256
+
+  @design-mock @control-api
+  Scenario: QA scripts a fault on the mock run alone, with one HTTP call
+    Given the mock is started alone with "npm run start:mock"
+    When QA posts the fault {"endpoint": "discovery", "status": 503, "times": 1} to its control API
+    Then its discovery document answers 503, then 200
+    And its control API lists 2 requests to discovery, with the statuses 503 and 200
+
+  @design-mock @control-api
+  Scenario: The mock's control API refuses a malformed control, and moves the mock's clock on request
+    Given the mock is started alone with "npm run start:mock"
+    When QA posts the fault {"endpoint": "nowhere", "status": 503} to its control API
+    Then the control API answers 400 "invalid_request"
+    When QA moves the mock's clock 2 hours forward
+    Then the mock's clock reads about 2 hours ahead

@@ -88,9 +88,8 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   provider.use(interactionRoutes(provider).routes());
   provider.use(resourceApiRoutes(provider).routes());
 
-  const callback = provider.callback();
-  const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
-  server.on('request', handler);
+  // Koa composes its middleware when the handler is made: every `use` comes before this.
+  let handler: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
 
   const mock: MockProvider = {
     issuer,
@@ -127,5 +126,8 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     },
   };
   if (options.controlApi) provider.use(controlApiRoutes(mock, options.controlApi.clock).routes());
+  const callback = provider.callback();
+  handler = (request, response) => void callback(request, response);
+  server.on('request', handler);
   return mock;
 }

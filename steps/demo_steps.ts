@@ -69,3 +69,47 @@ Then('its discovery document names that issuer and requires PKCE with S256', asy
   assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
   assert.equal(metadata.authorization_response_iss_parameter_supported, true);
 });
+
+function issuerOf(world: ConformanceWorld): string {
+  return /Issuer: (\S+)/.exec(printed(world))?.[1] as string;
+}
+
+When(/^QA posts the fault (\{.*\}) to its control API$/, async function (this: ConformanceWorld, fault: string) {
+  this.notes.set('control', await fetch(`${issuerOf(this)}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fault }));
+});
+
+Then('its discovery document answers {int}, then {int}', async function (this: ConformanceWorld, first: number, second: number) {
+  assert.equal((this.notes.get('control') as Response).status, 201);
+  const url = `${issuerOf(this)}/.well-known/openid-configuration`;
+  assert.equal((await fetch(url)).status, first);
+  assert.equal((await fetch(url)).status, second);
+});
+
+Then(
+  'its control API lists {int} requests to discovery, with the statuses {int} and {int}',
+  async function (this: ConformanceWorld, count: number, first: number, second: number) {
+    const body = (await (await fetch(`${issuerOf(this)}/__control/requests?endpoint=discovery`)).json()) as { requests: Array<{ status: number }> };
+    assert.equal(body.requests.length, count);
+    assert.deepEqual(body.requests.map((request) => request.status), [first, second]);
+  },
+);
+
+Then('the control API answers {int} {string}', async function (this: ConformanceWorld, status: number, error: string) {
+  const response = this.notes.get('control') as Response;
+  assert.equal(response.status, status);
+  assert.equal(((await response.json()) as { error: string }).error, error);
+});
+
+When("QA moves the mock's clock {int} hours forward", async function (this: ConformanceWorld, hours: number) {
+  const response = await fetch(`${issuerOf(this)}/__control/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceSeconds: hours * 3600 }),
+  });
+  this.notes.set('mock-now', ((await response.json()) as { now: string }).now);
+});
+
+Then("the mock's clock reads about {int} hours ahead", function (this: ConformanceWorld, hours: number) {
+  const ahead = Date.parse(this.notes.get('mock-now') as string) - Date.now();
+  assert.ok(Math.abs(ahead - hours * 3_600_000) < 60_000, `the mock is ${ahead} ms ahead`);
+});

@@ -1,0 +1,73 @@
+@observability
+Feature: What the integration does can be seen in its logs and metrics, and nothing secret can
+
+  An operator needs to follow one user's connect through the logs, see in
+  the metrics how many flows succeed and why others fail, and know when
+  the integration cannot serve. None of it may carry a token, secret, key
+  or code: after every scenario of this suite, the harness reads every log
+  line the integration wrote and fails the scenario if any such value it
+  saw appears in one.
+
+  Rule: every line of a flow can be found by its request id and flow id
+
+    @logging
+    Scenario: Every log line of a request carries its request id, and the flow id once the flow is known
+      Given Alice is signed in to the integration
+      When Alice connects her MySQL account as alice
+      Then every log line of her connect carries a request id
+      And the lines of the authorization request and of the callback carry the same flow id
+
+    @logging
+    Scenario: A request id sent by the caller is kept, answered and logged
+      Given Alice is signed in to the integration
+      When Alice asks for her connection status with the request id "support-ticket-4711"
+      Then the answer carries the request id "support-ticket-4711"
+      And a log line of that request carries it too
+
+  Rule: the metrics move as flows happen
+
+    @metrics
+    Scenario: A completed connect counts as started and completed, and times the provider's endpoints
+      Given Alice is signed in to the integration
+      When Alice connects her MySQL account as alice
+      Then the metric "oauth_flows_started_total" is 1
+      And the metric "oauth_flows_completed_total" is 1
+      And the metric "oauth_provider_request_duration_seconds_count" for the endpoint "token" and status "200" is 1
+
+    @metrics
+    Scenario: A failed connect counts under its error code
+      Given Carol is signed in to the integration
+      And she has started connecting her MySQL account
+      When Carol denies the access at the provider
+      Then the metric "oauth_flows_failed_total" for the code "access_denied" is 1
+      And the metric "oauth_flows_completed_total" is 0
+
+    @metrics
+    Scenario: Refreshes count by outcome
+      Given Alice is signed in to the integration
+      And Alice has connected her MySQL account as alice
+      And 61 minutes pass
+      When Alice lists her databases
+      Then the metric "oauth_token_refreshes_total" for the outcome "success" is 1
+
+    @metrics @rate-limits
+    Scenario: Requests our limits refuse are counted
+      Given the integration allows 1 API calls a minute per session
+      And Alice is signed in to the integration
+      When Alice asks for her connection status 3 times
+      Then the metric "http_rate_limited_total" for the route "api" is 2
+
+  Rule: liveness and readiness tell an orchestrator whether to send users
+
+    @health
+    Scenario: The integration is ready when the provider and the store answer
+      When a client without session asks for "/readyz"
+      Then the readiness answer is 200 with the provider "up" and the store "up"
+
+    @health
+    Scenario: Readiness turns false while the provider is down, and liveness does not
+      Given the provider's discovery is down
+      When a client without session asks for "/readyz"
+      Then the readiness answer is 503 with the provider "down" and the store "up"
+      When a client without session asks for "/healthz"
+      Then the answer is 200 with the status "ok"

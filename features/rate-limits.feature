@@ -1,0 +1,35 @@
+@rate-limits
+Feature: The integration limits its own endpoints, per session and per address
+
+  The sign-in, connect and callback routes start work at the provider and
+  write to the store; the API spends the user's tokens. A script hammering
+  any of them must meet a clear 429 with the time to wait, not a slow
+  service for everyone else. Limits count per session and per client
+  address (an address gets five times a session's allowance: many people
+  share one), and every limited answer says how much is left.
+
+  @rate-limits @rfc6585-4
+  Scenario: One user's API calls are limited per session, and another user is not affected
+    Given the integration allows 3 API calls a minute per session
+    And Alice is signed in to the integration
+    And Bob is signed in to the integration
+    When Alice asks for her connection status 4 times
+    Then the first 3 answers are allowed, counting down the remaining calls
+    And the 4th is refused with "rate_limited", saying when to retry
+    When Bob asks for his connection status
+    Then his answer is allowed
+
+  @rate-limits @rfc6585-4
+  Scenario: Sign-ins from one address are limited, at five times the session allowance
+    Given the integration allows 2 sign-ins a minute per session
+    When 10 people sign in from the same address
+    And an 11th person signs in from that address
+    Then the 11th sign-in is refused with "rate_limited", with the policy "10;w=60"
+
+  @rate-limits
+  Scenario: Connect attempts are limited too
+    Given the integration allows 2 connects a minute per session
+    And Alice is signed in to the integration
+    When Alice starts connecting her MySQL account 3 times
+    Then the 3rd attempt is refused with "rate_limited"
+    And only 2 pending authorizations were kept
