@@ -1,20 +1,24 @@
-// cucumber-js profiles. `npx cucumber-js` runs the default profile; a path or
-// `--tags` narrows it as usual (`npx cucumber-js features/callback.feature`,
-// `npx cucumber-js --tags @pkce`).
+// cucumber-js profiles. `npx cucumber-js` runs the default profile (the
+// embedded in-memory store); a path or `--tags` narrows it as usual
+// (`npx cucumber-js features/callback.feature`, `npx cucumber-js --tags @pkce`).
+// `npx cucumber-js -p mysql` runs every feature against the MySQL store of
+// MYSQL_URL, plus the @mysql features (several instances, restarts, faults).
 const common = {
   requireModule: ['ts-node/register'],
   require: ['steps/**/*.ts'],
   strict: true,
 };
 
+const memory = { ...common, tags: 'not @mysql', worldParameters: { store: 'memory' } };
+const mysql = { ...common, worldParameters: { store: 'mysql' } };
+
 module.exports = {
-  default: {
-    ...common,
-    format: ['progress-bar', 'html:reports/cucumber.html', 'junit:reports/junit.xml'],
-  },
-  // For CI logs: one line per scenario instead of a progress bar.
-  ci: {
-    ...common,
-    format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'],
+  default: { ...memory, format: ['progress-bar', 'html:reports/cucumber.html', 'junit:reports/junit.xml'] },
+  mysql: { ...mysql, format: ['progress-bar', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml'] },
+  // For CI logs: failures and totals instead of a progress bar.
+  ci: { ...memory, format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'] },
+  'mysql-ci': {
+    ...mysql,
+    format: ['summary', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml', 'message:reports/cucumber-mysql.ndjson'],
   },
 };

@@ -94,9 +94,9 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       And the provider received 1 refresh request
 
     @rfc6749-5.2
-    Scenario: invalid_grant after another instance already rotated the token keeps the connection
+    Scenario: invalid_grant after another writer already rotated the token keeps the connection
       Given 61 minutes pass
-      When Alice lists her databases while another instance refreshes her tokens, the provider refusing hers with "invalid_grant"
+      When Alice lists her databases while another writer refreshes her tokens, the provider refusing hers with "invalid_grant"
       Then she sees the databases "wonderland_shop, tea_party"
       And her connection is still connected
 

@@ -49,6 +49,8 @@ export interface Config {
   readonly providerRetryAfterCapSeconds: number;
   /** Our own rate limits, per route group (per session; an address gets five times as much). */
   readonly rateLimits: RateLimits;
+  /** The MySQL store; absent: the embedded in-memory store. */
+  readonly mysqlUrl?: string;
 }
 
 /** The environment variables, their meaning and default, for the README and `.env.example`. */
@@ -76,6 +78,7 @@ export const configurationKeys = {
   PROVIDER_RETRY_MAX_MS: 'Longest backoff step (default 2000).',
   PROVIDER_RETRY_AFTER_CAP_SECONDS: 'A provider Retry-After longer than this is not waited for (default 10).',
   RATE_LIMITS: `Our own limits, group=points/seconds per session (default "${defaultRateLimits}").`,
+  MYSQL_URL: 'The MySQL store, e.g. mysql://root@127.0.0.1:3306/test; absent: the embedded in-memory store.',
 } as const;
 
 export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
@@ -156,6 +159,12 @@ const schema = z.object({
   PROVIDER_RETRY_BASE_MS: integer('PROVIDER_RETRY_BASE_MS', 200, 1, 60_000),
   PROVIDER_RETRY_MAX_MS: integer('PROVIDER_RETRY_MAX_MS', 2000, 1, 300_000),
   PROVIDER_RETRY_AFTER_CAP_SECONDS: integer('PROVIDER_RETRY_AFTER_CAP_SECONDS', 10, 0, 3600),
+  MYSQL_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || (URL.canParse(value) && new URL(value).protocol === 'mysql:' && new URL(value).pathname.length > 1), {
+      error: 'MYSQL_URL must look like mysql://user:password@host:3306/database.',
+    }),
   RATE_LIMITS: z
     .string()
     .optional()
@@ -206,5 +215,6 @@ export function loadConfig(env: Environment): Config {
     providerRetryMaxMs: value.PROVIDER_RETRY_MAX_MS,
     providerRetryAfterCapSeconds: value.PROVIDER_RETRY_AFTER_CAP_SECONDS,
     rateLimits: value.RATE_LIMITS,
+    mysqlUrl: value.MYSQL_URL,
   };
 }

@@ -48,6 +48,7 @@ export const errorCodes = {
   invalid_id_token: { status: 502, advice: 'The provider\'s answer could not be verified; try again later.' },
   provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
   provider_unavailable: { status: 503, advice: 'The provider could not be reached; try again shortly.' },
+  store_unavailable: { status: 503, advice: 'The integration cannot reach its database; try again shortly.' },
   // our own keys
   encryption_key_unavailable: { status: 500, advice: 'The integration cannot read its stored tokens; tell its administrator (nothing was lost).' },
   // anything else

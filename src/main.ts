@@ -4,15 +4,19 @@
  */
 import { ConfigurationError, loadConfig } from './config';
 import { startIntegration } from './server';
+import { openStore } from './store/open-store';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const running = await startIntegration(config);
+  const { store, limiterFactory, description } = await openStore(config);
+  const running = await startIntegration(config, { store, limiterFactory });
   const metadata = await running.integration.discovery.metadata().catch((error: unknown) => {
     running.integration.logger.warn({ error: (error as Error).message }, 'discovery failed at start; will retry on first use');
     return undefined;
   });
-  process.stdout.write(`Integration listening on ${running.url} (provider ${config.issuer}${metadata ? ', discovered' : ''})\n`);
+  process.stdout.write(
+    `Integration listening on ${running.url} (provider ${config.issuer}${metadata ? ', discovered' : ''}; ${description})\n`,
+  );
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

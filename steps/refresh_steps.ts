@@ -1,9 +1,28 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+import { sealRefreshedConnection } from '../src/connection';
+import { processTokenResponse } from '../src/oauth/process-token-response';
 import type { ConformanceWorld } from './support/world';
 
 type Tokens = { accessToken: string; refreshToken?: string };
+
+/** Refresh a person's tokens at the provider and store them, as a writer outside the integration would. */
+async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person: string): Promise<void> {
+  const { store, cipher } = world.integration.integration;
+  const connection = await world.storedConnection(person);
+  assert.ok(connection);
+  const { refreshToken } = await world.storedTokens(person);
+  const response = await got.post(`${world.mock.issuer}/token`, {
+    username: world.config.clientId,
+    password: world.config.clientSecret,
+    form: { grant_type: 'refresh_token', refresh_token: refreshToken },
+    throwHttpErrors: false,
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  const tokens = processTokenResponse(response, connection.scopes, { idTokenRequired: false });
+  assert.ok(await store.updateConnection(sealRefreshedConnection(cipher, connection, tokens, world.clock.now()), connection.version));
+}
 
 function tokensAtConnect(world: ConformanceWorld, person: string): Tokens {
   const tokens = world.notes.get(`tokens:${person}`) as Tokens | undefined;
@@ -99,15 +118,14 @@ Given('{person} has been told to reconnect', async function (this: ConformanceWo
 });
 
 When(
-  '{person} lists her/his databases while another instance refreshes her/his tokens, the provider refusing hers/his with {string}',
+  '{person} lists her/his databases while another writer refreshes her/his tokens, the provider refusing hers/his with {string}',
   async function (this: ConformanceWorld, person: string, error: string) {
-    this.mock.faults.failNext('token', { delayMs: 1000, status: 400, error });
+    this.mock.faults.failNext('token', { delayMs: 500, status: 400, error });
     const call = this.callApi(person, '/api/databases');
-    // Once the provider holds this instance's refresh request, another instance refreshes for real.
+    // Once the provider holds the integration's refresh request, another writer (one that does not
+    // take the integration's lock: another deployment, an operator's tool) refreshes for real and stores the result.
     while (this.mock.faults.pending('token') > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const other = this.secondInstance();
-    await other.tokens.usable(person.toLowerCase());
-    assert.equal(refreshRequests(this).length, 1, 'the other instance refreshed while this one waited');
+    await refreshBehindTheIntegrationsBack(this, person);
     await call;
   },
 );

@@ -91,6 +91,20 @@ export class MemoryStore implements Store {
     this.revocations.delete(id);
   }
 
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  async withConnectionLock<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(userId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.locks.set(userId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(userId) === tail) this.locks.delete(userId);
+    }
+  }
+
   async counts(): Promise<StoreCounts> {
     return {
       sessions: this.sessions.size,

@@ -79,8 +79,14 @@ export class TokenManager {
     return { connection, accessToken: openTokens(this.integration.cipher, connection).accessToken };
   }
 
-  private async refreshOnce(stale: Connection): Promise<Connection> {
+  /** One refresh, holding the connection's lock so that no other instance refreshes it meanwhile. */
+  private refreshOnce(stale: Connection): Promise<Connection> {
+    return this.integration.store.withConnectionLock(stale.userId, () => this.refreshLocked(stale));
+  }
+
+  private async refreshLocked(stale: Connection): Promise<Connection> {
     const { config, discovery, http, store, cipher, logger } = this.integration;
+    // Re-read under the lock: another instance may have refreshed while we waited for it.
     const current = await this.connectionOf(stale.userId);
     if (current.version !== stale.version) return current; // refreshed meanwhile
     const { refreshToken } = openTokens(cipher, current);

@@ -3,13 +3,18 @@
  * from one scenario to the next. Signing keys are generated once per run
  * (RSA key generation is the slowest part of starting the mock).
  */
-import { After, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import { generateSigningKeys } from '../../mock-provider/keys';
 import { Clock } from '../../mock-provider/clock';
+import { closeAdminPool } from './mysql-database';
 import { assertNoSecretInLogs } from './secret-scan';
 import { setSharedKeys, type ConformanceWorld } from './world';
 
 setDefaultTimeout(30_000);
+
+AfterAll(async function () {
+  await closeAdminPool();
+});
 
 BeforeAll(function () {
   Clock.install();

@@ -21,7 +21,11 @@ import { generateKeyRingValue } from '../../src/crypto/key-ring';
 import { createIntegration } from '../../src/app';
 import type { Integration } from '../../src/context';
 import { startIntegration, type RunningIntegration } from '../../src/server';
+import type { LimiterFactory } from '../../src/http/rate-limits';
+import { MemoryStore } from '../../src/store/memory-store';
+import { MySqlStore } from '../../src/store/mysql/mysql-store';
 import type { Connection, Store } from '../../src/store/store';
+import { ScenarioDatabase } from './mysql-database';
 import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
 import type { SigningKey } from '../../mock-provider/keys';
 import { formWith, type HtmlForm } from './html-forms';
@@ -116,13 +120,38 @@ export class ConformanceWorld extends World {
       PROVIDER_RETRY_BASE_MS: '5',
       PROVIDER_RETRY_MAX_MS: '20',
     };
+    if (this.storeKind === 'mysql') {
+      this.database = await ScenarioDatabase.create();
+      this.environment.MYSQL_URL = this.database.url;
+    }
     await this.startIntegration();
   }
 
-  private async startIntegration(store?: Store): Promise<void> {
+  /** The store profile of this run: `memory` (default) or `mysql` (cucumber's worldParameters). */
+  get storeKind(): 'memory' | 'mysql' {
+    return (this.parameters as { store?: string }).store === 'mysql' ? 'mysql' : 'memory';
+  }
+
+  /** The scenario's own MySQL database, in the mysql profile. */
+  database: ScenarioDatabase | undefined;
+
+  /** A store for an integration instance: in the mysql profile each instance has its own pool on the scenario's database. */
+  async newStore(url?: string): Promise<{ store: Store; limiterFactory?: LimiterFactory }> {
+    if (this.storeKind === 'memory') return { store: new MemoryStore(this.clock.now) };
+    this.database ??= await ScenarioDatabase.create();
+    const store = new MySqlStore(url ?? this.database.url, this.clock.now, { connectionLimit: 5 });
+    this.stores.push(store);
+    return { store, limiterFactory: store.limiterFactory() };
+  }
+
+  private readonly stores: Store[] = [];
+
+  private async startIntegration(opened?: { store: Store; limiterFactory?: LimiterFactory }): Promise<void> {
     this.config = loadConfig(this.environment);
+    const { store, limiterFactory } = opened ?? (await this.newStore());
     this.integration = await startIntegration(this.config, {
       store,
+      limiterFactory,
       server: this.integrationServer,
       now: this.clock.now,
       logger: this.logger(),
@@ -145,25 +174,29 @@ export class ConformanceWorld extends World {
   }
 
   /** A second instance of the integration sharing this one's store and configuration (no HTTP server of its own). */
-  secondInstance(): Integration {
-    return createIntegration(this.config, {
-      store: this.integration.integration.store,
-      now: this.clock.now,
-      logger: this.logger(),
-      defaultMetrics: false,
-    });
+  async secondInstance(): Promise<Integration> {
+    const { store, limiterFactory } =
+      this.storeKind === 'mysql' ? await this.newStore() : { store: this.integration.integration.store, limiterFactory: undefined };
+    return createIntegration(this.config, { store, limiterFactory, now: this.clock.now, logger: this.logger(), defaultMetrics: false });
   }
 
   /** Restart the integration on the same port and store, with a changed environment. */
   async reconfigure(change: Environment): Promise<void> {
     this.integration.detach();
     this.environment = { ...this.environment, ...change };
-    await this.startIntegration(this.integration.integration.store);
+    await this.startIntegration(this.openedStore);
+  }
+
+  /** The in-process integration's store, with its limiter factory, for a restart that keeps them. */
+  private get openedStore(): { store: Store; limiterFactory?: LimiterFactory } {
+    const store = this.integration.integration.store;
+    return { store, limiterFactory: store instanceof MySqlStore ? store.limiterFactory() : undefined };
   }
 
   async stop(): Promise<void> {
     for (const child of this.processes) child.kill();
-    await Promise.allSettled([this.integration?.close(), this.mock?.close()]);
+    await Promise.allSettled([this.integration?.close(), this.mock?.close(), ...this.stores.map((store) => store.close())]);
+    await this.database?.drop();
   }
 
   /** Run `src/main.ts` as `npm run start:integration` does, until it exits; its output and status. */

@@ -1,0 +1,33 @@
+/**
+ * The store the configuration asks for: MySQL when `MYSQL_URL` is set (its
+ * server must answer and its schema must be current), the embedded
+ * in-memory store otherwise.
+ */
+import type { Config } from '../config';
+import type { LimiterFactory } from '../http/rate-limits';
+import { MemoryStore } from './memory-store';
+import { describeMysqlUrl, MySqlStore } from './mysql/mysql-store';
+import type { Store } from './store';
+
+export interface OpenedStore {
+  readonly store: Store;
+  /** Where the rate limiter keeps its counters: the same database, when there is one. */
+  readonly limiterFactory?: LimiterFactory;
+  readonly description: string;
+}
+
+export class StoreStartError extends Error {}
+
+export async function openStore(config: Config, now: () => number = Date.now): Promise<OpenedStore> {
+  if (!config.mysqlUrl) return { store: new MemoryStore(now), description: 'the embedded in-memory store' };
+  const store = new MySqlStore(config.mysqlUrl, now);
+  const where = describeMysqlUrl(config.mysqlUrl);
+  try {
+    await store.open();
+  } catch (error) {
+    await store.close();
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new StoreStartError(`MySQL at ${where} cannot be used: ${reason}`);
+  }
+  return { store, limiterFactory: store.limiterFactory(), description: `MySQL at ${where}` };
+}
