@@ -112,7 +112,7 @@ Then('no authorization request is made', async function (this: ConformanceWorld)
   const actor = this.actor(this.lastPerson as string);
   assert.notEqual(actor.response?.statusCode, 302, 'the browser is not sent to the provider');
   assert.equal(actor.authorizationUrl, undefined);
-  assert.equal((await this.integration.integration.store.counts()).pendingAuthorizations, 0, 'no pending authorization was kept');
+  assert.equal((await (await this.storeForChecks()).counts()).pendingAuthorizations, 0, 'no pending authorization was kept');
 });
 
 Then("{person} is sent to the provider's authorization endpoint", function (this: ConformanceWorld, person: string) {

@@ -52,7 +52,7 @@ async function postSignIn(world: ConformanceWorld, submission: Submission, heade
 }
 
 async function sessionCount(world: ConformanceWorld): Promise<number> {
-  return (await world.integration.integration.store.counts()).sessions;
+  return (await (await world.storeForChecks()).counts()).sessions;
 }
 
 When(/^someone posts (.+) to the sign-in form$/, async function (this: ConformanceWorld, problem: string) {

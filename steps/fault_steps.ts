@@ -41,7 +41,7 @@ Given(/^the provider's (.+?) keeps failing: (.+)$/, async function (this: Confor
 });
 
 async function assertStoreHolds(world: ConformanceWorld, counts: { pendingAuthorizations: number; used?: boolean }): Promise<void> {
-  const store = world.integration.integration.store;
+  const store = await world.storeForChecks();
   assert.deepEqual(await store.counts(), { sessions: 1, pendingAuthorizations: counts.pendingAuthorizations, connections: 0, revocations: 0 });
   if (counts.used !== undefined) {
     const state = new URL(world.actor(world.lastPerson as string).authorizationUrl as string).searchParams.get('state') as string;
@@ -66,7 +66,7 @@ Then('her/his connection and tokens are exactly as they were', async function (t
   const snapshot = this.notes.get('snapshot');
   assert.ok(snapshot, 'a snapshot was taken before the fault');
   assert.deepEqual(await this.storedConnection(this.lastPerson as string), snapshot);
-  assert.deepEqual(await this.integration.integration.store.listRevocations(), []);
+  assert.deepEqual(await (await this.storeForChecks()).listRevocations(), []);
 });
 
 When('{person} goes to the provider', async function (this: ConformanceWorld, person: string) {

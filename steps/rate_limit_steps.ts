@@ -74,5 +74,5 @@ Then(/^the (\d+)(?:st|nd|rd|th) attempt is refused with "(\w+)"$/, function (thi
 });
 
 Then('only {int} pending authorizations were kept', async function (this: ConformanceWorld, count: number) {
-  assert.equal((await this.integration.integration.store.counts()).pendingAuthorizations, count);
+  assert.equal((await (await this.storeForChecks()).counts()).pendingAuthorizations, count);
 });

@@ -57,14 +57,14 @@ Then('her/his tokens still work at the provider', async function (this: Conforma
 
 Then('nothing of her/his connection is stored', async function (this: ConformanceWorld) {
   assert.equal(await this.storedConnection(this.lastPerson as string), undefined);
-  assert.deepEqual(await this.integration.integration.store.listRevocations(), []);
+  assert.deepEqual(await (await this.storeForChecks()).listRevocations(), []);
 });
 
 Then(
   /^nothing of (?:her|his) connection is stored but (\d+) revocations? waiting$/,
   async function (this: ConformanceWorld, count: string) {
     assert.equal(await this.storedConnection(this.lastPerson as string), undefined);
-    const waiting = await this.integration.integration.store.listRevocations();
+    const waiting = await (await this.storeForChecks()).listRevocations();
     assert.equal(waiting.length, Number(count));
     const tokens = this.notes.get(`tokens:${this.lastPerson as string}`) as { accessToken: string; refreshToken: string };
     for (const revocation of waiting) {

@@ -6,7 +6,7 @@ import { rotateKeys } from '../src/tokens/rotate-keys';
 import type { ConformanceWorld } from './support/world';
 
 /** The ring's keys by id, fixed for the scenario so that "k1" stays the key it was. */
-function keyRing(world: ConformanceWorld, ids: string[]): string {
+export function keyRing(world: ConformanceWorld, ids: string[]): string {
   const known = (world.notes.get('keys') as Map<string, string> | undefined) ?? new Map<string, string>();
   world.notes.set('keys', known);
   if (!known.has('k1')) known.set('k1', world.environment.TOKEN_ENCRYPTION_KEYS as string);
@@ -19,7 +19,7 @@ function keyRing(world: ConformanceWorld, ids: string[]): string {
 }
 
 When('the stored connection of {person} is read as raw data', async function (this: ConformanceWorld, person: string) {
-  this.notes.set('raw', JSON.stringify(await this.storedConnection(person)));
+  this.notes.set('raw', await this.rawStoredConnection(person));
 });
 
 Then('it holds neither her/his access token nor her/his refresh token', async function (this: ConformanceWorld) {

@@ -13,7 +13,7 @@ import { errorPage } from '../views/error-page';
 export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
-  return { name: error.name, message: error.message, code: (error as { code?: unknown }).code, cause };
+  return { name: error.name, message: error.message, errorCode: (error as { code?: unknown }).code, cause };
 }
 
 export function errorHandler(): Middleware {

@@ -45,4 +45,5 @@ export const expectedStatus: Readonly<Record<string, number>> = {
   provider_error: 502,
   temporarily_unavailable: 503,
   provider_unavailable: 503,
+  store_unavailable: 503,
 };

@@ -187,6 +187,37 @@ export class ConformanceWorld extends World {
     await this.startIntegration(this.openedStore);
   }
 
+  /**
+   * Restart the in-process integration as a new process would: a fresh
+   * instance with its own store connection (the same database, through
+   * `url` when given), nothing kept in memory but what the store holds.
+   */
+  async restartIntegration(url?: string): Promise<void> {
+    if (this.storeKind !== 'mysql') throw new Error('a restart keeps nothing with the in-memory store: tag the scenario @mysql');
+    this.integration.detach();
+    await this.startIntegration(await this.newStore(url));
+  }
+
+  /** A second instance behind its own port, sharing the scenario's database (the mysql profile). */
+  async startSecondServer(): Promise<RunningIntegration> {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { store, limiterFactory } = await this.newStore();
+    const second = await startIntegration(this.config, { store, limiterFactory, server, now: this.clock.now, logger: this.logger(), defaultMetrics: false });
+    this.cleanups.push(() => second.close());
+    return second;
+  }
+
+  /** Work a scenario leaves to undo when it ends (second servers, proxies). */
+  readonly cleanups: Array<() => Promise<void>> = [];
+
+  /** The stored connection as the store holds it: the raw row in MySQL, the record in memory. */
+  async rawStoredConnection(name: string): Promise<string> {
+    if (!this.database) return JSON.stringify(await this.storedConnection(name));
+    return JSON.stringify(await this.database.query('SELECT * FROM {db}.connections WHERE user_id = ?', [ConformanceWorld.userIdOf(name)]));
+  }
+
   /** The in-process integration's store, with its limiter factory, for a restart that keeps them. */
   private get openedStore(): { store: Store; limiterFactory?: LimiterFactory } {
     const store = this.integration.integration.store;
@@ -194,14 +225,20 @@ export class ConformanceWorld extends World {
   }
 
   async stop(): Promise<void> {
-    for (const child of this.processes) child.kill();
+    for (const child of this.processes) child.kill('SIGKILL');
+    await Promise.allSettled(this.cleanups.map((cleanup) => cleanup()));
     await Promise.allSettled([this.integration?.close(), this.mock?.close(), ...this.stores.map((store) => store.close())]);
     await this.database?.drop();
   }
 
   /** Run `src/main.ts` as `npm run start:integration` does, until it exits; its output and status. */
   runIntegrationProcess(environment: Environment): Promise<ProcessResult> {
-    const child = spawnScript('src/main.ts', environment);
+    return this.runScript('src/main.ts', environment);
+  }
+
+  /** Run a script of the project until it exits; its output and status. */
+  runScript(script: string, environment: Environment): Promise<ProcessResult> {
+    const child = spawnScript(script, environment);
     const output = { stdout: '', stderr: '' };
     child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -251,8 +288,18 @@ export class ConformanceWorld extends World {
     return name.toLowerCase();
   }
 
-  storedConnection(name: string): Promise<Connection | undefined> {
-    return this.integration.integration.store.findConnection(ConformanceWorld.userIdOf(name));
+  /** What the store holds for a person, read as the harness (in the mysql profile, through a connection of its own). */
+  async storedConnection(name: string): Promise<Connection | undefined> {
+    return (await this.storeForChecks()).findConnection(ConformanceWorld.userIdOf(name));
+  }
+
+  private checkStore: Store | undefined;
+
+  /** The store as the harness reads it: the integration's own in memory; a connection of the harness's own in MySQL. */
+  async storeForChecks(): Promise<Store> {
+    if (this.storeKind === 'memory') return this.integration.integration.store;
+    this.checkStore ??= (await this.newStore()).store;
+    return this.checkStore;
   }
 
   /** The tokens stored for a person, decrypted (the harness holds the key ring). */

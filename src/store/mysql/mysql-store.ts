@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { RateLimiterMySQL } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterMySQL } from 'rate-limiter-flexible';
 import { IntegrationError } from '../../errors';
 import type { LimiterFactory } from '../../http/rate-limits';
 import type { Connection, PendingAuthorization, PendingRevocation, Session, Store, StoreCounts } from '../store';
@@ -358,7 +358,12 @@ export class MySqlStore implements Store {
     }
   }
 
-  /** Rate-limit counters in the same database, shared by every instance. */
+  /**
+   * Rate-limit counters in the same database, shared by every instance.
+   * While the database is away, each instance counts in its own memory
+   * instead (rate-limiter-flexible's insurance limiter), so a lost database
+   * is reported as `store_unavailable` by the store, not by the limiter.
+   */
   limiterFactory(): LimiterFactory {
     const database = new URL(this.url).pathname.slice(1);
     return (options) =>
@@ -369,6 +374,7 @@ export class MySqlStore implements Store {
         dbName: database,
         tableName: 'rate_limits',
         tableCreated: true,
+        insuranceLimiter: new RateLimiterMemory(options),
       });
   }
 
