@@ -85,7 +85,7 @@ Then(
     const person = this.lastPerson as string;
     const { refreshToken } = await this.storedTokens(person);
     assert.equal(refreshToken, (this.notes.get(`tokens:${person}`) as { refreshToken: string }).refreshToken);
-    assert.equal(await isActiveAtProvider(this, refreshToken as string, 'refresh_token'), true);
+    assert.equal(await isActiveAtProvider(this, refreshToken, 'refresh_token'), true);
   },
 );
 
