@@ -225,7 +225,15 @@ export class ConformanceWorld extends World {
   }
 
   async stop(): Promise<void> {
-    for (const child of this.processes) child.kill('SIGKILL');
+    // SIGTERM, and wait: a child that exits by itself writes its coverage for c8.
+    await Promise.all(
+      this.processes
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map((child) => {
+          child.kill('SIGTERM');
+          return Promise.race([once(child, 'exit'), new Promise((resolve) => setTimeout(resolve, 5000))]);
+        }),
+    );
     await Promise.allSettled(this.cleanups.map((cleanup) => cleanup()));
     await Promise.allSettled([this.integration?.close(), this.mock?.close(), ...this.stores.map((store) => store.close())]);
     await this.database?.drop();
