@@ -14,8 +14,17 @@ Feature: The callback accepts only the answer to our own request
   Rule: the state must be the one this session sent, and only once (RFC 9700 4.7.1, 2.1)
 
     @rfc9700 @csrf @state
-    Scenario: A reused state is refused
+    Scenario: A callback replayed after it connected makes no second token request, and just lands the user
       Given Carol has completed connecting as alice
+      When the same callback arrives again
+      Then she lands on "/"
+      And no token request is made
+
+    @rfc9700 @csrf @state
+    Scenario: A reused state is refused when its first use did not connect
+      Given the provider has sent Carol back with a code
+      And someone has already redeemed that code
+      And Carol's browser has delivered the callback, in vain
       When the same callback arrives again
       Then it is refused with "state_already_used"
       And no token request is made

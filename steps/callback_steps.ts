@@ -21,6 +21,11 @@ Given('the provider has sent {person} back with a code', async function (this: C
   await this.authorizeAtProvider(person, 'alice');
 });
 
+Given("{person}'s browser has delivered the callback, in vain", async function (this: ConformanceWorld, person: string) {
+  const response = await this.deliverCallback(person, this.actor(person).callbackUrl as string);
+  assertRefused(response, 'invalid_grant');
+});
+
 When('{person}\'s browser delivers the callback', async function (this: ConformanceWorld, person: string) {
   await this.deliverCallback(person, this.actor(person).callbackUrl as string);
 });

@@ -13,6 +13,7 @@ import { validateIdToken } from '../oauth/validate-id-token';
 import { IntegrationError } from '../errors';
 import type { RequestState } from '../observability/request-log';
 import { requireSession } from '../session';
+import type { Session } from '../store/store';
 import { sealConnection } from '../connection';
 
 export function callback(integration: Integration): Middleware {
@@ -31,6 +32,19 @@ export function callback(integration: Integration): Middleware {
   };
 }
 
+/**
+ * A callback that already connected this very session, arriving again (the
+ * back button, a reload): the user lands where that flow landed. Nothing is
+ * exchanged again; any other reuse stays `state_already_used`.
+ */
+async function replayAfterSuccess(integration: Integration, parameters: ReadonlyMap<string, string>, session: Session): Promise<string | undefined> {
+  const pending = await integration.store.findPendingAuthorization(parameters.get('state') ?? '');
+  if (!pending || pending.sessionId !== session.id) return undefined;
+  const connection = await integration.store.findConnection(session.userId);
+  if (connection?.status !== 'connected' || connection.connectedAt < pending.createdAt) return undefined;
+  return pending.returnTo;
+}
+
 function callbackSteps(integration: Integration): Middleware {
   const { config, store, discovery, http, jwks } = integration;
   return async (ctx) => {
@@ -41,7 +55,16 @@ function callbackSteps(integration: Integration): Middleware {
     const metadata = await discovery.metadata();
 
     checkIssuer(parameters, metadata);
-    const pending = await checkState(parameters, session, store, integration.now());
+    let pending;
+    try {
+      pending = await checkState(parameters, session, store, integration.now());
+    } catch (error) {
+      const landing = error instanceof IntegrationError && error.code === 'state_already_used' && (await replayAfterSuccess(integration, parameters, session));
+      if (!landing) throw error;
+      ctx.status = 303;
+      ctx.redirect(landing);
+      return;
+    }
     state.log = state.log.child({ flowId: pending.flowId });
     checkAuthorizationError(parameters);
     const code = checkCode(parameters);

@@ -18,7 +18,23 @@ export function signInPage(): string {
   );
 }
 
-export function statusPage(session: Session, connection: Connection | undefined): string {
+/** The user's databases, or the error code that kept us from listing them. */
+export interface DatabasesView {
+  readonly names?: readonly string[];
+  readonly problem?: string;
+}
+
+function databasesSection(databases: DatabasesView | undefined) {
+  if (!databases) return '';
+  if (databases.problem) {
+    return html`<p class="note" data-databases-problem>Your databases could not be listed just now (<code>${databases.problem}</code>).</p>`;
+  }
+  const names = databases.names ?? [];
+  return html`<h2>Your databases</h2>
+${names.length ? html`<ul data-databases>${names.map((name) => html`<li>${name}</li>`)}</ul>` : html`<p>No databases yet.</p>`}`;
+}
+
+export function statusPage(session: Session, connection: Connection | undefined, databases?: DatabasesView): string {
   if (!connection) {
     return layout(
       'Not connected',
@@ -47,6 +63,7 @@ ${disconnectForm()}`,
 <dt>Scopes</dt><dd data-scopes>${connection.scopes.join(' ')}</dd>
 <dt>Access expires</dt><dd>${expiry}</dd>
 </dl>
+${databasesSection(databases)}
 <a class="button" href="/connect">Connect again</a>
 ${disconnectForm()}`,
   );

@@ -14,7 +14,9 @@ button,.button{display:inline-block;padding:.5rem 1rem;font-size:1rem;margin-top
 button.secondary{background:#fff;color:#2f5fa7}form{display:inline-block;margin-right:.5rem}
 .status{font-weight:600}.status.connected{color:#19703a}.status.not-connected{color:#8a5a00}
 .error{background:#fdecea;border-left:4px solid #c62828;padding:.5rem 1rem}code{background:#eef1f5;padding:0 .25rem;border-radius:.2rem}
-header{max-width:36rem;margin:0 auto 1rem;color:#52606d;font-size:.9rem}`;
+header{max-width:36rem;margin:0 auto 1rem;color:#52606d;font-size:.9rem}h2{font-size:1.1rem;margin-top:1.5rem}
+.note{background:#fff8e1;border-left:4px solid #c9a227;padding:.5rem 1rem}
+@media (max-width:30rem){body{padding:.75rem .5rem}main{padding:1rem}dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}}`;
 
 export function layout(title: string, body: Html): string {
   return html`<!DOCTYPE html>

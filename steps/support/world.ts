@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { Logger } from 'pino';
+import type { Page } from 'playwright-core';
 import { createLogger } from '../../src/observability/logger';
 import { tokenContext } from '../../src/connection';
 import { TokenCipher } from '../../src/crypto/token-cipher';
@@ -84,6 +85,8 @@ export class ConformanceWorld extends World {
   lastResponse: HttpResponse | undefined;
   /** How many token requests the provider had received when the last callback was delivered. */
   tokenRequestsBeforeLastDelivery = 0;
+  /** The browser page of an @browser scenario. */
+  page: Page | undefined;
   /** The person named last, for pronouns. */
   lastPerson: string | undefined;
   /** Values a step remembers for a later step of the same scenario. */
