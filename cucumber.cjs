@@ -10,7 +10,7 @@ const { existsSync } = require('node:fs');
 const browser = existsSync('/usr/bin/chromium');
 const common = {
   requireModule: ['ts-node/register'],
-  require: ['steps/**/*.ts'],
+  require: ['steps/*_steps.ts', 'steps/support/**/*.ts'],
   strict: true,
 };
 

@@ -23,7 +23,7 @@ Feature: The authorization request asks for exactly what it needs
       Then the token request carries a code verifier of at least 43 characters matching the challenge
       And the code verifier never appeared in a URL her browser visited
 
-    @rfc7636 @rfc9700 @pkce
+    @rfc7636 @rfc9700 @pkce @state @nonce
     Scenario: Every attempt gets a fresh verifier, state and nonce
       When Alice starts connecting her MySQL account twice
       Then the two attempts share no code challenge, state or nonce
@@ -31,7 +31,7 @@ Feature: The authorization request asks for exactly what it needs
 
   Rule: the redirect URI is exactly the registered one (RFC 6749 4.1.1, RFC 9700 2.1)
 
-    @rfc6749-4.1.1 @rfc9700
+    @rfc6749-4.1.1 @rfc9700 @redirect-uri
     Scenario: The redirect URI is the registered one, and the token request repeats it
       When Alice connects her MySQL account as alice
       Then the authorization request's redirect URI is exactly the registered one
@@ -39,13 +39,13 @@ Feature: The authorization request asks for exactly what it needs
 
   Rule: only the code flow, and no secret or token in any URL (RFC 9700 2.1.2)
 
-    @rfc9700
+    @rfc9700 @no-token-in-url @nonce
     Scenario: Only response_type=code is asked for, with an OpenID nonce
       When Alice starts connecting her MySQL account
       Then the authorization request asks for response type "code" with the scopes "openid profile offline_access databases:read"
       And it carries a nonce
 
-    @rfc9700
+    @rfc9700 @no-token-in-url
     Scenario: No client secret or token ever travels in a URL
       When Alice connects her MySQL account as alice
       Then no URL her browser visited holds the client secret or a token

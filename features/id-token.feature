@@ -34,6 +34,10 @@ Feature: The ID token is verified in full before the connection is kept
         | without "sub"                       | missing "sub" claim                       | oidcc-missing-sub           |
         | with an empty "sub"                 | missing "sub" claim                       | oidcc-missing-sub           |
         | with a numeric "sub"                | unexpected "sub" claim value              | oidcc-missing-sub           |
+
+      @nonce @oidcc-3.1.3.7
+      Examples: the nonce (OpenID Connect Core 3.1.2.1, 3.1.3.7 item 11)
+        | forgery                             | reason                                    | module                      |
         | with another nonce                  | unexpected "nonce" claim value            | oidcc-nonce-invalid         |
         | without "nonce"                     | missing "nonce" claim                     | oidcc-nonce-missing         |
 

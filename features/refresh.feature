@@ -37,7 +37,7 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       And the vendor API answered 401 then 200
       And the provider received 1 refresh request
 
-    @rfc6749-6 @rfc9700
+    @rfc6749-6 @rfc9700 @refresh-scope
     Scenario: A refresh never asks for more than was granted
       Given 61 minutes pass
       When Alice lists her databases
@@ -53,7 +53,7 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       Then her stored refresh token is the new one the provider issued
       And the provider no longer accepts her old refresh token
 
-    @rfc6749-6 @rotation
+    @rfc6749-6 @rotation @keeps-refresh-token
     Scenario: A refresh response without a refresh token keeps the old one
       Given the provider does not rotate refresh tokens
       And the provider will leave "refresh_token" out of the token response

@@ -30,7 +30,7 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
       Then she is refused with "invalid_grant"
       And nothing is stored for her
 
-    @rfc7636 @rfc9700 @pkce
+    @rfc7636 @rfc9700 @pkce @code-injection
     Scenario: A code injected from another user's flow fails PKCE
       Given Mallory has obtained a code for the account bob
       When Carol's callback arrives carrying Mallory's code

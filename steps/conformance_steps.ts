@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { Then, When } from '@cucumber/cucumber';
+import { conformanceTable } from './conformance/report';
+import { requirements } from './conformance/requirements';
+import type { ConformanceWorld } from './support/world';
+
+function row(world: ConformanceWorld, id: string): string {
+  const lines = world.notes.get('table') as string[];
+  const found = lines.find((line) => line.startsWith(`| ${id} |`));
+  assert.ok(found, `a row for requirement ${id}`);
+  return found;
+}
+
+When('the conformance table is drawn from the features', function (this: ConformanceWorld) {
+  this.notes.set('table', conformanceTable(join(__dirname, '..', 'features')).lines);
+});
+
+Then(/^requirement "(\w+)" \([^)]*\) is covered by "([^"]+)"$/, function (this: ConformanceWorld, id: string, file: string) {
+  const line = row(this, id);
+  assert.match(line, / covered \|$/);
+  assert.ok(line.includes(file), line);
+});
+
+Then(/^requirement "(\w+)" \([^)]*\) is marked uncovered$/, function (this: ConformanceWorld, id: string) {
+  assert.match(row(this, id), /\*\*UNCOVERED\*\* \|$/);
+});
+
+Then('every requirement appears once', function (this: ConformanceWorld) {
+  const lines = this.notes.get('table') as string[];
+  assert.equal(lines.length, requirements.length + 2);
+  assert.equal(new Set(requirements.map((requirement) => requirement.id)).size, requirements.length);
+});
