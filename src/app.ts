@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Integration } from './context';
 import { TokenCipher } from './crypto/token-cipher';
-import { errorHandler } from './http/error-handler';
+import { errorHandler, loggableError } from './http/error-handler';
 import { ProviderClient } from './http/provider-client';
 import { RateLimiter, type LimiterFactory } from './http/rate-limits';
 import { securityHeaders } from './http/security-headers';
@@ -97,6 +97,8 @@ export function createApp(integration: Integration): Koa {
     ctx.body = stylesheet;
   });
 
+  // Errors Koa meets outside the middleware (a client that sends garbage on a kept-alive socket) are logged, not printed.
+  app.on('error', (error: unknown) => integration.logger.warn({ error: loggableError(error) }, 'request stream error'));
   app.use(requestLog(integration.logger));
   app.use(errorHandler());
   app.use(securityHeaders());
