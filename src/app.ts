@@ -25,7 +25,7 @@ import { listDatabases, listTables } from './routes/databases';
 import { disconnect } from './routes/disconnect';
 import { health, metrics, readiness } from './routes/health';
 import { home } from './routes/home';
-import { signIn } from './routes/session';
+import { signIn, signOut } from './routes/session';
 import { MemoryStore } from './store/memory-store';
 import type { Store } from './store/store';
 import { Revocations } from './tokens/revocations';
@@ -82,6 +82,7 @@ export function createApp(integration: Integration): Koa {
 
   router.get('/', home(integration));
   router.post('/session', limit('sign_in'), ...signIn(integration));
+  router.post('/session/end', limit('sign_in'), signOut(integration));
   router.get('/connect', limit('connect'), connect(integration));
   router.get(callbackPath, limit('callback'), callback(integration));
   router.post('/disconnect', limit('connect'), disconnect(integration));

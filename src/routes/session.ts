@@ -1,13 +1,14 @@
 /**
  * `POST /session`: the demo sign-in to the integration itself. Refused from
  * another site; the username is checked; a new session replaces any old one.
+ * `POST /session/end`: sign out.
  */
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import type { Integration } from '../context';
 import { IntegrationError } from '../errors';
 import { checkSameOrigin } from '../http/check-same-origin';
-import { currentSession, startSession } from '../session';
+import { currentSession, sessionCookie, startSession } from '../session';
 
 const username = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -31,4 +32,19 @@ export function signIn(integration: Integration): Middleware[] {
       ctx.redirect('/');
     },
   ];
+}
+
+/**
+ * `POST /session/end`: sign out. The session is deleted from the store, so a
+ * copy of the cookie kept from before is dead too. Refused from another site.
+ */
+export function signOut(integration: Integration): Middleware {
+  return async (ctx) => {
+    checkSameOrigin(ctx, integration.origin);
+    const session = await currentSession(ctx, integration.store);
+    if (session) await integration.store.deleteSession(session.id);
+    ctx.cookies.set(sessionCookie, null, { signed: true, httpOnly: true, sameSite: 'lax', path: '/' });
+    ctx.status = 303;
+    ctx.redirect('/');
+  };
 }

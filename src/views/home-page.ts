@@ -40,7 +40,8 @@ export function statusPage(session: Session, connection: Connection | undefined,
       'Not connected',
       html`<h1>Hello, ${session.userId}</h1>
 <p class="status not-connected" data-connection-status="not_connected">Your MySQL Cloud account is not connected.</p>
-<a class="button" href="/connect">Connect your MySQL account</a>`,
+<a class="button" href="/connect">Connect your MySQL account</a>
+${signOutForm()}`,
     );
   }
   if (connection.status === 'reauth_required') {
@@ -50,7 +51,8 @@ export function statusPage(session: Session, connection: Connection | undefined,
 <p class="status not-connected" data-connection-status="reauth_required">Your MySQL Cloud account must be connected again.</p>
 <p>The provider no longer accepts this connection (<code data-reauth-reason>${connection.reauthReason ?? 'unknown'}</code>), for example because access was revoked there.</p>
 <a class="button" href="/connect">Connect again</a>
-${disconnectForm()}`,
+${disconnectForm()}
+${signOutForm()}`,
     );
   }
   const expiry = connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
@@ -65,10 +67,15 @@ ${disconnectForm()}`,
 </dl>
 ${databasesSection(databases)}
 <a class="button" href="/connect">Connect again</a>
-${disconnectForm()}`,
+${disconnectForm()}
+${signOutForm()}`,
   );
 }
 
 function disconnectForm() {
   return html`<form method="post" action="/disconnect"><button type="submit" class="secondary">Disconnect</button></form>`;
+}
+
+function signOutForm() {
+  return html`<form method="post" action="/session/end" class="sign-out"><button type="submit" class="link">Sign out</button></form>`;
 }

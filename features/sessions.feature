@@ -1,0 +1,39 @@
+@sessions @cross-user
+Feature: One user's session opens that user's connection, and nothing else
+
+  The integration holds several users' tokens. A signed-in user reaches
+  only their own connection: no route takes a user id, the session decides,
+  and a session cookie that was not signed by the integration, or that
+  belongs to a session that has ended, opens nothing. Signing out ends the
+  session on the server, so a copy of the cookie kept from before is dead.
+
+  Background:
+    Given Alice is signed in to the integration
+    And Bob is signed in to the integration
+    And Alice has connected her MySQL account as alice
+    And Bob has connected his MySQL account as bob
+
+  @csrf
+  Scenario Outline: Alice's browser cannot reach Bob's connection by <trick>
+    When Alice's browser tries to reach Bob's connection by <trick>
+    Then none of the answers shows Bob's databases or account
+    And Bob's connection is exactly as it was
+
+    Examples:
+      | trick                                                  |
+      | naming Bob in the query                                |
+      | sending Bob's session id signed with her own signature |
+      | sending Bob's session id without a signature           |
+      | sending a made-up session signed with her signature    |
+
+  Scenario: A session cookie kept from before sign-out is dead after sign-out
+    Given Alice keeps a copy of her session cookie
+    When Alice signs out
+    Then the kept cookie opens nothing: her connection status answers "session_required"
+    And her browser's cookie is cleared
+
+  @csrf @rfc9700-4.7
+  Scenario: A sign-out posted from another site is refused
+    When another site's page posts a sign-out in Alice's browser
+    Then it is refused with "cross_site_request"
+    And Alice is still signed in
