@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
 import { subjectOf } from './accounts';
@@ -36,6 +37,8 @@ export interface MockProviderOptions {
   keys?: readonly SigningKey[];
   /** An already listening server to serve on (its port decides the issuer). */
   server?: Server;
+  /** Serve over TLS with this key and certificate (the issuer is then https). */
+  tls?: { key: string; cert: string };
   /** Serve the `/__control` HTTP API (loopback only): for the mock run alone, never in the harness. */
   controlApi?: { clock: Clock };
 }
@@ -63,13 +66,13 @@ export interface MockProvider {
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
   const host = options.host ?? '127.0.0.1';
-  const server = options.server ?? createServer();
+  const server = options.server ?? (options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer());
   if (!server.listening) {
     server.listen(options.port ?? 0, host);
     await once(server, 'listening');
   }
   const { port } = server.address() as AddressInfo;
-  const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const issuer = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const keys = options.keys ?? (await generateSigningKeys());
   let lifetimes: Lifetimes = defaultLifetimes;

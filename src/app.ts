@@ -52,6 +52,7 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     baseDelayMs: config.providerRetryBaseMs,
     maxDelayMs: config.providerRetryMaxMs,
     retryAfterCapSeconds: config.providerRetryAfterCapSeconds,
+    certificateAuthority: config.providerCa,
     observe: (endpoint, status, seconds) => metrics.providerLatency.observe({ endpoint, status }, seconds),
   });
   // The services hold the integration they belong to; they are attached once it exists.
@@ -75,7 +76,7 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
 }
 
 export function createApp(integration: Integration): Koa {
-  const app = new Koa({ keys: [...integration.config.sessionKeys] });
+  const app = new Koa({ keys: [...integration.config.sessionKeys], proxy: integration.config.trustProxy });
   const router = new Router();
   const callbackPath = new URL(integration.config.redirectUri).pathname;
   const limit = (group: Parameters<RateLimiter['middleware']>[0]) => integration.rateLimiter.middleware(group);

@@ -4,6 +4,7 @@
  * default: outside loopback, plain HTTP is refused for the issuer and the
  * redirect URI.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from './crypto/key-ring';
 import { defaultRateLimits, parseRateLimits, type RateLimits } from './http/rate-limits';
@@ -51,6 +52,10 @@ export interface Config {
   readonly rateLimits: RateLimits;
   /** The MySQL store; absent: the embedded in-memory store. */
   readonly mysqlUrl?: string;
+  /** PEM certificates trusted for the provider instead of the system's (PROVIDER_CA_FILE). */
+  readonly providerCa?: string;
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto and X-Forwarded-For. */
+  readonly trustProxy: boolean;
 }
 
 /** The environment variables, their meaning and default, for the README and `.env.example`. */
@@ -79,6 +84,8 @@ export const configurationKeys = {
   PROVIDER_RETRY_AFTER_CAP_SECONDS: 'A provider Retry-After longer than this is not waited for (default 10).',
   RATE_LIMITS: `Our own limits, group=points/seconds per session (default "${defaultRateLimits}").`,
   MYSQL_URL: 'The MySQL store, e.g. mysql://root@127.0.0.1:3306/test; absent: the embedded in-memory store.',
+  PROVIDER_CA_FILE: "A PEM file of the CA certificates that sign the provider's certificate, trusted instead of the system's.",
+  TRUST_PROXY: 'true behind a TLS-terminating proxy: X-Forwarded-Proto and X-Forwarded-For are trusted (default false).',
 } as const;
 
 export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
@@ -165,6 +172,28 @@ const schema = z.object({
     .refine((value) => value === undefined || (URL.canParse(value) && new URL(value).protocol === 'mysql:' && new URL(value).pathname.length > 1), {
       error: 'MYSQL_URL must look like mysql://user:password@host:3306/database.',
     }),
+  PROVIDER_CA_FILE: z
+    .string()
+    .optional()
+    .transform((path, ctx) => {
+      if (path === undefined) return undefined;
+      let pem: string;
+      try {
+        pem = readFileSync(path, 'utf8');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `PROVIDER_CA_FILE: ${path} cannot be read.` });
+        return z.NEVER;
+      }
+      if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
+        ctx.addIssue({ code: 'custom', message: `PROVIDER_CA_FILE: ${path} holds no PEM certificate.` });
+        return z.NEVER;
+      }
+      return pem;
+    }),
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'TRUST_PROXY must be true or false.' })
+    .optional()
+    .transform((value) => value === 'true'),
   RATE_LIMITS: z
     .string()
     .optional()
@@ -216,5 +245,7 @@ export function loadConfig(env: Environment): Config {
     providerRetryAfterCapSeconds: value.PROVIDER_RETRY_AFTER_CAP_SECONDS,
     rateLimits: value.RATE_LIMITS,
     mysqlUrl: value.MYSQL_URL,
+    providerCa: value.PROVIDER_CA_FILE,
+    trustProxy: value.TRUST_PROXY,
   };
 }

@@ -47,6 +47,7 @@ export const errorCodes = {
   invalid_token_response: { status: 502, advice: 'The provider answered something unexpected; try again later.' },
   invalid_id_token: { status: 502, advice: 'The provider\'s answer could not be verified; try again later.' },
   provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
+  provider_tls_error: { status: 502, advice: "The provider's certificate could not be verified; tell the integration's administrator." },
   provider_unavailable: { status: 503, advice: 'The provider could not be reached; try again shortly.' },
   store_unavailable: { status: 503, advice: 'The integration cannot reach its database; try again shortly.' },
   // our own keys

@@ -23,15 +23,15 @@ export async function requireSession(ctx: Context, store: Store): Promise<Sessio
   return session;
 }
 
-export async function startSession(ctx: Context, store: Store, userId: string, now: number, secure: boolean): Promise<Session> {
+export async function startSession(ctx: Context, store: Store, userId: string, now: number): Promise<Session> {
   const session: Session = { id: randomBytes(32).toString('base64url'), userId, createdAt: now, expiresAt: now + sessionLifetimeMs };
   await store.createSession(session);
   ctx.cookies.set(sessionCookie, session.id, {
     signed: true,
     httpOnly: true,
     sameSite: 'lax',
-    // Secure whenever the integration is reached over https, also behind a TLS-terminating proxy.
-    secure: secure,
+    // Secure whenever the request came over https: directly, or through a proxy trusted by TRUST_PROXY.
+    secure: ctx.secure,
     path: '/',
     maxAge: sessionLifetimeMs,
   });

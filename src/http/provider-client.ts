@@ -26,6 +26,8 @@ export interface ProviderClientOptions {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly retryAfterCapSeconds: number;
+  /** PEM CA certificates trusted for the provider instead of the system's. */
+  readonly certificateAuthority?: string;
   /** Called after every attempt: the endpoint, the status (or `error`), the seconds it took. */
   readonly observe?: (endpoint: ProviderEndpoint, status: string, seconds: number) => void;
   readonly random?: () => number;
@@ -41,6 +43,21 @@ export function retryAfterSeconds(value: string | undefined, now: number): numbe
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Node's codes for a certificate that does not verify. */
+const tlsFailures = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
 export class ProviderClient {
   private readonly got: Got;
 
@@ -52,6 +69,7 @@ export class ProviderClient {
       followRedirect: false,
       responseType: 'text',
       headers: { 'user-agent': 'mysql-integration-auth-flow/0.1', accept: 'application/json' },
+      ...(options.certificateAuthority ? { https: { certificateAuthority: options.certificateAuthority } } : {}),
     });
   }
 
@@ -65,6 +83,10 @@ export class ProviderClient {
       } catch (error) {
         this.options.observe?.(endpoint, 'error', (performance.now() - started) / 1000);
         if (!(error instanceof RequestError)) throw error;
+        // A certificate that fails verification will fail again: never retried, never ignored.
+        if (tlsFailures.has(error.code)) {
+          throw new IntegrationError('provider_tls_error', `the provider's TLS certificate was refused (${error.code})`, { cause: error });
+        }
         if (policy === 'idempotent' && attempt < this.options.attempts) {
           await sleep(this.backoff(attempt));
           continue;

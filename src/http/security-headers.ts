@@ -14,6 +14,8 @@ export function securityHeaders(): Middleware {
     ctx.set('x-frame-options', 'DENY');
     ctx.set('referrer-policy', 'same-origin');
     ctx.set('cache-control', 'no-store');
+    // Served over https (directly, or through a trusted TLS-terminating proxy): stay on https.
+    if (ctx.secure) ctx.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
     await next();
   };
 }

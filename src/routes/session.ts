@@ -27,7 +27,7 @@ export function signIn(integration: Integration): Middleware[] {
       }
       const previous = await currentSession(ctx, integration.store);
       if (previous) await integration.store.deleteSession(previous.id);
-      await startSession(ctx, integration.store, name, integration.now(), integration.origin.startsWith('https:'));
+      await startSession(ctx, integration.store, name, integration.now());
       ctx.status = 303;
       ctx.redirect('/');
     },

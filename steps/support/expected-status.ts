@@ -43,6 +43,7 @@ export const expectedStatus: Readonly<Record<string, number>> = {
   invalid_token_response: 502,
   invalid_id_token: 502,
   provider_error: 502,
+  provider_tls_error: 502,
   temporarily_unavailable: 503,
   provider_unavailable: 503,
   store_unavailable: 503,

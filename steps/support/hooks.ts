@@ -9,12 +9,14 @@ import { Clock } from '../../mock-provider/clock';
 import { closeBrowser, sharedBrowser } from './browser';
 import { closeAdminPool } from './mysql-database';
 import { assertNoSecretInLogs } from './secret-scan';
+import { removeTlsMaterial } from './tls';
 import { setSharedKeys, type ConformanceWorld } from './world';
 
 setDefaultTimeout(30_000);
 
 AfterAll(async function () {
   await Promise.all([closeAdminPool(), closeBrowser()]);
+  removeTlsMaterial();
 });
 
 Before({ tags: '@browser' }, async function (this: ConformanceWorld) {
@@ -35,8 +37,12 @@ BeforeAll(function () {
   setSharedKeys(generateSigningKeys());
 });
 
-Before({ tags: 'not @no-servers' }, async function (this: ConformanceWorld) {
+Before({ tags: 'not @no-servers and not @https' }, async function (this: ConformanceWorld) {
   await this.start();
+});
+
+Before({ tags: '@https' }, async function (this: ConformanceWorld) {
+  await this.start({ tls: 'valid' });
 });
 
 After(async function (this: ConformanceWorld) {

@@ -4,7 +4,7 @@
  * sends `Origin` with a form POST, and it remembers every URL it visited so
  * a step can check that no secret ever travelled in one.
  */
-import { got, type Response } from 'got';
+import { got, type Got, type Response } from 'got';
 import { CookieJar } from 'tough-cookie';
 
 export type HttpResponse = Response<string>;
@@ -14,15 +14,21 @@ export class UserAgent {
   /** Every URL requested, in order, including each redirect hop. */
   readonly history: string[] = [];
 
-  private readonly client = got.extend({
-    cookieJar: this.jar,
-    followRedirect: false,
-    throwHttpErrors: false,
-    retry: { limit: 0 },
-    timeout: { request: 15_000 },
-    responseType: 'text',
-    headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'user-agent': 'conformance-harness' },
-  });
+  private readonly client: Got;
+
+  /** `certificateAuthority`: PEM CA certificates to trust (the test CA of the @https scenarios). */
+  constructor(certificateAuthority?: string) {
+    this.client = got.extend({
+      ...(certificateAuthority ? { https: { certificateAuthority } } : {}),
+      cookieJar: this.jar,
+      followRedirect: false,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: 15_000 },
+      responseType: 'text',
+      headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'user-agent': 'conformance-harness' },
+    });
+  }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
     this.history.push(url);

@@ -27,6 +27,7 @@ import { MemoryStore } from '../../src/store/memory-store';
 import { MySqlStore } from '../../src/store/mysql/mysql-store';
 import type { Connection, Store } from '../../src/store/store';
 import { ScenarioDatabase } from './mysql-database';
+import { tlsMaterial, type CertificateKind } from './tls';
 import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
 import type { SigningKey } from '../../mock-provider/keys';
 import { formWith, type HtmlForm } from './html-forms';
@@ -97,7 +98,11 @@ export class ConformanceWorld extends World {
   }
 
   /** Start the mock and the integration; `change` alters the integration's environment. */
-  async start(): Promise<void> {
+  /** The certificate the mock presents in an @https scenario (the harness trusts the test CA). */
+  tls: CertificateKind | undefined;
+
+  async start(options: { tls?: CertificateKind } = {}): Promise<void> {
+    this.tls = options.tls;
     const integrationServer = createServer();
     integrationServer.listen(0, '127.0.0.1');
     await once(integrationServer, 'listening');
@@ -109,7 +114,11 @@ export class ConformanceWorld extends World {
       client_secret: randomBytes(24).toString('base64url'),
       redirect_uris: [redirectUri],
     };
-    this.mock = await startMockProvider({ client, keys: sharedKeys ? await sharedKeys : undefined });
+    this.mock = await startMockProvider({
+      client,
+      keys: sharedKeys ? await sharedKeys : undefined,
+      ...(this.tls ? { tls: tlsMaterial().certificates[this.tls] } : {}),
+    });
     this.environment = {
       ISSUER_URL: this.mock.issuer,
       CLIENT_ID: client.client_id,
@@ -122,6 +131,7 @@ export class ConformanceWorld extends World {
       // Retries stay on, with short waits: the suite checks that they happen, not how long they take.
       PROVIDER_RETRY_BASE_MS: '5',
       PROVIDER_RETRY_MAX_MS: '20',
+      ...(this.tls ? { PROVIDER_CA_FILE: tlsMaterial().caFile } : {}),
     };
     if (this.storeKind === 'mysql') {
       this.database = await ScenarioDatabase.create();
@@ -174,6 +184,14 @@ export class ConformanceWorld extends World {
         if (echo) process.stderr.write(line);
       },
     });
+  }
+
+  /** Restart the mock on its port, presenting another certificate (the integration is left as it is). */
+  async presentCertificate(kind: CertificateKind): Promise<void> {
+    const port = Number(new URL(this.mock.issuer).port);
+    const client = this.mock.client;
+    await this.mock.close();
+    this.mock = await startMockProvider({ client, port, keys: sharedKeys ? await sharedKeys : undefined, tls: tlsMaterial().certificates[kind] });
   }
 
   /** A second instance of the integration sharing this one's store and configuration (no HTTP server of its own). */
@@ -281,7 +299,7 @@ export class ConformanceWorld extends World {
   actor(name: string): Actor {
     let actor = this.actors.get(name);
     if (!actor) {
-      actor = { name, agent: new UserAgent() };
+      actor = { name, agent: new UserAgent(this.tls ? tlsMaterial().caPem : undefined) };
       this.actors.set(name, actor);
     }
     return actor;
