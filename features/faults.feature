@@ -73,7 +73,7 @@ Feature: Whatever the provider does wrong, the user gets a clear answer and noth
   Rule: failures after the connect keep the tokens and the connection as they were
 
     @faults-refresh
-    Scenario Outline: A refresh that meets a token endpoint that <fault> keeps everything
+    Scenario Outline: A refresh that meets a token endpoint that <fault> keeps everything (refresh sent <count> times at most)
       Given Alice is signed in to the integration
       And Alice has connected her MySQL account as alice
       And 61 minutes pass
@@ -81,15 +81,17 @@ Feature: Whatever the provider does wrong, the user gets a clear answer and noth
       When Alice lists her databases
       Then it is refused with "provider_unavailable"
       And her connection and tokens are exactly as they were
+      And the number of refresh requests the provider received is <count>
 
+      # Only 429 and 503 say the provider did not process the refresh: only those are sent again.
       Examples:
-        | fault                      |
-        | answers 500                |
-        | answers 503                |
-        | is rate limited            |
-        | answers garbage            |
-        | answers too late           |
-        | drops the connection       |
+        | fault                      | count |
+        | answers 500                | 1     |
+        | answers 503                | 3     |
+        | is rate limited            | 1     |
+        | answers garbage            | 1     |
+        | answers too late           | 1     |
+        | drops the connection       | 1     |
 
     @faults-resource
     Scenario Outline: A vendor API that <fault> gives "<code>" and keeps everything

@@ -81,6 +81,15 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
         | for another subject          | subject_changed  |
         | from another issuer          | invalid_id_token |
 
+    @oidcc-12.2 @rotation
+    Scenario: Keys that cannot be fetched during a refresh do not cost the new tokens
+      Given 61 minutes pass
+      And the provider has since rotated its signing key
+      And the provider's JWKS keeps failing: answers 503
+      When Alice lists her databases
+      Then she sees the databases "wonderland_shop, tea_party"
+      And her stored refresh token is the new one the provider issued
+
   Rule: invalid_grant means reconnecting, after checking nobody refreshed meanwhile (RFC 6749 5.2)
 
     @rfc6749-5.2 @revocation

@@ -40,15 +40,29 @@ Feature: Restarts and a lost database lose nothing
     And Alice lists her databases
     Then she sees the databases "wonderland_shop, tea_party"
 
-  @store-faults
-  Scenario: A disconnect that loses the database half-way leaves the connection whole
+  @store-faults @rfc7009
+  Scenario: A disconnect while the database is away changes nothing and revokes nothing
     Given Alice is signed in to the integration
     And Alice has connected her MySQL account as alice
     And the integration reaches its database through a proxy
-    And the database connection will be cut when the provider revokes her refresh token
-    When Alice tries to disconnect her MySQL account
+    When the database connection is cut
+    And Alice tries to disconnect her MySQL account
     Then it is refused with "store_unavailable"
     And her connection and tokens are exactly as they were
+    And her tokens still work at the provider
+
+  @store-faults @rfc7009
+  Scenario: A database lost after the disconnect was recorded still revokes, and the queue catches up
+    Given Alice is signed in to the integration
+    And Alice has connected her MySQL account as alice
+    And the integration reaches its database through a proxy
+    And the database connection will be cut when the provider receives the first revocation
+    When Alice tries to disconnect her MySQL account
+    Then she is disconnected
+    And the provider no longer accepts either of her tokens
+    When the database connection is back
+    And 1 minute passes and the integration retries waiting revocations
+    Then nothing of her connection is stored
 
   @process
   Scenario: An unreachable database stops the integration at start, with one clear sentence

@@ -46,7 +46,7 @@ Given('the provider publishes a single signing key without key id', function (th
 });
 
 Given('the provider has since rotated its signing key', async function (this: ConformanceWorld) {
-  assert.equal(this.mock.requests.to('jwks').length, 1, 'the keys were fetched once so far');
+  assert.equal(this.mock.requests.to('jwks').length, 1, 'the keys were fetched once so far, and are cached');
   await this.mock.tampering.rotateSigningKey();
 });
 

@@ -140,3 +140,8 @@ Then('her/his stored connection is unchanged', async function (this: Conformance
   assert.ok(snapshot, 'a snapshot was taken before the failure');
   assert.deepEqual(await this.storedConnection(this.lastPerson as string), snapshot);
 });
+
+Then('the number of refresh requests the provider received is {int}', function (this: ConformanceWorld, count: number) {
+  // Every token request after the code exchange, including those a fault answered before reading them.
+  assert.equal(this.mock.requests.to('token').filter((request) => request.params.grant_type !== 'authorization_code').length, count);
+});

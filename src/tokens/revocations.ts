@@ -1,10 +1,12 @@
 /**
- * Disconnecting (RFC 7009): revoke the refresh token first (in oidc-provider
- * and most providers that revokes the whole grant), then the access token,
- * then delete the local tokens whatever the provider said. A token the
- * provider did not confirm revoked is queued, sealed, and retried later:
- * after `Retry-After` when the provider sent one, otherwise with bounded
- * exponential backoff, until it is confirmed or given up.
+ * Disconnecting (RFC 7009). Under the connection's lock (so no refresh
+ * rotates a token meanwhile), the connection is deleted and both its tokens
+ * are queued, sealed, in one change; then each queued token is revoked, the
+ * refresh token first (in oidc-provider and most providers that revokes the
+ * whole grant), then the access token. A token the provider did not confirm
+ * revoked stays queued and is retried later: after `Retry-After` when the
+ * provider sent one, otherwise with bounded exponential backoff, until it is
+ * confirmed or given up.
  */
 import { randomUUID } from 'node:crypto';
 import { openTokens, revocationContext } from '../connection';
@@ -16,52 +18,73 @@ const maxBackoffMs = 3600 * 1000;
 
 export interface DisconnectResult {
   readonly disconnected: boolean;
-  /** Tokens queued because the provider did not confirm their revocation. */
+  /** Tokens still queued because the provider did not confirm their revocation. */
   readonly queued: number;
 }
 
 export class Revocations {
+  private retrying = false;
+
   constructor(private readonly integration: Integration) {}
 
-  /** Revoke and delete the user's connection; idempotent. */
+  /** Forget the user's connection and revoke its tokens; idempotent. */
   async disconnect(userId: string): Promise<DisconnectResult> {
     const { store, cipher, now } = this.integration;
-    const connection = await store.findConnection(userId);
-    if (!connection) return { disconnected: false, queued: 0 };
-    const tokens = openTokens(cipher, connection);
-    const queue: PendingRevocation[] = [];
-    const candidates = [
-      ['refresh_token', tokens.refreshToken],
-      ['access_token', tokens.accessToken],
-    ] as const;
-    for (const [hint, token] of candidates) {
-      if (token === undefined) continue;
-      const outcome = await this.revoke(token, hint);
-      if (!outcome.done) queue.push(this.pending(userId, token, hint, 1, outcome, now()));
-    }
-    await store.deleteConnection(userId, queue);
-    this.integration.logger.info({ userId, queued: queue.length }, 'disconnected');
-    return { disconnected: true, queued: queue.length };
+    const queued = await store.withConnectionLock(userId, async () => {
+      const connection = await store.findConnection(userId);
+      if (!connection) return undefined;
+      const tokens = openTokens(cipher, connection);
+      const candidates = [
+        ['refresh_token', tokens.refreshToken],
+        ['access_token', tokens.accessToken],
+      ] as const;
+      const queue = candidates.flatMap(([hint, token], index) => (token === undefined ? [] : [this.queued(userId, token, hint, now() + index)]));
+      await store.deleteConnection(userId, queue);
+      return queue;
+    });
+    if (!queued) return { disconnected: false, queued: 0 };
+    let left = 0;
+    for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;
+    this.integration.logger.info({ userId, queued: left }, 'disconnected');
+    return { disconnected: true, queued: left };
   }
 
-  /** Retry the queued revocations that are due; how many were confirmed. */
+  /** Retry the queued revocations that are due; how many were confirmed. One run at a time. */
   async retryDue(limit = 100): Promise<number> {
+    if (this.retrying) return 0;
+    this.retrying = true;
+    try {
+      let confirmed = 0;
+      for (const revocation of await this.integration.store.dueRevocations(this.integration.now(), limit)) {
+        if (await this.attempt(revocation)) confirmed += 1;
+      }
+      return confirmed;
+    } finally {
+      this.retrying = false;
+    }
+  }
+
+  /** One attempt at a queued revocation: confirmed and dequeued, or rescheduled. Never throws: one bad row must not block the queue. */
+  private async attempt(revocation: PendingRevocation): Promise<boolean> {
     const { store, cipher, now, logger, config } = this.integration;
-    let confirmed = 0;
-    for (const revocation of await store.dueRevocations(now(), limit)) {
+    try {
       const token = cipher.decrypt(revocation.sealedToken, revocationContext(revocation.id));
       const outcome = await this.revoke(token, revocation.tokenTypeHint);
+      const attempts = revocation.attempts + 1;
       if (outcome.done) {
         await store.deleteRevocation(revocation.id);
-        confirmed += 1;
-      } else if (revocation.attempts + 1 >= config.revocationMaxAttempts) {
-        await store.deleteRevocation(revocation.id);
-        logger.error({ userId: revocation.userId, attempts: revocation.attempts + 1, reason: outcome.reason }, 'revocation given up');
-      } else {
-        await store.saveRevocation(this.pending(revocation.userId, token, revocation.tokenTypeHint, revocation.attempts + 1, outcome, now(), revocation));
+        return true;
       }
+      if (attempts >= config.revocationMaxAttempts) {
+        await store.deleteRevocation(revocation.id);
+        logger.error({ userId: revocation.userId, attempts, reason: outcome.reason }, 'revocation given up');
+        return false;
+      }
+      await store.saveRevocation(this.rescheduled(revocation, attempts, outcome, now()));
+    } catch (error) {
+      logger.warn({ userId: revocation.userId, error: (error as Error).message }, 'revocation attempt failed; it stays queued');
     }
-    return confirmed;
+    return false;
   }
 
   private async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<RevocationOutcome> {
@@ -72,32 +95,27 @@ export class Revocations {
     } catch (error) {
       return { done: false, reason: (error as Error).message };
     }
-    // A provider without a revocation endpoint cannot be asked; the local tokens go all the same.
+    // A provider without a revocation endpoint cannot be asked; the local tokens are gone all the same.
     if (!endpoint) return { done: true };
     return revocationRequest(http, endpoint, config, token, hint, now());
   }
 
-  private pending(
-    userId: string,
-    token: string,
-    hint: 'refresh_token' | 'access_token',
-    attempts: number,
-    outcome: Extract<RevocationOutcome, { done: false }>,
-    now: number,
-    previous?: PendingRevocation,
-  ): PendingRevocation {
-    const id = previous?.id ?? randomUUID();
-    const backoffMs = Math.min(maxBackoffMs, this.integration.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
-    const waitMs = outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
+  private queued(userId: string, token: string, hint: 'refresh_token' | 'access_token', at: number): PendingRevocation {
+    const id = randomUUID();
     return {
       id,
       userId,
-      sealedToken: previous?.sealedToken ?? this.integration.cipher.encrypt(token, revocationContext(id)),
+      sealedToken: this.integration.cipher.encrypt(token, revocationContext(id)),
       tokenTypeHint: hint,
-      attempts,
-      notBefore: now + waitMs,
-      createdAt: previous?.createdAt ?? now,
-      lastError: outcome.reason,
+      attempts: 0,
+      notBefore: at,
+      createdAt: at,
     };
+  }
+
+  private rescheduled(revocation: PendingRevocation, attempts: number, outcome: Extract<RevocationOutcome, { done: false }>, now: number): PendingRevocation {
+    const backoffMs = Math.min(maxBackoffMs, this.integration.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
+    const waitMs = outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
+    return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason };
   }
 }

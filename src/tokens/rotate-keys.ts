@@ -2,7 +2,7 @@
  * Key rotation for tokens at rest: re-encrypt every stored token that is not
  * sealed with the newest key of the ring. Reads accept any key of the ring,
  * so rotation can run while the integration serves users; each connection is
- * rewritten with a version check, and retried if a refresh wrote first.
+ * rewritten under its lock, the one a refresh takes.
  */
 import { openTokens, revocationContext, tokenContext } from '../connection';
 import { TokenCipher } from '../crypto/token-cipher';
@@ -19,9 +19,10 @@ export async function rotateKeys(store: Store, ring: KeyRing): Promise<RotationR
   const stale = (sealed: string | undefined) => sealed !== undefined && TokenCipher.keyIdOf(sealed) !== ring.current;
   let connections = 0;
   for (const listed of await store.listConnections()) {
-    let connection: Connection | undefined = listed;
-    for (let attempt = 0; connection && attempt < 3; attempt += 1) {
-      if (!stale(connection.sealedAccessToken) && !stale(connection.sealedRefreshToken)) break;
+    // Under the connection's lock, as a refresh is: the two never interleave, so neither loses the other's write.
+    const rotated = await store.withConnectionLock(listed.userId, async () => {
+      const connection: Connection | undefined = await store.findConnection(listed.userId);
+      if (!connection || (!stale(connection.sealedAccessToken) && !stale(connection.sealedRefreshToken))) return false;
       const tokens = openTokens(cipher, connection);
       const next = {
         ...connection,
@@ -30,12 +31,9 @@ export async function rotateKeys(store: Store, ring: KeyRing): Promise<RotationR
         sealedRefreshToken:
           tokens.refreshToken === undefined ? undefined : cipher.encrypt(tokens.refreshToken, tokenContext(connection.userId, 'refresh_token')),
       };
-      if (await store.updateConnection(next, connection.version)) {
-        connections += 1;
-        break;
-      }
-      connection = await store.findConnection(connection.userId);
-    }
+      return store.updateConnection(next, connection.version);
+    });
+    if (rotated) connections += 1;
   }
   let revocations = 0;
   for (const revocation of await store.listRevocations()) {

@@ -90,7 +90,10 @@ export class TokenManager {
     const current = await this.connectionOf(stale.userId);
     if (current.version !== stale.version) return current; // refreshed meanwhile
     const { refreshToken } = openTokens(cipher, current);
-    if (!refreshToken) return this.markReauthRequired(current, 'no_refresh_token');
+    if (!refreshToken) {
+      await this.reauthRequired(current, 'no_refresh_token');
+      throw new IntegrationError('reconnect_required', 'the connection has no refresh token; it must be made again');
+    }
 
     const metadata = await discovery.metadata();
     const response = await refreshTokenGrantRequest(http, metadata.token_endpoint, config, refreshToken).catch((error: unknown) => {
@@ -104,8 +107,36 @@ export class TokenManager {
       throw this.transient(error);
     }
 
-    if (tokens.idToken) {
-      const claims = await validateIdToken(tokens.idToken, this.integration.jwks, {
+    // From here the provider has rotated the refresh token: the new tokens are the only live ones.
+    const problem = tokens.idToken ? await this.checkRefreshedIdToken(tokens.idToken, current, metadata) : undefined;
+    if (problem) {
+      await this.reauthRequired(current, problem.reason);
+      throw problem.error;
+    }
+
+    const next = sealRefreshedConnection(cipher, current, tokens, this.integration.now());
+    if (!(await store.updateConnection(next, current.version))) {
+      // Only a writer that does not take the lock gets here (a reconnect in the browser): its connection is the newer one.
+      return this.connectionOf(current.userId);
+    }
+    logger.info({ userId: current.userId, rotated: Boolean(tokens.refreshToken) }, 'tokens refreshed');
+    return next;
+  }
+
+  /**
+   * A refreshed ID token must verify and name the same `iss` and `sub`. A
+   * token that fails is a reason to stop trusting the connection. If the
+   * keys cannot be fetched just now, the new tokens are kept all the same
+   * (losing them would lose the grant) and the check waits for next time.
+   */
+  private async checkRefreshedIdToken(
+    idToken: string,
+    current: Connection,
+    metadata: { issuer: string; jwks_uri: string },
+  ): Promise<{ reason: string; error: IntegrationError } | undefined> {
+    const { config } = this.integration;
+    try {
+      const claims = await validateIdToken(idToken, this.integration.jwks, {
         issuer: metadata.issuer,
         clientId: config.clientId,
         nonce: current.nonce,
@@ -113,42 +144,41 @@ export class TokenManager {
         algorithm: config.idTokenSignedResponseAlg,
         jwksUri: metadata.jwks_uri,
         now: this.integration.now(),
-      }).catch(async (error: unknown) => {
-        await this.markReauthRequired(current, 'invalid_id_token').catch(() => undefined);
-        throw error;
       });
-      if (claims.iss !== current.issuer || claims.sub !== current.subject) {
-        await this.markReauthRequired(current, 'subject_changed').catch(() => undefined);
-        throw new IntegrationError('invalid_id_token', 'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)');
-      }
+      if (claims.iss === current.issuer && claims.sub === current.subject) return undefined;
+      return {
+        reason: 'subject_changed',
+        error: new IntegrationError('invalid_id_token', 'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)'),
+      };
+    } catch (error) {
+      if (error instanceof IntegrationError && error.code === 'invalid_id_token') return { reason: 'invalid_id_token', error };
+      this.integration.logger.warn({ userId: current.userId, error: (error as Error).message }, 'refreshed ID token not verified now: keys unavailable; tokens kept');
+      return undefined;
     }
-
-    const next = sealRefreshedConnection(cipher, current, tokens, this.integration.now());
-    if (!(await store.updateConnection(next, current.version))) {
-      // Another writer got there first: theirs is the newest.
-      return this.connectionOf(current.userId);
-    }
-    logger.info({ userId: current.userId, rotated: Boolean(tokens.refreshToken) }, 'tokens refreshed');
-    return next;
   }
 
   /** `invalid_grant`: unless the store already holds newer tokens, the grant is gone and the user must connect again. */
   private async afterInvalidGrant(used: Connection): Promise<Connection> {
     const current = await this.connectionOf(used.userId);
     if (current.version !== used.version) return current;
-    return this.markReauthRequired(current, 'invalid_grant');
+    const after = await this.reauthRequired(current, 'invalid_grant');
+    if (after.status === 'connected') return after;
+    throw new IntegrationError('reconnect_required', 'the provider no longer accepts this connection (invalid_grant)');
   }
 
-  private async markReauthRequired(connection: Connection, reason: string): Promise<never> {
+  /** Mark the connection `reauth_required`, unless someone stored newer tokens meanwhile: then theirs is returned. */
+  private async reauthRequired(connection: Connection, reason: string): Promise<Connection> {
     const marked: Connection = { ...connection, version: connection.version + 1, status: 'reauth_required', reauthReason: reason };
-    await this.integration.store.updateConnection(marked, connection.version);
-    this.integration.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
-    throw new IntegrationError('reconnect_required', `the provider no longer accepts this connection (${reason})`);
+    if (await this.integration.store.updateConnection(marked, connection.version)) {
+      this.integration.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
+      return marked;
+    }
+    return (await this.integration.store.findConnection(connection.userId)) ?? marked;
   }
 
-  /** Any other failure of the token endpoint during a refresh: the provider is unavailable; nothing changes. */
+  /** Any other failure of the token endpoint during a refresh: the provider is unavailable (its Retry-After passed on); nothing changes. */
   private transient(error: unknown): IntegrationError {
-    if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed'].includes(error.code)) return error;
+    if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed', 'provider_unavailable'].includes(error.code)) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new IntegrationError('provider_unavailable', `the refresh failed: ${message}`, { cause: error });
   }

@@ -17,14 +17,14 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'sessions, pending authorizations, connections, revocations, rate limits',
     statements: [
-      `CREATE TABLE sessions (
+      `CREATE TABLE IF NOT EXISTS sessions (
         id CHAR(43) NOT NULL PRIMARY KEY,
         user_id VARCHAR(64) NOT NULL,
         created_at BIGINT NOT NULL,
         expires_at BIGINT NOT NULL,
         KEY sessions_expires_at (expires_at)
       ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
-      `CREATE TABLE pending_authorizations (
+      `CREATE TABLE IF NOT EXISTS pending_authorizations (
         state CHAR(43) NOT NULL PRIMARY KEY,
         flow_id VARCHAR(16) NOT NULL,
         session_id CHAR(43) NOT NULL,
@@ -40,7 +40,7 @@ export const migrations: readonly Migration[] = [
         used_at BIGINT NULL,
         KEY pending_authorizations_expires_at (expires_at)
       ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
-      `CREATE TABLE connections (
+      `CREATE TABLE IF NOT EXISTS connections (
         user_id VARCHAR(64) NOT NULL PRIMARY KEY,
         version INT NOT NULL,
         issuer VARCHAR(2048) NOT NULL,
@@ -57,7 +57,7 @@ export const migrations: readonly Migration[] = [
         connected_at BIGINT NOT NULL,
         refreshed_at BIGINT NULL
       ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
-      `CREATE TABLE pending_revocations (
+      `CREATE TABLE IF NOT EXISTS pending_revocations (
         id CHAR(36) NOT NULL PRIMARY KEY,
         user_id VARCHAR(64) NOT NULL,
         sealed_token TEXT NOT NULL,
@@ -69,7 +69,7 @@ export const migrations: readonly Migration[] = [
         KEY pending_revocations_not_before (not_before)
       ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
       // The table rate-limiter-flexible's RateLimiterMySQL expects.
-      `CREATE TABLE rate_limits (
+      `CREATE TABLE IF NOT EXISTS rate_limits (
         \`key\` VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
         points INT NOT NULL DEFAULT 0,
         expire BIGINT UNSIGNED NULL
@@ -87,7 +87,7 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 ) ENGINE = InnoDB`;
 
 /** The newest applied migration (0 for an empty database). */
-export async function schemaVersion(pool: Pool): Promise<number> {
+export async function schemaVersion(pool: Pick<Pool, 'query'>): Promise<number> {
   const [tables] = await pool.query<import('mysql2/promise').RowDataPacket[]>(
     "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'",
   );
@@ -96,19 +96,30 @@ export async function schemaVersion(pool: Pool): Promise<number> {
   return Number(rows[0]?.version ?? 0);
 }
 
-/** Apply every migration not yet applied, each in order; the versions applied. */
+/**
+ * Apply every migration not yet applied, each in order; the versions applied.
+ * One migrator at a time (a database-wide lock), and each statement can run
+ * again: a migration cut off half-way is finished by the next run.
+ */
 export async function migrate(pool: Pool): Promise<number[]> {
-  await pool.query(createMigrationsTable);
-  const current = await schemaVersion(pool);
-  if (current > latestVersion) throw new SchemaError(current);
-  const applied: number[] = [];
-  for (const migration of migrations.filter((candidate) => candidate.version > current)) {
-    // MySQL commits DDL implicitly: each statement is its own step, and the version is recorded last.
-    for (const statement of migration.statements) await pool.query(statement);
-    await pool.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
-    applied.push(migration.version);
+  const connection = await pool.getConnection();
+  try {
+    await connection.query("SELECT GET_LOCK(CONCAT(DATABASE(), ':migrate'), 60)");
+    await connection.query(createMigrationsTable);
+    const current = await schemaVersion(connection);
+    if (current > latestVersion) throw new SchemaError(current);
+    const applied: number[] = [];
+    for (const migration of migrations.filter((candidate) => candidate.version > current)) {
+      // MySQL commits DDL implicitly: each statement is its own step, and the version is recorded last.
+      for (const statement of migration.statements) await connection.query(statement);
+      await connection.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
+      applied.push(migration.version);
+    }
+    return applied;
+  } finally {
+    await connection.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':migrate'))").catch(() => undefined);
+    connection.release();
   }
-  return applied;
 }
 
 export class SchemaError extends Error {

@@ -37,11 +37,15 @@ const lostConnection = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_CONNECTION_KILLED',
   'ER_QUERY_INTERRUPTED',
+  // Transient server states: a deadlock victim, a lock wait that timed out, a read-only server after a failover.
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_OPTION_PREVENTS_STATEMENT',
 ]);
 
 function isLostConnection(error: unknown): boolean {
-  const { code, fatal } = (error ?? {}) as { code?: string; fatal?: boolean };
-  return fatal === true || (code !== undefined && lostConnection.has(code));
+  const { code, fatal, message } = (error ?? {}) as { code?: string; fatal?: boolean; message?: string };
+  return fatal === true || (code !== undefined && lostConnection.has(code)) || message === 'Pool is closed.';
 }
 
 type Row = RowDataPacket & Record<string, unknown>;
@@ -143,6 +147,13 @@ const connectionColumns = [
 
 export class MySqlStore implements Store {
   readonly pool: Pool;
+  /**
+   * Connections that hold a `GET_LOCK` while a refresh runs. Kept apart from
+   * `pool`, so that refreshes holding locks never take the connections their
+   * own queries need.
+   */
+  private readonly lockPool: Pool;
+  private readonly database: string;
 
   constructor(
     readonly url: string,
@@ -156,8 +167,10 @@ export class MySqlStore implements Store {
       supportBigNumbers: true,
       enableKeepAlive: true,
     });
+    this.lockPool = createPool({ uri: url, connectionLimit: options.connectionLimit ?? 10, connectTimeout: 5000, enableKeepAlive: true });
+    this.database = decodeURIComponent(new URL(url).pathname.slice(1));
     // A pooled connection that dies while idle must not crash the process; the next query reconnects.
-    this.pool.on('connection', (connection) => connection.on('error', () => undefined));
+    for (const pool of [this.pool, this.lockPool]) pool.on('connection', (connection) => connection.on('error', () => undefined));
   }
 
   /** Check that the server answers and the schema is the one this integration knows. */
@@ -343,11 +356,13 @@ export class MySqlStore implements Store {
    * connection; if this process dies, the server releases it.
    */
   async withConnectionLock<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    const name = `refresh:${createHash('sha256').update(`${this.url}|${userId}`).digest('base64url').slice(0, 43)}`;
-    const connection = await this.run(() => this.pool.getConnection());
+    // Named by database and user, so every instance agrees whatever host or credentials it reaches the server with.
+    const name = `refresh:${createHash('sha256').update(`${this.database}|${userId}`).digest('base64url').slice(0, 43)}`;
+    const connection = await this.run(() => this.lockPool.getConnection());
     try {
-      const [rows] = await this.run(() => connection.query<Row[]>('SELECT GET_LOCK(?, 10) AS locked', [name]));
-      if (Number(rows[0]?.locked) !== 1) throw new IntegrationError('store_unavailable', 'the connection is busy; try again');
+      const [rows] = await this.run(() => connection.query<Row[]>('SELECT GET_LOCK(?, 60) AS locked', [name]));
+      // Held past the wait by a refresh stuck on a slow provider: the provider, not the store, is what is slow.
+      if (Number(rows[0]?.locked) !== 1) throw new IntegrationError('provider_unavailable', 'a refresh of this connection is still waiting for the provider');
       try {
         return await work();
       } finally {
@@ -379,6 +394,6 @@ export class MySqlStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
+    await Promise.all([this.pool.end().catch(() => undefined), this.lockPool.end().catch(() => undefined)]);
   }
 }
