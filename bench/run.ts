@@ -39,7 +39,8 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 const refreshes = (system: System) => system.mock.requests.to('token').filter((request) => request.params.grant_type === 'refresh_token').length;
 
 async function b1(): Promise<void> {
-  const system = await startSystem();
+  // The vendor runs in its own process, as a real one does: the load generator, the integration and the bare proxy share this one.
+  const system = await startSystem({ mockInItsOwnProcess: true });
   const jar = await connectThroughIntegration(system.integration.url, system.mock.issuer, 'bench');
   const cookie = await jar.getCookieString(system.integration.url);
   const connection = await system.integration.integration.store.findConnection('bench');

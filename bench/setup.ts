@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { got } from 'got';
 import Koa from 'koa';
@@ -18,6 +20,7 @@ import type { LimiterFactory } from '../src/http/rate-limits';
 import { startMockProvider, type MockProvider } from '../mock-provider';
 
 export interface System {
+  /** The mock in this process; absent when it runs in its own (`mockProcess`). */
   readonly mock: MockProvider;
   readonly config: Config;
   readonly integration: RunningIntegration;
@@ -31,12 +34,37 @@ async function listening(): Promise<Server> {
   return server;
 }
 
-export async function startSystem(options: { store?: () => Promise<{ store: Store; limiterFactory?: LimiterFactory }> } = {}): Promise<System> {
+/** The mock run alone (`npm run start:mock`) in a child process, as a vendor is: its costs are not the integration's. */
+async function startMockProcess(client: { client_id: string; client_secret: string; redirect_uris: string[] }): Promise<{ issuer: string; stop(): Promise<void> }> {
+  const port = (await listening().then(async (server) => {
+    const address = server.address() as AddressInfo;
+    server.close();
+    await once(server, 'close');
+    return address;
+  })).port;
+  const child = spawn(process.execPath, ['--require', 'ts-node/register', join(__dirname, '..', 'mock-provider', 'main.ts')], {
+    env: { ...process.env, MOCK_PORT: String(port), MOCK_CLIENT_ID: client.client_id, MOCK_CLIENT_SECRET: client.client_secret, MOCK_REDIRECT_URI: client.redirect_uris[0] },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('accounts:') && resolve()));
+  return {
+    issuer: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+export async function startSystem(
+  options: { store?: () => Promise<{ store: Store; limiterFactory?: LimiterFactory }>; mockInItsOwnProcess?: boolean } = {},
+): Promise<System> {
   const server = await listening();
   const port = (server.address() as AddressInfo).port;
   const redirectUri = `http://127.0.0.1:${port}/callback`;
   const client = { client_id: 'mysql-integration', client_secret: randomBytes(24).toString('base64url'), redirect_uris: [redirectUri] };
-  const mock = await startMockProvider({ client });
+  const external = options.mockInItsOwnProcess ? await startMockProcess(client) : undefined;
+  const mock = external ? ({ issuer: external.issuer, client, close: () => external.stop() } as unknown as MockProvider) : await startMockProvider({ client });
   const config = loadConfig({
     ISSUER_URL: mock.issuer,
     CLIENT_ID: client.client_id,

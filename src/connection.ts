@@ -64,19 +64,23 @@ export function sealRefreshedConnection(cipher: TokenCipher, connection: Connect
   };
 }
 
+function open(cipher: TokenCipher, connection: Connection, sealed: string, field: TokenField): string {
+  try {
+    return cipher.decrypt(sealed, tokenContext(connection.userId, field));
+  } catch (error) {
+    throw new IntegrationError('encryption_key_unavailable', 'a stored token could not be decrypted with the configured key ring', { cause: error });
+  }
+}
+
+/** The connection's access token in the clear; `encryption_key_unavailable` when the ring lacks its key. */
+export function openAccessToken(cipher: TokenCipher, connection: Connection): string {
+  return open(cipher, connection, connection.sealedAccessToken, 'access_token');
+}
+
 /** The connection's tokens in the clear; `encryption_key_unavailable` when the ring lacks their key. */
 export function openTokens(cipher: TokenCipher, connection: Connection): { accessToken: string; refreshToken?: string } {
-  const open = (sealed: string, field: TokenField) => {
-    try {
-      return cipher.decrypt(sealed, tokenContext(connection.userId, field));
-    } catch (error) {
-      throw new IntegrationError('encryption_key_unavailable', 'a stored token could not be decrypted with the configured key ring', {
-        cause: error,
-      });
-    }
-  };
   return {
-    accessToken: open(connection.sealedAccessToken, 'access_token'),
-    refreshToken: connection.sealedRefreshToken === undefined ? undefined : open(connection.sealedRefreshToken, 'refresh_token'),
+    accessToken: openAccessToken(cipher, connection),
+    refreshToken: connection.sealedRefreshToken === undefined ? undefined : open(cipher, connection, connection.sealedRefreshToken, 'refresh_token'),
   };
 }

@@ -11,8 +11,15 @@ import type { Session, Store } from './store/store';
 export const sessionCookie = 'session';
 export const sessionLifetimeMs = 8 * 3600 * 1000;
 
+/** The session id of the request's cookie, its signature checked once per request. */
+export function sessionIdOf(ctx: Context): string | undefined {
+  const state = ctx.state as { sessionId?: string | null };
+  if (state.sessionId === undefined) state.sessionId = ctx.cookies.get(sessionCookie, { signed: true }) ?? null;
+  return state.sessionId ?? undefined;
+}
+
 export async function currentSession(ctx: Context, store: Store): Promise<Session | undefined> {
-  const id = ctx.cookies.get(sessionCookie, { signed: true });
+  const id = sessionIdOf(ctx);
   if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
   return store.findSession(id);
 }

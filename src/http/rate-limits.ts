@@ -12,7 +12,7 @@ import type { Context, Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
 import { IntegrationError } from '../errors';
 import type { Metrics } from '../observability/metrics';
-import { sessionCookie } from '../session';
+import { sessionIdOf } from '../session';
 
 export const routeGroups = ['sign_in', 'connect', 'callback', 'api'] as const;
 export type RouteGroup = (typeof routeGroups)[number];
@@ -91,7 +91,7 @@ export class RateLimiter {
     const keys: Array<['session' | 'address', string, RateLimit]> = [
       ['address', ctx.ip, { points: limit.points * addressFactor, durationSeconds: limit.durationSeconds }],
     ];
-    const session = ctx.cookies.get(sessionCookie, { signed: true });
+    const session = sessionIdOf(ctx);
     if (session) keys.push(['session', createHash('sha256').update(session).digest('base64url').slice(0, 32), limit]);
     return keys;
   }

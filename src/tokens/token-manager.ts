@@ -11,7 +11,7 @@
  *   token meanwhile), then mark the connection `reauth_required`.
  * - Transient failures (5xx, 429, timeout) keep the tokens and the status.
  */
-import { openTokens, sealRefreshedConnection } from '../connection';
+import { openAccessToken, openTokens, sealRefreshedConnection } from '../connection';
 import type { Integration } from '../context';
 import { IntegrationError } from '../errors';
 import { processTokenResponse } from '../oauth/process-token-response';
@@ -74,9 +74,9 @@ export class TokenManager {
     );
   }
 
-  /** The connection with its access token in the clear. */
+  /** The connection with its access token in the clear (only that one is decrypted). */
   open(connection: Connection): UsableConnection {
-    return { connection, accessToken: openTokens(this.integration.cipher, connection).accessToken };
+    return { connection, accessToken: openAccessToken(this.integration.cipher, connection) };
   }
 
   /** One refresh, holding the connection's lock so that no other instance refreshes it meanwhile. */
