@@ -20,10 +20,11 @@ const mysql = { ...common, ...(browser ? {} : { tags: 'not @browser' }), worldPa
 module.exports = {
   default: { ...memory, format: ['progress-bar', 'html:reports/cucumber.html', 'junit:reports/junit.xml'] },
   mysql: { ...mysql, format: ['progress-bar', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml'] },
-  // For CI logs: failures and totals instead of a progress bar.
-  ci: { ...memory, format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'] },
+  // For CI logs: failures and totals instead of a progress bar; two workers (scenarios share nothing).
+  ci: { ...memory, parallel: 2, format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'] },
   'mysql-ci': {
     ...mysql,
+    parallel: 2,
     format: ['summary', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml', 'message:reports/cucumber-mysql.ndjson'],
   },
 };

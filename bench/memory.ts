@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   });
   const integration = createIntegration(config, { store, logger: createLogger('silent'), defaultMetrics: false });
   global.gc?.();
-  const before = process.memoryUsage().rss;
+  const before = process.memoryUsage();
   const now = Date.now();
   for (let index = 0; index < connections; index += 1) {
     const userId = `user${index}`;
@@ -66,11 +66,14 @@ async function main(): Promise<void> {
     });
   }
   global.gc?.();
-  const after = process.memoryUsage().rss;
+  const after = process.memoryUsage();
   const stored = (await store.counts()).connections;
   await store.close();
   await drop();
-  process.stdout.write(`${JSON.stringify({ store: kind, connections: stored, rssBeforeMiB: before / 2 ** 20, rssAfterMiB: after / 2 ** 20 })}\n`);
+  const mib = (bytes: number) => bytes / 2 ** 20;
+  process.stdout.write(
+    `${JSON.stringify({ store: kind, connections: stored, rssBeforeMiB: mib(before.rss), rssAfterMiB: mib(after.rss), heapGrowthMiB: mib(after.heapUsed - before.heapUsed) })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

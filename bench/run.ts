@@ -145,9 +145,11 @@ function b4(): void {
   const stores = process.env.MYSQL_URL ? ['memory', 'mysql'] : ['memory'];
   const measured = stores.map((store) => {
     const output = execFileSync(process.execPath, ['--expose-gc', '--require', 'ts-node/register', join(__dirname, 'memory.ts'), store], { cwd: root, env: process.env }).toString();
-    return JSON.parse(output) as { store: string; connections: number; rssBeforeMiB: number; rssAfterMiB: number };
+    return JSON.parse(output) as { store: string; connections: number; rssBeforeMiB: number; rssAfterMiB: number; heapGrowthMiB: number };
   });
-  for (const m of measured) row('B4', `RSS with ${m.connections} stored connections, ${m.store} store`, m.rssAfterMiB, `MiB (${m.rssBeforeMiB.toFixed(0)} MiB before storing them)`, '');
+  for (const m of measured) {
+    row('B4', `RSS with ${m.connections} stored connections, ${m.store} store`, m.rssAfterMiB, `MiB (${m.rssBeforeMiB.toFixed(0)} before; heap +${m.heapGrowthMiB.toFixed(1)} MiB)`, '');
+  }
   results.b4 = measured;
 }
 
