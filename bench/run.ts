@@ -103,7 +103,7 @@ async function b3(clock: Clock): Promise<void> {
   const oneInstance = { refreshRequests: refreshes(system), ...one };
   await system.close();
   clock.reset();
-  row('B3', `${calls} concurrent calls, expired token, one instance`, oneInstance.refreshRequests, `refresh requests (must be 1); p99 ${oneInstance.p99.toFixed(0)} ms`, `${oneInstance.failed} failed`);
+  row('B3', `${calls} concurrent calls, expired token, one instance`, String(oneInstance.refreshRequests), `refresh requests (must be 1); p99 ${oneInstance.p99.toFixed(0)} ms`, `${oneInstance.failed} failed`);
   results.b3 = { calls, oneInstance };
 
   if (!process.env.MYSQL_URL) {
@@ -133,7 +133,7 @@ async function b3(clock: Clock): Promise<void> {
     await second.close();
     await mysqlSystem.close();
     clock.reset();
-    row('B3', `${calls} concurrent calls, expired token, two instances on MySQL`, twoInstances.refreshRequests, `refresh requests (must be 1); p99 ${twoInstances.p99.toFixed(0)} ms`, `${twoInstances.failed} failed`);
+    row('B3', `${calls} concurrent calls, expired token, two instances on MySQL`, String(twoInstances.refreshRequests), `refresh requests (must be 1); p99 ${twoInstances.p99.toFixed(0)} ms`, `${twoInstances.failed} failed`);
     results.b3 = { calls, oneInstance, twoInstances };
   } finally {
     await admin.query(`DROP DATABASE \`${database}\``);
