@@ -11,7 +11,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { got } from 'got';
@@ -32,8 +32,8 @@ function row(...cells: Array<string | number>): void {
 }
 
 /** autocannon in its own process (16 connections, 5 s), so the load generator does not take the measured process's CPU. */
-async function load(url: string, headers: Record<string, string>): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
-  const args = [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '--connections', '16', '--duration', '5'];
+async function load(url: string, headers: Readonly<Record<string, string>>, seconds = 5): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const args = [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '--connections', '16', '--duration', String(seconds)];
   for (const [name, value] of Object.entries(headers)) args.push('--headers', `${name}=${value}`);
   const child = spawn(process.execPath, [...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
@@ -54,9 +54,16 @@ async function b1(): Promise<void> {
   const connection = await system.integration.integration.store.findConnection('bench');
   const { accessToken } = openTokens(system.integration.integration.cipher, connection!);
   const bare = await startBareProxy(system.mock.issuer, accessToken);
-  const integration = await load(`${system.integration.url}/api/databases`, { cookie, accept: 'application/json' });
-  const direct = await load(`${system.mock.issuer}/v1/databases`, { authorization: `Bearer ${accessToken}` });
-  const floor = await load(bare.url, {});
+  const targets = {
+    integration: [`${system.integration.url}/api/databases`, { cookie, accept: 'application/json' }],
+    direct: [`${system.mock.issuer}/v1/databases`, { authorization: `Bearer ${accessToken}` }],
+    floor: [bare.url, {}],
+  } as const;
+  // Every side warmed up first, then measured in the same order, so that neither is measured cold.
+  for (const [url, headers] of Object.values(targets)) await load(url, headers, 2);
+  const integration = await load(...targets.integration);
+  const direct = await load(...targets.direct);
+  const floor = await load(...targets.floor);
   await bare.close();
   await system.close();
   const ratio = integration.rps / floor.rps;
@@ -93,7 +100,12 @@ async function burst(urls: string[], cookie: string, calls: number): Promise<{ p
   await Promise.all(
     Array.from({ length: calls }, async (_unused, index) => {
       const started = performance.now();
-      const response = await got.get(`${urls[index % urls.length]}/api/databases`, { headers: { cookie, accept: 'application/json' }, throwHttpErrors: false, retry: { limit: 0 } });
+      const response = await got.get(`${urls[index % urls.length]}/api/databases`, {
+        headers: { cookie, accept: 'application/json' },
+        throwHttpErrors: false,
+        retry: { limit: 0 },
+        timeout: { request: 60_000 },
+      });
       latencies.push(performance.now() - started);
       if (response.statusCode !== 200) failed += 1;
     }),
@@ -165,7 +177,8 @@ function b5(): void {
   const started = performance.now();
   const environment = { ...process.env };
   delete environment.MYSQL_URL;
-  const run = spawnSync('bash', ['.ci/test'], { cwd: root, env: environment, encoding: 'utf8' });
+  // Note: this is `npm test` itself, so it rewrites coverage/ and reports/.
+  const run = spawnSync('bash', ['.ci/test'], { cwd: root, env: environment, encoding: 'utf8', timeout: 600_000 });
   const seconds = (performance.now() - started) / 1000;
   const scenarios = /memory: (\d+) scenarios/.exec(run.stdout)?.[1];
   results.b5 = { seconds, passed: run.status === 0, scenarios: Number(scenarios), target: 30 };
@@ -185,12 +198,20 @@ async function main(): Promise<void> {
   const widths = [4, 64, 12, 52, 12];
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 10)).join(' ');
   process.stdout.write(`\n${line(['', 'measure', 'value', 'unit / target', 'notes'])}\n${rows.map(line).join('\n')}\n`);
-  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (`npm run bench -- b1`) updates its own rows and keeps the others.
+  const file = join(__dirname, 'results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
+  const singleFlight = results.b3 as { oneInstance: { refreshRequests: number }; twoInstances?: { refreshRequests: number } } | undefined;
+  if (singleFlight && [singleFlight.oneInstance, singleFlight.twoInstances].some((run) => run && run.refreshRequests !== 1)) {
+    process.stderr.write('B3 FAILED: concurrent calls made more than one refresh request.\n');
+    process.exitCode = 1;
+  }
   process.stdout.write('\nWritten to bench/results.json\n');
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     process.stderr.write(`The benchmark failed: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);

@@ -46,7 +46,10 @@ async function startMockProcess(client: { client_id: string; client_secret: stri
     env: { ...process.env, MOCK_PORT: String(port), MOCK_CLIENT_ID: client.client_id, MOCK_CLIENT_SECRET: client.client_secret, MOCK_REDIRECT_URI: client.redirect_uris[0] },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('accounts:') && resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('accounts:') && resolve());
+    child.on('exit', (status) => reject(new Error(`the mock exited with ${status} before it was ready`)));
+  });
   return {
     issuer: `http://127.0.0.1:${port}`,
     async stop() {

@@ -34,6 +34,11 @@ Feature: The callback accepts only the answer to our own request
       When Carol's browser delivers the callback the provider sent
       Then the answer tells the browser to send no Referer
 
+    @rfc9700 @referer
+    Scenario: A refused callback sends no Referer either
+      When a callback arrives with a state the integration never issued
+      Then the answer tells the browser to send no Referer
+
     @rfc9700 @csrf @state
     Scenario: A state from another browser session is refused
       Given Mallory is signed in to the integration

@@ -16,7 +16,6 @@ Feature: The provider is reached over verified TLS, and the integration insists 
       Given Alice is signed in to the integration
       When Alice connects her MySQL account as alice
       Then she is connected to the account "Alice Liddell"
-      And every request the provider received came over TLS
 
     @rfc9700 @rfc6749-6
     Scenario: Refreshing over HTTPS
@@ -54,6 +53,13 @@ Feature: The provider is reached over verified TLS, and the integration insists 
       And the answer tells the browser to stay on HTTPS
 
     @design-contract
-    Scenario: Without TLS there is no Strict-Transport-Security, and no Secure cookie the browser would drop
-      When a client without session asks for "/"
-      Then the answer does not send Strict-Transport-Security
+    Scenario: Without TRUST_PROXY, a forged X-Forwarded-Proto gets neither a Secure cookie nor Strict-Transport-Security
+      When Dave signs in claiming to come through a TLS proxy
+      Then the session cookie is not marked Secure
+      And the answer does not send Strict-Transport-Security
+
+    @design-contract
+    Scenario: Pages that carry session data are never cached, and carry the security headers
+      Given Alice is signed in to the integration
+      When Alice opens the integration
+      Then the answer forbids caching and carries the security headers

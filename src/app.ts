@@ -75,8 +75,15 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
   return complete;
 }
 
+/** Every answer at the callback, refusals included, tells the browser to send no Referer: its URL holds the code. */
+const noReferrer: Koa.Middleware = async (ctx, next) => {
+  ctx.set('referrer-policy', 'no-referrer');
+  await next();
+};
+
 export function createApp(integration: Integration): Koa {
-  const app = new Koa({ keys: [...integration.config.sessionKeys], proxy: integration.config.trustProxy });
+  // Behind the proxy, only the address the proxy itself appended is believed: the rest of X-Forwarded-For is the client's to forge.
+  const app = new Koa({ keys: [...integration.config.sessionKeys], proxy: integration.config.trustProxy, maxIpsCount: 1 });
   const router = new Router();
   const callbackPath = new URL(integration.config.redirectUri).pathname;
   const limit = (group: Parameters<RateLimiter['middleware']>[0]) => integration.rateLimiter.middleware(group);
@@ -85,7 +92,7 @@ export function createApp(integration: Integration): Koa {
   router.post('/session', limit('sign_in'), ...signIn(integration));
   router.post('/session/end', limit('sign_in'), signOut(integration));
   router.get('/connect', limit('connect'), connect(integration));
-  router.get(callbackPath, limit('callback'), callback(integration));
+  router.get(callbackPath, noReferrer, limit('callback'), callback(integration));
   router.post('/disconnect', limit('connect'), disconnect(integration));
   router.get('/api/connection', limit('api'), connectionStatus(integration));
   router.get('/api/databases', limit('api'), listDatabases(integration));

@@ -43,20 +43,10 @@ export function retryAfterSeconds(value: string | undefined, now: number): numbe
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Node's codes for a certificate that does not verify. */
-const tlsFailures = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
+/** Node's codes for a TLS connection that fails verification or negotiation (OpenSSL's X509_V_ERR_* names, ERR_TLS_*, ERR_SSL_*). */
+function isTlsFailure(code: string | undefined): boolean {
+  return code !== undefined && /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|PATH_LENGTH_EXCEEDED)/.test(code);
+}
 
 export class ProviderClient {
   private readonly got: Got;
@@ -84,7 +74,7 @@ export class ProviderClient {
         this.options.observe?.(endpoint, 'error', (performance.now() - started) / 1000);
         if (!(error instanceof RequestError)) throw error;
         // A certificate that fails verification will fail again: never retried, never ignored.
-        if (tlsFailures.has(error.code)) {
+        if (isTlsFailure(error.code)) {
           throw new IntegrationError('provider_tls_error', `the provider's TLS certificate was refused (${error.code})`, { cause: error });
         }
         if (policy === 'idempotent' && attempt < this.options.attempts) {

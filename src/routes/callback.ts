@@ -48,7 +48,6 @@ async function replayAfterSuccess(integration: Integration, parameters: Readonly
 function callbackSteps(integration: Integration): Middleware {
   const { config, store, discovery, http, jwks } = integration;
   return async (ctx) => {
-    ctx.set('referrer-policy', 'no-referrer');
     const state = ctx.state as RequestState;
     const parameters = parseQueryParameters(ctx.querystring);
     const session = await requireSession(ctx, store);

@@ -16,10 +16,11 @@ export interface HostileRequest {
 }
 
 export interface Knowns {
-  /** Values worth mixing in: the real issuer, a real session cookie, the site's origin. */
+  /** Values worth mixing in: the real issuer, a real session cookie, the site's origin, live `state` values. */
   readonly issuer: string;
   readonly sessionCookie: string;
   readonly origin: string;
+  readonly liveStates: readonly string[];
 }
 
 const raw = fc.string({ unit: fc.constantFrom(...'%&=+#?/\\.:;,"\'<>{}[]|^`~ -_azAZ09'.split('')), maxLength: 40 });
@@ -29,14 +30,19 @@ const encoded = (value: fc.Arbitrary<string>) =>
 
 function query(names: readonly string[], knowns: Knowns): fc.Arbitrary<string> {
   const name = fc.oneof(fc.constantFrom(...names), fc.constantFrom('state[]', 'code[0]', '__proto__', 'constructor'), encoded(raw));
-  const value = fc.oneof(encoded(text), fc.constant(encodeURIComponent(knowns.issuer)), fc.constantFrom('', '%', '%zz', '%C3%28', '%00', '%E0%A4%A'));
+  const value = fc.oneof(
+    encoded(text),
+    fc.constant(encodeURIComponent(knowns.issuer)),
+    fc.constantFrom('', '%', '%zz', '%C3%28', '%00', '%E0%A4%A'),
+    ...(knowns.liveStates.length ? [fc.constantFrom(...knowns.liveStates)] : []),
+  );
   return fc.array(fc.tuple(name, value), { maxLength: 8 }).map((pairs) => pairs.map(([key, val]) => `${key}=${val}`).join('&'));
 }
 
 function cookie(knowns: Knowns): fc.Arbitrary<string | undefined> {
   return fc.oneof(
     fc.constant(undefined),
-    fc.constant(knowns.sessionCookie),
+    { weight: 4, arbitrary: fc.constant(knowns.sessionCookie) },
     fc.string({ maxLength: 80 }).map((value) => `session=${value.replace(/[;\s]/g, '')}`),
     fc.string({ maxLength: 60 }).map((value) => `session=${value.replace(/[;\s]/g, '')}; session.sig=${value.replace(/[;\s]/g, '').slice(0, 27)}`),
     raw.map((value) => value.replace(/[\r\n]/g, '')),
@@ -71,8 +77,16 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
   switch (route) {
     case '/callback':
       return fc.record({
-        method: fc.constantFrom<'GET' | 'HEAD' | 'POST'>('GET', 'GET', 'GET', 'HEAD', 'POST'),
-        target: query(['code', 'state', 'iss', 'error', 'error_description', 'session_state'], knowns).map((q) => `/callback?${q}`),
+        method: fc.constantFrom<'GET' | 'HEAD' | 'POST'>('GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'POST'),
+        // Mostly shaped like a real callback (iss, state, code in some order), with the rest mixed in.
+        target: fc
+          .oneof(
+            query(['code', 'state', 'iss', 'error', 'error_description', 'session_state'], knowns),
+            fc
+              .tuple(fc.oneof(fc.constantFrom(...(knowns.liveStates.length ? knowns.liveStates : ['none'])), encoded(text)), encoded(text), fc.boolean())
+              .map(([state, code, withError]) => `iss=${encodeURIComponent(knowns.issuer)}&state=${state}&${withError ? 'error=' : 'code='}${code}`),
+          )
+          .map((q) => `/callback?${q}`),
         headers: headers(knowns),
       });
     case '/connect':
