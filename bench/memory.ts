@@ -4,37 +4,26 @@
  * named on the command line: `memory`, or `mysql` (MYSQL_URL).
  */
 import { randomBytes } from 'node:crypto';
-import { createPool } from 'mysql2/promise';
 import { createIntegration } from '../src/app';
 import { loadConfig } from '../src/config';
 import { tokenContext } from '../src/connection';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
 import { createLogger } from '../src/observability/logger';
 import { MemoryStore } from '../src/store/memory-store';
-import { migrate } from '../src/store/mysql/migrations';
 import { MySqlStore } from '../src/store/mysql/mysql-store';
 import type { Store } from '../src/store/store';
+import { benchDatabase } from './setup';
 
 const connections = 10_000;
 
 async function main(): Promise<void> {
   const kind = process.argv[2] === 'mysql' ? 'mysql' : 'memory';
   let store: Store = new MemoryStore();
-  let drop = async () => undefined;
+  let drop: () => Promise<void> = async () => undefined;
   if (kind === 'mysql') {
-    const server = new URL(process.env.MYSQL_URL as string);
-    const database = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = createPool({ uri: server.href, connectionLimit: 1 });
-    await admin.query(`CREATE DATABASE \`${database}\``);
-    server.pathname = `/${database}`;
-    const pool = createPool({ uri: server.href, connectionLimit: 1 });
-    await migrate(pool);
-    await pool.end();
-    store = new MySqlStore(server.href);
-    drop = async () => {
-      await admin.query(`DROP DATABASE \`${database}\``);
-      await admin.end();
-    };
+    const database = await benchDatabase();
+    store = new MySqlStore(database.url);
+    drop = () => database.drop();
   }
   const config = loadConfig({
     ISSUER_URL: 'http://127.0.0.1:9',

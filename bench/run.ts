@@ -10,18 +10,15 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { got } from 'got';
-import { createPool } from 'mysql2/promise';
 import { openTokens } from '../src/connection';
-import { migrate } from '../src/store/mysql/migrations';
 import { MySqlStore } from '../src/store/mysql/mysql-store';
 import { Clock } from '../mock-provider/clock';
 import { connectDirectly, connectThroughIntegration } from './flow';
-import { startBareProxy, startSecondInstance, startSystem, type System } from './setup';
+import { benchDatabase, startBareProxy, startSecondInstance, startSystem, type System } from './setup';
 
 const root = join(__dirname, '..');
 const results: Record<string, unknown> = { machine: { cpus: execFileSync('nproc').toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -130,16 +127,9 @@ async function b3(clock: Clock): Promise<void> {
     row('B3', 'two instances on MySQL', '-', 'skipped: set MYSQL_URL', '');
     return;
   }
-  const server = new URL(process.env.MYSQL_URL);
-  const database = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = createPool({ uri: server.href, connectionLimit: 1 });
-  await admin.query(`CREATE DATABASE \`${database}\``);
-  server.pathname = `/${database}`;
-  const migrations = createPool({ uri: server.href, connectionLimit: 1 });
-  await migrate(migrations);
-  await migrations.end();
+  const database = await benchDatabase();
   const open = async () => {
-    const store = new MySqlStore(server.href);
+    const store = new MySqlStore(database.url);
     return { store, limiterFactory: store.limiterFactory() };
   };
   try {
@@ -156,8 +146,7 @@ async function b3(clock: Clock): Promise<void> {
     row('B3', `${calls} concurrent calls, expired token, two instances on MySQL`, String(twoInstances.refreshRequests), `refresh requests (must be 1); p99 ${twoInstances.p99.toFixed(0)} ms`, `${twoInstances.failed} failed`);
     results.b3 = { calls, oneInstance, twoInstances };
   } finally {
-    await admin.query(`DROP DATABASE \`${database}\``);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { got } from 'got';
 import Koa from 'koa';
+import { createPool } from 'mysql2/promise';
+import { migrate } from '../src/store/mysql/migrations';
 import { loadConfig, type Config } from '../src/config';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
 import { createLogger } from '../src/observability/logger';
@@ -118,6 +120,25 @@ export async function startBareProxy(apiBaseUrl: string, accessToken: string): P
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
+    },
+  };
+}
+
+/** A fresh, migrated database of its own on the server of MYSQL_URL; `drop` removes it. */
+export async function benchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = new URL(process.env.MYSQL_URL as string);
+  const name = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = createPool({ uri: server.href, connectionLimit: 1 });
+  await admin.query(`CREATE DATABASE \`${name}\``);
+  server.pathname = `/${name}`;
+  const pool = createPool({ uri: server.href, connectionLimit: 1 });
+  await migrate(pool);
+  await pool.end();
+  return {
+    url: server.href,
+    async drop() {
+      await admin.query(`DROP DATABASE \`${name}\``);
+      await admin.end();
     },
   };
 }
