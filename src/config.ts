@@ -58,37 +58,8 @@ export interface Config {
   readonly trustProxy: boolean;
 }
 
-/** The environment variables, their meaning and default, for the README and `.env.example`. */
-export const configurationKeys = {
-  ISSUER_URL: 'The provider\'s issuer; everything else is found by discovery.',
-  CLIENT_ID: 'The integration\'s client_id at the provider.',
-  CLIENT_SECRET: 'The integration\'s client_secret (client_secret_basic).',
-  REDIRECT_URI: 'The redirect URI, exactly as registered, e.g. http://127.0.0.1:3000/callback.',
-  SCOPES: 'Space-separated scopes (default "openid profile offline_access databases:read").',
-  TOKEN_ENCRYPTION_KEYS: 'Key ring, newest first: comma-separated kid:key, each key 32 random bytes in base64url.',
-  SESSION_KEYS: 'Comma-separated secrets of at least 32 characters, newest first, that sign the session cookie.',
-  PORT: 'The integration\'s port (default 3000).',
-  HOST: 'The address it listens on (default 127.0.0.1).',
-  LOG_LEVEL: 'pino level (default info).',
-  ID_TOKEN_SIGNED_RESPONSE_ALG: 'The registered ID token signing algorithm (default RS256).',
-  PROVIDER_TIMEOUT_MS: 'Timeout of every call to the provider, in milliseconds (default 5000).',
-  PENDING_AUTHORIZATION_TTL_SECONDS: 'How long a started connect stays usable (default 600).',
-  DISCOVERY_TTL_SECONDS: 'How long discovery metadata is cached (default 3600).',
-  API_BASE_URL: 'The vendor\'s resource API (default: the issuer).',
-  REFRESH_MARGIN_SECONDS: 'Refresh an access token this many seconds before it expires (default 60).',
-  REVOCATION_RETRY_INTERVAL_SECONDS: 'How often queued revocations are retried (default 30).',
-  REVOCATION_MAX_ATTEMPTS: 'Failed attempts after which a queued revocation is given up (default 20).',
-  PROVIDER_RETRY_ATTEMPTS: 'Attempts of a provider call where a retry is safe (default 3; 1 turns retries off).',
-  PROVIDER_RETRY_BASE_MS: 'First backoff step, doubled each attempt, with full jitter (default 200).',
-  PROVIDER_RETRY_MAX_MS: 'Longest backoff step (default 2000).',
-  PROVIDER_RETRY_AFTER_CAP_SECONDS: 'A provider Retry-After longer than this is not waited for (default 10).',
-  RATE_LIMITS: `Our own limits, group=points/seconds per session (default "${defaultRateLimits}").`,
-  MYSQL_URL: 'The MySQL store, e.g. mysql://root@127.0.0.1:3306/test; absent: the embedded in-memory store.',
-  PROVIDER_CA_FILE: "A PEM file of the CA certificates that sign the provider's certificate, trusted instead of the system's.",
-  TRUST_PROXY: 'true behind a TLS-terminating proxy: X-Forwarded-Proto and X-Forwarded-For are trusted (default false).',
-} as const;
-
-export type Environment = Partial<Record<keyof typeof configurationKeys, string>> & Record<string, string | undefined>;
+/** The environment the configuration is read from (every variable is documented in the README and `.env.example`). */
+export type Environment = Record<string, string | undefined>;
 
 /** An absolute URL, https: unless on loopback, with none of the parts `forbid` names. */
 const secureUrl = (name: string, forbid: { query?: boolean }) =>

@@ -19,15 +19,19 @@ Given('the integration is served at an https address behind a trusted TLS-termin
   await this.reconfigure({ REDIRECT_URI: address.href, TRUST_PROXY: 'true' });
 });
 
-When('{person} signs in through the proxy', async function (this: ConformanceWorld, person: string) {
-  const origin = new URL(this.config.redirectUri).origin;
-  this.lastResponse = await got.post(this.url('/session'), {
+/** A sign-in with the headers a TLS-terminating proxy adds (or a client forges); it must succeed. */
+async function signInWith(world: ConformanceWorld, person: string, origin: string, headers: Record<string, string>): Promise<void> {
+  world.lastResponse = await got.post(world.url('/session'), {
     form: { username: person.toLowerCase() },
-    headers: { origin, 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' },
+    headers: { origin, ...headers },
     throwHttpErrors: false,
     followRedirect: false,
   });
-  assert.equal(this.lastResponse.statusCode, 303, this.lastResponse.body);
+  assert.equal(world.lastResponse.statusCode, 303, world.lastResponse.body);
+}
+
+When('{person} signs in through the proxy', async function (this: ConformanceWorld, person: string) {
+  await signInWith(this, person, new URL(this.config.redirectUri).origin, { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' });
 });
 
 Then('the session cookie is marked Secure, HttpOnly and SameSite=Lax', function (this: ConformanceWorld) {
@@ -43,13 +47,7 @@ Then('the answer tells the browser to stay on HTTPS', function (this: Conformanc
 });
 
 When('{person} signs in claiming to come through a TLS proxy', async function (this: ConformanceWorld, person: string) {
-  this.lastResponse = await got.post(this.url('/session'), {
-    form: { username: person.toLowerCase() },
-    headers: { origin: new URL(this.url('/')).origin, 'x-forwarded-proto': 'https' },
-    throwHttpErrors: false,
-    followRedirect: false,
-  });
-  assert.equal(this.lastResponse.statusCode, 303, this.lastResponse.body);
+  await signInWith(this, person, new URL(this.url('/')).origin, { 'x-forwarded-proto': 'https' });
 });
 
 Then('the session cookie is not marked Secure', function (this: ConformanceWorld) {

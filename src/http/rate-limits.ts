@@ -50,27 +50,42 @@ export function parseRateLimits(value: string): RateLimits | string {
 
 export type LimiterFactory = (options: IRateLimiterOptions) => RateLimiterAbstract;
 
+/** One counter: its limiter and the limit it enforces. */
+interface Counter {
+  readonly limiter: RateLimiterAbstract;
+  readonly limit: RateLimit;
+}
+
+type KeyKind = 'session' | 'address';
+
 export class RateLimiter {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly counters = new Map<string, Counter>();
 
   constructor(
-    private readonly limits: RateLimits,
+    limits: RateLimits,
     private readonly metrics: Metrics,
     factory: LimiterFactory = (options) => new RateLimiterMemory(options),
   ) {
     for (const group of routeGroups) {
       const { points, durationSeconds } = limits[group];
-      this.limiters.set(`${group}:session`, factory({ keyPrefix: `rl_${group}_session`, points, duration: durationSeconds }));
-      this.limiters.set(`${group}:address`, factory({ keyPrefix: `rl_${group}_address`, points: points * addressFactor, duration: durationSeconds }));
+      const perKind: Record<KeyKind, RateLimit> = { session: limits[group], address: { points: points * addressFactor, durationSeconds } };
+      for (const kind of ['session', 'address'] as const) {
+        const limit = perKind[kind];
+        this.counters.set(`${group}:${kind}`, {
+          limit,
+          limiter: factory({ keyPrefix: `rl_${group}_${kind}`, points: limit.points, duration: limit.durationSeconds }),
+        });
+      }
     }
   }
 
   middleware(group: RouteGroup): Middleware {
     return async (ctx, next) => {
       const results: Array<[RateLimit, RateLimiterRes]> = [];
-      for (const [kind, key, limit] of this.keysOf(ctx, group)) {
+      for (const [kind, key] of this.keysOf(ctx)) {
+        const { limiter, limit } = this.counters.get(`${group}:${kind}`) as Counter;
         try {
-          results.push([limit, await (this.limiters.get(`${group}:${kind}`) as RateLimiterAbstract).consume(key)]);
+          results.push([limit, await limiter.consume(key)]);
         } catch (rejection) {
           if (!(rejection instanceof RateLimiterRes)) throw rejection;
           this.metrics.rateLimited.inc({ route: group });
@@ -85,14 +100,11 @@ export class RateLimiter {
     };
   }
 
-  /** Session key (hashed: a session id is a secret) and client address, each with its limit. */
-  private keysOf(ctx: Context, group: RouteGroup): Array<['session' | 'address', string, RateLimit]> {
-    const limit = this.limits[group];
-    const keys: Array<['session' | 'address', string, RateLimit]> = [
-      ['address', ctx.ip, { points: limit.points * addressFactor, durationSeconds: limit.durationSeconds }],
-    ];
+  /** The client address, and the session (hashed: a session id is a secret) when there is one. */
+  private keysOf(ctx: Context): Array<[KeyKind, string]> {
+    const keys: Array<[KeyKind, string]> = [['address', ctx.ip]];
     const session = sessionIdOf(ctx);
-    if (session) keys.push(['session', createHash('sha256').update(session).digest('base64url').slice(0, 32), limit]);
+    if (session) keys.push(['session', createHash('sha256').update(session).digest('base64url').slice(0, 32)]);
     return keys;
   }
 

@@ -16,8 +16,6 @@ export interface OpenedStore {
   readonly description: string;
 }
 
-export class StoreStartError extends Error {}
-
 export async function openStore(config: Config, now: () => number = Date.now): Promise<OpenedStore> {
   if (!config.mysqlUrl) return { store: new MemoryStore(now), description: 'the embedded in-memory store' };
   const store = new MySqlStore(config.mysqlUrl, now);
@@ -27,7 +25,7 @@ export async function openStore(config: Config, now: () => number = Date.now): P
   } catch (error) {
     await store.close();
     const reason = (error as { code?: string }).code ?? (error as Error).message;
-    throw new StoreStartError(`MySQL at ${where} cannot be used: ${reason}`);
+    throw new Error(`MySQL at ${where} cannot be used: ${reason}`);
   }
   return { store, limiterFactory: store.limiterFactory(), description: `MySQL at ${where}` };
 }

@@ -3,14 +3,9 @@
  * playwright-core (never a downloaded browser), headless, launched once per
  * test process; each scenario gets a fresh context (its own cookies).
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
-
-export function chromiumInstalled(): boolean {
-  return existsSync(chromiumPath);
-}
 
 let browser: Promise<Browser> | undefined;
 
