@@ -12,7 +12,7 @@ import { createLogger } from '../src/observability/logger';
 import { MemoryStore } from '../src/store/memory-store';
 import { MySqlStore } from '../src/store/mysql/mysql-store';
 import type { Store } from '../src/store/store';
-import { benchDatabase } from './setup';
+import { closeAdminPool, ThrowawayDatabase } from '../dev/throwaway-database';
 
 const connections = 10_000;
 
@@ -21,9 +21,12 @@ async function main(): Promise<void> {
   let store: Store = new MemoryStore();
   let drop: () => Promise<void> = async () => undefined;
   if (kind === 'mysql') {
-    const database = await benchDatabase();
+    const database = await ThrowawayDatabase.create('bench');
     store = new MySqlStore(database.url);
-    drop = () => database.drop();
+    drop = async () => {
+      await database.drop();
+      await closeAdminPool();
+    };
   }
   const config = loadConfig({
     ISSUER_URL: 'http://127.0.0.1:9',

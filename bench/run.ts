@@ -18,7 +18,8 @@ import { openTokens } from '../src/connection';
 import { MySqlStore } from '../src/store/mysql/mysql-store';
 import { Clock } from '../mock-provider/clock';
 import { connectDirectly, connectThroughIntegration } from './flow';
-import { benchDatabase, startBareProxy, startSecondInstance, startSystem, type System } from './setup';
+import { closeAdminPool, ThrowawayDatabase } from '../dev/throwaway-database';
+import { startBareProxy, startSecondInstance, startSystem, type System } from './setup';
 
 const root = join(__dirname, '..');
 const results: Record<string, unknown> = { machine: { cpus: execFileSync('nproc').toString().trim(), node: process.version }, at: new Date().toISOString() };
@@ -127,7 +128,7 @@ async function b3(clock: Clock): Promise<void> {
     row('B3', 'two instances on MySQL', '-', 'skipped: set MYSQL_URL', '');
     return;
   }
-  const database = await benchDatabase();
+  const database = await ThrowawayDatabase.create('bench');
   const open = async () => {
     const store = new MySqlStore(database.url);
     return { store, limiterFactory: store.limiterFactory() };
@@ -147,6 +148,7 @@ async function b3(clock: Clock): Promise<void> {
     results.b3 = { calls, oneInstance, twoInstances };
   } finally {
     await database.drop();
+    await closeAdminPool();
   }
 }
 

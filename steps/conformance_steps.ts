@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { Then, When } from '@cucumber/cucumber';
-import { conformanceTable } from './conformance/report';
-import { requirements } from './conformance/requirements';
+import { conformanceTable } from '../dev/conformance/report';
+import { requirements } from '../dev/conformance/requirements';
 import type { ConformanceWorld } from './support/world';
 
 function row(world: ConformanceWorld, id: string): string {

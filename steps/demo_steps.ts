@@ -20,7 +20,7 @@ function printed(world: ConformanceWorld): string {
 
 Given('the demo is started with "npm start"', async function (this: ConformanceWorld) {
   const environment = { PORT: String(await freePort()), MOCK_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
-  this.notes.set('output', await this.startProcess('mock-provider/demo.ts', environment, 'Sign in to the integration'));
+  this.notes.set('output', await this.startProcess('dev/demo.ts', environment, 'Sign in to the integration'));
   const url = /Integration:\s+(\S+)/.exec(printed(this))?.[1];
   assert.ok(url, 'the integration address is printed');
   this.integrationUrl = url;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { isActiveAtProvider } from './refresh_steps';
 import { keyRing } from './storage_steps';
-import { ScenarioDatabase } from './support/mysql-database';
+import { ThrowawayDatabase as ScenarioDatabase } from '../dev/throwaway-database';
 import { TcpProxy } from './support/tcp-proxy';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld, ProcessResult } from './support/world';

@@ -7,7 +7,7 @@ import { After, AfterAll, Before, Status, BeforeAll, setDefaultTimeout } from '@
 import { generateSigningKeys } from '../../mock-provider/keys';
 import { Clock } from '../../mock-provider/clock';
 import { closeBrowser, sharedBrowser } from './browser';
-import { closeAdminPool } from './mysql-database';
+import { closeAdminPool } from '../../dev/throwaway-database';
 import { assertNoSecretInLogs } from './secret-scan';
 import { removeTlsMaterial } from './tls';
 import { setSharedKeys, type ConformanceWorld } from './world';

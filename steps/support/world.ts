@@ -26,7 +26,7 @@ import type { LimiterFactory } from '../../src/http/rate-limits';
 import { MemoryStore } from '../../src/store/memory-store';
 import { MySqlStore } from '../../src/store/mysql/mysql-store';
 import type { Connection, Store } from '../../src/store/store';
-import { ScenarioDatabase } from './mysql-database';
+import { ThrowawayDatabase as ScenarioDatabase } from '../../dev/throwaway-database';
 import { tlsMaterial, type CertificateKind } from './tls';
 import { demoAccounts, startMockProvider, type MockProvider } from '../../mock-provider';
 import type { SigningKey } from '../../mock-provider/keys';

@@ -1,5 +1,5 @@
 /**
- * The client-side conformance list (../shared/CONFORMANCE.md items 1-19)
+ * The client-side conformance list (items 1-19)
  * and the RFC 9700 client MUSTs that apply to this integration, each with
  * the tags of the scenarios that check it. A requirement is covered when at
  * least one scenario carries one of its tags.

@@ -3,30 +3,16 @@
  * with development secrets generated for this run, the embedded in-memory
  * store, nothing else to install. Prints where to go and how to sign in.
  */
-import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config';
-import { generateKeyRingValue } from '../src/crypto/key-ring';
 import { startIntegration } from '../src/server';
-import { demoAccounts, startMockProvider } from './index';
+import { demoAccounts, startMockProvider } from '../mock-provider';
+import { callbackOf, integrationClient, integrationEnvironment } from './local-system';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const mockPort = Number(process.env.MOCK_PORT ?? 4000);
-  const host = '127.0.0.1';
-  const redirectUri = `http://${host}:${port}/callback`;
-  const client = { client_id: 'mysql-integration', client_secret: randomBytes(24).toString('base64url'), redirect_uris: [redirectUri] };
-  const mock = await startMockProvider({ client, port: mockPort, host });
-  const config = loadConfig({
-    ISSUER_URL: mock.issuer,
-    CLIENT_ID: client.client_id,
-    CLIENT_SECRET: client.client_secret,
-    REDIRECT_URI: redirectUri,
-    TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('dev'),
-    SESSION_KEYS: randomBytes(32).toString('base64url'),
-    PORT: String(port),
-    HOST: host,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  });
+  const mock = await startMockProvider({ client: integrationClient(callbackOf(port)), port: mockPort, host: '127.0.0.1' });
+  const config = loadConfig(integrationEnvironment(mock, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }));
   const integration = await startIntegration(config);
   process.stdout.write(
     [
