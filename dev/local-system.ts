@@ -54,7 +54,7 @@ export function integrationClient(redirectUri: string): ClientRegistration {
 /**
  * The environment of an integration that uses `mock`: its issuer, the
  * client's id, secret and redirect URI, the port and host of that redirect
- * URI, and development secrets generated for this run (a token key ring and
+ * URI, and development secrets generated for this run (a token key ring of one key, "k1", and
  * a session key). `extra` adds or overrides variables (LOG_LEVEL, ...).
  */
 export function integrationEnvironment(mock: { readonly issuer: string; readonly client: ClientRegistration }, extra: Environment = {}): Environment {
@@ -66,7 +66,7 @@ export function integrationEnvironment(mock: { readonly issuer: string; readonly
     CLIENT_ID: mock.client.client_id,
     CLIENT_SECRET: mock.client.client_secret,
     REDIRECT_URI: redirectUri,
-    TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('dev'),
+    TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('k1'),
     SESSION_KEYS: randomBytes(32).toString('base64url'),
     PORT: callback.port,
     HOST: callback.hostname,
