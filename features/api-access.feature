@@ -4,7 +4,9 @@ Feature: The integration reads the user's databases with their token, and only t
   Once connected, the integration calls the vendor's API on the user's
   behalf. The user sees their own databases; the token that opens them
   stays on the server, in no response; and a connection that was never
-  granted access to the databases says so plainly.
+  granted access to the databases says so plainly. A database name is 1 to
+  64 letters, digits, "_", "$" or "-"; any other is refused before the
+  vendor is called.
 
   Background:
     Given Alice is signed in to the integration

@@ -6,6 +6,10 @@ Feature: The authorization request asks for exactly what it needs
   changed. So it carries only what the provider needs to identify us and
   bind the answer to this attempt: the registered redirect URI, a fresh
   state, a fresh nonce and a PKCE challenge. Every secret stays on our side.
+  Asking for offline_access (a refresh token), it also sends prompt=consent:
+  OpenID Connect Core 11 issues a refresh token for offline access only with
+  consent, and the mock, like most providers, silently drops it otherwise,
+  so refresh and revocation would fail later for no visible reason.
 
   Background:
     Given Alice is signed in to the integration

@@ -13,6 +13,11 @@ Feature: Bad input gets a clear refusal, never a crash
 
   Rule: a malformed callback is refused before anything is looked up (RFC 6749 3.1: no parameter more than once)
 
+    Parameters are named exactly, each at most once: "state[]" is not the
+    state, so a callback carrying only that has no state. A value longer than
+    2048 characters, or a query longer than 8192, is malformed, as is invalid
+    percent-encoding or UTF-8. None of these spends the attempt.
+
     @rfc6749-3.1
     Scenario Outline: A callback with <problem> is refused
       When Carol's browser arrives at the callback with <problem>
@@ -32,6 +37,14 @@ Feature: Bad input gets a clear refusal, never a crash
         | an empty query                        | state_missing     |
 
   Rule: the sign-in form takes only what it expects
+
+    A username is 1 to 64 letters, digits, dots, dashes or underscores, sent
+    as a form or as JSON; a body over 4 KB is too large. Only the
+    integration's own pages may sign someone in: a post is refused when its
+    Sec-Fetch-Site is anything but same-origin or none (a sibling site is
+    refused too), or when its Origin is not the integration's own origin,
+    the origin of its redirect URI ("Origin: null", as a sandboxed frame
+    sends, included). The Referer is not looked at.
 
     @design-contract
     Scenario Outline: Signing in with <problem> is refused
@@ -61,6 +74,9 @@ Feature: Bad input gets a clear refusal, never a crash
         | a sibling site that forges the Origin |
 
   Rule: the rest of the surface answers in the same way
+
+    A HEAD request never starts a connect or redeems a code: at the callback
+    and at /connect it is refused as a method not allowed.
 
     @design-contract
     Scenario: An unknown address gets not_found

@@ -4,8 +4,16 @@ Feature: The callback accepts only the answer to our own request
   The callback is where an attacker tries to slip a code or an error into
   someone else's session. The integration acts on a callback only when it
   answers an authorization request that this browser started, from the
-  provider it started it with, and only once. It checks, in this order, the
-  issuer, the state, the provider's error, and only then the code.
+  provider it started it with, and only once. First it reads the query
+  strictly (a repeated, badly encoded or overlong parameter is refused as
+  malformed) and requires a signed-in browser; then it checks, in this
+  order, the issuer, the state, the provider's error, and only then the code.
+  The state is spent only once it is proven to be this browser's own: a
+  refusal for the query, the session, the issuer or another browser's state
+  leaves the attempt usable for the genuine callback, while an error callback
+  or a failed code exchange spends it. A callback that arrives again after it
+  connected lands the user where the first one did (its return_to, or the
+  home page), with no second token request.
 
   Background:
     Given Carol is signed in to the integration

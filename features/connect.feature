@@ -4,7 +4,8 @@ Feature: A signed-in user connects their MySQL account
   This is the whole point of the integration: a user of our product presses
   Connect, approves at the MySQL vendor, and comes back connected. From then
   on the integration holds tokens on their behalf, so what it stores must be
-  exactly what the provider granted, encrypted, and never shown back.
+  exactly what the provider granted, encrypted, and never shown back. The
+  account is named as the provider names it, by the ID token's "name" claim.
 
   Background:
     Given Alice is signed in to the integration

@@ -7,7 +7,9 @@ Feature: Whatever the provider does wrong, the user gets a clear answer and noth
   the user gets a stable error code, the tokens and the connection stay
   exactly as they were, and the provider is not hammered. Here the mock is
   made to fail on purpose, persistently (the integration retries where it
-  is safe, so a single failure would go unnoticed, as it should).
+  is safe, so a single failure would go unnoticed, as it should). "Garbage"
+  here is a 200 whose body is not what the endpoint must send: an HTML
+  maintenance page instead of JSON.
 
   Rule: discovery failures stop the connect before anything is stored
 
@@ -138,6 +140,14 @@ Feature: Whatever the provider does wrong, the user gets a clear answer and noth
       And the store holds nothing for her but her session and the unused attempt
 
   Rule: retries happen only where they are safe, bounded, honouring Retry-After
+
+    Discovery, the keys, the vendor API and revocation may be retried after a
+    network error, 429, 502, 503 or 504; a 500 is not retried. A refresh is
+    sent again only after 503 or 429, the answers that say the provider did
+    not process it, and at most 3 times in all; the code exchange never. A
+    Retry-After of 30 seconds or more ends the retries at once and is passed
+    on to the caller: the provider's rate limit asks for up to a minute, so a
+    rate-limited request is sent once.
 
     @retries
     Scenario: A single failure of the vendor API is retried, and the user never notices

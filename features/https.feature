@@ -7,7 +7,11 @@ Feature: The provider is reached over verified TLS, and the integration insists 
   the integration trusts that CA through PROVIDER_CA_FILE, never by turning
   verification off. A certificate that does not verify stops the flow with
   a clear error, and nothing is stored. Served over HTTPS itself, the
-  integration marks its cookie Secure and tells browsers to stay on HTTPS.
+  integration marks its cookie Secure and tells browsers to stay on HTTPS
+  for a year (Strict-Transport-Security: max-age=31536000). Every page
+  forbids caching and carries a Content-Security-Policy that allows nothing
+  inline and nothing from elsewhere, nosniff, and a Referrer-Policy that
+  keeps URLs on this site.
 
   Rule: the whole flow runs over verified TLS (RFC 9700 2, RFC 6749 10.9)
 

@@ -7,6 +7,10 @@ Feature: The ID token is verified in full before the connection is kept
   user. So every claim OpenID Connect Core 3.1.3.7 names is checked, and a
   token that fails any check leaves nothing behind. The provider here is the
   mock in its tampering mode: a real provider would never send these.
+  Every integration is judged by the refusal's code, invalid_id_token; the
+  reasons beside each forgery are our own integration's words, checked only
+  when the harness runs it in-process. Ours tolerates 30 seconds of clock
+  skew on the expiry.
 
   Background:
     Given Carol is signed in to the integration

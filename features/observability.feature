@@ -10,6 +10,10 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
 
   Rule: every line of a flow can be found by its request id and flow id
 
+    A caller's X-Request-Id of 8 to 64 letters, digits, dots, dashes or
+    underscores is kept and answered back; any other value is replaced by an
+    id of the integration's own, and every answer carries its request id.
+
     @logging
     Scenario: Every log line of a request carries its request id, and the flow id once the flow is known
       Given Alice is signed in to the integration
@@ -25,6 +29,11 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
       And a log line of that request carries it too
 
   Rule: the metrics move as flows happen
+
+    Provider calls are timed by endpoint (discovery, jwks, token, revocation,
+    resource) and status, the status "error" standing for a timeout or a
+    network failure; refusals of our own limits count by route group
+    (sign_in, connect, callback, api).
 
     @metrics
     Scenario: A completed connect counts as started and completed, and times the provider's endpoints

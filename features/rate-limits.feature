@@ -8,6 +8,14 @@ Feature: The integration limits its own endpoints, per session and per address
   address (an address gets five times a session's allowance: many people
   share one), and every limited answer says how much is left.
 
+  Ours counts in fixed windows that start at a key's first request. Behind
+  a trusted proxy the client address is the last X-Forwarded-For entry, the
+  one the proxy itself appended. Every answer of a limited route carries
+  RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (seconds until the
+  window ends, not a timestamp) and RateLimit-Policy ("points;w=seconds",
+  such as "10;w=60"): on a refusal they describe the limit that refused,
+  otherwise whichever of the two has fewer points left.
+
   @rate-limits @rfc6585-4
   Scenario: One user's API calls are limited per session, and another user is not affected
     Given the integration allows 3 API calls a minute per session

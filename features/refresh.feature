@@ -14,6 +14,13 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
   Rule: an access token is refreshed before it expires, or once after a 401 (RFC 6749 6)
 
+    An access token is about to expire when at most the refresh margin is
+    left (REFRESH_MARGIN_SECONDS, a minute by default): exactly the margin
+    left counts. Such a token is refreshed before the call; one with more
+    left is used as it is. When the vendor refuses a token, it is refreshed
+    once and the call retried once; a second refusal fails the call as a
+    provider error, with no third try.
+
     @rfc6749-6
     Scenario: An access token about to expire is refreshed before the call
       Given 59 minutes pass
@@ -68,6 +75,12 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
   Rule: a refreshed ID token names the same issuer and subject (OpenID Connect Core 12.2)
 
+    A refreshed ID token is validated like the first one (its nonce may be
+    left out). If it fails, the tokens of that refresh are not kept and the
+    connection must be made again. If the provider's keys cannot be fetched
+    just then, the new tokens are kept and used all the same: dropping them
+    would lose the grant.
+
     @oidcc-12.2 @oidcc-refresh-token-invalid-sub
     Scenario Outline: A refreshed ID token <change> is refused, and the connection must be made again
       Given 61 minutes pass
@@ -118,6 +131,13 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       Then she sees the databases "wonderland_shop, tea_party"
 
   Rule: a transient failure keeps the tokens and the status
+
+    A token endpoint that answers 5xx, 429 or garbage, times out or drops
+    the connection fails the call as unavailable and changes nothing, and
+    the next call refreshes again. While the old access token has not
+    expired yet (it was only within the margin), the call goes ahead with it
+    instead. invalid_grant, invalid_client and a refused ID token are not
+    transient.
 
     @rfc6749-5.2 @transient
     Scenario Outline: A refresh that meets <failure> keeps everything as it was

@@ -7,12 +7,18 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
   how; and because a 200 from the revocation endpoint proves little (it
   answers 200 for tokens it does not know), each scenario checks that the
   tokens are really dead by asking the provider's introspection endpoint.
+  Connecting again while connected replaces the connection, and revokes the
+  tokens it replaces in the same way.
 
   Background:
     Given Alice is signed in to the integration
     And Alice has connected her MySQL account as alice
 
   Rule: the refresh token is revoked first, then the access token, then the local copy is deleted (RFC 7009 2.1)
+
+    Both tokens are tried, even when the first fails. Disconnecting needs a
+    signed-in user, and a user who is not connected is simply told so: no
+    revocation request is made.
 
     @rfc7009
     Scenario: Disconnecting revokes both tokens and forgets the connection
@@ -30,6 +36,12 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       And the provider received 2 revocation requests in all
 
   Rule: a provider that cannot revoke now still gets the local tokens deleted, and is asked again later (RFC 7009 2.2.1)
+
+    Only a 200 (or unsupported_token_type) confirms a revocation. An
+    unconfirmed one is queued; its next try is due after the provider's
+    Retry-After when it sent one, otherwise after the revocation retry
+    interval, doubled after each failed attempt (30 s, 60 s, 120 s by
+    default), never more than an hour.
 
     @rfc7009
     Scenario: A revocation endpoint answering 503 with Retry-After is asked again after that delay

@@ -49,6 +49,12 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
 
   Rule: a failing provider gives a clear provider error, and the code is not retried
 
+    503 and 429 say the provider is unavailable; any other 5xx, and a 4xx
+    without an OAuth error (a 401 with no JSON body), say it failed; an OAuth
+    error other than invalid_grant and invalid_client fails the token request.
+    A timeout or a dropped connection is unavailability. Whatever the answer,
+    the code is sent once: it is good once.
+
     @rfc6749-5.2
     Scenario Outline: The token endpoint answers <status>
       Given the provider's token endpoint will answer <status>
@@ -113,6 +119,12 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
       Then she is connected to the account "Alice Liddell"
 
   Rule: what RFC 6749 5.1 requires is required
+
+    The access token and its token_type (Bearer, in any case) must be there,
+    and an ID token after the code exchange when openid was asked for.
+    expires_in, when sent, is a whole number of seconds from 1 to 366 days; a
+    string of digits is read as that number, while 0, a negative, a fraction
+    or anything larger is refused.
 
     @rfc6749-5.1
     Scenario Outline: A token response <problem> is refused
