@@ -1,0 +1,153 @@
+/**
+ * A connection's tokens through their life: kept from a code exchange,
+ * refreshed shortly before expiry or once after a 401 (one refresh per user
+ * at a time, the rotated refresh token replacing the old one), revoked at
+ * the provider on disconnect (a revocation that fails is queued and tried
+ * again later).
+ */
+import * as client from 'openid-client';
+import { configuration, problemOf, verifyIdTokenSignature } from './provider';
+import { Problem } from './problems';
+import { connections, revocationQueue, type Connection, type QueuedRevocation } from './store';
+import { settings } from './settings';
+
+type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+
+/** `expires_in` as an expiry time: whole seconds, at most a year; absent means unknown. */
+function expiryOf(tokens: TokenResponse, now: number): number | undefined {
+  const seconds = tokens.expires_in;
+  if (seconds === undefined) return undefined;
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 366 * 24 * 3600) throw new Problem('invalid_token_response', 'invalid "expires_in"');
+  return now + seconds * 1000;
+}
+
+/** The connection a code exchange made, from its validated tokens. */
+export function connectionFrom(tokens: TokenResponse): Connection {
+  const claims = tokens.claims();
+  if (!claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
+  const now = Date.now();
+  return {
+    status: 'connected',
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: expiryOf(tokens, now),
+    scopes: (tokens.scope ?? settings.scopes).split(' ').filter(Boolean),
+    issuer: claims.iss,
+    subject: claims.sub,
+    name: typeof claims.name === 'string' ? claims.name : undefined,
+    email: typeof claims.email === 'string' ? claims.email : undefined,
+    connectedAt: now,
+  };
+}
+
+/** The user's connection, or `not_connected` / `reconnect_required`. */
+export function connectionOf(userId: string): Connection {
+  const connection = connections.get(userId);
+  if (!connection) throw new Problem('not_connected', 'no MySQL account is connected');
+  if (connection.status !== 'connected') throw new Problem('reconnect_required', 'the connection must be made again');
+  return connection;
+}
+
+/** A connection whose access token is not about to expire. Within the margin, a provider hiccup keeps the old token. */
+export async function usableConnection(userId: string): Promise<Connection> {
+  const connection = connectionOf(userId);
+  const { expiresAt } = connection;
+  if (expiresAt === undefined || expiresAt - settings.refreshMarginMs > Date.now()) return connection;
+  try {
+    return await refresh(userId, connection);
+  } catch (error) {
+    if (error instanceof Problem && error.code === 'provider_unavailable' && expiresAt > Date.now()) return connection;
+    throw error;
+  }
+}
+
+const refreshing = new Map<string, Promise<Connection>>();
+
+/** Refresh `stale`; concurrent callers for one user share a single refresh request. */
+export function refresh(userId: string, stale: Connection): Promise<Connection> {
+  let flight = refreshing.get(userId);
+  if (!flight) {
+    flight = refreshOnce(userId, stale).finally(() => refreshing.delete(userId));
+    refreshing.set(userId, flight);
+  }
+  return flight;
+}
+
+function reauthRequired(current: Connection, userId: string, reason: string): void {
+  if (connections.get(userId) === current) connections.set(userId, { ...current, status: 'reauth_required', reason });
+}
+
+async function refreshOnce(userId: string, stale: Connection): Promise<Connection> {
+  const current = connectionOf(userId);
+  if (current !== stale) return current; // refreshed meanwhile
+  if (!current.refreshToken) {
+    reauthRequired(current, userId, 'no_refresh_token');
+    throw new Problem('reconnect_required', 'the connection has no refresh token');
+  }
+  const config = await configuration();
+  let tokens: TokenResponse;
+  try {
+    tokens = await client.refreshTokenGrant(config, current.refreshToken);
+  } catch (error) {
+    const problem = problemOf(error, 'refresh');
+    if (problem.code === 'invalid_grant') {
+      // Unless someone stored newer tokens meanwhile, the grant is gone: the user must connect again.
+      if (connections.get(userId) !== current) return connectionOf(userId);
+      reauthRequired(current, userId, 'invalid_grant');
+      throw new Problem('reconnect_required', 'the provider no longer accepts this connection (invalid_grant)');
+    }
+    if (problem.code === 'invalid_id_token') reauthRequired(current, userId, 'invalid_id_token');
+    throw problem;
+  }
+  // The provider has rotated the refresh token: from here the new tokens are the only live ones.
+  const claims = tokens.claims();
+  if (claims && tokens.id_token) {
+    if (claims.iss !== current.issuer || claims.sub !== current.subject) {
+      reauthRequired(current, userId, 'subject_changed');
+      throw new Problem('invalid_id_token', 'the refreshed ID token names another account (OpenID Connect Core 12.2)');
+    }
+    try {
+      await verifyIdTokenSignature(config, tokens.id_token);
+    } catch (error) {
+      // Keys that cannot be fetched now must not cost the new tokens; a bad signature ends the connection.
+      if (!(error instanceof Problem) || error.code === 'invalid_id_token') {
+        reauthRequired(current, userId, 'invalid_id_token');
+        throw error;
+      }
+    }
+  }
+  const next: Connection = {
+    ...current,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token ?? current.refreshToken,
+    expiresAt: expiryOf(tokens, Date.now()),
+    scopes: tokens.scope ? tokens.scope.split(' ').filter(Boolean) : current.scopes,
+  };
+  connections.set(userId, next);
+  return next;
+}
+
+/** Revoke one token at the provider (RFC 7009); false when the provider did not confirm it. */
+async function revoke(item: QueuedRevocation): Promise<boolean> {
+  try {
+    await client.tokenRevocation(await configuration(), item.token, { token_type_hint: item.hint });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Disconnect: revoke the refresh token, then the access token, then forget them here. */
+export async function disconnect(userId: string): Promise<void> {
+  const connection = connections.get(userId);
+  if (!connection) return;
+  connections.delete(userId);
+  const tokens: QueuedRevocation[] = [{ token: connection.accessToken, hint: 'access_token' }];
+  if (connection.refreshToken) tokens.unshift({ token: connection.refreshToken, hint: 'refresh_token' });
+  for (const item of tokens) if (!(await revoke(item))) revocationQueue.push(item);
+}
+
+/** Try the queued revocations again; each one the provider confirms leaves the queue. */
+export async function retryRevocations(): Promise<void> {
+  for (const item of revocationQueue.splice(0)) if (!(await revoke(item))) revocationQueue.push(item);
+}
