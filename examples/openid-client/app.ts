@@ -11,7 +11,7 @@ import { authorizationError, Problem } from './problems';
 import { configuration, problemOf, providerFetch, verifyIdTokenSignature } from './provider';
 import { origin, settings } from './settings';
 import { connections, forgetOldAttempts, pendingAuthorizations, sessions, type PendingAuthorization, type Session } from './store';
-import { connectionFrom, disconnect, refresh, usableConnection } from './tokens';
+import { connectionFrom, disconnect, refresh, revokeTokensOf, usableConnection } from './tokens';
 
 /** The query, strictly: a parameter sent twice, bad percent-encoding or an overlong value is `malformed_request`. */
 function queryOf(ctx: Context): Map<string, string> {
@@ -175,7 +175,9 @@ export function createApp(): Koa {
     const checks = { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true };
     const tokens = await client.authorizationCodeGrant(config, url, checks).catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
     await verifyIdTokenSignature(config, tokens.id_token ?? '');
+    const replaced = connections.get(pending.userId);
     connections.set(pending.userId, connectionFrom(tokens));
+    if (replaced) await revokeTokensOf(replaced); // connecting again leaves no live grant behind
     ctx.redirect(pending.returnTo);
   });
 
@@ -206,9 +208,9 @@ export function createApp(): Koa {
   });
 
   router.post('/disconnect', sameSite, async (ctx) => {
-    await disconnect(requireSession(ctx).userId);
+    const confirmed = await disconnect(requireSession(ctx).userId);
     if (ctx.accepts('html', 'json') === 'json') {
-      ctx.body = { status: 'not_connected' };
+      ctx.body = { status: 'not_connected', revocation: confirmed ? 'done' : 'pending' };
     } else {
       ctx.status = 303;
       ctx.redirect('/');
@@ -228,6 +230,8 @@ export function createApp(): Koa {
 
   // Every answer: no caching, no sniffing, no framing, nothing inline; every refusal as the contract's code.
   app.use(async (ctx, next) => {
+    const requestId = ctx.get('x-request-id');
+    ctx.set('x-request-id', /^[A-Za-z0-9._-]{8,64}$/.test(requestId) ? requestId : randomBytes(12).toString('hex'));
     ctx.set({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'" });
     if (!ctx.response.get('referrer-policy')) ctx.set('referrer-policy', 'same-origin');
     try {

@@ -55,32 +55,47 @@ async function discover(): Promise<client.Configuration> {
     client.ClientSecretBasic(settings.clientSecret),
     { [client.customFetch]: providerFetch, execute: loopback(settings.issuer) ? [client.allowInsecureRequests] : [] },
   );
-  // http is allowed only on loopback, for every endpoint the document names.
-  for (const [name, value] of Object.entries(config.serverMetadata())) {
+  const metadata = config.serverMetadata();
+  // http is allowed only on loopback, for every endpoint the document names; PKCE must offer S256.
+  for (const [name, value] of Object.entries(metadata)) {
     if ((name.endsWith('endpoint') || name === 'jwks_uri') && typeof value === 'string') {
       const url = new URL(value);
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback(url))) throw new Problem('provider_error', `the ${name} is not https`);
     }
   }
+  if (metadata.code_challenge_methods_supported?.includes('S256') === false) throw new Problem('provider_error', 'the provider offers no PKCE S256');
   return config;
 }
 
 let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
 
+/** The JWKS, fetched as every provider call is; a failed fetch is the provider's fault, not the token's. */
+const jwksFetch = async (url: string, options: RequestInit): Promise<Response> => {
+  const response = await providerFetch(url, options);
+  if (response.status === 429 || response.status >= 500) throw new Problem('provider_unavailable', `the JWKS answered ${response.status}`);
+  if (response.status !== 200) throw new Problem('provider_error', `the JWKS answered ${response.status}`);
+  return response;
+};
+
 /**
  * Verify the ID token's signature (RS256 only) with the provider's keys.
- * openid-client checks the claims but, per OpenID Connect Core 3.1.3.7,
- * leaves the signature of a token from the token endpoint unchecked; this
- * contract wants it checked. An unknown key fetches the JWKS once more.
+ * openid-client checks the claims but, as OpenID Connect Core 3.1.3.7
+ * allows over TLS, not the signature of a token from the token endpoint;
+ * this contract wants it checked. An unknown key fetches the JWKS once more.
  */
 export async function verifyIdTokenSignature(config: client.Configuration, idToken: string): Promise<void> {
-  keys ??= createRemoteJWKSet(new URL(String(config.serverMetadata().jwks_uri)), { [joseFetch]: providerFetch, cooldownDuration: 0 });
+  keys ??= createRemoteJWKSet(new URL(String(config.serverMetadata().jwks_uri)), {
+    [joseFetch]: jwksFetch,
+    cooldownDuration: 0,
+    timeoutDuration: settings.providerTimeoutMs * 4,
+  });
   try {
     await compactVerify(idToken, keys, { algorithms: ['RS256'] });
   } catch (error) {
     if (error instanceof Problem) throw error;
-    if (error instanceof jose.JWKSInvalid || error instanceof jose.JWKSTimeout) throw new Problem('provider_error', 'the provider published no usable keys');
-    throw new Problem('invalid_id_token', 'the ID token signature could not be verified');
+    const forged = [jose.JWSSignatureVerificationFailed, jose.JWKSNoMatchingKey, jose.JWKSMultipleMatchingKeys, jose.JOSEAlgNotAllowed, jose.JWSInvalid];
+    if (forged.some((kind) => error instanceof kind)) throw new Problem('invalid_id_token', 'the ID token signature could not be verified');
+    throw new Problem('provider_error', 'the provider published no usable keys');
   }
 }
 
@@ -96,18 +111,26 @@ export function problemOf(error: unknown, step: 'discovery' | 'code' | 'refresh'
   const chain = causes(error);
   const problem = chain.find((e) => e instanceof Problem);
   if (problem instanceof Problem) return problem;
-  const status = chain.map((e) => (e instanceof Response || e instanceof client.ResponseBodyError ? e.status : undefined)).find(Boolean);
+  const answered = (e: unknown) => e instanceof client.ResponseBodyError || e instanceof client.WWWAuthenticateChallengeError;
+  const response = chain.map((e) => (e instanceof Response ? e : answered(e) ? (e as { response: Response }).response : undefined)).find(Boolean);
+  const status = response?.status;
+  // An OAuth error the token endpoint answered, in its body or in WWW-Authenticate.
+  const oauthError =
+    error instanceof client.ResponseBodyError ? error.error
+    : error instanceof client.WWWAuthenticateChallengeError ? error.cause[0]?.parameters.error
+    : undefined;
   const code = ((): ProblemCode => {
     if (status === 429 || status === 503) return 'provider_unavailable';
     if (step === 'discovery') return status !== undefined && status >= 500 ? 'provider_unavailable' : 'provider_error';
     if (status !== undefined && status >= 500) return step === 'code' ? 'provider_error' : 'provider_unavailable';
-    if (error instanceof client.ResponseBodyError) {
-      return error.error === 'invalid_grant' || error.error === 'invalid_client' ? error.error : 'token_request_failed';
-    }
+    if (oauthError === 'invalid_grant' || oauthError === 'invalid_client') return oauthError;
+    if (oauthError !== undefined) return 'token_request_failed';
+    if (status !== undefined && status !== 200) return step === 'code' ? 'provider_error' : 'provider_unavailable';
     // What is wrong with the token response itself carries its body; what is wrong with the ID token does not.
-    const inResponse = chain.some((e) => e instanceof Response || (typeof e === 'object' && e !== null && 'body' in e));
+    const inResponse = response !== undefined || chain.some((e) => typeof e === 'object' && e !== null && 'body' in e);
     if (inResponse) return step === 'code' ? 'invalid_token_response' : 'provider_unavailable';
     return 'invalid_id_token';
   })();
-  return new Problem(code, `the provider's answer was refused (${code})`);
+  const retryAfter = response?.headers.get('retry-after') ?? undefined;
+  return new Problem(code, `the provider's answer was refused (${code})`, code === 'provider_unavailable' && retryAfter ? { retryAfter } : {});
 }

@@ -137,14 +137,26 @@ async function revoke(item: QueuedRevocation): Promise<boolean> {
   }
 }
 
-/** Disconnect: revoke the refresh token, then the access token, then forget them here. */
-export async function disconnect(userId: string): Promise<void> {
-  const connection = connections.get(userId);
-  if (!connection) return;
-  connections.delete(userId);
+/** Revoke a connection's refresh token, then its access token; false when one of them is queued for later. */
+export async function revokeTokensOf(connection: Connection): Promise<boolean> {
   const tokens: QueuedRevocation[] = [{ token: connection.accessToken, hint: 'access_token' }];
   if (connection.refreshToken) tokens.unshift({ token: connection.refreshToken, hint: 'refresh_token' });
-  for (const item of tokens) if (!(await revoke(item))) revocationQueue.push(item);
+  let confirmed = true;
+  for (const item of tokens) {
+    if (!(await revoke(item))) {
+      revocationQueue.push(item);
+      confirmed = false;
+    }
+  }
+  return confirmed;
+}
+
+/** Disconnect: forget the connection here, and revoke its tokens at the provider. */
+export async function disconnect(userId: string): Promise<boolean> {
+  const connection = connections.get(userId);
+  if (!connection) return true;
+  connections.delete(userId);
+  return revokeTokensOf(connection);
 }
 
 /** Try the queued revocations again; each one the provider confirms leaves the queue. */
