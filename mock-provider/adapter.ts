@@ -2,8 +2,18 @@
  * The provider's storage: an in-memory adapter of oidc-provider's Adapter
  * interface, one storage per provider instance (so two mocks in one process
  * never share grants), with expiry and grant-wide revocation.
+ *
+ * oidc-provider's revocation endpoint destroys the token presented, then
+ * always revokes every token of its grant through `revokeByGrantId`
+ * (`revokeGrantPolicy` decides only whether the Grant record goes too). For
+ * revocation per token, the mock runs the endpoint inside
+ * `oneTokenRevocation`, and the grant's other tokens are left alone.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+/** While a request runs inside it, revoking "by grant" spares the grant's other tokens. */
+export const oneTokenRevocation = new AsyncLocalStorage<true>();
 
 interface Entry {
   payload: AdapterPayload;
@@ -88,6 +98,7 @@ class MemoryAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
+    if (oneTokenRevocation.getStore()) return;
     for (const key of this.storage.grants.get(grantId) ?? []) this.storage.entries.delete(key);
     this.storage.grants.delete(grantId);
   }

@@ -1,42 +1,64 @@
 /**
- * The mock's clock, which a test can move forward: the global `Date` of the
- * process is replaced by one that runs at real speed plus an offset. With no
- * offset it is the real clock. In the harness the mock and the integration
- * share the process, so they share this clock, and expiry and proactive
- * refresh are tested without sleeping; the mock run alone moves its own
- * clock through `POST /__control/clock`.
+ * The mock's clock, which a test can move: the global `Date` of the process
+ * is replaced by one that runs at real speed plus an offset. With no offset
+ * it is the real clock.
+ *
+ * Two offsets make it up. `advance` moves time forward for everyone: in the
+ * harness the mock and the integration share the process, so expiry and
+ * proactive refresh are tested without sleeping. `skew` moves only the mock:
+ * the global `Date` (which oidc-provider reads) runs `skew` ahead of (or,
+ * negative, behind) `now`, the clock the harness injects into the
+ * integration. The mock run alone moves its own clock through
+ * `POST /__control/clock`.
  */
 const RealDate = Date;
-let offsetMs = 0;
+let advancedMs = 0;
+let skewMs = 0;
 
 class ShiftedDate extends RealDate {
   constructor(...args: unknown[]) {
-    if (args.length === 0) super(RealDate.now() + offsetMs);
+    if (args.length === 0) super(RealDate.now() + advancedMs + skewMs);
     else super(...(args as [string | number | Date]));
   }
 
   static override now(): number {
-    return RealDate.now() + offsetMs;
+    return RealDate.now() + advancedMs + skewMs;
   }
 }
 
 let installed = false;
 
 export class Clock {
-  /** Install the shifted Date once per test process. */
+  /** Install the shifted Date once per process. */
   static install(): void {
     if (installed) return;
     globalThis.Date = ShiftedDate as DateConstructor;
     installed = true;
   }
 
-  readonly now = (): number => Date.now();
+  /** The integration's clock: real time plus what was advanced, without the mock's skew. */
+  readonly now = (): number => RealDate.now() + advancedMs;
 
+  /** Time passes: the mock's clock and the integration's move forward together. */
   advance(ms: number): void {
-    offsetMs += ms;
+    advancedMs += ms;
+  }
+
+  /** From now on the mock's clock runs `ms` ahead of the integration's (negative: behind). */
+  skew(ms: number): void {
+    skewMs = ms;
+  }
+
+  get advancedMs(): number {
+    return advancedMs;
+  }
+
+  get skewMs(): number {
+    return skewMs;
   }
 
   reset(): void {
-    offsetMs = 0;
+    advancedMs = 0;
+    skewMs = 0;
   }
 }

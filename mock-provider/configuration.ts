@@ -4,10 +4,11 @@
  * "oidc-provider settings that hide bugs unless set").
  */
 import { randomBytes } from 'node:crypto';
-import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccount } from './accounts';
 import { memoryAdapter, type MemoryStorage } from './adapter';
 import { providerRoutes } from './endpoints';
+import type { RevocationScope } from './controls';
 import type { SigningKey } from './keys';
 import { errorPage } from './pages';
 
@@ -49,6 +50,12 @@ export function providerConfiguration(options: {
   lifetimes: () => Lifetimes;
   /** Whether a refresh rotates the refresh token (on by default). */
   rotation: () => boolean;
+  /** Whether each consent makes a new grant rather than extending the account's grant for the client. */
+  separateGrants: () => boolean;
+  /** What revoking a token at the revocation endpoint ends: its whole grant, or only that token. */
+  revocationScope: () => RevocationScope;
+  /** The resource API's identifier: the default resource (RFC 8707) and the audience of its access tokens. */
+  resourceIndicator: string;
 }): Configuration {
   return {
     adapter: memoryAdapter(options.storage),
@@ -75,10 +82,35 @@ export function providerConfiguration(options: {
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
+      // Access tokens are for the resource API (its audience), whether the client names it or not.
+      // They carry every scope granted, OpenID ones included (as Auth0's API tokens do), so the
+      // token response's `scope` still says what was granted.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => options.resourceIndicator,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
+          if (indicator !== options.resourceIndicator) throw new errors.InvalidTarget();
+          return { scope: supportedScopes.join(' '), audience: indicator, accessTokenFormat: 'opaque' };
+        },
+      },
     },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     rotateRefreshToken: () => options.rotation(),
+    // oidc-provider's own loadExistingGrant, except that with separate grants
+    // an earlier consent's grant is not reused: only the one this interaction made.
+    loadExistingGrant: async (ctx) => {
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ?? (options.separateGrants() ? undefined : ctx.oidc.session?.grantIdFor(ctx.oidc.client?.clientId ?? ''));
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    // oidc-provider's default, except that a revocation of one token never ends the grant itself
+    // (the grant's other tokens are spared too, see adapter.ts).
+    revokeGrantPolicy: (ctx) => {
+      if (ctx.oidc.route !== 'revocation') return true;
+      return options.revocationScope() === 'grant' && !ctx.oidc.entities.AccessToken;
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     ttl: {
       AccessToken: () => options.lifetimes().accessToken,

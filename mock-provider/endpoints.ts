@@ -1,8 +1,11 @@
 /**
  * The provider's endpoints, by name, with the paths the mock mounts them on.
  * Faults, tampering and the request record all speak of endpoints by these
- * names.
+ * names. The resource API's base path can be moved (a control); the first
+ * middleware names each request's endpoint once, for the others to read.
  */
+import type { Context, Middleware } from 'koa';
+
 export const endpointPaths = {
   discovery: '/.well-known/openid-configuration',
   authorization: '/auth',
@@ -11,7 +14,7 @@ export const endpointPaths = {
   userinfo: '/me',
   revocation: '/token/revocation',
   introspection: '/token/introspection',
-  /** The vendor's resource API: every path under it. */
+  /** The vendor's resource API: every path under it (its default base path). */
   resource: '/v1',
 } as const;
 
@@ -27,10 +30,28 @@ export const providerRoutes = {
   introspection: endpointPaths.introspection,
 };
 
-export function endpointOf(path: string): Endpoint | undefined {
-  if (path.startsWith(`${endpointPaths.resource}/`)) return 'resource';
+export function endpointOf(path: string, resourceBasePath: string = endpointPaths.resource): Endpoint | undefined {
+  if (path.startsWith(`${resourceBasePath}/`)) return 'resource';
   for (const [name, endpointPath] of Object.entries(endpointPaths)) {
-    if (path === endpointPath) return name as Endpoint;
+    if (name !== 'resource' && path === endpointPath) return name as Endpoint;
   }
   return undefined;
+}
+
+interface EndpointState {
+  endpoint?: Endpoint | null;
+}
+
+/** Names the endpoint of each request (null: none of them), with the resource API where it is now. */
+export function endpointNaming(resourceBasePath: () => string): Middleware {
+  return async (ctx, next) => {
+    (ctx.state as EndpointState).endpoint = endpointOf(ctx.path, resourceBasePath()) ?? null;
+    await next();
+  };
+}
+
+/** The endpoint of a request, as named when it arrived. */
+export function endpointIn(ctx: Context): Endpoint | undefined {
+  const named = (ctx.state as EndpointState).endpoint;
+  return named === undefined ? endpointOf(ctx.path) : (named ?? undefined);
 }

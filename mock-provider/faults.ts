@@ -6,25 +6,11 @@
  * after an optional delay; or a dropped connection.
  */
 import type { Middleware } from 'koa';
-import { endpointOf, type Endpoint } from './endpoints';
+import type { Fault } from './controls';
+import { endpointIn, type Endpoint } from './endpoints';
 import { readParameters, type FaultState } from './request-log';
 
-export interface Fault {
-  /** HTTP status; defaults to 400 for an OAuth error, 500 otherwise. */
-  status?: number;
-  /** OAuth `error` code. */
-  error?: string;
-  error_description?: string;
-  /** A raw body, sent instead of the JSON error. */
-  body?: string;
-  headers?: Record<string, string>;
-  /** Wait this long before answering; with nothing else set, the genuine answer follows the wait. */
-  delayMs?: number;
-  /** Drop the connection without answering (after the delay, if any). */
-  drop?: boolean;
-  /** How many responses in a row get this fault (default 1). */
-  times?: number;
-}
+export type { Fault };
 
 interface Armed extends Fault {
   remaining: number;
@@ -64,7 +50,7 @@ export class Faults {
 
   middleware(): Middleware {
     return async (ctx, next) => {
-      const endpoint = endpointOf(ctx.path);
+      const endpoint = endpointIn(ctx);
       const fault = endpoint && this.take(endpoint);
       if (!fault) {
         await next();

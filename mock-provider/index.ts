@@ -1,29 +1,33 @@
 /**
  * The mock provider: the managed-MySQL vendor's authorization server
  * (oidc-provider), its pages, and the controls a test uses to make it
- * misbehave on purpose. `startMockProvider` runs it on a loopback port.
+ * misbehave on purpose (controls.ts lists them). `startMockProvider` runs it
+ * on a loopback port.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
-import { subjectOf } from './accounts';
-import { MemoryStorage } from './adapter';
+import { demoAccounts, subjectOf } from './accounts';
+import { MemoryStorage, oneTokenRevocation } from './adapter';
+import { Clock } from './clock';
 import { defaultLifetimes, providerConfiguration, type ClientRegistration, type Lifetimes } from './configuration';
+import { controlApi } from './control-api';
+import type { MockControls, Modes, TokenState } from './controls';
+import { endpointIn, endpointNaming, endpointPaths } from './endpoints';
 import { Faults } from './faults';
 import { interactionRoutes } from './interactions';
+import { KeySet } from './key-set';
 import { generateSigningKeys, type SigningKey } from './keys';
-import type { Clock } from './clock';
-import { controlApiRoutes } from './control-api';
 import { RateLimits } from './rate-limits';
 import { RequestLog } from './request-log';
-import { resourceApiRoutes } from './resource-api';
+import { resourceApi, resourceIndicatorOf } from './resource-api';
 import { Tamperings } from './tampering';
 
 export type { ClientRegistration } from './configuration';
 export type { Endpoint } from './endpoints';
-export type { Fault } from './faults';
+export type { Fault, MockControls, Tampering as NamedTampering, KeyState, TokenState, Modes, ClockState } from './controls';
 export type { RecordedRequest } from './request-log';
 export { demoAccounts } from './accounts';
 
@@ -39,30 +43,41 @@ export interface MockProviderOptions {
   server?: Server;
   /** Serve over TLS with this key and certificate (the issuer is then https). */
   tls?: { key: string; cert: string };
-  /** Serve the `/__control` HTTP API (loopback only): for the mock run alone, never in the harness. */
-  controlApi?: { clock: Clock };
+  /** Serve the `/__control` HTTP API (loopback only): for the mock run alone (`npm run start:mock`). */
+  controlApi?: boolean;
 }
 
 export interface MockProvider {
   readonly issuer: string;
   readonly provider: Provider;
   readonly client: ClientRegistration;
+  /** Every control of the mock (controls.ts): what the harness's provider driver and `/__control` call. */
+  readonly controls: MockControls;
   readonly requests: RequestLog;
   readonly faults: Faults;
   readonly tampering: Tamperings;
   readonly rateLimits: RateLimits;
+  readonly keySet: KeySet;
   /** Change token lifetimes for tokens issued from now on. */
   setLifetimes(lifetimes: Partial<Lifetimes>): void;
   /** Turn refresh token rotation on (the default) or off. */
   setRefreshTokenRotation(on: boolean): void;
   /** Revoke every grant of a vendor account, as the vendor's own "revoke access" page would: all its tokens die. */
   revokeGrants(username: string): Promise<number>;
-  /** Revoke one access token early, as a vendor may (its grant and refresh token live on). */
+  /** Revoke one access token early, as a vendor may (its grant and refresh token live on). Throws for an unknown token. */
   revokeAccessToken(token: string): Promise<void>;
-  /** Mark an authorization code as already redeemed, as if someone else had used it first. */
+  /** Mark an authorization code as already redeemed, as if someone else had used it first. Throws for an unknown code. */
   consumeAuthorizationCode(code: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How the mock starts, and what `reset` returns it to. */
+export const defaultModes: Modes = {
+  separateGrants: false,
+  revocationScope: 'grant',
+  refreshTokenRotation: true,
+  resourceBasePath: endpointPaths.resource,
+};
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
   const host = options.host ?? '127.0.0.1';
@@ -75,21 +90,115 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const issuer = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const keys = options.keys ?? (await generateSigningKeys());
+  const keySet = new KeySet(keys);
+  const clock = new Clock();
   let lifetimes: Lifetimes = defaultLifetimes;
-  let rotation = true;
+  let modes: Modes = defaultModes;
   const storage = new MemoryStorage();
-  const provider = new Provider(issuer, providerConfiguration({ client: options.client, keys, storage, lifetimes: () => lifetimes, rotation: () => rotation }));
+  const resourceIndicator = resourceIndicatorOf(issuer);
+  const provider = new Provider(
+    issuer,
+    providerConfiguration({
+      client: options.client,
+      keys,
+      storage,
+      lifetimes: () => lifetimes,
+      rotation: () => modes.refreshTokenRotation,
+      separateGrants: () => modes.separateGrants,
+      revocationScope: () => modes.revocationScope,
+      resourceIndicator,
+    }),
+  );
 
   const requests = new RequestLog();
   const faults = new Faults(issuer, () => options.client.redirect_uris);
-  const tampering = new Tamperings(keys);
+  const tampering = new Tamperings(keys, keySet);
   const rateLimits = new RateLimits();
+  provider.use(endpointNaming(() => modes.resourceBasePath));
   provider.use(requests.middleware());
   provider.use(rateLimits.middleware());
   provider.use(faults.middleware());
   provider.use(tampering.middleware());
-  provider.use(interactionRoutes(provider).routes());
-  provider.use(resourceApiRoutes(provider).routes());
+  provider.use(async (ctx, next) => {
+    if (endpointIn(ctx) === 'revocation' && modes.revocationScope === 'token') await oneTokenRevocation.run(true, next);
+    else await next();
+  });
+  provider.use(interactionRoutes(provider, { separateGrants: () => modes.separateGrants }).routes());
+  provider.use(resourceApi(provider, { basePath: () => modes.resourceBasePath, clientId: options.client.client_id, audience: resourceIndicator }));
+
+  const usernameOf = (accountId: string | undefined) =>
+    demoAccounts.find((account) => subjectOf(account.username) === accountId)?.username;
+
+  const controls: MockControls = {
+    issuer,
+    client: { client_id: options.client.client_id, redirect_uris: [...options.client.redirect_uris] },
+    resourceBaseUrl: () => `${issuer}${modes.resourceBasePath}`,
+    requests: (endpoint) => (endpoint ? requests.to(endpoint) : requests.requests),
+    clearRequests: () => requests.clear(),
+    failNext: (endpoint, fault) => faults.failNext(endpoint, fault),
+    pendingFaults: (endpoint) => faults.pending(endpoint),
+    clearFaults: () => faults.clear(),
+    setRateLimit: (endpoint, limit) => rateLimits.set(endpoint, limit),
+    clearRateLimits: () => rateLimits.clear(),
+    tamperNextTokenResponse: (changes) => tampering.tamperNext(changes),
+    clearTamperings: () => tampering.clear(),
+    keys: () => keySet.list(),
+    rotateSigningKey: () => keySet.rotate(),
+    withdrawKey: (kid) => keySet.withdraw(kid),
+    serveSingleKeyWithoutKid: () => keySet.serveSingleKeyWithoutKid(),
+    setLifetimes(change) {
+      lifetimes = { ...lifetimes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
+    },
+    modes: () => modes,
+    setModes(change) {
+      modes = { ...modes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
+      return modes;
+    },
+    clock: () => ({ now: new Date().toISOString(), advancedSeconds: clock.advancedMs / 1000, skewSeconds: clock.skewMs / 1000 }),
+    changeClock(change) {
+      if ('advanceSeconds' in change) clock.advance(change.advanceSeconds * 1000);
+      else clock.skew(change.skewSeconds * 1000);
+      return controls.clock();
+    },
+    async revokeGrants(username) {
+      return storage.revokeGrantsOf(subjectOf(username));
+    },
+    async revokeAccessToken(token) {
+      const accessToken = await provider.AccessToken.find(token);
+      if (!accessToken) return false;
+      await accessToken.destroy();
+      return true;
+    },
+    async consumeAuthorizationCode(code) {
+      const authorizationCode = await provider.AuthorizationCode.find(code);
+      if (!authorizationCode) return false;
+      await authorizationCode.consume();
+      return true;
+    },
+    async tokenState(value): Promise<TokenState> {
+      const accessToken = await provider.AccessToken.find(value);
+      const token = accessToken ?? (await provider.RefreshToken.find(value));
+      if (!token) return { active: false };
+      return {
+        active: token.isValid,
+        kind: accessToken ? 'access_token' : 'refresh_token',
+        username: usernameOf(token.accountId),
+        clientId: token.clientId,
+        scopes: (token.scope ?? '').split(' ').filter(Boolean),
+        expiresAt: token.exp,
+      };
+    },
+    reset() {
+      faults.clear();
+      rateLimits.clear();
+      tampering.clear();
+      keySet.reset();
+      lifetimes = defaultLifetimes;
+      modes = defaultModes;
+      clock.reset();
+      requests.clear();
+    },
+  };
 
   // Koa composes its middleware when the handler is made: every `use` comes before this.
   let handler: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
@@ -98,28 +207,20 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     issuer,
     provider,
     client: options.client,
+    controls,
     requests,
     faults,
     tampering,
     rateLimits,
-    setLifetimes(change) {
-      lifetimes = { ...lifetimes, ...change };
-    },
-    setRefreshTokenRotation(on) {
-      rotation = on;
-    },
-    async revokeGrants(username) {
-      return storage.revokeGrantsOf(subjectOf(username));
-    },
+    keySet,
+    setLifetimes: (change) => controls.setLifetimes(change),
+    setRefreshTokenRotation: (on) => void controls.setModes({ refreshTokenRotation: on }),
+    revokeGrants: (username) => controls.revokeGrants(username),
     async revokeAccessToken(token) {
-      const accessToken = await provider.AccessToken.find(token);
-      if (!accessToken) throw new Error('no such access token');
-      await accessToken.destroy();
+      if (!(await controls.revokeAccessToken(token))) throw new Error('no such access token');
     },
     async consumeAuthorizationCode(code) {
-      const authorizationCode = await provider.AuthorizationCode.find(code);
-      if (!authorizationCode) throw new Error('no such authorization code');
-      await authorizationCode.consume();
+      if (!(await controls.consumeAuthorizationCode(code))) throw new Error('no such authorization code');
     },
     async close() {
       server.off('request', handler);
@@ -128,7 +229,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       await once(server, 'close');
     },
   };
-  if (options.controlApi) provider.use(controlApiRoutes(mock, options.controlApi.clock).routes());
+  if (options.controlApi) provider.use(controlApi(controls, port));
   const callback = provider.callback();
   handler = (request, response) => void callback(request, response);
   server.on('request', handler);

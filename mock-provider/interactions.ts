@@ -3,7 +3,9 @@
  * development-only interactions. Login: a username and password form; a
  * wrong password shows the form again with an error. Consent: the scopes
  * asked for, in words, with Approve and Deny; Deny sends `access_denied`
- * back to the client.
+ * back to the client. With separate grants, each Approve makes a new grant.
+ * Neither page can be framed (`frame-ancestors 'none'`, X-Frame-Options), so
+ * no other site can overlay them to trick a click on Approve.
  */
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
@@ -17,12 +19,14 @@ interface Form {
   decision?: unknown;
 }
 
-export function interactionRoutes(provider: Provider): Router {
+export function interactionRoutes(provider: Provider, options: { separateGrants: () => boolean }): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
 
   router.use(async (ctx, next) => {
     ctx.set('cache-control', 'no-store');
+    ctx.set('content-security-policy', "frame-ancestors 'none'");
+    ctx.set('x-frame-options', 'DENY');
     await next();
   });
 
@@ -75,13 +79,18 @@ export function interactionRoutes(provider: Provider): Router {
       return;
     }
 
-    const grant = details.grantId
+    const grant = details.grantId && !options.separateGrants()
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
     if (!grant) return ctx.throw(400, 'grant not found');
-    const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    const missing = prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   });

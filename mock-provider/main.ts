@@ -14,9 +14,8 @@ async function main(): Promise<void> {
     client_secret: process.env.MOCK_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
     redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
   };
-  const clock = new Clock();
   Clock.install();
-  const mock = await startMockProvider({ client, port, controlApi: { clock } });
+  const mock = await startMockProvider({ client, port, controlApi: true });
   process.stdout.write(
     [
       `Mock provider running. Issuer: ${mock.issuer}`,

@@ -4,7 +4,7 @@
  * headers, as a real vendor's API gateway would answer.
  */
 import type { Middleware } from 'koa';
-import { endpointOf, type Endpoint } from './endpoints';
+import { endpointIn, type Endpoint } from './endpoints';
 import { readParameters } from './request-log';
 
 export interface RateLimit {
@@ -33,7 +33,7 @@ export class RateLimits {
 
   middleware(): Middleware {
     return async (ctx, next) => {
-      const endpoint = endpointOf(ctx.path);
+      const endpoint = endpointIn(ctx);
       const limit = endpoint && this.limits.get(endpoint);
       if (!endpoint || !limit) {
         await next();

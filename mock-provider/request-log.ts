@@ -4,11 +4,13 @@
  * client authentication. Kept in memory, in arrival order.
  */
 import type { Context, Middleware } from 'koa';
-import { endpointOf, type Endpoint } from './endpoints';
+import { endpointIn, type Endpoint } from './endpoints';
 
 export interface RecordedRequest {
   readonly endpoint: Endpoint;
   readonly method: string;
+  /** The path asked for (no query): under which base path the resource API was called. */
+  readonly path: string;
   /** Parameters as oidc-provider parsed them (query or form body). */
   readonly params: Readonly<Record<string, unknown>>;
   /** The scheme of the Authorization header (`Basic`, `Bearer`...), if any. */
@@ -71,7 +73,7 @@ export class RequestLog {
    */
   middleware(): Middleware {
     return async (ctx, next) => {
-      const endpoint = endpointOf(ctx.path);
+      const endpoint = endpointIn(ctx);
       if (!endpoint) {
         await next();
         return;
@@ -79,6 +81,7 @@ export class RequestLog {
       const record: Mutable<RecordedRequest> = {
         endpoint,
         method: ctx.method,
+        path: ctx.path,
         params: {},
         authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
         clientId: undefined,

@@ -1,17 +1,26 @@
 /**
- * The vendor's resource API: `GET /v1/me`, `GET /v1/databases` and
- * `GET /v1/databases/:name/tables`. It accepts only the provider's own live
- * access tokens, looked up through oidc-provider (so an expired token, or one
- * whose grant was revoked, is dead here too), and requires `databases:read`
- * for the databases (RFC 6750 3.1 for the errors).
+ * The vendor's resource API: `GET <base>/me`, `GET <base>/databases` and
+ * `GET <base>/databases/:name/tables`, its base path `/v1` unless a test
+ * moved it (say to `/vendor/v1`: then nothing answers at `/v1`, and a client
+ * that drops its API base URL's path is caught). It accepts only the
+ * provider's own live access tokens, looked up through oidc-provider (so an
+ * expired token, or one whose grant was revoked, is dead here too), issued
+ * to the registered client for this API as their audience (RFC 8707: the
+ * provider's default resource), and requires `databases:read` for the
+ * databases (RFC 6750 3.1 for the errors).
  */
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Provider } from 'oidc-provider';
 import { demoAccounts, subjectOf } from './accounts';
 import { databasesByAccount } from './fixtures';
 
 export const requiredScope = 'databases:read';
+
+/** The resource API's identifier (RFC 8707), the audience of its access tokens: fixed, wherever the API is served. */
+export function resourceIndicatorOf(issuer: string): string {
+  return `${issuer}/v1`;
+}
 
 function refuse(ctx: Context, status: 401 | 403, error?: 'invalid_token' | 'insufficient_scope', description?: string): void {
   const parts = ['Bearer realm="mock-mysql-cloud"'];
@@ -23,8 +32,31 @@ function refuse(ctx: Context, status: 401 | 403, error?: 'invalid_token' | 'insu
   ctx.body = error ? { error, ...(description ? { error_description: description } : {}) } : { error: 'unauthorized' };
 }
 
-export function resourceApiRoutes(provider: Provider): Router {
-  const router = new Router({ prefix: '/v1' });
+interface ResourceApiOptions {
+  /** Where the API is served now. */
+  basePath: () => string;
+  /** The registered client: the only one whose tokens the API takes. */
+  clientId: string;
+  /** The audience its tokens must carry. */
+  audience: string;
+}
+
+/** The resource API, served under whatever base path is current. */
+export function resourceApi(provider: Provider, options: ResourceApiOptions): Middleware {
+  const routers = new Map<string, Middleware>();
+  return async (ctx, next) => {
+    const basePath = options.basePath();
+    let routes = routers.get(basePath);
+    if (!routes) {
+      routes = resourceApiRoutes(provider, basePath, options).routes() as Middleware;
+      routers.set(basePath, routes);
+    }
+    await routes(ctx, next);
+  };
+}
+
+function resourceApiRoutes(provider: Provider, basePath: string, options: ResourceApiOptions): Router {
+  const router = new Router({ prefix: basePath });
 
   /** The account behind the bearer token, or undefined after answering 401/403. */
   async function authenticate(ctx: Context, scope?: string): Promise<string | undefined> {
@@ -36,6 +68,11 @@ export function resourceApiRoutes(provider: Provider): Router {
     const token = await provider.AccessToken.find(match[1]);
     if (!token || token.isExpired) {
       refuse(ctx, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
+      return undefined;
+    }
+    const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
+    if (token.clientId !== options.clientId || !audiences.includes(options.audience)) {
+      refuse(ctx, 401, 'invalid_token', 'the access token was not issued for this API');
       return undefined;
     }
     if (scope && !token.scopes.has(scope)) {

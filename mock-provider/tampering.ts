@@ -1,13 +1,19 @@
 /**
  * The "evil provider" mode, for tests only: the next token response can be
- * altered (odd but legal fields, or a forged ID token), and the JWKS can be
- * served differently (a single key without `kid`, a key rotated in). A
- * well-behaved oidc-provider never does any of this; a client must still
- * refuse or tolerate each case exactly as OpenID Connect Core 3.1.3.7 says.
+ * altered (odd but legal fields, or a forged ID token), and the ID token is
+ * re-signed when the key set was changed (see key-set.ts). A well-behaved
+ * oidc-provider never does any of this; a client must still refuse or
+ * tolerate each case exactly as OpenID Connect Core 3.1.3.7 says.
+ *
+ * Changes are asked for by name (controls.ts, `Tampering`), the same names
+ * in-process and over `/__control`. The closure form below (`TokenResponseChange`,
+ * `withClaims`...) is what each name is made of.
  */
 import type { Middleware } from 'koa';
 import { base64url, decodeJwt, importJWK, SignJWT, type JWTPayload } from 'jose';
-import { endpointOf } from './endpoints';
+import type { Tampering as NamedTampering } from './controls';
+import { endpointIn } from './endpoints';
+import type { KeySet } from './key-set';
 import { generateSigningKey, type SigningKey } from './keys';
 
 type TokenResponse = Record<string, unknown>;
@@ -20,11 +26,14 @@ interface ForgeContext {
 /** How the ID token of the next token response is forged. */
 export type IdTokenForgery = (context: ForgeContext) => Promise<string>;
 
-/** One change to the next token response. */
-export interface Tampering {
+/** One change to the next token response, as closures. */
+export interface TokenResponseChange {
   readonly tokenResponse?: (body: TokenResponse) => TokenResponse;
   readonly idToken?: IdTokenForgery;
 }
+
+/** @deprecated the closure form; ask for a change by name (`Tampering` of controls.ts) through the provider driver. */
+export type Tampering = TokenResponseChange;
 
 function keyFor(keys: readonly SigningKey[], alg: 'RS256' | 'ES256'): SigningKey {
   const key = keys.find((candidate) => candidate.alg === alg);
@@ -48,14 +57,16 @@ export function withClaims(change: (claims: JWTPayload) => JWTPayload): IdTokenF
   return async ({ claims, keys }) => sign(change({ ...claims }), keys);
 }
 
+function flipSignatureByte(jwt: string): string {
+  const [header, payload, signature] = jwt.split('.') as [string, string, string];
+  const bytes = base64url.decode(signature);
+  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+  return `${header}.${payload}.${base64url.encode(bytes)}`;
+}
+
 /** Sign properly, then alter one byte of the signature. */
 export function withBadSignature(alg: 'RS256' | 'ES256'): IdTokenForgery {
-  return async ({ claims, keys }) => {
-    const [header, payload, signature] = (await sign(claims, keys, { alg })).split('.') as [string, string, string];
-    const bytes = base64url.decode(signature);
-    bytes[0] = (bytes[0] ?? 0) ^ 0xff;
-    return `${header}.${payload}.${base64url.encode(bytes)}`;
-  };
+  return async ({ claims, keys }) => flipSignatureByte(await sign(claims, keys, { alg }));
 }
 
 /** An unsecured JWT (`alg: none`), no signature at all. */
@@ -71,64 +82,129 @@ export function without(...names: string[]): (claims: JWTPayload) => JWTPayload 
   };
 }
 
-/** What the JWKS endpoint serves and which key signs the ID token. */
-type JwksMode =
-  | { kind: 'as-configured' }
-  | { kind: 'single-key-without-kid' }
-  | { kind: 'rotated'; key: SigningKey };
+type ClaimsChange = (claims: JWTPayload) => JWTPayload;
+
+function claimsChangeOf(tampering: NamedTampering): ClaimsChange | undefined {
+  switch (tampering.kind) {
+    case 'id-token-claims':
+      return (claims) => {
+        const changed: JWTPayload = { ...claims, ...(tampering.set ?? {}) };
+        for (const name of tampering.omit ?? []) delete changed[name];
+        return changed;
+      };
+    case 'id-token-times':
+      return (claims) => {
+        const now = Math.floor(Date.now() / 1000);
+        const changed = { ...claims };
+        if (tampering.issuedAtOffsetSeconds !== undefined) changed.iat = now + tampering.issuedAtOffsetSeconds;
+        if (tampering.expiresAtOffsetSeconds !== undefined) changed.exp = now + tampering.expiresAtOffsetSeconds;
+        return changed;
+      };
+    case 'id-token-audience-array':
+      return (claims) => {
+        const client = Array.isArray(claims.aud) ? String(claims.aud[0]) : String(claims.aud);
+        return { ...claims, aud: [client, ...tampering.extra], ...(tampering.extra.length > 0 ? { azp: client } : {}) };
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** How the named changes sign the ID token; undefined: as the key set signs. */
+type Signing = (claims: JWTPayload, keySet: KeySet) => Promise<string>;
+
+function signingOf(tampering: NamedTampering): Signing | undefined {
+  switch (tampering.kind) {
+    case 'id-token-bad-signature':
+      return async (claims, keySet) => flipSignatureByte(await sign(claims, [], { key: keySet.signingKey(tampering.alg) }));
+    case 'id-token-unsigned':
+      return async (claims) => unsigned({ claims, keys: [] });
+    case 'id-token-signed-with':
+      return tampering.key === 'es256'
+        ? async (claims, keySet) => sign(claims, [], { key: keySet.signingKey('ES256') })
+        : async (claims) => sign(claims, [], { key: await generateSigningKey('RS256') });
+    default:
+      return undefined;
+  }
+}
+
+function fieldChangeOf(tampering: NamedTampering): ((body: TokenResponse) => TokenResponse) | undefined {
+  if (tampering.kind === 'set-field') return (body) => ({ ...body, [tampering.field]: tampering.value });
+  if (tampering.kind === 'omit-field') {
+    return ({ [tampering.field]: _omitted, ...rest }) => rest;
+  }
+  return undefined;
+}
+
+/** Named changes, all for one token response, as the closures that make them. */
+function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResponseChange {
+  const claimsChanges = changes.map(claimsChangeOf).filter((change) => change !== undefined);
+  const signing = changes.map(signingOf).filter((change) => change !== undefined).at(-1);
+  const fieldChanges = changes.map(fieldChangeOf).filter((change) => change !== undefined);
+  const forgesIdToken = claimsChanges.length > 0 || signing !== undefined;
+  return {
+    ...(forgesIdToken
+      ? {
+          idToken: async ({ claims }: ForgeContext) => {
+            const changed = claimsChanges.reduce((current, change) => change(current), { ...claims });
+            return signing ? signing(changed, keySet) : sign(changed, [], { key: keySet.signingKey('RS256'), withKid: !keySet.signsWithoutKid });
+          },
+        }
+      : {}),
+    ...(fieldChanges.length > 0 ? { tokenResponse: (body: TokenResponse) => fieldChanges.reduce((current, change) => change(current), body) } : {}),
+  };
+}
 
 export class Tamperings {
-  private readonly queue: Tampering[] = [];
-  private jwksMode: JwksMode = { kind: 'as-configured' };
+  private readonly queue: TokenResponseChange[] = [];
 
-  constructor(private readonly keys: readonly SigningKey[]) {}
+  constructor(
+    private readonly keys: readonly SigningKey[],
+    private readonly keySet: KeySet,
+  ) {}
 
-  /** Apply this tampering to the next token response. */
-  tamperNextTokenResponse(tampering: Tampering): void {
+  /** Apply these named changes, together, to the next token response (each call queues one response). */
+  tamperNext(changes: readonly NamedTampering[]): void {
+    this.queue.push(changeOf(changes, this.keySet));
+  }
+
+  /** @deprecated the closure form: use `tamperNext` with named changes. */
+  tamperNextTokenResponse(tampering: TokenResponseChange): void {
     this.queue.push(tampering);
   }
 
-  /** From now on, serve a JWKS of one RS256 key without `kid`, and sign ID tokens without `kid`. */
+  /** @deprecated use the key set: `KeySet.serveSingleKeyWithoutKid`. */
   serveSingleKeyWithoutKid(): void {
-    this.jwksMode = { kind: 'single-key-without-kid' };
+    this.keySet.serveSingleKeyWithoutKid();
   }
 
-  /** Rotate in a new RS256 signing key: served first in the JWKS, and signing every ID token from now on. */
+  /** @deprecated use the key set: `KeySet.rotate`. */
   async rotateSigningKey(): Promise<void> {
-    this.jwksMode = { kind: 'rotated', key: await generateSigningKey('RS256') };
+    await this.keySet.rotate();
+  }
+
+  /** How many token responses are still to be altered. */
+  get pending(): number {
+    return this.queue.length;
   }
 
   clear(): void {
     this.queue.length = 0;
-    this.jwksMode = { kind: 'as-configured' };
   }
 
   private async resignIdToken(idToken: string, forge?: IdTokenForgery): Promise<string> {
     const claims = decodeJwt(idToken);
     if (forge) return forge({ claims, keys: this.keys });
-    const mode = this.jwksMode;
-    if (mode.kind === 'single-key-without-kid') return sign(claims, this.keys, { withKid: false });
-    if (mode.kind === 'rotated') return sign(claims, this.keys, { key: mode.key });
-    return idToken;
-  }
-
-  private jwks(): { keys: object[] } {
-    const mode = this.jwksMode;
-    const published = this.keys.map((key) => key.publicJwk);
-    if (mode.kind === 'single-key-without-kid') {
-      const { kid: _kid, ...withoutKid } = keyFor(this.keys, 'RS256').publicJwk;
-      return { keys: [withoutKid] };
-    }
-    if (mode.kind === 'rotated') return { keys: [mode.key.publicJwk, ...published] };
-    return { keys: published };
+    if (!this.keySet.changed) return idToken;
+    return sign(claims, [], { key: this.keySet.signingKey('RS256'), withKid: !this.keySet.signsWithoutKid });
   }
 
   middleware(): Middleware {
     return async (ctx, next) => {
       await next();
-      const endpoint = endpointOf(ctx.path);
-      if (endpoint === 'jwks' && ctx.status === 200 && this.jwksMode.kind !== 'as-configured') {
-        ctx.body = this.jwks();
+      const endpoint = endpointIn(ctx);
+      if (endpoint === 'jwks' && ctx.status === 200 && this.keySet.changed) {
+        ctx.body = this.keySet.jwks();
         return;
       }
       if (endpoint !== 'token' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
