@@ -100,10 +100,10 @@ export const kidSchema = z.string().min(1).max(128);
 /** How a revocation at the revocation endpoint reaches (RFC 7009 2.1 leaves it to the provider). */
 export const revocationScopeSchema = z.enum(['grant', 'token']);
 /**
+ * `token` (the mock's default): only the token presented dies.
  * `grant`: oidc-provider's own behaviour: revoking an access or refresh
- * token revokes every token of its grant. `token`: only the token presented
- * dies; its grant and the grant's other tokens live on (as providers such as
- * Okta do for access tokens), so a client that revokes one of its two tokens
+ * token revokes every token of its grant. With `token` the grant and its
+ * other tokens live on, so a client that revokes one of its two tokens
  * leaves the other one alive.
  */
 export type RevocationScope = z.infer<typeof revocationScopeSchema>;

@@ -71,10 +71,18 @@ export interface MockProvider {
   close(): Promise<void>;
 }
 
-/** How the mock starts, and what `reset` returns it to. */
+/**
+ * How the mock starts, and what `reset` returns it to: as strict as the
+ * strict providers, so that the harness sees what a lenient one would hide.
+ * Each consent makes its own grant (an old connection's tokens do not die
+ * with a new one's), and a revocation ends only the token presented (a
+ * client that revokes one of its two tokens leaves the other alive).
+ * oidc-provider's own behaviour (one grant per account and client, revoked
+ * as a whole) is a control away: `setModes({separateGrants: false, revocationScope: 'grant'})`.
+ */
 export const defaultModes: Modes = {
-  separateGrants: false,
-  revocationScope: 'grant',
+  separateGrants: true,
+  revocationScope: 'token',
   refreshTokenRotation: true,
   resourceBasePath: endpointPaths.resource,
 };

@@ -88,9 +88,9 @@ export interface ProviderDriver {
   setLifetimes(change: LifetimesChange): Promise<void>;
   /** Refresh token rotation on (the default) or off. */
   setRefreshTokenRotation(on: boolean): Promise<void>;
-  /** Each consent makes a new grant (on) or extends the account's grant for the client (off, oidc-provider's default). */
+  /** Each consent makes a new grant (on: the mock's default) or extends the account's grant for the client (off: oidc-provider's own behaviour). */
   setSeparateGrants(on: boolean): Promise<void>;
-  /** What a revocation at the revocation endpoint ends: the token's whole grant (default) or that token only. */
+  /** What a revocation at the revocation endpoint ends: that token only (`token`: the mock's default) or its whole grant (`grant`: oidc-provider's own behaviour). */
   setRevocationScope(scope: RevocationScope): Promise<void>;
   /** Serve the resource API under this base path only (say `/vendor/v1`; default `/v1`). Its base URL now. */
   setResourceBasePath(path: string): Promise<string>;
