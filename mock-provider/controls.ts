@@ -62,6 +62,7 @@ const claimValue = z.json();
  *   id-token-bad-signature   {alg}            signed with the provider's key of alg, then one signature byte flipped
  *   id-token-unsigned        {}               an unsecured JWT (alg none)
  *   id-token-signed-with     {key}            signed by the provider's ES256 key, or by an RS256 key it never published
+ *   id-token-typ             {typ}            the JWT header's `typ` set (say `at+jwt`: an access token posing as an ID token)
  */
 export const tamperingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('set-field'), field: fieldName, value: claimValue }),
@@ -80,6 +81,7 @@ export const tamperingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('id-token-bad-signature'), alg: z.enum(['RS256', 'ES256']) }),
   z.strictObject({ kind: z.literal('id-token-unsigned') }),
   z.strictObject({ kind: z.literal('id-token-signed-with'), key: z.enum(['es256', 'unpublished-rs256']) }),
+  z.strictObject({ kind: z.literal('id-token-typ'), typ: z.string().min(1).max(64) }),
 ]);
 export type Tampering = z.infer<typeof tamperingSchema>;
 export type TamperingKind = Tampering['kind'];

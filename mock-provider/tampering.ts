@@ -45,10 +45,14 @@ function keyFor(keys: readonly SigningKey[], alg: 'RS256' | 'ES256'): SigningKey
 export async function sign(
   claims: JWTPayload,
   keys: readonly SigningKey[],
-  options: { alg?: 'RS256' | 'ES256'; withKid?: boolean; key?: SigningKey } = {},
+  options: { alg?: 'RS256' | 'ES256'; withKid?: boolean; key?: SigningKey; typ?: string } = {},
 ): Promise<string> {
   const key = options.key ?? keyFor(keys, options.alg ?? 'RS256');
-  const header = options.withKid === false ? { alg: key.alg } : { alg: key.alg, kid: key.publicJwk.kid };
+  const header = {
+    alg: key.alg,
+    ...(options.withKid === false ? {} : { kid: key.publicJwk.kid }),
+    ...(options.typ === undefined ? {} : { typ: options.typ }),
+  };
   return new SignJWT(claims).setProtectedHeader(header).sign(await importJWK(key.privateJwk, key.alg));
 }
 
@@ -110,19 +114,19 @@ function claimsChangeOf(tampering: NamedTampering): ClaimsChange | undefined {
   }
 }
 
-/** How the named changes sign the ID token; undefined: as the key set signs. */
-type Signing = (claims: JWTPayload, keySet: KeySet) => Promise<string>;
+/** How the named changes sign the ID token (with the header's `typ`, if one is asked for); undefined: as the key set signs. */
+type Signing = (claims: JWTPayload, keySet: KeySet, typ: string | undefined) => Promise<string>;
 
 function signingOf(tampering: NamedTampering): Signing | undefined {
   switch (tampering.kind) {
     case 'id-token-bad-signature':
-      return async (claims, keySet) => flipSignatureByte(await sign(claims, [], { key: keySet.signingKey(tampering.alg) }));
+      return async (claims, keySet, typ) => flipSignatureByte(await sign(claims, [], { key: keySet.signingKey(tampering.alg), typ }));
     case 'id-token-unsigned':
       return async (claims) => unsigned({ claims, keys: [] });
     case 'id-token-signed-with':
       return tampering.key === 'es256'
-        ? async (claims, keySet) => sign(claims, [], { key: keySet.signingKey('ES256') })
-        : async (claims) => sign(claims, [], { key: await generateSigningKey('RS256') });
+        ? async (claims, keySet, typ) => sign(claims, [], { key: keySet.signingKey('ES256'), typ })
+        : async (claims, _keySet, typ) => sign(claims, [], { key: await generateSigningKey('RS256'), typ });
     default:
       return undefined;
   }
@@ -141,13 +145,16 @@ function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResp
   const claimsChanges = changes.map(claimsChangeOf).filter((change) => change !== undefined);
   const signing = changes.map(signingOf).filter((change) => change !== undefined).at(-1);
   const fieldChanges = changes.map(fieldChangeOf).filter((change) => change !== undefined);
-  const forgesIdToken = claimsChanges.length > 0 || signing !== undefined;
+  const typ = changes.map((change) => (change.kind === 'id-token-typ' ? change.typ : undefined)).filter((value) => value !== undefined).at(-1);
+  const forgesIdToken = claimsChanges.length > 0 || signing !== undefined || typ !== undefined;
   return {
     ...(forgesIdToken
       ? {
           idToken: async ({ claims }: ForgeContext) => {
             const changed = claimsChanges.reduce((current, change) => change(current), { ...claims });
-            return signing ? signing(changed, keySet) : sign(changed, [], { key: keySet.signingKey('RS256'), withKid: !keySet.signsWithoutKid });
+            return signing
+              ? signing(changed, keySet, typ)
+              : sign(changed, [], { key: keySet.signingKey('RS256'), withKid: !keySet.signsWithoutKid, typ });
           },
         }
       : {}),
