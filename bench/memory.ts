@@ -1,33 +1,23 @@
 /**
- * B4, run as its own process: the integration's resident memory with
- * 10,000 stored connections (tokens sealed as in production), for the store
- * named on the command line: `memory`, or `mysql` (MYSQL_URL).
+ * B4, run as plain JavaScript in a process of its own (see
+ * compiled-script.ts), on the compiled build: the integration started as
+ * `dist/main.js` starts it (store opened from the configuration, HTTP server
+ * listening, default metrics on), then its resident memory once its store
+ * holds 10,000 connections with tokens sealed as in production. The store is
+ * the one the environment names: MYSQL_URL set (a throwaway database the
+ * bench made) or not. Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
-import { createIntegration } from '../src/app';
 import { loadConfig } from '../src/config';
-import { tokenContext } from '../src/connection';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
-import { createLogger } from '../src/observability/logger';
-import { MemoryStore } from '../src/store/memory-store';
-import { MySqlStore } from '../src/store/mysql/mysql-store';
-import type { Store } from '../src/store/store';
-import { closeAdminPool, ThrowawayDatabase } from '../dev/throwaway-database';
+import { sealTokens } from '../src/crypto/sealed-tokens';
+import { startIntegration } from '../src/server';
+import { openStore } from '../src/store/open-store';
 
 const connections = 10_000;
+const mib = (bytes: number) => bytes / 2 ** 20;
 
 async function main(): Promise<void> {
-  const kind = process.argv[2] === 'mysql' ? 'mysql' : 'memory';
-  let store: Store = new MemoryStore();
-  let drop: () => Promise<void> = async () => undefined;
-  if (kind === 'mysql') {
-    const database = await ThrowawayDatabase.create('bench');
-    store = new MySqlStore(database.url);
-    drop = async () => {
-      await database.drop();
-      await closeAdminPool();
-    };
-  }
   const config = loadConfig({
     ISSUER_URL: 'http://127.0.0.1:9',
     CLIENT_ID: 'bench',
@@ -35,8 +25,13 @@ async function main(): Promise<void> {
     REDIRECT_URI: 'http://127.0.0.1:3000/callback',
     TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('k1'),
     SESSION_KEYS: randomBytes(32).toString('base64url'),
+    IDENTITY: 'demo',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    MYSQL_URL: process.env.MYSQL_URL,
   });
-  const integration = createIntegration(config, { store, logger: createLogger('silent'), defaultMetrics: false });
+  const { store, limiterFactory } = await openStore(config);
+  const running = await startIntegration(config, { store, limiterFactory });
   global.gc?.();
   const before = process.memoryUsage();
   const now = Date.now();
@@ -49,8 +44,10 @@ async function main(): Promise<void> {
       subject: `acct_${index}`,
       accountName: `User ${index}`,
       scopes: ['openid', 'profile', 'offline_access', 'databases:read'],
-      sealedAccessToken: integration.cipher.encrypt(randomBytes(32).toString('base64url'), tokenContext(userId, 'access_token')),
-      sealedRefreshToken: integration.cipher.encrypt(randomBytes(32).toString('base64url'), tokenContext(userId, 'refresh_token')),
+      ...sealTokens(running.integration.cipher, userId, {
+        accessToken: randomBytes(32).toString('base64url'),
+        refreshToken: randomBytes(32).toString('base64url'),
+      }),
       accessTokenExpiresAt: now + 3_600_000,
       status: 'connected',
       nonce: randomBytes(32).toString('base64url'),
@@ -60,15 +57,19 @@ async function main(): Promise<void> {
   global.gc?.();
   const after = process.memoryUsage();
   const stored = (await store.counts()).connections;
-  await store.close();
-  await drop();
-  const mib = (bytes: number) => bytes / 2 ** 20;
+  await running.close();
   process.stdout.write(
-    `${JSON.stringify({ store: kind, connections: stored, rssBeforeMiB: mib(before.rss), rssAfterMiB: mib(after.rss), heapGrowthMiB: mib(after.heapUsed - before.heapUsed) })}\n`,
+    `${JSON.stringify({
+      store: config.mysqlUrl ? 'mysql' : 'memory',
+      connections: stored,
+      rssBeforeMiB: mib(before.rss),
+      rssAfterMiB: mib(after.rss),
+      heapGrowthMiB: mib(after.heapUsed - before.heapUsed),
+    })}\n`,
   );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).message}\n`);
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { got } from 'got';
-import { openTokens } from '../src/connection';
+import { openTokens } from '../src/crypto/sealed-tokens';
 import { MySqlStore } from '../src/store/mysql/mysql-store';
 import { Clock } from '../mock-provider/clock';
 import { connectDirectly, connectThroughIntegration } from './flow';

@@ -56,7 +56,11 @@ export interface Config {
   readonly providerCa?: string;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto and X-Forwarded-For. */
   readonly trustProxy: boolean;
+  /** Who the user is: the demo sign-in, or a header set by the host product's trusted proxy. Required: nothing is assumed. */
+  readonly identity: IdentitySetting;
 }
+
+export type IdentitySetting = { readonly kind: 'demo' } | { readonly kind: 'trusted-header'; readonly header: string };
 
 /** The environment the configuration is read from (every variable is documented in the README and `.env.example`). */
 export type Environment = Record<string, string | undefined>;
@@ -87,6 +91,8 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
       error: `${name} must be a whole number from ${min} to ${max}.`,
     })
     .transform(Number);
+
+const identityHeaderRequired = 'IDENTITY_HEADER is required with IDENTITY=trusted-header.';
 
 const schema = z.object({
   ISSUER_URL: secureUrl('ISSUER_URL', { query: true }),
@@ -165,6 +171,14 @@ const schema = z.object({
     .enum(['true', 'false'], { error: 'TRUST_PROXY must be true or false.' })
     .optional()
     .transform((value) => value === 'true'),
+  IDENTITY: z.enum(['demo', 'trusted-header'], {
+    error:
+      'IDENTITY is required: "trusted-header" (the user id comes from IDENTITY_HEADER, set by your proxy) or "demo" (anyone may sign in as anyone: never in production).',
+  }),
+  IDENTITY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'IDENTITY_HEADER must be a header name (letters, digits and "-").' })
+    .optional(),
   RATE_LIMITS: z
     .string()
     .optional()
@@ -176,7 +190,16 @@ const schema = z.object({
       }
       return limits;
     }),
-});
+})
+  // Checked even when other settings are wrong, so that every problem is listed at once.
+  .refine((value) => value.IDENTITY !== 'trusted-header' || value.IDENTITY_HEADER !== undefined, { error: identityHeaderRequired, when: () => true });
+
+function identitySetting(kind: 'demo' | 'trusted-header', header: string | undefined): IdentitySetting {
+  if (kind === 'demo') return { kind };
+  // The schema refused this already; a trusted header without a name must never start.
+  if (header === undefined) throw new ConfigurationError([identityHeaderRequired]);
+  return { kind, header };
+}
 
 /** Thrown when the configuration is invalid; its message has one line per problem. */
 export class ConfigurationError extends Error {
@@ -218,5 +241,6 @@ export function loadConfig(env: Environment): Config {
     mysqlUrl: value.MYSQL_URL,
     providerCa: value.PROVIDER_CA_FILE,
     trustProxy: value.TRUST_PROXY,
+    identity: identitySetting(value.IDENTITY, value.IDENTITY_HEADER),
   };
 }

@@ -2,11 +2,19 @@
  * `npm run start:integration`: the integration alone, configured only by
  * environment variables, against any provider found by discovery.
  */
-import { ConfigurationError, loadConfig } from './config';
+import { ConfigurationError, loadConfig, type Config } from './config';
+import { loadEnvFile } from './env-file';
 import { startIntegration } from './server';
 import { openStore } from './store/open-store';
 
+/** Who signs users in, said at start: the demo's sign-in must never pass unnoticed. */
+function identityOf(config: Config): string {
+  if (config.identity.kind === 'trusted-header') return `users from the ${config.identity.header} header`;
+  return 'the DEMO sign-in: anyone may sign in as anyone, never use it in production';
+}
+
 async function main(): Promise<void> {
+  const envFile = loadEnvFile();
   const config = loadConfig(process.env);
   const { store, limiterFactory, description } = await openStore(config);
   const running = await startIntegration(config, { store, limiterFactory });
@@ -15,7 +23,8 @@ async function main(): Promise<void> {
     return undefined;
   });
   process.stdout.write(
-    `Integration listening on ${running.url} (provider ${config.issuer}${metadata ? ', discovered' : ''}; ${description})\n`,
+    `Integration listening on ${running.url} (provider ${config.issuer}${metadata ? ', discovered' : ''}; ${description}; ${identityOf(config)}` +
+      `${envFile ? `; settings from ${envFile}` : ''})\n`,
   );
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

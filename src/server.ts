@@ -5,9 +5,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, createIntegration, type IntegrationOptions } from './app';
+import { createApp } from './app';
 import type { Config } from './config';
-import type { Integration } from './context';
+import { createIntegration, type Integration, type IntegrationOptions } from './integration';
 
 export interface RunningIntegration {
   readonly url: string;

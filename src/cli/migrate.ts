@@ -2,10 +2,12 @@
  * `npm run migrate`: bring the MySQL schema of `MYSQL_URL` up to date.
  */
 import { createPool } from 'mysql2/promise';
-import { describeMysqlUrl } from '../store/mysql/mysql-store';
+import { loadEnvFile } from '../env-file';
+import { describeMysqlUrl } from '../store/mysql/mysql-url';
 import { latestVersion, migrate } from '../store/mysql/migrations';
 
 async function main(): Promise<void> {
+  loadEnvFile();
   const url = process.env.MYSQL_URL;
   if (!url) throw new Error('MYSQL_URL is required (e.g. mysql://root@127.0.0.1:3306/test); the in-memory store needs no migration.');
   const pool = createPool({ uri: url, connectionLimit: 1, connectTimeout: 5000 });

@@ -5,10 +5,13 @@
  * rewritten with a version check.
  */
 import { parseKeyRing } from '../crypto/key-ring';
-import { describeMysqlUrl, MySqlStore } from '../store/mysql/mysql-store';
-import { rotateKeys } from '../tokens/rotate-keys';
+import { MySqlStore } from '../store/mysql/mysql-store';
+import { loadEnvFile } from '../env-file';
+import { describeMysqlUrl } from '../store/mysql/mysql-url';
+import { rotateKeys } from '../crypto/key-rotation';
 
 async function main(): Promise<void> {
+  loadEnvFile();
   const url = process.env.MYSQL_URL;
   if (!url) throw new Error('MYSQL_URL is required: the in-memory store lives inside its integration process, where tokens are re-sealed with the newest key at their next refresh.');
   const ring = parseKeyRing(process.env.TOKEN_ENCRYPTION_KEYS ?? '');

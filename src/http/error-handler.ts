@@ -4,8 +4,7 @@
  * error page otherwise. Anything else is logged and becomes `internal_error`
  * with a generic message: no stack trace, no internal detail, no secret.
  */
-import type { Middleware } from 'koa';
-import type { RequestState } from '../observability/request-log';
+import type { IntegrationMiddleware } from './integration-state';
 import { IntegrationError } from '../errors';
 import { errorPage } from '../views/error-page';
 
@@ -16,9 +15,9 @@ export function loggableError(error: unknown): Record<string, unknown> {
   return { name: error.name, message: error.message, errorCode: (error as { code?: unknown }).code, cause };
 }
 
-export function errorHandler(): Middleware {
+export function errorHandler(): IntegrationMiddleware {
   return async (ctx, next) => {
-    const logger = (ctx.state as RequestState).log;
+    const logger = ctx.state.log;
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {

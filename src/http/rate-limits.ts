@@ -8,11 +8,10 @@
  * pluggable, so several instances can share one (the MySQL store).
  */
 import { createHash } from 'node:crypto';
-import type { Context, Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
 import { IntegrationError } from '../errors';
 import type { Metrics } from '../observability/metrics';
-import { sessionIdOf } from '../session';
+import type { IntegrationContext, IntegrationMiddleware } from './integration-state';
 
 export const routeGroups = ['sign_in', 'connect', 'callback', 'api'] as const;
 export type RouteGroup = (typeof routeGroups)[number];
@@ -63,7 +62,9 @@ export class RateLimiter {
 
   constructor(
     limits: RateLimits,
-    private readonly metrics: Metrics,
+    private readonly metrics: Pick<Metrics, 'rateLimited'>,
+    /** Who the request is, for the per-session counters (the identity's rate-limit key); undefined: no one. */
+    private readonly sessionKeyOf: (ctx: IntegrationContext) => string | undefined,
     factory: LimiterFactory = (options) => new RateLimiterMemory(options),
   ) {
     for (const group of routeGroups) {
@@ -79,7 +80,7 @@ export class RateLimiter {
     }
   }
 
-  middleware(group: RouteGroup): Middleware {
+  middleware(group: RouteGroup): IntegrationMiddleware {
     return async (ctx, next) => {
       const results: Array<[RateLimit, RateLimiterRes]> = [];
       for (const [kind, key] of this.keysOf(ctx)) {
@@ -101,14 +102,14 @@ export class RateLimiter {
   }
 
   /** The client address, and the session (hashed: a session id is a secret) when there is one. */
-  private keysOf(ctx: Context): Array<[KeyKind, string]> {
+  private keysOf(ctx: IntegrationContext): Array<[KeyKind, string]> {
     const keys: Array<[KeyKind, string]> = [['address', ctx.ip]];
-    const session = sessionIdOf(ctx);
+    const session = this.sessionKeyOf(ctx);
     if (session) keys.push(['session', createHash('sha256').update(session).digest('base64url').slice(0, 32)]);
     return keys;
   }
 
-  private setHeaders(ctx: Context, limit: RateLimit, result: RateLimiterRes): void {
+  private setHeaders(ctx: IntegrationContext, limit: RateLimit, result: RateLimiterRes): void {
     ctx.set('ratelimit-limit', String(limit.points));
     ctx.set('ratelimit-remaining', String(Math.max(0, result.remainingPoints)));
     ctx.set('ratelimit-reset', String(Math.ceil(result.msBeforeNext / 1000)));

@@ -5,9 +5,9 @@
  * leaks). Responses are never cached by default: most of
  * them carry session or token-related data.
  */
-import type { Middleware } from 'koa';
+import type { IntegrationMiddleware } from './integration-state';
 
-export function securityHeaders(): Middleware {
+export function securityHeaders(): IntegrationMiddleware {
   return async (ctx, next) => {
     ctx.set('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     ctx.set('x-content-type-options', 'nosniff');

@@ -5,9 +5,11 @@
  * unexpired), then the provider's `error` (RFC 6749 4.1.2.1), then `code`.
  * The pending authorization is consumed only once `state` is proven to
  * belong to this session, so a foreign or forged callback cannot burn it.
+ * These steps do no I/O: the caller looks the pending authorization up and
+ * consumes it.
  */
 import { IntegrationError, isErrorCode, isPrintableErrorCode, type ErrorCode } from '../errors';
-import type { PendingAuthorization, Session, Store } from '../store/store';
+import type { PendingAuthorization } from '../store/store';
 import type { ProviderMetadata } from './discovery';
 
 /** The errors a provider may send back (RFC 6749 4.1.2.1, OpenID Connect Core 3.1.2.6). */
@@ -35,24 +37,31 @@ export function checkIssuer(parameters: ReadonlyMap<string, string>, metadata: P
   if (iss !== metadata.issuer) throw new IntegrationError('issuer_mismatch', 'unexpected "iss" parameter value');
 }
 
-export async function checkState(
-  parameters: ReadonlyMap<string, string>,
-  session: Session,
-  store: Store,
-  now: number,
-): Promise<PendingAuthorization> {
+/** The `state` parameter, which finds the pending authorization it answers. */
+export function stateParameter(parameters: ReadonlyMap<string, string>): string {
   const state = parameters.get('state');
   if (!state) throw new IntegrationError('state_missing', 'the "state" parameter is missing');
-  const pending = await store.findPendingAuthorization(state);
+  return state;
+}
+
+/** A state that is ours and this session's: used for the first time, or arriving again after it was used. */
+export type StateCheck =
+  | { readonly kind: 'fresh'; readonly pending: PendingAuthorization }
+  | { readonly kind: 'replayed'; readonly pending: PendingAuthorization };
+
+/**
+ * The pending authorization that the `state` parameter found (undefined:
+ * none), checked against the session the callback arrived in. A replay is
+ * an expected branch, returned for the caller to decide on; the caller
+ * consumes a fresh one (atomically: it may turn out to be a replay yet).
+ */
+export function checkState(pending: PendingAuthorization | undefined, sessionId: string, now: number): StateCheck {
   if (!pending) throw new IntegrationError('state_unknown', 'the "state" parameter matches no authorization request');
-  if (pending.sessionId !== session.id) {
+  if (pending.sessionId !== sessionId) {
     throw new IntegrationError('state_mismatch', 'the "state" parameter belongs to another browser session');
   }
   if (pending.expiresAt <= now) throw new IntegrationError('state_expired', 'the authorization request has expired');
-  if (!(await store.consumePendingAuthorization(state, now))) {
-    throw new IntegrationError('state_already_used', 'the "state" parameter was already used');
-  }
-  return pending;
+  return pending.usedAt === undefined ? { kind: 'fresh', pending } : { kind: 'replayed', pending };
 }
 
 export function checkAuthorizationError(parameters: ReadonlyMap<string, string>): void {

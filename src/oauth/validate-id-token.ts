@@ -7,6 +7,7 @@
  */
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { IntegrationError } from '../errors';
+import type { ProviderMetadata } from './discovery';
 import type { JwksCache } from './jwks';
 
 export interface IdTokenExpectations {
@@ -21,6 +22,27 @@ export interface IdTokenExpectations {
   readonly now: number;
   /** Seconds of clock skew tolerated on `exp` and `iat`. */
   readonly clockToleranceSeconds?: number;
+}
+
+/**
+ * What an ID token from this provider to this client must say, for the code
+ * exchange (`nonce` required) and a refresh (`nonce` optional) alike.
+ */
+export function idTokenExpectations(
+  metadata: Pick<ProviderMetadata, 'issuer' | 'jwks_uri'>,
+  client: { readonly clientId: string; readonly idTokenSignedResponseAlg: string },
+  nonce: { readonly value: string; readonly required: boolean },
+  now: number,
+): IdTokenExpectations {
+  return {
+    issuer: metadata.issuer,
+    clientId: client.clientId,
+    nonce: nonce.value,
+    nonceRequired: nonce.required,
+    algorithm: client.idTokenSignedResponseAlg,
+    jwksUri: metadata.jwks_uri,
+    now,
+  };
 }
 
 export interface IdTokenClaims extends JWTPayload {

@@ -19,6 +19,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly callbackReplays = new Counter({
+    name: 'oauth_callback_replays_total',
+    help: 'Callbacks arriving again after their flow connected (the back button, a reload): the user lands again, nothing is exchanged.',
+    registers: [this.registry],
+  });
+
   readonly flowsFailed = new Counter({
     name: 'oauth_flows_failed_total',
     help: 'Callbacks that ended in an error, by error code.',

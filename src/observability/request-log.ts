@@ -5,27 +5,21 @@
  * query: on the callback the query holds the authorization code.
  */
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { IntegrationMiddleware } from '../http/integration-state';
 
-export interface RequestState {
-  requestId: string;
-  log: Logger;
-}
-
-export function requestLog(logger: Logger): Middleware {
+export function requestLog(logger: Logger): IntegrationMiddleware {
   return async (ctx, next) => {
     const offered = ctx.get('x-request-id');
     const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(offered) ? offered : randomUUID();
-    const state = ctx.state as RequestState;
-    state.requestId = requestId;
-    state.log = logger.child({ requestId });
+    ctx.state.requestId = requestId;
+    ctx.state.log = logger.child({ requestId });
     ctx.set('x-request-id', requestId);
     const started = performance.now();
     try {
       await next();
     } finally {
-      state.log.info(
+      ctx.state.log.info(
         { method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(performance.now() - started) },
         'request',
       );

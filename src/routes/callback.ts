@@ -1,30 +1,48 @@
 /**
  * `GET /callback`, steps 2 to 4: validate the authorization response, redeem
  * the code, validate the ID token, then store the connection with its tokens
- * encrypted. Nothing is stored unless every check passed.
+ * encrypted. Nothing is stored unless every check passed. A callback that
+ * arrives again after its flow connected (the back button, a reload) just
+ * lands the user, and counts as a replay, not as another completed flow.
  */
-import type { Middleware } from 'koa';
-import type { Integration } from '../context';
-import { parseQueryParameters } from '../http/query-parameters';
-import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant';
-import { processTokenResponse } from '../oauth/process-token-response';
-import { checkAuthorizationError, checkCode, checkIssuer, checkState } from '../oauth/validate-auth-response';
-import { validateIdToken } from '../oauth/validate-id-token';
+import type { Config } from '../config';
+import { sealConnection } from '../connections/connection-record';
+import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
-import type { RequestState } from '../observability/request-log';
-import { requireSession } from '../session';
-import type { Session } from '../store/store';
-import { sealConnection } from '../connection';
+import type { IntegrationContext, IntegrationMiddleware } from '../http/integration-state';
+import type { ProviderClient } from '../http/provider-client';
+import { parseQueryParameters } from '../http/query-parameters';
+import { requireUser, type CurrentUser, type Identity } from '../identity/identity';
+import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant';
+import type { Discovery } from '../oauth/discovery';
+import type { JwksCache } from '../oauth/jwks';
+import { processTokenResponse } from '../oauth/process-token-response';
+import { checkAuthorizationError, checkCode, checkIssuer, checkState, stateParameter, type StateCheck } from '../oauth/validate-auth-response';
+import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
+import type { Metrics } from '../observability/metrics';
+import type { PendingAuthorization, Store } from '../store/store';
 
-export function callback(integration: Integration): Middleware {
-  const { metrics } = integration;
-  const steps = callbackSteps(integration);
-  return async (ctx, next) => {
+export interface CallbackDependencies {
+  readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg'>;
+  readonly identity: Identity;
+  readonly store: Pick<Store, 'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'saveConnection'>;
+  readonly discovery: Pick<Discovery, 'metadata'>;
+  readonly http: ProviderClient;
+  readonly jwks: JwksCache;
+  readonly cipher: TokenCipher;
+  readonly metrics: Pick<Metrics, 'flowsCompleted' | 'flowsFailed' | 'callbackReplays'>;
+  readonly now: () => number;
+}
+
+export function callback(deps: CallbackDependencies): IntegrationMiddleware {
+  const { metrics } = deps;
+  return async (ctx) => {
     // HEAD is routed with GET; a link scanner's HEAD must not redeem the code.
     if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
     try {
-      await steps(ctx, next);
-      metrics.flowsCompleted.inc();
+      const outcome = await handleCallback(deps, ctx);
+      if (outcome === 'connected') metrics.flowsCompleted.inc();
+      else metrics.callbackReplays.inc();
     } catch (error) {
       metrics.flowsFailed.inc({ code: error instanceof IntegrationError ? error.code : 'internal_error' });
       throw error;
@@ -32,60 +50,55 @@ export function callback(integration: Integration): Middleware {
   };
 }
 
-/**
- * A callback that already connected this very session, arriving again (the
- * back button, a reload): the user lands where that flow landed. Nothing is
- * exchanged again; any other reuse stays `state_already_used`.
- */
-async function replayAfterSuccess(integration: Integration, parameters: ReadonlyMap<string, string>, session: Session): Promise<string | undefined> {
-  const pending = await integration.store.findPendingAuthorization(parameters.get('state') ?? '');
-  if (!pending || pending.sessionId !== session.id) return undefined;
-  const connection = await integration.store.findConnection(session.userId);
-  if (connection?.status !== 'connected' || connection.connectedAt < pending.createdAt) return undefined;
-  return pending.returnTo;
+async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContext): Promise<'connected' | 'replayed'> {
+  const { config, store, discovery, http, jwks, now } = deps;
+  const parameters = parseQueryParameters(ctx.querystring);
+  const user = await requireUser(deps.identity, ctx);
+  const metadata = await discovery.metadata();
+
+  checkIssuer(parameters, metadata);
+  const state = stateParameter(parameters);
+  const checked = await consumed(store, checkState(await store.findPendingAuthorization(state), user.sessionId, now()), now());
+  if (checked.kind === 'replayed') {
+    const landing = await replayLanding(store, checked.pending, user);
+    ctx.status = 303;
+    ctx.redirect(landing);
+    return 'replayed';
+  }
+  const { pending } = checked;
+  ctx.state.log = ctx.state.log.child({ flowId: pending.flowId });
+  checkAuthorizationError(parameters);
+  const code = checkCode(parameters);
+
+  const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, config, code, pending);
+  const tokens = processTokenResponse(response, pending.scopes, { idTokenRequired: pending.scopes.includes('openid') });
+  const claims = tokens.idToken
+    ? await validateIdToken(tokens.idToken, jwks, idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()))
+    : undefined;
+
+  const previous = await store.findConnection(pending.userId);
+  await store.saveConnection(sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }));
+  ctx.state.log.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
+  ctx.status = 303;
+  ctx.redirect(pending.returnTo);
+  return 'connected';
 }
 
-function callbackSteps(integration: Integration): Middleware {
-  const { config, store, discovery, http, jwks } = integration;
-  return async (ctx) => {
-    const state = ctx.state as RequestState;
-    const parameters = parseQueryParameters(ctx.querystring);
-    const session = await requireSession(ctx, store);
-    const metadata = await discovery.metadata();
+/** A fresh state is consumed here, atomically: if another request consumed it first, this one is a replay. */
+async function consumed(store: CallbackDependencies['store'], checked: StateCheck, now: number): Promise<StateCheck> {
+  if (checked.kind === 'replayed' || (await store.consumePendingAuthorization(checked.pending.state, now))) return checked;
+  return { kind: 'replayed', pending: checked.pending };
+}
 
-    checkIssuer(parameters, metadata);
-    let pending;
-    try {
-      pending = await checkState(parameters, session, store, integration.now());
-    } catch (error) {
-      const landing = error instanceof IntegrationError && error.code === 'state_already_used' && (await replayAfterSuccess(integration, parameters, session));
-      if (!landing) throw error;
-      ctx.status = 303;
-      ctx.redirect(landing);
-      return;
-    }
-    state.log = state.log.child({ flowId: pending.flowId });
-    checkAuthorizationError(parameters);
-    const code = checkCode(parameters);
-
-    const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, config, code, pending);
-    const tokens = processTokenResponse(response, pending.scopes, { idTokenRequired: pending.scopes.includes('openid') });
-    const claims = tokens.idToken
-      ? await validateIdToken(tokens.idToken, jwks, {
-          issuer: metadata.issuer,
-          clientId: config.clientId,
-          nonce: pending.nonce,
-          nonceRequired: true,
-          algorithm: config.idTokenSignedResponseAlg,
-          jwksUri: metadata.jwks_uri,
-          now: integration.now(),
-        })
-      : undefined;
-
-    const previous = await store.findConnection(pending.userId);
-    await store.saveConnection(sealConnection(integration.cipher, { pending, tokens, claims, now: integration.now(), previous }));
-    state.log.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
-    ctx.status = 303;
-    ctx.redirect(pending.returnTo);
-  };
+/**
+ * Where a replayed callback lands: where its flow landed, when that flow
+ * connected this user (the back button, a reload). Nothing is exchanged
+ * again; any other reuse is `state_already_used`.
+ */
+async function replayLanding(store: CallbackDependencies['store'], pending: PendingAuthorization, user: CurrentUser): Promise<string> {
+  const connection = await store.findConnection(user.id);
+  if (connection?.status !== 'connected' || connection.connectedAt < pending.createdAt) {
+    throw new IntegrationError('state_already_used', 'the "state" parameter was already used');
+  }
+  return pending.returnTo;
 }

@@ -2,39 +2,52 @@
  * `GET /connect`, step 1: a pending authorization bound to this session,
  * then a redirect to the provider's authorization endpoint.
  */
-import type { Middleware } from 'koa';
-import type { Integration } from '../context';
+import type { Config } from '../config';
 import { IntegrationError } from '../errors';
+import type { IntegrationMiddleware } from '../http/integration-state';
 import { parseQueryParameters } from '../http/query-parameters';
+import { requireUser, type Identity } from '../identity/identity';
 import { buildAuthorizationUrl, createPendingAuthorization } from '../oauth/authorization-request';
+import type { Discovery } from '../oauth/discovery';
 import { checkReturnTo } from '../oauth/return-to';
-import type { RequestState } from '../observability/request-log';
-import { requireSession } from '../session';
+import type { Metrics } from '../observability/metrics';
+import type { Store } from '../store/store';
 
-export function connect(integration: Integration): Middleware {
-  const { config, store, discovery } = integration;
+export interface ConnectDependencies {
+  readonly config: Pick<Config, 'clientId' | 'redirectUri' | 'scopes' | 'pendingAuthorizationTtlSeconds'>;
+  readonly identity: Identity;
+  readonly store: Pick<Store, 'savePendingAuthorization'>;
+  readonly discovery: Pick<Discovery, 'metadata'>;
+  readonly metrics: Pick<Metrics, 'flowsStarted'>;
+  /** The integration's own origin: `return_to` must stay on it. */
+  readonly origin: string;
+  readonly now: () => number;
+}
+
+export function connect(deps: ConnectDependencies): IntegrationMiddleware {
+  const { config, store, discovery } = deps;
   return async (ctx) => {
     // HEAD is routed with GET; only a real GET starts a flow.
     if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
     const parameters = parseQueryParameters(ctx.querystring);
-    const session = await requireSession(ctx, store);
-    const returnTo = checkReturnTo(parameters.get('return_to'), integration.origin);
+    const user = await requireUser(deps.identity, ctx);
+    const returnTo = checkReturnTo(parameters.get('return_to'), deps.origin);
     const metadata = await discovery.metadata();
     const pending = createPendingAuthorization({
       issuer: metadata.issuer,
       clientId: config.clientId,
       redirectUri: config.redirectUri,
       scopes: config.scopes,
-      sessionId: session.id,
-      userId: session.userId,
+      sessionId: user.sessionId,
+      userId: user.id,
       returnTo,
-      now: integration.now(),
+      now: deps.now(),
       ttlSeconds: config.pendingAuthorizationTtlSeconds,
     });
     await store.savePendingAuthorization(pending);
     const url = buildAuthorizationUrl(metadata.authorization_endpoint, config.clientId, pending);
-    (ctx.state as RequestState).log.info({ flowId: pending.flowId, userId: session.userId }, 'authorization request');
-    integration.metrics.flowsStarted.inc();
+    ctx.state.log.info({ flowId: pending.flowId, userId: user.id }, 'authorization request');
+    deps.metrics.flowsStarted.inc();
     ctx.redirect(url.href);
   };
 }

@@ -1,14 +1,19 @@
 /**
  * `GET /api/connection`: the connection as the user may see it. Never a token.
  */
-import type { Middleware } from 'koa';
-import type { Integration } from '../context';
-import { requireSession } from '../session';
+import type { IntegrationMiddleware } from '../http/integration-state';
+import { requireUser, type Identity } from '../identity/identity';
+import type { Store } from '../store/store';
 
-export function connectionStatus(integration: Integration): Middleware {
+export interface ConnectionStatusDependencies {
+  readonly identity: Identity;
+  readonly store: Pick<Store, 'findConnection'>;
+}
+
+export function connectionStatus(deps: ConnectionStatusDependencies): IntegrationMiddleware {
   return async (ctx) => {
-    const session = await requireSession(ctx, integration.store);
-    const connection = await integration.store.findConnection(session.userId);
+    const user = await requireUser(deps.identity, ctx);
+    const connection = await deps.store.findConnection(user.id);
     if (!connection) {
       ctx.body = { status: 'not_connected', scopes: [], expires_at: null, account: null };
       return;

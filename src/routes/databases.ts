@@ -3,27 +3,31 @@
  * user's data at the vendor, reached with their stored token. The answer is
  * the vendor's data, never a token.
  */
-import type { Middleware } from 'koa';
-import type { Integration } from '../context';
+import type { RouterMiddleware } from '@koa/router';
 import { IntegrationError } from '../errors';
-import { requireSession } from '../session';
+import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
+import { requireUser, type Identity } from '../identity/identity';
+import type { VendorApi } from '../vendor/vendor-api';
 
 const databaseName = /^[A-Za-z0-9_$-]{1,64}$/;
 
-export function listDatabases(integration: Integration): Middleware {
+export interface DatabasesDependencies {
+  readonly identity: Identity;
+  readonly vendorApi: Pick<VendorApi, 'listDatabases' | 'listTables'>;
+}
+
+export function listDatabases(deps: DatabasesDependencies): IntegrationMiddleware {
   return async (ctx) => {
-    const session = await requireSession(ctx, integration.store);
-    const body = await integration.vendorApi.get(session.userId, '/v1/databases');
-    ctx.body = { databases: Array.isArray(body.databases) ? body.databases : [] };
+    const user = await requireUser(deps.identity, ctx);
+    ctx.body = { databases: await deps.vendorApi.listDatabases(user.id) };
   };
 }
 
-export function listTables(integration: Integration): Middleware {
+export function listTables(deps: DatabasesDependencies): RouterMiddleware<IntegrationState> {
   return async (ctx) => {
-    const session = await requireSession(ctx, integration.store);
-    const name = (ctx.params as { name?: string }).name ?? '';
+    const user = await requireUser(deps.identity, ctx);
+    const name = ctx.params.name ?? '';
     if (!databaseName.test(name)) throw new IntegrationError('malformed_request', 'the database name must be 1 to 64 letters, digits, "_", "$" or "-"');
-    const body = await integration.vendorApi.get(session.userId, `/v1/databases/${encodeURIComponent(name)}/tables`);
-    ctx.body = { database: name, tables: Array.isArray(body.tables) ? body.tables : [] };
+    ctx.body = { database: name, tables: await deps.vendorApi.listTables(user.id, name) };
   };
 }

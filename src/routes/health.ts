@@ -3,23 +3,30 @@
  * provider's discovery and the store both answer now) and `GET /metrics`
  * (Prometheus text format). None carries anything secret.
  */
-import type { Middleware } from 'koa';
-import type { Integration } from '../context';
+import type { IntegrationMiddleware } from '../http/integration-state';
+import type { Discovery } from '../oauth/discovery';
+import type { Metrics } from '../observability/metrics';
+import type { Store } from '../store/store';
 
-export function health(): Middleware {
+export function health(): IntegrationMiddleware {
   return (ctx) => {
     ctx.body = { status: 'ok' };
   };
 }
 
-export function readiness(integration: Integration): Middleware {
+export interface ReadinessDependencies {
+  readonly discovery: Pick<Discovery, 'probe'>;
+  readonly store: Pick<Store, 'counts'>;
+}
+
+export function readiness(deps: ReadinessDependencies): IntegrationMiddleware {
   return async (ctx) => {
     const [provider, store] = await Promise.all([
-      integration.discovery.probe().then(
+      deps.discovery.probe().then(
         () => 'up',
         () => 'down',
       ),
-      integration.store.counts().then(
+      deps.store.counts().then(
         () => 'up',
         () => 'down',
       ),
@@ -30,9 +37,9 @@ export function readiness(integration: Integration): Middleware {
   };
 }
 
-export function metrics(integration: Integration): Middleware {
+export function metrics(deps: { readonly metrics: Pick<Metrics, 'registry'> }): IntegrationMiddleware {
   return async (ctx) => {
-    ctx.type = integration.metrics.registry.contentType;
-    ctx.body = await integration.metrics.registry.metrics();
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
   };
 }

@@ -6,7 +6,8 @@
 import type { Config } from '../config';
 import type { LimiterFactory } from '../http/rate-limits';
 import { MemoryStore } from './memory-store';
-import { describeMysqlUrl, MySqlStore } from './mysql/mysql-store';
+import { MySqlStore } from './mysql/mysql-store';
+import { describeMysqlUrl } from './mysql/mysql-url';
 import type { Store } from './store';
 
 export interface OpenedStore {

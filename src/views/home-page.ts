@@ -1,7 +1,7 @@
 /**
  * `GET /`: sign in, or the connection status with the Connect button.
  */
-import type { Connection, Session } from '../store/store';
+import type { Connection } from '../store/store';
 import { html } from './html';
 import { layout } from './layout';
 
@@ -34,31 +34,38 @@ function databasesSection(databases: DatabasesView | undefined) {
 ${names.length ? html`<ul data-databases>${names.map((name) => html`<li>${name}</li>`)}</ul>` : html`<p>No databases yet.</p>`}`;
 }
 
-export function statusPage(session: Session, connection: Connection | undefined, databases?: DatabasesView): string {
+/** The status page of `user`; `signOut` when the integration's own sign-in (the demo's) signed them in. */
+export function statusPage(
+  user: { readonly id: string },
+  connection: Connection | undefined,
+  databases: DatabasesView | undefined,
+  options: { readonly signOut: boolean },
+): string {
+  const signOut = options.signOut ? signOutForm() : '';
   if (!connection) {
     return layout(
       'Not connected',
-      html`<h1>Hello, ${session.userId}</h1>
+      html`<h1>Hello, ${user.id}</h1>
 <p class="status not-connected" data-connection-status="not_connected">Your MySQL Cloud account is not connected.</p>
 <a class="button" href="/connect">Connect your MySQL account</a>
-${signOutForm()}`,
+${signOut}`,
     );
   }
   if (connection.status === 'reauth_required') {
     return layout(
       'Reconnect needed',
-      html`<h1>Hello, ${session.userId}</h1>
+      html`<h1>Hello, ${user.id}</h1>
 <p class="status not-connected" data-connection-status="reauth_required">Your MySQL Cloud account must be connected again.</p>
 <p>The provider no longer accepts this connection (<code data-reauth-reason>${connection.reauthReason ?? 'unknown'}</code>), for example because access was revoked there.</p>
 <a class="button" href="/connect">Connect again</a>
 ${disconnectForm()}
-${signOutForm()}`,
+${signOut}`,
     );
   }
   const expiry = connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
   return layout(
     'Connected',
-    html`<h1>Hello, ${session.userId}</h1>
+    html`<h1>Hello, ${user.id}</h1>
 <p class="status connected" data-connection-status="connected">Connected to your MySQL Cloud account.</p>
 <dl>
 <dt>Account</dt><dd data-account>${connection.accountName ?? connection.subject}${connection.accountEmail ? html` (${connection.accountEmail})` : ''}</dd>
@@ -68,7 +75,7 @@ ${signOutForm()}`,
 ${databasesSection(databases)}
 <a class="button" href="/connect">Connect again</a>
 ${disconnectForm()}
-${signOutForm()}`,
+${signOut}`,
   );
 }
 

@@ -7,143 +7,19 @@
  * serialized with `GET_LOCK`.
  */
 import { createHash } from 'node:crypto';
-import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { RateLimiterMemory, RateLimiterMySQL } from 'rate-limiter-flexible';
+import { createPool, type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
 import { IntegrationError } from '../../errors';
 import type { LimiterFactory } from '../../http/rate-limits';
 import type { Connection, PendingAuthorization, PendingRevocation, Session, Store, StoreCounts } from '../store';
 import { checkSchema } from './migrations';
+import { mysqlLimiterFactory } from './rate-limit-store';
+import { connections, pendingAuthorizations, pendingRevocations, sessions, type Row } from './tables';
+import { unlessUnavailable } from './unavailable';
 
-/** A MySQL URL for messages: never its password. */
-export function describeMysqlUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '3306'}${parsed.pathname}`;
-  } catch {
-    return 'an invalid MYSQL_URL';
-  }
-}
-
-const lostConnection = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_SERVER_SHUTDOWN',
-  'ER_CON_COUNT_ERROR',
-  'ER_CONNECTION_KILLED',
-  'ER_QUERY_INTERRUPTED',
-  // Transient server states: a deadlock victim, a lock wait that timed out, a read-only server after a failover.
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'ER_OPTION_PREVENTS_STATEMENT',
-]);
-
-function isLostConnection(error: unknown): boolean {
-  const { code, fatal, message } = (error ?? {}) as { code?: string; fatal?: boolean; message?: string };
-  return fatal === true || (code !== undefined && lostConnection.has(code)) || message === 'Pool is closed.';
-}
-
-type Row = RowDataPacket & Record<string, unknown>;
-
-const nullable = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
-const epoch = (value: unknown): number => Number(value);
-
-function toSession(row: Row): Session {
-  return { id: String(row.id), userId: String(row.user_id), createdAt: epoch(row.created_at), expiresAt: epoch(row.expires_at) };
-}
-
-function toPending(row: Row): PendingAuthorization {
-  return {
-    state: String(row.state),
-    flowId: String(row.flow_id),
-    sessionId: String(row.session_id),
-    userId: String(row.user_id),
-    issuer: String(row.issuer),
-    codeVerifier: String(row.code_verifier),
-    nonce: String(row.nonce),
-    redirectUri: String(row.redirect_uri),
-    scopes: JSON.parse(String(row.scopes)) as string[],
-    returnTo: String(row.return_to),
-    createdAt: epoch(row.created_at),
-    expiresAt: epoch(row.expires_at),
-    ...(row.used_at === null ? {} : { usedAt: epoch(row.used_at) }),
-  };
-}
-
-function toConnection(row: Row): Connection {
-  const optional = <T>(value: T | undefined) => value;
-  return {
-    userId: String(row.user_id),
-    version: Number(row.version),
-    issuer: String(row.issuer),
-    subject: String(row.subject),
-    accountName: optional(nullable(row.account_name as string | null)),
-    accountEmail: optional(nullable(row.account_email as string | null)),
-    scopes: JSON.parse(String(row.scopes)) as string[],
-    sealedAccessToken: String(row.sealed_access_token),
-    sealedRefreshToken: nullable(row.sealed_refresh_token as string | null),
-    accessTokenExpiresAt: row.access_token_expires_at === null ? undefined : epoch(row.access_token_expires_at),
-    status: row.status as Connection['status'],
-    reauthReason: nullable(row.reauth_reason as string | null),
-    nonce: String(row.nonce),
-    connectedAt: epoch(row.connected_at),
-    refreshedAt: row.refreshed_at === null ? undefined : epoch(row.refreshed_at),
-  };
-}
-
-function toRevocation(row: Row): PendingRevocation {
-  return {
-    id: String(row.id),
-    userId: String(row.user_id),
-    sealedToken: String(row.sealed_token),
-    tokenTypeHint: row.token_type_hint as PendingRevocation['tokenTypeHint'],
-    attempts: Number(row.attempts),
-    notBefore: epoch(row.not_before),
-    createdAt: epoch(row.created_at),
-    lastError: nullable(row.last_error as string | null),
-  };
-}
-
-function connectionValues(connection: Connection): unknown[] {
-  return [
-    connection.version,
-    connection.issuer,
-    connection.subject,
-    connection.accountName ?? null,
-    connection.accountEmail ?? null,
-    JSON.stringify(connection.scopes),
-    connection.sealedAccessToken,
-    connection.sealedRefreshToken ?? null,
-    connection.accessTokenExpiresAt ?? null,
-    connection.status,
-    connection.reauthReason ?? null,
-    connection.nonce,
-    connection.connectedAt,
-    connection.refreshedAt ?? null,
-  ];
-}
-
-const connectionColumns = [
-  'version',
-  'issuer',
-  'subject',
-  'account_name',
-  'account_email',
-  'scopes',
-  'sealed_access_token',
-  'sealed_refresh_token',
-  'access_token_expires_at',
-  'status',
-  'reauth_reason',
-  'nonce',
-  'connected_at',
-  'refreshed_at',
-];
+/** The connection columns a write sets: all but the key. */
+const connectionFields = connections.except('userId');
+/** The revocation columns a retry changes. */
+const revocationRetryFields = pendingRevocations.names(['sealedToken', 'attempts', 'notBefore', 'lastError']);
 
 export class MySqlStore implements Store {
   readonly pool: Pool;
@@ -179,15 +55,8 @@ export class MySqlStore implements Store {
   }
 
   /** Run a statement; a lost server becomes `store_unavailable`. */
-  private async run<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isLostConnection(error)) {
-        throw new IntegrationError('store_unavailable', 'the database cannot be reached', { cause: error });
-      }
-      throw error;
-    }
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    return unlessUnavailable(work);
   }
 
   private async rows(sql: string, values: unknown[] = []): Promise<Row[]> {
@@ -216,17 +85,12 @@ export class MySqlStore implements Store {
   }
 
   async createSession(session: Session): Promise<void> {
-    await this.execute('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-      session.id,
-      session.userId,
-      session.createdAt,
-      session.expiresAt,
-    ]);
+    await this.execute(sessions.insert(), sessions.values(session));
   }
 
   async findSession(id: string): Promise<Session | undefined> {
     const [row] = await this.rows('SELECT * FROM sessions WHERE id = ? AND expires_at > ?', [id, this.now()]);
-    return row && toSession(row);
+    return row && sessions.read(row);
   }
 
   async deleteSession(id: string): Promise<void> {
@@ -234,33 +98,14 @@ export class MySqlStore implements Store {
   }
 
   async savePendingAuthorization(pending: PendingAuthorization): Promise<void> {
-    await this.execute(
-      `INSERT INTO pending_authorizations
-        (state, flow_id, session_id, user_id, issuer, code_verifier, nonce, redirect_uri, scopes, return_to, created_at, expires_at, used_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        pending.state,
-        pending.flowId,
-        pending.sessionId,
-        pending.userId,
-        pending.issuer,
-        pending.codeVerifier,
-        pending.nonce,
-        pending.redirectUri,
-        JSON.stringify(pending.scopes),
-        pending.returnTo,
-        pending.createdAt,
-        pending.expiresAt,
-        pending.usedAt ?? null,
-      ],
-    );
+    await this.execute(pendingAuthorizations.insert(), pendingAuthorizations.values(pending));
     // Expired ones are kept a day, to tell "expired" from "unknown", then dropped.
     await this.execute('DELETE FROM pending_authorizations WHERE expires_at < ?', [this.now() - 24 * 3600 * 1000]);
   }
 
   async findPendingAuthorization(state: string): Promise<PendingAuthorization | undefined> {
     const [row] = await this.rows('SELECT * FROM pending_authorizations WHERE state = ?', [state]);
-    return row && toPending(row);
+    return row && pendingAuthorizations.read(row);
   }
 
   async consumePendingAuthorization(state: string, at: number): Promise<boolean> {
@@ -269,28 +114,27 @@ export class MySqlStore implements Store {
   }
 
   async saveConnection(connection: Connection): Promise<void> {
-    await this.execute(
-      `INSERT INTO connections (user_id, ${connectionColumns.join(', ')}) VALUES (?, ${connectionColumns.map(() => '?').join(', ')})
-       ON DUPLICATE KEY UPDATE ${connectionColumns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
-      [connection.userId, ...connectionValues(connection)],
-    );
+    const updates = connections.names(connectionFields).map((column) => `${column} = VALUES(${column})`);
+    await this.execute(`${connections.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`, connections.values(connection));
   }
 
   async findConnection(userId: string): Promise<Connection | undefined> {
     const [row] = await this.rows('SELECT * FROM connections WHERE user_id = ?', [userId]);
-    return row && toConnection(row);
+    return row && connections.read(row);
   }
 
   async updateConnection(connection: Connection, expectedVersion: number): Promise<boolean> {
-    const result = await this.execute(
-      `UPDATE connections SET ${connectionColumns.map((column) => `${column} = ?`).join(', ')} WHERE user_id = ? AND version = ?`,
-      [...connectionValues(connection), connection.userId, expectedVersion],
-    );
+    const assignments = connections.names(connectionFields).map((column) => `${column} = ?`);
+    const result = await this.execute(`UPDATE connections SET ${assignments.join(', ')} WHERE user_id = ? AND version = ?`, [
+      ...connections.values(connection, connectionFields),
+      connection.userId,
+      expectedVersion,
+    ]);
     return result.affectedRows === 1;
   }
 
   async listConnections(): Promise<Connection[]> {
-    return (await this.rows('SELECT * FROM connections ORDER BY user_id')).map(toConnection);
+    return (await this.rows('SELECT * FROM connections ORDER BY user_id')).map((row) => connections.read(row));
   }
 
   async deleteConnection(userId: string, revocations: readonly PendingRevocation[]): Promise<void> {
@@ -301,13 +145,12 @@ export class MySqlStore implements Store {
   }
 
   async dueRevocations(now: number, limit: number): Promise<PendingRevocation[]> {
-    return (await this.rows('SELECT * FROM pending_revocations WHERE not_before <= ? ORDER BY created_at LIMIT ?', [now, limit])).map(
-      toRevocation,
-    );
+    const rows = await this.rows('SELECT * FROM pending_revocations WHERE not_before <= ? ORDER BY created_at LIMIT ?', [now, limit]);
+    return rows.map((row) => pendingRevocations.read(row));
   }
 
   async listRevocations(): Promise<PendingRevocation[]> {
-    return (await this.rows('SELECT * FROM pending_revocations ORDER BY created_at')).map(toRevocation);
+    return (await this.rows('SELECT * FROM pending_revocations ORDER BY created_at')).map((row) => pendingRevocations.read(row));
   }
 
   async saveRevocation(revocation: PendingRevocation): Promise<void> {
@@ -315,22 +158,8 @@ export class MySqlStore implements Store {
   }
 
   private async insertRevocation(target: Pick<Pool, 'query'>, revocation: PendingRevocation): Promise<void> {
-    await target.query(
-      `INSERT INTO pending_revocations (id, user_id, sealed_token, token_type_hint, attempts, not_before, created_at, last_error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE sealed_token = VALUES(sealed_token), attempts = VALUES(attempts),
-         not_before = VALUES(not_before), last_error = VALUES(last_error)`,
-      [
-        revocation.id,
-        revocation.userId,
-        revocation.sealedToken,
-        revocation.tokenTypeHint,
-        revocation.attempts,
-        revocation.notBefore,
-        revocation.createdAt,
-        revocation.lastError?.slice(0, 512) ?? null,
-      ],
-    );
+    const updates = revocationRetryFields.map((column) => `${column} = VALUES(${column})`);
+    await target.query(`${pendingRevocations.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`, pendingRevocations.values(revocation));
   }
 
   async deleteRevocation(id: string): Promise<void> {
@@ -373,24 +202,9 @@ export class MySqlStore implements Store {
     }
   }
 
-  /**
-   * Rate-limit counters in the same database, shared by every instance.
-   * While the database is away, each instance counts in its own memory
-   * instead (rate-limiter-flexible's insurance limiter), so a lost database
-   * is reported as `store_unavailable` by the store, not by the limiter.
-   */
+  /** Rate-limit counters in this store's database, shared by every instance (./rate-limit-store.ts). */
   limiterFactory(): LimiterFactory {
-    const database = new URL(this.url).pathname.slice(1);
-    return (options) =>
-      new RateLimiterMySQL({
-        ...options,
-        storeClient: this.pool.pool,
-        storeType: 'pool',
-        dbName: database,
-        tableName: 'rate_limits',
-        tableCreated: true,
-        insuranceLimiter: new RateLimiterMemory(options),
-      });
+    return mysqlLimiterFactory(this.pool, this.database);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,9 @@
-// ESLint flat config (kept in .ci/ so the top level stays as DESIGN.md lays it out).
+// ESLint flat config, at the root so that editors and `npx eslint <file>` find it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default tseslint.config(
   { basePath: root, ignores: ['node_modules/**', 'coverage/**', 'reports/**', '.ci/**', 'cucumber.cjs'] },

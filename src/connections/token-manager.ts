@@ -1,8 +1,9 @@
 /**
  * The token manager: every use of a connection's tokens goes through here.
  *
- * - An access token is refreshed shortly before it expires, and once after
- *   the vendor answers 401.
+ * - `withAccessToken(userId, send)`: the only way to use an access token.
+ *   It is refreshed shortly before it expires, and once after `send`
+ *   answers 401; then `send` is tried once more.
  * - Single flight: concurrent callers for one connection share one refresh.
  * - Rotation: the newest refresh token replaces the old one in one write; a
  *   response without `refresh_token` keeps the old one.
@@ -11,28 +12,54 @@
  *   token meanwhile), then mark the connection `reauth_required`.
  * - Transient failures (5xx, 429, timeout) keep the tokens and the status.
  */
-import { openAccessToken, openTokens, sealRefreshedConnection } from '../connection';
-import type { Integration } from '../context';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
+import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
+import type { ProviderClient } from '../http/provider-client';
+import type { Discovery, ProviderMetadata } from '../oauth/discovery';
+import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
-import { validateIdToken } from '../oauth/validate-id-token';
+import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
+import type { Metrics } from '../observability/metrics';
 import { SingleFlight } from '../single-flight';
-import type { Connection } from '../store/store';
+import type { Connection, Store } from '../store/store';
+import { sealRefreshedConnection } from './connection-record';
 
-export interface UsableConnection {
-  readonly connection: Connection;
-  readonly accessToken: string;
+export interface TokenManagerDependencies {
+  readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds'>;
+  readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock'>;
+  readonly cipher: TokenCipher;
+  readonly discovery: Pick<Discovery, 'metadata'>;
+  readonly http: ProviderClient;
+  readonly jwks: JwksCache;
+  readonly metrics: Pick<Metrics, 'refreshes'>;
+  readonly logger: Logger;
+  readonly now: () => number;
 }
 
 export class TokenManager {
   private readonly flight = new SingleFlight<Connection>();
 
-  constructor(private readonly integration: Integration) {}
+  constructor(private readonly deps: TokenManagerDependencies) {}
+
+  /**
+   * Call `send` with the user's access token (refreshed first when it is
+   * about to expire). When it answers 401, refresh once and call it once
+   * more; its last answer is returned, whatever it is.
+   */
+  async withAccessToken<R extends { readonly statusCode: number }>(userId: string, send: (accessToken: string) => Promise<R>): Promise<R> {
+    const connection = await this.usable(userId);
+    const response = await send(openAccessToken(this.deps.cipher, connection));
+    if (response.statusCode !== 401) return response;
+    return send(openAccessToken(this.deps.cipher, await this.refresh(connection)));
+  }
 
   /** The user's connection, or `not_connected` / `reconnect_required`. */
-  async connectionOf(userId: string): Promise<Connection> {
-    const connection = await this.integration.store.findConnection(userId);
+  private async connectionOf(userId: string): Promise<Connection> {
+    const connection = await this.deps.store.findConnection(userId);
     if (!connection) throw new IntegrationError('not_connected', 'no MySQL account is connected');
     if (connection.status === 'reauth_required') {
       throw new IntegrationError('reconnect_required', `the connection must be made again (${connection.reauthReason ?? 'unknown reason'})`);
@@ -40,26 +67,24 @@ export class TokenManager {
     return connection;
   }
 
-  /** A connection with an access token that is not about to expire (refreshing it first if needed). */
-  async usable(userId: string): Promise<UsableConnection> {
+  /** A connection whose access token is not about to expire (refreshing it first if needed). */
+  private async usable(userId: string): Promise<Connection> {
     const connection = await this.connectionOf(userId);
     const expiresAt = connection.accessTokenExpiresAt;
-    const now = this.integration.now();
-    if (expiresAt === undefined || expiresAt - this.integration.config.refreshMarginSeconds * 1000 > now) {
-      return this.open(connection);
-    }
+    const now = this.deps.now();
+    if (expiresAt === undefined || expiresAt - this.deps.config.refreshMarginSeconds * 1000 > now) return connection;
     try {
-      return this.open(await this.refresh(connection));
+      return await this.refresh(connection);
     } catch (error) {
       // Within the margin the old access token still works: a provider hiccup need not fail the call.
-      if (error instanceof IntegrationError && error.code === 'provider_unavailable' && expiresAt > now) return this.open(connection);
+      if (error instanceof IntegrationError && error.code === 'provider_unavailable' && expiresAt > now) return connection;
       throw error;
     }
   }
 
   /** Refresh after `stale` was found wanting (expiring, or refused with 401). One refresh per connection at a time. */
-  refresh(stale: Connection): Promise<Connection> {
-    const { refreshes } = this.integration.metrics;
+  private refresh(stale: Connection): Promise<Connection> {
+    const { refreshes } = this.deps.metrics;
     return this.flight.run(stale.userId, () =>
       this.refreshOnce(stale).then(
         (connection) => {
@@ -74,18 +99,13 @@ export class TokenManager {
     );
   }
 
-  /** The connection with its access token in the clear (only that one is decrypted). */
-  open(connection: Connection): UsableConnection {
-    return { connection, accessToken: openAccessToken(this.integration.cipher, connection) };
-  }
-
   /** One refresh, holding the connection's lock so that no other instance refreshes it meanwhile. */
   private refreshOnce(stale: Connection): Promise<Connection> {
-    return this.integration.store.withConnectionLock(stale.userId, () => this.refreshLocked(stale));
+    return this.deps.store.withConnectionLock(stale.userId, () => this.refreshLocked(stale));
   }
 
   private async refreshLocked(stale: Connection): Promise<Connection> {
-    const { config, discovery, http, store, cipher, logger } = this.integration;
+    const { config, discovery, http, store, cipher, logger } = this.deps;
     // Re-read under the lock: another instance may have refreshed while we waited for it.
     const current = await this.connectionOf(stale.userId);
     if (current.version !== stale.version) return current; // refreshed meanwhile
@@ -114,7 +134,7 @@ export class TokenManager {
       throw problem.error;
     }
 
-    const next = sealRefreshedConnection(cipher, current, tokens, this.integration.now());
+    const next = sealRefreshedConnection(cipher, current, tokens, this.deps.now());
     if (!(await store.updateConnection(next, current.version))) {
       // Only a writer that does not take the lock gets here (a reconnect in the browser): its connection is the newer one.
       return this.connectionOf(current.userId);
@@ -132,19 +152,11 @@ export class TokenManager {
   private async checkRefreshedIdToken(
     idToken: string,
     current: Connection,
-    metadata: { issuer: string; jwks_uri: string },
+    metadata: ProviderMetadata,
   ): Promise<{ reason: string; error: IntegrationError } | undefined> {
-    const { config } = this.integration;
     try {
-      const claims = await validateIdToken(idToken, this.integration.jwks, {
-        issuer: metadata.issuer,
-        clientId: config.clientId,
-        nonce: current.nonce,
-        nonceRequired: false,
-        algorithm: config.idTokenSignedResponseAlg,
-        jwksUri: metadata.jwks_uri,
-        now: this.integration.now(),
-      });
+      const expected = idTokenExpectations(metadata, this.deps.config, { value: current.nonce, required: false }, this.deps.now());
+      const claims = await validateIdToken(idToken, this.deps.jwks, expected);
       if (claims.iss === current.issuer && claims.sub === current.subject) return undefined;
       return {
         reason: 'subject_changed',
@@ -152,7 +164,7 @@ export class TokenManager {
       };
     } catch (error) {
       if (error instanceof IntegrationError && error.code === 'invalid_id_token') return { reason: 'invalid_id_token', error };
-      this.integration.logger.warn({ userId: current.userId, error: (error as Error).message }, 'refreshed ID token not verified now: keys unavailable; tokens kept');
+      this.deps.logger.warn({ userId: current.userId, error: (error as Error).message }, 'refreshed ID token not verified now: keys unavailable; tokens kept');
       return undefined;
     }
   }
@@ -169,11 +181,11 @@ export class TokenManager {
   /** Mark the connection `reauth_required`, unless someone stored newer tokens meanwhile: then theirs is returned. */
   private async reauthRequired(connection: Connection, reason: string): Promise<Connection> {
     const marked: Connection = { ...connection, version: connection.version + 1, status: 'reauth_required', reauthReason: reason };
-    if (await this.integration.store.updateConnection(marked, connection.version)) {
-      this.integration.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
+    if (await this.deps.store.updateConnection(marked, connection.version)) {
+      this.deps.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
       return marked;
     }
-    return (await this.integration.store.findConnection(connection.userId)) ?? marked;
+    return (await this.deps.store.findConnection(connection.userId)) ?? marked;
   }
 
   /** Any other failure of the token endpoint during a refresh: the provider is unavailable (its Retry-After passed on); nothing changes. */

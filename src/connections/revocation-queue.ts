@@ -9,10 +9,14 @@
  * confirmed or given up.
  */
 import { randomUUID } from 'node:crypto';
-import { openTokens, revocationContext } from '../connection';
-import type { Integration } from '../context';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { openTokens, revocationContext } from '../crypto/sealed-tokens';
+import type { TokenCipher } from '../crypto/token-cipher';
+import type { ProviderClient } from '../http/provider-client';
+import type { Discovery } from '../oauth/discovery';
 import { revocationRequest, type RevocationOutcome } from '../oauth/revocation-request';
-import type { PendingRevocation } from '../store/store';
+import type { PendingRevocation, Store } from '../store/store';
 
 const maxBackoffMs = 3600 * 1000;
 
@@ -22,14 +26,27 @@ export interface DisconnectResult {
   readonly queued: number;
 }
 
-export class Revocations {
+export interface RevocationQueueDependencies {
+  readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'revocationMaxAttempts' | 'revocationRetryIntervalSeconds'>;
+  readonly store: Pick<
+    Store,
+    'withConnectionLock' | 'findConnection' | 'deleteConnection' | 'dueRevocations' | 'saveRevocation' | 'deleteRevocation'
+  >;
+  readonly cipher: TokenCipher;
+  readonly discovery: Pick<Discovery, 'metadata'>;
+  readonly http: ProviderClient;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export class RevocationQueue {
   private retrying = false;
 
-  constructor(private readonly integration: Integration) {}
+  constructor(private readonly deps: RevocationQueueDependencies) {}
 
   /** Forget the user's connection and revoke its tokens; idempotent. */
   async disconnect(userId: string): Promise<DisconnectResult> {
-    const { store, cipher, now } = this.integration;
+    const { store, cipher, now } = this.deps;
     const queued = await store.withConnectionLock(userId, async () => {
       const connection = await store.findConnection(userId);
       if (!connection) return undefined;
@@ -45,7 +62,7 @@ export class Revocations {
     if (!queued) return { disconnected: false, queued: 0 };
     let left = 0;
     for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;
-    this.integration.logger.info({ userId, queued: left }, 'disconnected');
+    this.deps.logger.info({ userId, queued: left }, 'disconnected');
     return { disconnected: true, queued: left };
   }
 
@@ -55,7 +72,7 @@ export class Revocations {
     this.retrying = true;
     try {
       let confirmed = 0;
-      for (const revocation of await this.integration.store.dueRevocations(this.integration.now(), limit)) {
+      for (const revocation of await this.deps.store.dueRevocations(this.deps.now(), limit)) {
         if (await this.attempt(revocation)) confirmed += 1;
       }
       return confirmed;
@@ -66,7 +83,7 @@ export class Revocations {
 
   /** One attempt at a queued revocation: confirmed and dequeued, or rescheduled. Never throws: one bad row must not block the queue. */
   private async attempt(revocation: PendingRevocation): Promise<boolean> {
-    const { store, cipher, now, logger, config } = this.integration;
+    const { store, cipher, now, logger, config } = this.deps;
     try {
       const token = cipher.decrypt(revocation.sealedToken, revocationContext(revocation.id));
       const outcome = await this.revoke(token, revocation.tokenTypeHint);
@@ -88,10 +105,10 @@ export class Revocations {
   }
 
   private async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<RevocationOutcome> {
-    const { http, config, now } = this.integration;
+    const { http, config, now } = this.deps;
     let endpoint: string | undefined;
     try {
-      endpoint = (await this.integration.discovery.metadata()).revocation_endpoint;
+      endpoint = (await this.deps.discovery.metadata()).revocation_endpoint;
     } catch (error) {
       return { done: false, reason: (error as Error).message };
     }
@@ -105,7 +122,7 @@ export class Revocations {
     return {
       id,
       userId,
-      sealedToken: this.integration.cipher.encrypt(token, revocationContext(id)),
+      sealedToken: this.deps.cipher.encrypt(token, revocationContext(id)),
       tokenTypeHint: hint,
       attempts: 0,
       notBefore: at,
@@ -114,7 +131,7 @@ export class Revocations {
   }
 
   private rescheduled(revocation: PendingRevocation, attempts: number, outcome: Extract<RevocationOutcome, { done: false }>, now: number): PendingRevocation {
-    const backoffMs = Math.min(maxBackoffMs, this.integration.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
+    const backoffMs = Math.min(maxBackoffMs, this.deps.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
     const waitMs = outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
     return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason };
   }

@@ -1,13 +1,13 @@
 /**
- * Key rotation for tokens at rest: re-encrypt every stored token that is not
+ * Key rotation for tokens at rest: re-seal every stored token that is not
  * sealed with the newest key of the ring. Reads accept any key of the ring,
  * so rotation can run while the integration serves users; each connection is
  * rewritten under its lock, the one a refresh takes.
  */
-import { openTokens, revocationContext, tokenContext } from '../connection';
-import { TokenCipher } from '../crypto/token-cipher';
-import type { KeyRing } from '../crypto/key-ring';
-import type { Connection, Store } from '../store/store';
+import type { Store } from '../store/store';
+import type { KeyRing } from './key-ring';
+import { openTokens, revocationContext, sealTokens } from './sealed-tokens';
+import { TokenCipher } from './token-cipher';
 
 export interface RotationReport {
   readonly connections: number;
@@ -21,17 +21,10 @@ export async function rotateKeys(store: Store, ring: KeyRing): Promise<RotationR
   for (const listed of await store.listConnections()) {
     // Under the connection's lock, as a refresh is: the two never interleave, so neither loses the other's write.
     const rotated = await store.withConnectionLock(listed.userId, async () => {
-      const connection: Connection | undefined = await store.findConnection(listed.userId);
+      const connection = await store.findConnection(listed.userId);
       if (!connection || (!stale(connection.sealedAccessToken) && !stale(connection.sealedRefreshToken))) return false;
-      const tokens = openTokens(cipher, connection);
-      const next = {
-        ...connection,
-        version: connection.version + 1,
-        sealedAccessToken: cipher.encrypt(tokens.accessToken, tokenContext(connection.userId, 'access_token')),
-        sealedRefreshToken:
-          tokens.refreshToken === undefined ? undefined : cipher.encrypt(tokens.refreshToken, tokenContext(connection.userId, 'refresh_token')),
-      };
-      return store.updateConnection(next, connection.version);
+      const resealed = sealTokens(cipher, connection.userId, openTokens(cipher, connection));
+      return store.updateConnection({ ...connection, version: connection.version + 1, ...resealed }, connection.version);
     });
     if (rotated) connections += 1;
   }

@@ -1,0 +1,98 @@
+/**
+ * The one place that builds the integration: each service from exactly what
+ * it needs, in dependency order. No service is handed this object; only the
+ * app (./app.ts), the server (./server.ts) and the harness read it.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { RevocationQueue } from './connections/revocation-queue';
+import { TokenManager } from './connections/token-manager';
+import { TokenCipher } from './crypto/token-cipher';
+import { ProviderClient } from './http/provider-client';
+import { RateLimiter, type LimiterFactory } from './http/rate-limits';
+import { DemoSignIn } from './identity/demo-sign-in';
+import type { Identity } from './identity/identity';
+import { TrustedHeaderIdentity } from './identity/trusted-header';
+import { Discovery } from './oauth/discovery';
+import { JwksCache } from './oauth/jwks';
+import { createLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { MemoryStore } from './store/memory-store';
+import type { Store } from './store/store';
+import { VendorApi } from './vendor/vendor-api';
+
+export interface IntegrationOptions {
+  store?: Store;
+  logger?: Logger;
+  now?: () => number;
+  /** Where the rate limiter keeps its counters (in memory by default). */
+  limiterFactory?: LimiterFactory;
+  /** Collect the process-wide default metrics (CPU, memory, event loop); on by default. */
+  defaultMetrics?: boolean;
+}
+
+export interface Integration {
+  readonly config: Config;
+  /** Epoch milliseconds; a test can move it. */
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly store: Store;
+  /** Who the user of a request is: the demo sign-in, or the host product's trusted header. */
+  readonly identity: Identity;
+  readonly http: ProviderClient;
+  readonly discovery: Discovery;
+  readonly jwks: JwksCache;
+  readonly cipher: TokenCipher;
+  readonly rateLimiter: RateLimiter;
+  readonly tokens: TokenManager;
+  readonly vendorApi: VendorApi;
+  readonly revocations: RevocationQueue;
+  /** The integration's own origin (from REDIRECT_URI). */
+  readonly origin: string;
+}
+
+function identityFor(config: Config, store: Store, now: () => number): Identity {
+  return config.identity.kind === 'demo' ? new DemoSignIn(store, now) : new TrustedHeaderIdentity(config.identity.header);
+}
+
+export function createIntegration(config: Config, options: IntegrationOptions = {}): Integration {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics({ defaultMetrics: options.defaultMetrics });
+  const store = options.store ?? new MemoryStore(now);
+  const identity = identityFor(config, store, now);
+  const http = new ProviderClient({
+    timeoutMs: config.providerTimeoutMs,
+    attempts: config.providerRetryAttempts,
+    baseDelayMs: config.providerRetryBaseMs,
+    maxDelayMs: config.providerRetryMaxMs,
+    retryAfterCapSeconds: config.providerRetryAfterCapSeconds,
+    certificateAuthority: config.providerCa,
+    observe: (endpoint, status, seconds) => metrics.providerLatency.observe({ endpoint, status }, seconds),
+  });
+  const discovery = new Discovery(config.issuer, http, config.discoveryTtlSeconds * 1000, now);
+  const jwks = new JwksCache(http);
+  const cipher = new TokenCipher(config.tokenEncryptionKeys);
+  const rateLimiter = new RateLimiter(config.rateLimits, metrics, (ctx) => identity.rateLimitKey(ctx), options.limiterFactory);
+  const tokens = new TokenManager({ config, store, cipher, discovery, http, jwks, metrics, logger, now });
+  const vendorApi = new VendorApi({ apiBaseUrl: config.apiBaseUrl, http, tokens });
+  const revocations = new RevocationQueue({ config, store, cipher, discovery, http, logger, now });
+  return {
+    config,
+    now,
+    logger,
+    metrics,
+    store,
+    identity,
+    http,
+    discovery,
+    jwks,
+    cipher,
+    rateLimiter,
+    tokens,
+    vendorApi,
+    revocations,
+    origin: new URL(config.redirectUri).origin,
+  };
+}
