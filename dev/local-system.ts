@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Environment } from '../src/config';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
 import type { ClientRegistration } from '../mock-provider';
+import { buildIfStale, dist } from './build.cjs';
 
 /** The client id the mock registers the integration under. */
 export const integrationClientId = 'mysql-integration';
@@ -68,6 +69,10 @@ export function integrationEnvironment(mock: { readonly issuer: string; readonly
     REDIRECT_URI: redirectUri,
     TOKEN_ENCRYPTION_KEYS: generateKeyRingValue('k1'),
     SESSION_KEYS: randomBytes(32).toString('base64url'),
+    // The demo sign-in, switched on explicitly: anyone may sign in as anyone (never in production).
+    IDENTITY: 'demo',
+    // A developer's .env must not leak into what the launcher starts.
+    ENV_FILE: 'none',
     PORT: callback.port,
     HOST: callback.hostname,
     ...extra,
@@ -101,6 +106,49 @@ export async function startMockProcess(client: ClientRegistration, port?: number
   return {
     issuer: `http://127.0.0.1:${mockPort}`,
     client,
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** The integration as operators run it: the compiled build (`dist/main.js`, built first if stale) in a process of its own. */
+export interface IntegrationProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** SIGTERM, and wait for it to exit. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start `dist/main.js` with `environment` (and PATH) only, plus `nodeOptions`
+ * before the script (`--cpu-prof`, ...); resolves once `GET /healthz` answers 200.
+ */
+export async function startIntegrationProcess(environment: Environment, nodeOptions: readonly string[] = []): Promise<IntegrationProcess> {
+  buildIfStale();
+  const child = spawn(process.execPath, [...nodeOptions, join(dist, 'main.js')], {
+    env: { PATH: process.env.PATH, ...environment },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://${environment.HOST ?? '127.0.0.1'}:${environment.PORT ?? 3000}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dist/main.js exited with ${child.exitCode}: ${stderr}`);
+    const status = await fetch(`${url}/healthz`).then((response) => response.status, () => 0);
+    if (status === 200) break;
+    if (Date.now() - started > 30_000) {
+      child.kill('SIGKILL');
+      throw new Error(`dist/main.js did not answer /healthz within 30 s: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return {
+    url,
+    pid: child.pid as number,
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
