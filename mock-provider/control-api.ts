@@ -18,11 +18,13 @@
  *   POST   /__control/rate-limits            {endpoint, limit, windowSeconds} -> 201
  *   DELETE /__control/rate-limits
  *   POST   /__control/tamperings             {changes: [{kind, ...}, ...]} the next token response -> 201 {pending}
+ *   GET    /__control/tamperings             {pending} token responses still to be altered
  *   DELETE /__control/tamperings
  *   GET    /__control/keys                   {keys: [{kid, alg, published, signing}]}
  *   POST   /__control/keys/rotate            a new RS256 key, published first and signing -> 201 {key}
  *   POST   /__control/keys/withdraw          {kid} no longer published -> {key}
  *   POST   /__control/keys/single-without-kid   publish only the signing key, without kid
+ *   GET    /__control/lifetimes              {accessToken, refreshToken, authorizationCode} (seconds)
  *   POST   /__control/lifetimes              {accessToken?, refreshToken?, authorizationCode?} (seconds)
  *   GET    /__control/modes                  {separateGrants, revocationScope, refreshTokenRotation, resourceBasePath}
  *   POST   /__control/modes                  any of those -> the modes now
@@ -152,7 +154,10 @@ function controlRouter(controls: MockControls): Router {
   router.post('/tamperings', (ctx) => {
     controls.tamperNextTokenResponse(body(ctx, schemas.tamperings).changes);
     ctx.status = 201;
-    ctx.body = { queued: true };
+    ctx.body = { pending: controls.pendingTamperings() };
+  });
+  router.get('/tamperings', (ctx) => {
+    ctx.body = { pending: controls.pendingTamperings() };
   });
   router.delete('/tamperings', (ctx) => {
     controls.clearTamperings();
@@ -176,6 +181,9 @@ function controlRouter(controls: MockControls): Router {
     ctx.status = 204;
   });
 
+  router.get('/lifetimes', (ctx) => {
+    ctx.body = controls.lifetimes();
+  });
   router.post('/lifetimes', (ctx) => {
     controls.setLifetimes(body(ctx, lifetimesSchema));
     ctx.status = 204;

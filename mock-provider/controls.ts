@@ -198,6 +198,8 @@ export interface MockControls {
 
   /** Queue named changes for the next token response (all of them apply to that one response). */
   tamperNextTokenResponse(changes: readonly Tampering[]): void;
+  /** How many token responses are still to be altered. */
+  pendingTamperings(): number;
   clearTamperings(): void;
 
   keys(): readonly KeyState[];
@@ -206,6 +208,8 @@ export interface MockControls {
   withdrawKey(kid: string): KeyState | undefined;
   serveSingleKeyWithoutKid(): void;
 
+  /** Token lifetimes now, in seconds. */
+  lifetimes(): Required<LifetimesChange>;
   setLifetimes(change: LifetimesChange): void;
   modes(): Modes;
   setModes(change: ModesChange): Modes;

@@ -149,11 +149,13 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     setRateLimit: (endpoint, limit) => rateLimits.set(endpoint, limit),
     clearRateLimits: () => rateLimits.clear(),
     tamperNextTokenResponse: (changes) => tampering.tamperNext(changes),
+    pendingTamperings: () => tampering.pending,
     clearTamperings: () => tampering.clear(),
     keys: () => keySet.list(),
     rotateSigningKey: () => keySet.rotate(),
     withdrawKey: (kid) => keySet.withdraw(kid),
     serveSingleKeyWithoutKid: () => keySet.serveSingleKeyWithoutKid(),
+    lifetimes: () => ({ ...lifetimes }),
     setLifetimes(change) {
       lifetimes = { ...lifetimes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
     },

@@ -74,6 +74,8 @@ export interface ProviderDriver {
   // ---- the evil provider ----
   /** Named changes to the next token response, all applied to that one response (controls.ts lists the kinds). */
   tamperNextTokenResponse(...changes: Tampering[]): Promise<void>;
+  /** How many token responses are still to be altered. */
+  pendingTamperings(): Promise<number>;
   /** The provider's keys: which the JWKS publishes, which signs ID tokens. */
   keys(): Promise<readonly KeyState[]>;
   /** A new RS256 key, published first in the JWKS and signing every ID token from now on. */
@@ -86,6 +88,7 @@ export interface ProviderDriver {
   // ---- policies ----
   /** Token lifetimes (seconds) for tokens issued from now on. */
   setLifetimes(change: LifetimesChange): Promise<void>;
+  lifetimes(): Promise<Required<LifetimesChange>>;
   /** Refresh token rotation on (the default) or off. */
   setRefreshTokenRotation(on: boolean): Promise<void>;
   /** Each consent makes a new grant (on: the mock's default) or extends the account's grant for the client (off: oidc-provider's own behaviour). */
@@ -182,6 +185,10 @@ export class InProcessProvider implements ProviderDriver {
     this.controls.tamperNextTokenResponse(tamperingListSchema.parse(changes));
   }
 
+  async pendingTamperings(): Promise<number> {
+    return this.controls.pendingTamperings();
+  }
+
   async keys(): Promise<readonly KeyState[]> {
     return this.controls.keys();
   }
@@ -202,6 +209,10 @@ export class InProcessProvider implements ProviderDriver {
 
   async setLifetimes(change: LifetimesChange): Promise<void> {
     this.controls.setLifetimes(lifetimesSchema.parse(change));
+  }
+
+  async lifetimes(): Promise<Required<LifetimesChange>> {
+    return this.controls.lifetimes();
   }
 
   private async setModes(change: ModesChange): Promise<Modes> {
@@ -348,6 +359,10 @@ export class RemoteProvider implements ProviderDriver {
     await this.call('post', 'tamperings', { changes });
   }
 
+  async pendingTamperings(): Promise<number> {
+    return (await this.call<{ pending: number }>('get', 'tamperings')).pending;
+  }
+
   async keys(): Promise<readonly KeyState[]> {
     return (await this.call<{ keys: KeyState[] }>('get', 'keys')).keys;
   }
@@ -366,6 +381,10 @@ export class RemoteProvider implements ProviderDriver {
 
   async setLifetimes(change: LifetimesChange): Promise<void> {
     await this.call('post', 'lifetimes', change);
+  }
+
+  async lifetimes(): Promise<Required<LifetimesChange>> {
+    return this.call<Required<LifetimesChange>>('get', 'lifetimes');
   }
 
   private async setModes(change: ModesChange): Promise<Modes> {

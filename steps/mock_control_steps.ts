@@ -1,0 +1,401 @@
+/**
+ * Steps of features/mock-control.feature: a mock run alone (in this
+ * process, its control API on), driven over HTTP by the RemoteProvider
+ * driver, and a bare OAuth client of its own that authorizes at the mock's
+ * pages and redeems the code, so the mock's own behaviour is checked without
+ * an integration in between.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash, randomBytes } from 'node:crypto';
+import { After, Given, Then, When } from '@cucumber/cucumber';
+import { got, type Response } from 'got';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { CookieJar } from 'tough-cookie';
+import { startMockProvider, type MockProvider } from '../mock-provider';
+import { Clock } from '../mock-provider/clock';
+import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
+import { resourceIndicatorOf } from '../mock-provider/resource-api';
+import { InProcessProvider, RemoteProvider, type KeyState } from './support/provider-driver';
+
+interface Tokens {
+  readonly access_token: string;
+  readonly refresh_token: string;
+  readonly id_token: string;
+  readonly expires_in?: number;
+}
+
+const redirectUri = 'http://127.0.0.1:9/callback';
+const clientId = 'mysql-integration';
+const clientSecret = randomBytes(24).toString('base64url');
+let keys: Promise<SigningKey[]> | undefined;
+const http = got.extend({ throwHttpErrors: false, followRedirect: false, retry: { limit: 0 } });
+
+/** One scenario's mock, its remote driver, and what the bare client got from it. */
+class MockRun {
+  readonly authorizations: Tokens[] = [];
+  readonly pages: Response<string>[] = [];
+  lastControl: Response<string> | undefined;
+  readonly notes = new Map<string, unknown>();
+  /** One browser for the scenario: a second authorization finds the provider session of the first. */
+  private readonly jar = new CookieJar();
+
+  private constructor(
+    readonly mock: MockProvider,
+    readonly remote: RemoteProvider,
+  ) {}
+
+  static async start(): Promise<MockRun> {
+    keys ??= generateSigningKeys();
+    const mock = await startMockProvider({
+      client: { client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri] },
+      keys: await keys,
+      controlApi: true,
+    });
+    return new MockRun(mock, await RemoteProvider.connect(mock.issuer));
+  }
+
+  get port(): string {
+    return new URL(this.mock.issuer).port;
+  }
+
+  /** Authorize as a demo account through the mock's login (once a session) and consent pages, and redeem the code. */
+  async authorize(username: string, password: string): Promise<Tokens> {
+    const jar = this.jar;
+    const verifier = randomBytes(32).toString('base64url');
+    const url = new URL(`${this.mock.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid profile offline_access databases:read',
+      prompt: 'consent',
+      state: randomBytes(8).toString('hex'),
+      nonce: randomBytes(8).toString('hex'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    let location = url.href;
+    for (let step = 0; step < 12 && !location.startsWith(redirectUri); step += 1) {
+      let response = await http.get(location, { cookieJar: jar });
+      if (response.statusCode === 200) {
+        this.pages.push(response);
+        const action = new URL(/action="([^"]+)"/.exec(response.body)?.[1] ?? '', location).href;
+        const form = /name="password"/.test(response.body) ? { username, password } : { decision: 'approve' };
+        response = await http.post(action, { form, cookieJar: jar });
+      }
+      assert.ok(response.headers.location, `the mock answered ${response.statusCode} without a redirect`);
+      location = new URL(response.headers.location, location).href;
+    }
+    const code = new URL(location).searchParams.get('code');
+    assert.ok(code, `the mock sent the browser back with ${location}`);
+    const tokens = await this.redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
+    this.authorizations.push(tokens);
+    return tokens;
+  }
+
+  async redeem(form: Record<string, string>): Promise<Tokens> {
+    const response = await http.post(`${this.mock.issuer}/token`, { username: clientId, password: clientSecret, form });
+    assert.equal(response.statusCode, 200, response.body);
+    return JSON.parse(response.body) as Tokens;
+  }
+
+  async revoke(token: string): Promise<void> {
+    const response = await http.post(`${this.mock.issuer}/token/revocation`, { username: clientId, password: clientSecret, form: { token } });
+    assert.equal(response.statusCode, 200, response.body);
+  }
+
+  async active(token: string): Promise<boolean> {
+    return (await this.remote.tokenState(token)).active;
+  }
+
+  token(index: number): Tokens {
+    const tokens = this.authorizations[index];
+    assert.ok(tokens, `authorization ${index + 1} happened`);
+    return tokens;
+  }
+
+  /** A live access token of the first authorization's account and grant, made directly in the provider's store. */
+  async forgeAccessToken(change: { audience?: string; clientId?: string }): Promise<string> {
+    const genuine = await this.mock.provider.AccessToken.find(this.token(0).access_token);
+    assert.ok(genuine);
+    const client = await this.mock.provider.Client.find(clientId);
+    assert.ok(client);
+    const token = new this.mock.provider.AccessToken({ accountId: genuine.accountId, client, grantId: genuine.grantId, gty: 'authorization_code', scope: genuine.scope ?? '' });
+    if (change.audience) token.setAudience(change.audience);
+    if (change.clientId) token.clientId = change.clientId;
+    return token.save();
+  }
+}
+
+const runs = new WeakMap<object, MockRun>();
+
+function runOf(world: object): MockRun {
+  const run = runs.get(world);
+  assert.ok(run, 'the scenario started a mock run alone');
+  return run;
+}
+
+After(async function (this: object) {
+  const run = runs.get(this);
+  if (!run) return;
+  runs.delete(this);
+  await run.remote.reset();
+  await run.mock.close();
+});
+
+Given('a mock run alone, driven through its control API', async function (this: object) {
+  runs.set(this, await MockRun.start());
+});
+
+Given('the harness has changed every control of the mock', async function (this: object) {
+  const { remote, mock } = runOf(this);
+  await remote.failNext('token', { status: 503, times: 3 });
+  await remote.setRateLimit('jwks', { limit: 0, windowSeconds: 60 });
+  await remote.tamperNextTokenResponse({ kind: 'omit-field', field: 'expires_in' });
+  const rotated = await remote.rotateSigningKey();
+  await remote.withdrawKey(rotated.kid);
+  await remote.serveSingleKeyWithoutKid();
+  await remote.setLifetimes({ accessToken: 5, refreshToken: 10, authorizationCode: 2 });
+  await remote.setRefreshTokenRotation(false);
+  await remote.setSeparateGrants(false);
+  await remote.setRevocationScope('grant');
+  await remote.setResourceBasePath('/vendor/v1');
+  await remote.advanceClock(3600);
+  await remote.skewClock(-90);
+  assert.equal((await http.get(`${mock.issuer}/jwks`)).statusCode, 429, 'the rate limit holds before the reset');
+  assert.deepEqual(await remote.modes(), { separateGrants: false, revocationScope: 'grant', refreshTokenRotation: false, resourceBasePath: '/vendor/v1' });
+});
+
+When('the harness resets the mock', async function (this: object) {
+  await runOf(this).remote.reset();
+});
+
+Then('the mock is as it started', async function (this: object) {
+  const { remote, mock } = runOf(this);
+  assert.deepEqual(await remote.requests(), [], 'the request log is empty');
+  for (const endpoint of ['token', 'jwks', 'discovery'] as const) assert.equal(await remote.pendingFaults(endpoint), 0);
+  assert.equal(await remote.pendingTamperings(), 0);
+  assert.deepEqual(await remote.lifetimes(), { accessToken: 3600, refreshToken: 14 * 24 * 3600, authorizationCode: 60 });
+  assert.deepEqual(await remote.modes(), { separateGrants: true, revocationScope: 'token', refreshTokenRotation: true, resourceBasePath: '/v1' });
+  const clock = await remote.clock();
+  assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [0, 0]);
+  const configured = (await keys)?.map((key) => key.publicJwk.kid);
+  assert.deepEqual((await remote.keys()).map((key) => [key.kid, key.published]), configured?.map((kid) => [kid, true]));
+  const jwks = await http.get(`${mock.issuer}/jwks`);
+  assert.equal(jwks.statusCode, 200, 'no rate limit any more');
+  assert.deepEqual((JSON.parse(jwks.body) as { keys: Array<{ kid?: string }> }).keys.map((key) => key.kid), configured);
+  assert.equal(await remote.resourceBaseUrl(), `${mock.issuer}/v1`);
+});
+
+Then('a control call naming the mock {string} is answered {int}', async function (this: object, host: string, status: number) {
+  const run = runOf(this);
+  const response = await http.get(`${run.mock.issuer}/__control`, { headers: { host: host.replace('<port>', run.port) } });
+  assert.equal(response.statusCode, status, response.body);
+  if (status === 403) assert.equal((JSON.parse(response.body) as { error: string }).error, 'forbidden');
+  else assert.equal((JSON.parse(response.body) as { issuer: string }).issuer, run.mock.issuer);
+});
+
+When('the harness sends {} to the control {string}', async function (this: object, body: string, route: string) {
+  const run = runOf(this);
+  run.lastControl = await http.post(`${run.mock.issuer}/__control/${route}`, { body, headers: { 'content-type': 'application/json' } });
+});
+
+Then('the control is refused with {int} {string}', function (this: object, status: number, error: string) {
+  const response = runOf(this).lastControl;
+  assert.ok(response);
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/json/);
+  const answer = JSON.parse(response.body) as { error: string; error_description: string };
+  assert.equal(answer.error, error);
+  assert.ok(answer.error_description.length > 0, 'it says what is wrong');
+});
+
+Then('the in-process driver refuses a tampering of the kind {string}', async function (this: object, kind: string) {
+  const driver = new InProcessProvider(runOf(this).mock);
+  await assert.rejects(driver.tamperNextTokenResponse({ kind } as never), /invalid_union|Invalid/);
+  assert.equal(await driver.pendingTamperings(), 0);
+});
+
+Then('the in-process driver refuses the resource base path {string}', async function (this: object, path: string) {
+  const driver = new InProcessProvider(runOf(this).mock);
+  await assert.rejects(driver.setResourceBasePath(path));
+  assert.equal((await driver.modes()).resourceBasePath, '/v1');
+});
+
+When('the harness rotates in a new signing key', async function (this: object) {
+  const run = runOf(this);
+  run.notes.set('replaced', (await run.remote.keys()).find((key) => key.signing));
+  run.notes.set('rotated', await run.remote.rotateSigningKey());
+});
+
+When('the harness withdraws the RS256 key it replaced', async function (this: object) {
+  const run = runOf(this);
+  const replaced = run.notes.get('replaced') as KeyState;
+  assert.equal((await run.remote.withdrawKey(replaced.kid)).published, false);
+});
+
+Then('the JWKS publishes the new key and the ES256 key, and not the withdrawn one', async function (this: object) {
+  const run = runOf(this);
+  const rotated = run.notes.get('rotated') as KeyState;
+  const es256 = (await run.remote.keys()).find((key) => key.alg === 'ES256');
+  const published = (JSON.parse((await http.get(`${run.mock.issuer}/jwks`)).body) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
+  assert.deepEqual(published, [rotated.kid, es256?.kid]);
+  assert.ok(!published.includes((run.notes.get('replaced') as KeyState).kid));
+});
+
+Then('the next ID token is signed by the new key', async function (this: object) {
+  const run = runOf(this);
+  const tokens = await run.authorize('alice', 'wonderland');
+  assert.equal(decodeProtectedHeader(tokens.id_token).kid, (run.notes.get('rotated') as KeyState).kid);
+});
+
+const yearSeconds = 365 * 24 * 3600;
+
+When(
+  'the harness asks for an ID token whose header says {string}, issued a year ahead, in a response without {string}',
+  async function (this: object, typ: string, field: string) {
+    await runOf(this).remote.tamperNextTokenResponse(
+      { kind: 'id-token-typ', typ },
+      { kind: 'id-token-times', issuedAtOffsetSeconds: yearSeconds },
+      { kind: 'omit-field', field },
+    );
+  },
+);
+
+Then(
+  'the next token response has an ID token whose header says {string}, issued a year ahead, and no {string}',
+  async function (this: object, typ: string, field: string) {
+    const run = runOf(this);
+    const tokens = await run.authorize('alice', 'wonderland');
+    assert.equal(decodeProtectedHeader(tokens.id_token).typ, typ);
+    const ahead = Number(decodeJwt(tokens.id_token).iat) - Date.now() / 1000;
+    assert.ok(Math.abs(ahead - yearSeconds) < 60, `iat is ${ahead} s ahead`);
+    assert.ok(!(field in tokens), `${field} is left out`);
+  },
+);
+
+Then('the token response after it is untouched', async function (this: object) {
+  const run = runOf(this);
+  const tokens = await run.authorize('alice', 'wonderland');
+  assert.equal(decodeProtectedHeader(tokens.id_token).typ, undefined);
+  assert.equal(tokens.expires_in, 3600);
+});
+
+Given('the mock reuses grants and revokes them whole', async function (this: object) {
+  const { remote } = runOf(this);
+  await remote.setSeparateGrants(false);
+  await remote.setRevocationScope('grant');
+});
+
+Given('the mock revokes whole grants', async function (this: object) {
+  await runOf(this).remote.setRevocationScope('grant');
+});
+
+Given(/^alice has authorized the client (once|twice) at the mock$/, async function (this: object, times: string) {
+  const run = runOf(this);
+  for (let index = 0; index < (times === 'once' ? 1 : 2); index += 1) await run.authorize('alice', 'wonderland');
+});
+
+When('alice authorizes the client once at the mock', async function (this: object) {
+  await runOf(this).authorize('alice', 'wonderland');
+});
+
+When('the client revokes the second refresh token', async function (this: object) {
+  const run = runOf(this);
+  await run.revoke(run.token(1).refresh_token);
+});
+
+Then('the first access token and the first refresh token are still active', async function (this: object) {
+  const run = runOf(this);
+  assert.equal(await run.active(run.token(0).access_token), true);
+  assert.equal(await run.active(run.token(0).refresh_token), true);
+});
+
+Then(/^the second access token is (still active|not active)$/, async function (this: object, state: string) {
+  const run = runOf(this);
+  assert.equal(await run.active(run.token(1).access_token), state === 'still active');
+});
+
+Then('the second refresh token is not', async function (this: object) {
+  const run = runOf(this);
+  assert.deepEqual(await run.remote.tokenState(run.token(1).refresh_token), { active: false });
+});
+
+Then('none of the four tokens is active', async function (this: object) {
+  const run = runOf(this);
+  for (const tokens of run.authorizations) {
+    assert.equal(await run.active(tokens.access_token), false);
+    assert.equal(await run.active(tokens.refresh_token), false);
+  }
+});
+
+async function callResourceApi(run: MockRun, token: string, path = '/v1/databases'): Promise<Response<string>> {
+  return http.get(`${run.mock.issuer}${path}`, { headers: { authorization: `Bearer ${token}` } });
+}
+
+Then('the resource API answers 200 to her access token', async function (this: object) {
+  const run = runOf(this);
+  const state = await run.remote.tokenState(run.token(0).access_token);
+  assert.deepEqual([state.active, state.kind, state.username, state.clientId], [true, 'access_token', 'alice', clientId]);
+  assert.equal((await callResourceApi(run, run.token(0).access_token)).statusCode, 200);
+});
+
+Then(/^it answers 401 "invalid_token" to a live token of hers (that names no audience|issued to another client)$/, async function (this: object, kind: string) {
+  const run = runOf(this);
+  const token = await run.forgeAccessToken(
+    kind === 'that names no audience' ? {} : { audience: resourceIndicatorOf(run.mock.issuer), clientId: 'another-client' },
+  );
+  assert.equal((await run.remote.tokenState(token)).active, true, 'the provider holds it live');
+  const response = await callResourceApi(run, token);
+  assert.equal(response.statusCode, 401);
+  assert.equal((JSON.parse(response.body) as { error: string }).error, 'invalid_token');
+  assert.match(String(response.headers['www-authenticate']), /error="invalid_token"/);
+});
+
+When('the harness moves the resource API to {string}', async function (this: object, path: string) {
+  const run = runOf(this);
+  assert.equal(await run.remote.setResourceBasePath(path), `${run.mock.issuer}${path}`);
+});
+
+Then('the resource API answers 200 to her access token at {string}', async function (this: object, path: string) {
+  const run = runOf(this);
+  assert.equal((await callResourceApi(run, run.token(0).access_token, path)).statusCode, 200);
+  assert.deepEqual((await run.remote.requests('resource')).map((request) => request.path), [path]);
+});
+
+Then('the mock answers 404 to her access token at {string}', async function (this: object, path: string) {
+  const run = runOf(this);
+  assert.equal((await callResourceApi(run, run.token(0).access_token, path)).statusCode, 404);
+});
+
+Then('every login and consent page she saw forbids framing', function (this: object) {
+  const { pages } = runOf(this);
+  assert.deepEqual(pages.map((page) => /name="password"/.test(page.body) ? 'login' : 'consent'), ['login', 'consent']);
+  for (const page of pages) {
+    assert.equal(page.headers['content-security-policy'], "frame-ancestors 'none'");
+    assert.equal(page.headers['x-frame-options'], 'DENY');
+  }
+});
+
+const integrationClock = new Clock();
+
+When("the harness skews the mock's clock {int} seconds ahead", async function (this: object, seconds: number) {
+  const run = runOf(this);
+  run.notes.set('integration-start', integrationClock.now());
+  await run.remote.skewClock(seconds);
+});
+
+Then(/^the mock's clock is (?:still )?(\d+) seconds ahead of the integration's$/, async function (this: object, seconds: string) {
+  const mockNow = Date.parse((await runOf(this).remote.clock()).now);
+  const ahead = (mockNow - integrationClock.now()) / 1000;
+  assert.ok(Math.abs(ahead - Number(seconds)) < 5, `the mock is ${ahead} s ahead`);
+});
+
+When('the harness moves time {int} seconds forward', async function (this: object, seconds: number) {
+  await runOf(this).remote.advanceClock(seconds);
+});
+
+Then("the integration's clock has moved {int} seconds", function (this: object, seconds: number) {
+  const moved = (integrationClock.now() - (runOf(this).notes.get('integration-start') as number)) / 1000;
+  assert.ok(Math.abs(moved - seconds) < 5, `the integration's clock moved ${moved} s`);
+});
