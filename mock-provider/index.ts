@@ -49,25 +49,15 @@ export interface MockProviderOptions {
 
 export interface MockProvider {
   readonly issuer: string;
+  /** oidc-provider itself, for what no control offers (reading or making tokens in its store). */
   readonly provider: Provider;
   readonly client: ClientRegistration;
   /** Every control of the mock (controls.ts): what the harness's provider driver and `/__control` call. */
   readonly controls: MockControls;
+  /** The record of requests (also `controls.requests`). */
   readonly requests: RequestLog;
-  readonly faults: Faults;
-  readonly tampering: Tamperings;
-  readonly rateLimits: RateLimits;
-  readonly keySet: KeySet;
-  /** Change token lifetimes for tokens issued from now on. */
+  /** Change token lifetimes for tokens issued from now on (also `controls.setLifetimes`). */
   setLifetimes(lifetimes: Partial<Lifetimes>): void;
-  /** Turn refresh token rotation on (the default) or off. */
-  setRefreshTokenRotation(on: boolean): void;
-  /** Revoke every grant of a vendor account, as the vendor's own "revoke access" page would: all its tokens die. */
-  revokeGrants(username: string): Promise<number>;
-  /** Revoke one access token early, as a vendor may (its grant and refresh token live on). Throws for an unknown token. */
-  revokeAccessToken(token: string): Promise<void>;
-  /** Mark an authorization code as already redeemed, as if someone else had used it first. Throws for an unknown code. */
-  consumeAuthorizationCode(code: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,7 +110,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
 
   const requests = new RequestLog();
   const faults = new Faults(issuer, () => options.client.redirect_uris);
-  const tampering = new Tamperings(keys, keySet);
+  const tampering = new Tamperings(keySet);
   const rateLimits = new RateLimits();
   provider.use(endpointNaming(() => modes.resourceBasePath));
   provider.use(requests.middleware());
@@ -219,19 +209,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     client: options.client,
     controls,
     requests,
-    faults,
-    tampering,
-    rateLimits,
-    keySet,
     setLifetimes: (change) => controls.setLifetimes(change),
-    setRefreshTokenRotation: (on) => void controls.setModes({ refreshTokenRotation: on }),
-    revokeGrants: (username) => controls.revokeGrants(username),
-    async revokeAccessToken(token) {
-      if (!(await controls.revokeAccessToken(token))) throw new Error('no such access token');
-    },
-    async consumeAuthorizationCode(code) {
-      if (!(await controls.consumeAuthorizationCode(code))) throw new Error('no such authorization code');
-    },
     async close() {
       server.off('request', handler);
       server.closeAllConnections();

@@ -6,8 +6,8 @@
  * tolerate each case exactly as OpenID Connect Core 3.1.3.7 says.
  *
  * Changes are asked for by name (controls.ts, `Tampering`), the same names
- * in-process and over `/__control`. The closure form below (`TokenResponseChange`,
- * `withClaims`...) is what each name is made of.
+ * in-process and over `/__control`; each call queues the changes of one
+ * token response.
  */
 import type { Middleware } from 'koa';
 import { base64url, decodeJwt, importJWK, SignJWT, type JWTPayload } from 'jose';
@@ -18,47 +18,20 @@ import { generateSigningKey, type SigningKey } from './keys';
 
 type TokenResponse = Record<string, unknown>;
 
-interface ForgeContext {
-  readonly claims: JWTPayload;
-  readonly keys: readonly SigningKey[];
-}
-
-/** How the ID token of the next token response is forged. */
-export type IdTokenForgery = (context: ForgeContext) => Promise<string>;
-
-/** One change to the next token response, as closures. */
-export interface TokenResponseChange {
+/** The changes of one token response, as what makes them: the ID token's forgery, then the fields' change. */
+interface TokenResponseChange {
   readonly tokenResponse?: (body: TokenResponse) => TokenResponse;
-  readonly idToken?: IdTokenForgery;
+  readonly idToken?: (claims: JWTPayload) => Promise<string>;
 }
 
-/** @deprecated the closure form; ask for a change by name (`Tampering` of controls.ts) through the provider driver. */
-export type Tampering = TokenResponseChange;
-
-function keyFor(keys: readonly SigningKey[], alg: 'RS256' | 'ES256'): SigningKey {
-  const key = keys.find((candidate) => candidate.alg === alg);
-  if (!key) throw new Error(`no ${alg} signing key`);
-  return key;
-}
-
-/** Sign claims with one of the provider's keys (by default its RS256 key, with its `kid`). */
-export async function sign(
-  claims: JWTPayload,
-  keys: readonly SigningKey[],
-  options: { alg?: 'RS256' | 'ES256'; withKid?: boolean; key?: SigningKey; typ?: string } = {},
-): Promise<string> {
-  const key = options.key ?? keyFor(keys, options.alg ?? 'RS256');
+/** Sign claims with a key (with its `kid` unless told not to, with a header `typ` if given). */
+async function sign(claims: JWTPayload, key: SigningKey, options: { withKid?: boolean; typ?: string } = {}): Promise<string> {
   const header = {
     alg: key.alg,
     ...(options.withKid === false ? {} : { kid: key.publicJwk.kid }),
     ...(options.typ === undefined ? {} : { typ: options.typ }),
   };
   return new SignJWT(claims).setProtectedHeader(header).sign(await importJWK(key.privateJwk, key.alg));
-}
-
-/** Change the claims, then sign them properly. */
-export function withClaims(change: (claims: JWTPayload) => JWTPayload): IdTokenForgery {
-  return async ({ claims, keys }) => sign(change({ ...claims }), keys);
 }
 
 function flipSignatureByte(jwt: string): string {
@@ -68,22 +41,10 @@ function flipSignatureByte(jwt: string): string {
   return `${header}.${payload}.${base64url.encode(bytes)}`;
 }
 
-/** Sign properly, then alter one byte of the signature. */
-export function withBadSignature(alg: 'RS256' | 'ES256'): IdTokenForgery {
-  return async ({ claims, keys }) => flipSignatureByte(await sign(claims, keys, { alg }));
-}
-
 /** An unsecured JWT (`alg: none`), no signature at all. */
-export const unsigned: IdTokenForgery = async ({ claims }) => {
+function unsigned(claims: JWTPayload): string {
   const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
   return `${encode({ alg: 'none' })}.${encode(claims)}.`;
-};
-
-export function without(...names: string[]): (claims: JWTPayload) => JWTPayload {
-  return (claims) => {
-    for (const name of names) delete claims[name];
-    return claims;
-  };
 }
 
 type ClaimsChange = (claims: JWTPayload) => JWTPayload;
@@ -120,13 +81,13 @@ type Signing = (claims: JWTPayload, keySet: KeySet, typ: string | undefined) => 
 function signingOf(tampering: NamedTampering): Signing | undefined {
   switch (tampering.kind) {
     case 'id-token-bad-signature':
-      return async (claims, keySet, typ) => flipSignatureByte(await sign(claims, [], { key: keySet.signingKey(tampering.alg), typ }));
+      return async (claims, keySet, typ) => flipSignatureByte(await sign(claims, keySet.signingKey(tampering.alg), { typ }));
     case 'id-token-unsigned':
-      return async (claims) => unsigned({ claims, keys: [] });
+      return async (claims) => unsigned(claims);
     case 'id-token-signed-with':
       return tampering.key === 'es256'
-        ? async (claims, keySet, typ) => sign(claims, [], { key: keySet.signingKey('ES256'), typ })
-        : async (claims, _keySet, typ) => sign(claims, [], { key: await generateSigningKey('RS256'), typ });
+        ? async (claims, keySet, typ) => sign(claims, keySet.signingKey('ES256'), { typ })
+        : async (claims, _keySet, typ) => sign(claims, await generateSigningKey('RS256'), { typ });
     default:
       return undefined;
   }
@@ -150,11 +111,11 @@ function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResp
   return {
     ...(forgesIdToken
       ? {
-          idToken: async ({ claims }: ForgeContext) => {
+          idToken: async (claims: JWTPayload) => {
             const changed = claimsChanges.reduce((current, change) => change(current), { ...claims });
             return signing
               ? signing(changed, keySet, typ)
-              : sign(changed, [], { key: keySet.signingKey('RS256'), withKid: !keySet.signsWithoutKid, typ });
+              : sign(changed, keySet.signingKey('RS256'), { withKid: !keySet.signsWithoutKid, typ });
           },
         }
       : {}),
@@ -165,29 +126,11 @@ function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResp
 export class Tamperings {
   private readonly queue: TokenResponseChange[] = [];
 
-  constructor(
-    private readonly keys: readonly SigningKey[],
-    private readonly keySet: KeySet,
-  ) {}
+  constructor(private readonly keySet: KeySet) {}
 
   /** Apply these named changes, together, to the next token response (each call queues one response). */
   tamperNext(changes: readonly NamedTampering[]): void {
     this.queue.push(changeOf(changes, this.keySet));
-  }
-
-  /** @deprecated the closure form: use `tamperNext` with named changes. */
-  tamperNextTokenResponse(tampering: TokenResponseChange): void {
-    this.queue.push(tampering);
-  }
-
-  /** @deprecated use the key set: `KeySet.serveSingleKeyWithoutKid`. */
-  serveSingleKeyWithoutKid(): void {
-    this.keySet.serveSingleKeyWithoutKid();
-  }
-
-  /** @deprecated use the key set: `KeySet.rotate`. */
-  async rotateSigningKey(): Promise<void> {
-    await this.keySet.rotate();
   }
 
   /** How many token responses are still to be altered. */
@@ -199,11 +142,11 @@ export class Tamperings {
     this.queue.length = 0;
   }
 
-  private async resignIdToken(idToken: string, forge?: IdTokenForgery): Promise<string> {
+  private async resignIdToken(idToken: string, forge?: TokenResponseChange['idToken']): Promise<string> {
     const claims = decodeJwt(idToken);
-    if (forge) return forge({ claims, keys: this.keys });
+    if (forge) return forge(claims);
     if (!this.keySet.changed) return idToken;
-    return sign(claims, [], { key: this.keySet.signingKey('RS256'), withKid: !this.keySet.signsWithoutKid });
+    return sign(claims, this.keySet.signingKey('RS256'), { withKid: !this.keySet.signsWithoutKid });
   }
 
   middleware(): Middleware {
