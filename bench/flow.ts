@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { got, type Got } from 'got';
 import { CookieJar } from 'tough-cookie';
-import type { MockProvider } from '../mock-provider';
+import type { ClientRegistration } from '../mock-provider';
 
 function browser(jar = new CookieJar()): Got {
   return got.extend({ cookieJar: jar, followRedirect: false, throwHttpErrors: false, responseType: 'text', retry: { limit: 0 } });
@@ -53,8 +53,8 @@ export async function connectThroughIntegration(integrationUrl: string, issuer: 
   return jar;
 }
 
-/** The same provider steps without the integration: authorization request, sign in, approve, token request. */
-export async function connectDirectly(mock: MockProvider): Promise<void> {
+/** The same provider steps without the integration: authorization request, sign in, approve, token request; the access token. */
+export async function connectDirectly(mock: { readonly issuer: string; readonly client: ClientRegistration }): Promise<string> {
   const http = browser();
   const verifier = randomBytes(32).toString('base64url');
   const redirectUri = mock.client.redirect_uris[0] as string;
@@ -77,6 +77,8 @@ export async function connectDirectly(mock: MockProvider): Promise<void> {
     password: mock.client.client_secret,
     form: { grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: redirectUri, code_verifier: verifier },
     throwHttpErrors: false,
+    responseType: 'json',
   });
   if (token.statusCode !== 200) throw new Error(`the token request failed: ${token.statusCode}`);
+  return (token.body as { access_token: string }).access_token;
 }

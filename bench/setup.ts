@@ -1,48 +1,54 @@
 /**
- * The systems under measurement, started in this process on loopback: the
- * mock provider, one or two integration instances (memory or MySQL store),
- * and the floor for any integration: a bare Koa + got pass-through proxy.
+ * The systems under measurement, on loopback, started by the launcher
+ * (dev/local-system.ts): the integration as operators run it (the compiled
+ * build, a process of its own per instance), the mock provider (in the
+ * bench's process when a measurement needs its request log, or in its own
+ * process as a real vendor runs), and the floor for any integration: a bare
+ * Koa + got pass-through proxy, also a process of its own.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { got } from 'got';
-import Koa from 'koa';
-import { loadConfig, type Config } from '../src/config';
-import { createLogger } from '../src/observability/logger';
-import { startIntegration, type RunningIntegration } from '../src/server';
-import type { Store } from '../src/store/store';
-import type { LimiterFactory } from '../src/http/rate-limits';
+import type { Environment } from '../src/config';
 import { startMockProvider, type MockProvider } from '../mock-provider';
-import { callbackOf, integrationClient, integrationEnvironment, listeningOnLoopback, startMockProcess } from '../dev/local-system';
+import {
+  callbackOf,
+  freeLoopbackPort,
+  integrationClient,
+  integrationEnvironment,
+  startIntegrationProcess,
+  startMockProcess,
+  type IntegrationProcess,
+} from '../dev/local-system';
+import { compiledScript } from './compiled-script';
 
-export interface System {
-  /** The mock in this process; absent when it runs in its own (`mockProcess`). */
-  readonly mock: MockProvider;
-  readonly config: Config;
-  readonly integration: RunningIntegration;
+/** The mock run in its own process: what a vendor offers, no more. */
+export type MockProcess = Awaited<ReturnType<typeof startMockProcess>>;
+
+export interface System<Mock> {
+  readonly mock: Mock;
+  readonly environment: Environment;
+  readonly integration: IntegrationProcess;
   close(): Promise<void>;
 }
 
-export async function startSystem(
-  options: { store?: () => Promise<{ store: Store; limiterFactory?: LimiterFactory }>; mockInItsOwnProcess?: boolean } = {},
-): Promise<System> {
-  const server = await listeningOnLoopback();
-  const client = integrationClient(callbackOf(server));
-  const external = options.mockInItsOwnProcess ? await startMockProcess(client) : undefined;
-  const mock = external ? ({ ...external } as unknown as MockProvider) : await startMockProvider({ client });
-  const config = loadConfig(
-    integrationEnvironment(mock, {
-      LOG_LEVEL: 'warn',
-      // The load comes from one address and few sessions: our own limits are not what is measured.
-      RATE_LIMITS: 'sign_in=1000000/60,connect=1000000/60,callback=1000000/60,api=100000000/60',
-    }),
-  );
-  const opened = options.store ? await options.store() : {};
-  const logger = createLogger('warn');
-  const integration = await startIntegration(config, { ...opened, server, logger, defaultMetrics: false });
+/** The load comes from one address and few sessions: our own limits are not what is measured. */
+const unlimited = 'sign_in=1000000/60,connect=1000000/60,callback=1000000/60,api=100000000/60';
+
+async function startWith<Mock extends { issuer: string; client: MockProvider['client']; close(): Promise<void> }>(
+  startMock: (client: MockProvider['client']) => Promise<Mock>,
+  extra: Environment,
+  nodeOptions: readonly string[],
+): Promise<System<Mock>> {
+  const port = await freeLoopbackPort();
+  const mock = await startMock(integrationClient(callbackOf(port)));
+  const environment = integrationEnvironment(mock, { LOG_LEVEL: 'warn', RATE_LIMITS: unlimited, ...extra });
+  const integration = await startIntegrationProcess(environment, nodeOptions).catch(async (error: unknown) => {
+    await mock.close();
+    throw error;
+  });
   return {
     mock,
-    config,
+    environment,
     integration,
     async close() {
       await integration.close();
@@ -51,30 +57,43 @@ export async function startSystem(
   };
 }
 
-/** Another instance of the same integration, on its own port, sharing a store of the same database. */
-export async function startSecondInstance(system: System, opened: { store: Store; limiterFactory?: LimiterFactory }): Promise<RunningIntegration> {
-  return startIntegration(system.config, { ...opened, server: await listeningOnLoopback(), logger: createLogger('warn'), defaultMetrics: false });
+/** The compiled integration in its own process, the mock in this one (its request log and controls at hand). */
+export function startSystem(extra: Environment = {}, nodeOptions: readonly string[] = []): Promise<System<MockProvider>> {
+  return startWith((client) => startMockProvider({ client }), extra, nodeOptions);
 }
 
-/** A bare Koa + got pass-through proxy of `GET /api/databases` to the vendor API with a fixed token: the floor. */
-export async function startBareProxy(apiBaseUrl: string, accessToken: string): Promise<{ url: string; close(): Promise<void> }> {
-  const http = got.extend({ responseType: 'text', retry: { limit: 0 }, throwHttpErrors: false });
-  const app = new Koa();
-  app.use(async (ctx) => {
-    const response = await http.get(`${apiBaseUrl}/v1/databases`, { headers: { authorization: `Bearer ${accessToken}` } });
-    ctx.status = response.statusCode;
-    ctx.type = 'json';
-    ctx.body = response.body;
+/** The compiled integration and the mock each in a process of their own. */
+export function startSystemApart(extra: Environment = {}, nodeOptions: readonly string[] = []): Promise<System<MockProcess>> {
+  return startWith((client) => startMockProcess(client), extra, nodeOptions);
+}
+
+/** Another instance of the same integration (same settings and store), on a port of its own. */
+export async function startSecondInstance(system: System<unknown>): Promise<IntegrationProcess> {
+  return startIntegrationProcess({ ...system.environment, PORT: String(await freeLoopbackPort()) });
+}
+
+/** The floor (bench/bare-proxy.ts) in its own process: `GET /` passed to the vendor's `/v1/databases` with `accessToken`. */
+export async function startBareProxy(
+  apiBaseUrl: string,
+  accessToken: string,
+  nodeOptions: readonly string[] = [],
+): Promise<{ url: string; pid: number; close(): Promise<void> }> {
+  const port = await freeLoopbackPort();
+  const child = spawn(process.execPath, [...nodeOptions, compiledScript(`${__dirname}/bare-proxy.ts`)], {
+    env: { PATH: process.env.PATH, PORT: String(port), API_BASE_URL: apiBaseUrl, ACCESS_TOKEN: accessToken },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const server = await listeningOnLoopback();
-  const callback = app.callback();
-  server.on('request', (request, response) => void callback(request, response));
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; (await fetch(url).then((response) => response.status, () => 0)) !== 200; attempt += 1) {
+    if (child.exitCode !== null || attempt > 3000) throw new Error('the bare proxy did not start');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
+    pid: child.pid as number,
     async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
+      child.kill('SIGTERM');
+      await once(child, 'exit');
     },
   };
 }
