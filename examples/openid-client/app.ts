@@ -8,7 +8,7 @@ import Koa, { type Context } from 'koa';
 import * as client from 'openid-client';
 import { errorPage, signInPage, statusPage } from './pages';
 import { authorizationError, Problem } from './problems';
-import { configuration, problemOf, providerFetch, verifyIdTokenSignature } from './provider';
+import { configuration, problemOf, providerFetch, verifyIdToken } from './provider';
 import { origin, settings } from './settings';
 import { connections, forgetOldAttempts, pendingAuthorizations, sessions, type PendingAuthorization, type Session } from './store';
 import { connectionFrom, disconnect, refresh, revokeTokensOf, usableConnection } from './tokens';
@@ -174,7 +174,9 @@ export function createApp(): Koa {
     url.search = ctx.querystring;
     const checks = { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true };
     const tokens = await client.authorizationCodeGrant(config, url, checks).catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
-    await verifyIdTokenSignature(config, tokens.id_token ?? '');
+    const claims = tokens.claims();
+    if (!tokens.id_token || !claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
+    await verifyIdToken(config, tokens.id_token, claims);
     const replaced = connections.get(pending.userId);
     connections.set(pending.userId, connectionFrom(tokens));
     if (replaced) await revokeTokensOf(replaced); // connecting again leaves no live grant behind

@@ -27,7 +27,8 @@ export const providerFetch = async (url: string, options: Omit<RequestInit, 'bod
     try {
       response = await fetch(url, { ...options, signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal } as RequestInit);
     } catch {
-      if (read && attempt < 3) continue;
+      // A refused or reset connection is tried again; a timeout has used up the time already.
+      if (read && attempt < 3 && !signal.aborted) continue;
       throw new Problem('provider_unavailable', 'the provider could not be reached in time');
     }
     const retryAfter = Number(response.headers.get('retry-after') ?? 0);
@@ -78,12 +79,17 @@ const jwksFetch = async (url: string, options: RequestInit): Promise<Response> =
 };
 
 /**
- * Verify the ID token's signature (RS256 only) with the provider's keys.
- * openid-client checks the claims but, as OpenID Connect Core 3.1.3.7
- * allows over TLS, not the signature of a token from the token endpoint;
- * this contract wants it checked. An unknown key fetches the JWKS once more.
+ * What openid-client leaves to the client, checked here (OpenID Connect Core
+ * 3.1.3.7): the signature, RS256 only, with the provider's keys (openid-client
+ * skips it for a token from the token endpoint, as the spec allows over TLS;
+ * an unknown key fetches the JWKS once more); an audience of this client
+ * alone (openid-client trusts others when `azp` names us); `azp`, when
+ * present, this client; `sub` not empty.
  */
-export async function verifyIdTokenSignature(config: client.Configuration, idToken: string): Promise<void> {
+export async function verifyIdToken(config: client.Configuration, idToken: string, claims: client.IDToken): Promise<void> {
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const foreign = audiences.length !== 1 || audiences[0] !== settings.clientId || (claims.azp !== undefined && claims.azp !== settings.clientId);
+  if (foreign || typeof claims.sub !== 'string' || claims.sub === '') throw new Problem('invalid_id_token', 'the ID token is not for this client or names no account');
   keys ??= createRemoteJWKSet(new URL(String(config.serverMetadata().jwks_uri)), {
     [joseFetch]: jwksFetch,
     cooldownDuration: 0,

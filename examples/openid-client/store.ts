@@ -40,6 +40,9 @@ export interface Connection {
 export interface QueuedRevocation {
   readonly token: string;
   readonly hint: 'refresh_token' | 'access_token';
+  readonly attempts: number;
+  /** Epoch milliseconds. */
+  readonly dueAt: number;
 }
 
 export const sessions = new Map<string, Session>();

@@ -6,7 +6,7 @@
  * again later).
  */
 import * as client from 'openid-client';
-import { configuration, problemOf, verifyIdTokenSignature } from './provider';
+import { configuration, problemOf, verifyIdToken } from './provider';
 import { Problem } from './problems';
 import { connections, revocationQueue, type Connection, type QueuedRevocation } from './store';
 import { settings } from './settings';
@@ -23,8 +23,7 @@ function expiryOf(tokens: TokenResponse, now: number): number | undefined {
 
 /** The connection a code exchange made, from its validated tokens. */
 export function connectionFrom(tokens: TokenResponse): Connection {
-  const claims = tokens.claims();
-  if (!claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
+  const claims = tokens.claims() as client.IDToken;
   const now = Date.now();
   return {
     status: 'connected',
@@ -107,7 +106,7 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
       throw new Problem('invalid_id_token', 'the refreshed ID token names another account (OpenID Connect Core 12.2)');
     }
     try {
-      await verifyIdTokenSignature(config, tokens.id_token);
+      await verifyIdToken(config, tokens.id_token, claims);
     } catch (error) {
       // Keys that cannot be fetched now must not cost the new tokens; a bad signature ends the connection.
       if (!(error instanceof Problem) || error.code === 'invalid_id_token') {
@@ -127,24 +126,32 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
   return next;
 }
 
-/** Revoke one token at the provider (RFC 7009); false when the provider did not confirm it. */
-async function revoke(item: QueuedRevocation): Promise<boolean> {
+/** Revoke one token at the provider (RFC 7009): true when confirmed, else the provider's Retry-After (ms), if any. */
+async function revoke(item: { token: string; hint: QueuedRevocation['hint'] }): Promise<true | { retryAfterMs?: number }> {
   try {
     await client.tokenRevocation(await configuration(), item.token, { token_type_hint: item.hint });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    const retryAfter = Number(problemOf(error, 'refresh').extra.retryAfter);
+    return retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {};
   }
+}
+
+/** Queue a revocation the provider did not confirm: due after its Retry-After, or the interval doubled per failure (at most an hour). */
+function queue(item: { token: string; hint: QueuedRevocation['hint'] }, attempts: number, failure: { retryAfterMs?: number }): void {
+  const wait = failure.retryAfterMs ?? Math.min(settings.revocationRetryMs * 2 ** (attempts - 1), 3_600_000);
+  if (attempts < 20) revocationQueue.push({ ...item, attempts, dueAt: Date.now() + wait });
 }
 
 /** Revoke a connection's refresh token, then its access token; false when one of them is queued for later. */
 export async function revokeTokensOf(connection: Connection): Promise<boolean> {
-  const tokens: QueuedRevocation[] = [{ token: connection.accessToken, hint: 'access_token' }];
-  if (connection.refreshToken) tokens.unshift({ token: connection.refreshToken, hint: 'refresh_token' });
+  const items: { token: string; hint: QueuedRevocation['hint'] }[] = [{ token: connection.accessToken, hint: 'access_token' }];
+  if (connection.refreshToken) items.unshift({ token: connection.refreshToken, hint: 'refresh_token' });
   let confirmed = true;
-  for (const item of tokens) {
-    if (!(await revoke(item))) {
-      revocationQueue.push(item);
+  for (const item of items) {
+    const result = await revoke(item);
+    if (result !== true) {
+      queue(item, 1, result);
       confirmed = false;
     }
   }
@@ -159,7 +166,12 @@ export async function disconnect(userId: string): Promise<boolean> {
   return revokeTokensOf(connection);
 }
 
-/** Try the queued revocations again; each one the provider confirms leaves the queue. */
+/** Try the queued revocations that are due now. */
 export async function retryRevocations(): Promise<void> {
-  for (const item of revocationQueue.splice(0)) if (!(await revoke(item))) revocationQueue.push(item);
+  const now = Date.now();
+  for (const item of revocationQueue.filter((queued) => queued.dueAt <= now)) {
+    revocationQueue.splice(revocationQueue.indexOf(item), 1);
+    const result = await revoke(item);
+    if (result !== true) queue({ token: item.token, hint: item.hint }, item.attempts + 1, result);
+  }
 }
