@@ -139,7 +139,7 @@ After(async function (this: object) {
   const run = runs.get(this);
   if (!run) return;
   runs.delete(this);
-  await run.remote.reset();
+  run.mock.controls.reset();
   await run.mock.close();
 });
 
@@ -170,7 +170,14 @@ When('the harness resets the mock', async function (this: object) {
   await runOf(this).remote.reset();
 });
 
-Then('the mock is as it started', async function (this: object) {
+Then("the control API's own reset puts the clock back too", async function (this: object) {
+  const run = runOf(this);
+  assert.equal((await http.post(`${run.mock.issuer}/__control/reset`)).statusCode, 204);
+  const clock = await run.remote.clock();
+  assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [0, 0]);
+});
+
+Then('the mock is as it started, but for the time that has passed', async function (this: object) {
   const { remote, mock } = runOf(this);
   assert.deepEqual(await remote.requests(), [], 'the request log is empty');
   for (const endpoint of ['token', 'jwks', 'discovery'] as const) assert.equal(await remote.pendingFaults(endpoint), 0);
@@ -178,7 +185,7 @@ Then('the mock is as it started', async function (this: object) {
   assert.deepEqual(await remote.lifetimes(), { accessToken: 3600, refreshToken: 14 * 24 * 3600, authorizationCode: 60 });
   assert.deepEqual(await remote.modes(), { separateGrants: true, revocationScope: 'token', refreshTokenRotation: true, resourceBasePath: '/v1' });
   const clock = await remote.clock();
-  assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [0, 0]);
+  assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [3600, 0], 'the skew is gone; time that passed stays passed, as for a remote integration');
   const configured = (await keys)?.map((key) => key.publicJwk.kid);
   assert.deepEqual((await remote.keys()).map((key) => [key.kid, key.published]), configured?.map((kid) => [kid, true]));
   const jwks = await http.get(`${mock.issuer}/jwks`);

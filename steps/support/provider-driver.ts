@@ -118,7 +118,13 @@ export interface ProviderDriver {
   skewClock(seconds: number): Promise<ClockState>;
   clock(): Promise<ClockState>;
 
-  /** Everything above back to how the mock started: faults, limits, tamperings, keys, lifetimes, modes, clock, requests. */
+  /**
+   * Everything above back to how the mock started: faults, limits, tamperings,
+   * keys, lifetimes, modes, clock skew, requests. Time that has passed stays
+   * passed remotely (the integration's clock hook only moves forward, so the
+   * mock's is moved forward again to keep them in step); in-process the shared
+   * clock goes back for both.
+   */
   reset(): Promise<void>;
 
   /**
@@ -437,6 +443,8 @@ export class RemoteProvider implements ProviderDriver {
   }
 
   async reset(): Promise<void> {
+    const { advancedSeconds } = await this.clock();
     await this.call('post', 'reset');
+    if (advancedSeconds > 0) await this.advanceClock(Math.round(advancedSeconds));
   }
 }
