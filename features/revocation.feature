@@ -74,3 +74,31 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       Then it is refused with "cross_site_request"
       And she is connected to the account "Alice Liddell"
       And the provider received 0 revocation requests in all
+
+  Rule: tokens that are replaced or dropped are revoked as at a disconnect, queued in the same change that replaces them
+
+    A reconnect replaces the connection: the tokens it replaces must not
+    stay alive at the provider, whoever's they were. A refresh that loses
+    to a reconnect was issued tokens nothing will keep: they are revoked
+    too, not just dropped.
+
+    @rfc7009
+    Scenario: Connecting again as another account revokes the replaced tokens
+      When Alice connects again, signing in at the provider as bob
+      Then Alice is connected to the account "Bob the Builder"
+      And the provider no longer accepts the tokens issued when she first connected
+      And the provider still accepts the tokens of her current connection
+      When Alice disconnects her MySQL account
+      Then the provider no longer accepts any token it issued to the integration
+
+    @rfc7009 @needs-clock @needs-revocation-queue
+    Scenario: A refresh that loses to a reconnect has the tokens it was issued revoked
+      Given her access token comes within the refresh margin
+      And the provider's revocation endpoint keeps failing: answers 503
+      When Alice lists her databases, and while the provider is slow to answer that refresh, signs in at the provider as bob and connects again
+      Then Alice is connected to the account "Bob the Builder"
+      When the provider's revocation endpoint is back
+      And 2 minutes pass and the integration retries waiting revocations
+      Then the provider no longer accepts the tokens that refresh was issued
+      And the provider no longer accepts the tokens issued when she first connected
+      And the provider still accepts the tokens of her current connection

@@ -75,9 +75,9 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
   const jwks = new JwksCache(http);
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
   const rateLimiter = new RateLimiter(config.rateLimits, metrics, (ctx) => identity.rateLimitKey(ctx), options.limiterFactory);
-  const tokens = new TokenManager({ config, store, cipher, discovery, http, jwks, metrics, logger, now });
-  const vendorApi = new VendorApi({ apiBaseUrl: config.apiBaseUrl, http, tokens });
   const revocations = new RevocationQueue({ config, store, cipher, discovery, http, logger, now });
+  const tokens = new TokenManager({ config, store, cipher, discovery, http, jwks, metrics, logger, now, revocations });
+  const vendorApi = new VendorApi({ apiBaseUrl: config.apiBaseUrl, http, tokens });
   return {
     config,
     now,

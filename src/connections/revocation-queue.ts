@@ -50,20 +50,21 @@ export class RevocationQueue {
     const queued = await store.withConnectionLock(userId, async () => {
       const connection = await store.findConnection(userId);
       if (!connection) return undefined;
-      const tokens = openTokens(cipher, connection);
-      const candidates = [
-        ['refresh_token', tokens.refreshToken],
-        ['access_token', tokens.accessToken],
-      ] as const;
-      const queue = candidates.flatMap(([hint, token], index) => (token === undefined ? [] : [this.queued(userId, token, hint, now() + index)]));
+      const queue = revocationsOf(cipher, userId, openTokens(cipher, connection), now());
       await store.deleteConnection(userId, queue);
       return queue;
     });
     if (!queued) return { disconnected: false, queued: 0 };
-    let left = 0;
-    for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;
+    const left = await this.revokeNow(queued);
     this.deps.logger.info({ userId, queued: left }, 'disconnected');
     return { disconnected: true, queued: left };
+  }
+
+  /** One attempt now at revocations just queued (a disconnect, a reconnect, a lost refresh); how many stay queued. Never throws. */
+  async revokeNow(queued: readonly PendingRevocation[]): Promise<number> {
+    let left = 0;
+    for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;
+    return left;
   }
 
   /** Retry the queued revocations that are due; how many were confirmed. One run at a time. */
@@ -117,22 +118,32 @@ export class RevocationQueue {
     return revocationRequest(http, endpoint, config, token, hint, now());
   }
 
-  private queued(userId: string, token: string, hint: 'refresh_token' | 'access_token', at: number): PendingRevocation {
-    const id = randomUUID();
-    return {
-      id,
-      userId,
-      sealedToken: this.deps.cipher.encrypt(token, revocationContext(id)),
-      tokenTypeHint: hint,
-      attempts: 0,
-      notBefore: at,
-      createdAt: at,
-    };
-  }
-
   private rescheduled(revocation: PendingRevocation, attempts: number, outcome: Extract<RevocationOutcome, { done: false }>, now: number): PendingRevocation {
     const backoffMs = Math.min(maxBackoffMs, this.deps.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
     const waitMs = outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
     return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason };
   }
+}
+
+/**
+ * The queue entries revoking tokens nothing will use again, sealed: the
+ * refresh token first (in most providers that ends the whole grant), then
+ * the access token. A token left undefined is not queued.
+ */
+export function revocationsOf(
+  cipher: TokenCipher,
+  userId: string,
+  tokens: { readonly refreshToken?: string; readonly accessToken?: string },
+  now: number,
+): PendingRevocation[] {
+  const candidates = [
+    ['refresh_token', tokens.refreshToken],
+    ['access_token', tokens.accessToken],
+  ] as const;
+  return candidates.flatMap(([hint, token], index) => {
+    if (token === undefined) return [];
+    const id = randomUUID();
+    const at = now + index;
+    return [{ id, userId, sealedToken: cipher.encrypt(token, revocationContext(id)), tokenTypeHint: hint, attempts: 0, notBefore: at, createdAt: at }];
+  });
 }

@@ -11,6 +11,9 @@
  * - `invalid_grant`: re-read the store first (someone may have rotated the
  *   token meanwhile), then mark the connection `reauth_required`.
  * - Transient failures (5xx, 429, timeout) keep the tokens and the status.
+ * - Tokens the provider issued that nothing keeps (a refresh that lost to a
+ *   reconnect, a refreshed ID token refused) are queued for revocation in
+ *   the same store change, then revoked: never just dropped.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -25,12 +28,14 @@ import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
 import { SingleFlight } from '../single-flight';
-import type { Connection, Store } from '../store/store';
+import type { Connection, PendingRevocation, Store } from '../store/store';
 import { sealRefreshedConnection } from './connection-record';
+import { revocationsOf, type RevocationQueue } from './revocation-queue';
 
 export interface TokenManagerDependencies {
   readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds'>;
-  readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock'>;
+  readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock' | 'queueRevocations'>;
+  readonly revocations: Pick<RevocationQueue, 'revokeNow'>;
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
@@ -129,14 +134,19 @@ export class TokenManager {
 
     // From here the provider has rotated the refresh token: the new tokens are the only live ones.
     const problem = tokens.idToken ? await this.checkRefreshedIdToken(tokens.idToken, current, metadata) : undefined;
+    // Tokens the provider just issued that nothing will keep are revoked, not dropped: a rotated refresh token, the new access token.
+    const fresh = () => revocationsOf(cipher, current.userId, { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken }, this.deps.now());
     if (problem) {
-      await this.reauthRequired(current, problem.reason);
+      await this.reauthRequired(current, problem.reason, fresh());
       throw problem.error;
     }
 
     const next = sealRefreshedConnection(cipher, current, tokens, this.deps.now());
     if (!(await store.updateConnection(next, current.version))) {
       // Only a writer that does not take the lock gets here (a reconnect in the browser): its connection is the newer one.
+      const dropped = fresh();
+      await store.queueRevocations(dropped);
+      await this.deps.revocations.revokeNow(dropped);
       return this.connectionOf(current.userId);
     }
     logger.info({ userId: current.userId, rotated: Boolean(tokens.refreshToken) }, 'tokens refreshed');
@@ -179,11 +189,16 @@ export class TokenManager {
   }
 
   /** Mark the connection `reauth_required`, unless someone stored newer tokens meanwhile: then theirs is returned. */
-  private async reauthRequired(connection: Connection, reason: string): Promise<Connection> {
+  private async reauthRequired(connection: Connection, reason: string, dropped: readonly PendingRevocation[] = []): Promise<Connection> {
     const marked: Connection = { ...connection, version: connection.version + 1, status: 'reauth_required', reauthReason: reason };
-    if (await this.deps.store.updateConnection(marked, connection.version)) {
+    if (await this.deps.store.updateConnection(marked, connection.version, dropped)) {
       this.deps.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
+      if (dropped.length > 0) await this.deps.revocations.revokeNow(dropped);
       return marked;
+    }
+    if (dropped.length > 0) {
+      await this.deps.store.queueRevocations(dropped);
+      await this.deps.revocations.revokeNow(dropped);
     }
     return (await this.deps.store.findConnection(connection.userId)) ?? marked;
   }

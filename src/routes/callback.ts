@@ -7,6 +7,8 @@
  */
 import type { Config } from '../config';
 import { sealConnection } from '../connections/connection-record';
+import { revocationsOf, type RevocationQueue } from '../connections/revocation-queue';
+import { openTokens } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
 import type { IntegrationContext, IntegrationMiddleware } from '../http/integration-state';
@@ -20,12 +22,13 @@ import { processTokenResponse } from '../oauth/process-token-response';
 import { checkAuthorizationError, checkCode, checkIssuer, checkState, stateParameter, type StateCheck } from '../oauth/validate-auth-response';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
-import type { PendingAuthorization, Store } from '../store/store';
+import type { Connection, PendingAuthorization, Store } from '../store/store';
 
 export interface CallbackDependencies {
   readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg'>;
   readonly identity: Identity;
-  readonly store: Pick<Store, 'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'saveConnection'>;
+  readonly store: Pick<Store, 'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'replaceConnection'>;
+  readonly revocations: Pick<RevocationQueue, 'revokeNow'>;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
   readonly jwks: JwksCache;
@@ -76,12 +79,30 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
     ? await validateIdToken(tokens.idToken, jwks, idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()))
     : undefined;
 
-  const previous = await store.findConnection(pending.userId);
-  await store.saveConnection(sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }));
+  await storeReplacing(deps, pending.userId, (previous) => sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }));
   ctx.state.log.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
   ctx.status = 303;
   ctx.redirect(pending.returnTo);
   return 'connected';
+}
+
+/**
+ * Store the new connection in place of the user's previous one, queueing the
+ * previous one's tokens for revocation in the same change (no grant is left
+ * alive behind a reconnect), then revoke them. If a refresh of the previous
+ * connection wrote meanwhile, its newer tokens are the ones replaced.
+ */
+async function storeReplacing(deps: CallbackDependencies, userId: string, connectionAfter: (previous: Connection | undefined) => Connection): Promise<void> {
+  const { store, cipher, now } = deps;
+  for (let attempt = 0; ; attempt += 1) {
+    const previous = await store.findConnection(userId);
+    const replaced = previous ? revocationsOf(cipher, userId, openTokens(cipher, previous), now()) : [];
+    if (await store.replaceConnection(connectionAfter(previous), previous?.version, replaced)) {
+      if (replaced.length > 0) await deps.revocations.revokeNow(replaced);
+      return;
+    }
+    if (attempt === 4) throw new IntegrationError('store_unavailable', 'the connection kept changing while it was being replaced');
+  }
 }
 
 /** A fresh state is consumed here, atomically: if another request consumed it first, this one is a replay. */

@@ -56,9 +56,17 @@ export class MemoryStore implements Store {
     return connection && { ...connection };
   }
 
-  async updateConnection(connection: Connection, expectedVersion: number): Promise<boolean> {
+  async replaceConnection(connection: Connection, previousVersion: number | undefined, revocations: readonly PendingRevocation[]): Promise<boolean> {
+    if (this.connections.get(connection.userId)?.version !== previousVersion) return false;
+    this.connections.set(connection.userId, { ...connection });
+    await this.queueRevocations(revocations);
+    return true;
+  }
+
+  async updateConnection(connection: Connection, expectedVersion: number, revocations: readonly PendingRevocation[] = []): Promise<boolean> {
     if (this.connections.get(connection.userId)?.version !== expectedVersion) return false;
     this.connections.set(connection.userId, { ...connection });
+    await this.queueRevocations(revocations);
     return true;
   }
 
@@ -85,6 +93,10 @@ export class MemoryStore implements Store {
 
   async saveRevocation(revocation: PendingRevocation): Promise<void> {
     this.revocations.set(revocation.id, { ...revocation });
+  }
+
+  async queueRevocations(revocations: readonly PendingRevocation[]): Promise<void> {
+    for (const revocation of revocations) this.revocations.set(revocation.id, { ...revocation });
   }
 
   async deleteRevocation(id: string): Promise<void> {

@@ -87,8 +87,19 @@ export interface Store {
   /** Create or replace the user's connection, as one write. */
   saveConnection(connection: Connection): Promise<void>;
   findConnection(userId: string): Promise<Connection | undefined>;
-  /** Replace the connection only if it is still at `expectedVersion`; false if someone else wrote first. */
-  updateConnection(connection: Connection, expectedVersion: number): Promise<boolean>;
+  /**
+   * Store a new connection in place of the one at `previousVersion` (none
+   * there when undefined) and queue the revocations of the tokens it
+   * replaces, as one change; false, with nothing written, if someone else
+   * wrote first.
+   */
+  replaceConnection(connection: Connection, previousVersion: number | undefined, revocations: readonly PendingRevocation[]): Promise<boolean>;
+  /**
+   * Replace the connection only if it is still at `expectedVersion`, queueing
+   * the revocations of the tokens it drops, as one change; false, with
+   * nothing written, if someone else wrote first.
+   */
+  updateConnection(connection: Connection, expectedVersion: number, revocations?: readonly PendingRevocation[]): Promise<boolean>;
   /** Every stored connection (for key rotation). */
   listConnections(): Promise<Connection[]>;
   /** Delete the connection and queue its unrevoked tokens, as one change. */
@@ -98,6 +109,8 @@ export interface Store {
   dueRevocations(now: number, limit: number): Promise<PendingRevocation[]>;
   listRevocations(): Promise<PendingRevocation[]>;
   saveRevocation(revocation: PendingRevocation): Promise<void>;
+  /** Queue revocations of tokens nothing keeps (a refresh that lost a race), as one change. */
+  queueRevocations(revocations: readonly PendingRevocation[]): Promise<void>;
   deleteRevocation(id: string): Promise<void>;
 
   /** Run `work` holding the lock of one user's connection: one refresh at a time, across every instance sharing the store. */

@@ -68,13 +68,14 @@ export class MySqlStore implements Store {
   }
 
   /** Run `work` in one transaction on one connection: all of it or none. */
-  private async transaction(work: (connection: PoolConnection) => Promise<void>): Promise<void> {
-    await this.run(async () => {
+  private async transaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    return this.run(async () => {
       const connection = await this.pool.getConnection();
       try {
         await connection.beginTransaction();
-        await work(connection);
+        const result = await work(connection);
         await connection.commit();
+        return result;
       } catch (error) {
         await connection.rollback().catch(() => undefined);
         throw error;
@@ -123,14 +124,37 @@ export class MySqlStore implements Store {
     return row && connections.read(row);
   }
 
-  async updateConnection(connection: Connection, expectedVersion: number): Promise<boolean> {
+  async replaceConnection(connection: Connection, previousVersion: number | undefined, revocations: readonly PendingRevocation[]): Promise<boolean> {
+    if (previousVersion !== undefined) return this.updateConnection(connection, previousVersion, revocations);
+    return this.transaction(async (target) => {
+      try {
+        await target.query(connections.insert(), connections.values(connection));
+      } catch (error) {
+        // Someone else connected this user first: nothing is written.
+        if ((error as { code?: unknown }).code === 'ER_DUP_ENTRY') return false;
+        throw error;
+      }
+      for (const revocation of revocations) await this.insertRevocation(target, revocation);
+      return true;
+    });
+  }
+
+  async updateConnection(connection: Connection, expectedVersion: number, revocations: readonly PendingRevocation[] = []): Promise<boolean> {
     const assignments = connections.names(connectionFields).map((column) => `${column} = ?`);
-    const result = await this.execute(`UPDATE connections SET ${assignments.join(', ')} WHERE user_id = ? AND version = ?`, [
-      ...connections.values(connection, connectionFields),
-      connection.userId,
-      expectedVersion,
-    ]);
-    return result.affectedRows === 1;
+    const update = async (target: Pick<Pool, 'query'>) => {
+      const [result] = await target.query<ResultSetHeader>(`UPDATE connections SET ${assignments.join(', ')} WHERE user_id = ? AND version = ?`, [
+        ...connections.values(connection, connectionFields),
+        connection.userId,
+        expectedVersion,
+      ]);
+      return result.affectedRows === 1;
+    };
+    if (revocations.length === 0) return this.run(() => update(this.pool));
+    return this.transaction(async (target) => {
+      if (!(await update(target))) return false;
+      for (const revocation of revocations) await this.insertRevocation(target, revocation);
+      return true;
+    });
   }
 
   async listConnections(): Promise<Connection[]> {
@@ -160,6 +184,13 @@ export class MySqlStore implements Store {
   private async insertRevocation(target: Pick<Pool, 'query'>, revocation: PendingRevocation): Promise<void> {
     const updates = revocationRetryFields.map((column) => `${column} = VALUES(${column})`);
     await target.query(`${pendingRevocations.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`, pendingRevocations.values(revocation));
+  }
+
+  async queueRevocations(revocations: readonly PendingRevocation[]): Promise<void> {
+    if (revocations.length === 0) return;
+    await this.transaction(async (target) => {
+      for (const revocation of revocations) await this.insertRevocation(target, revocation);
+    });
   }
 
   async deleteRevocation(id: string): Promise<void> {
