@@ -35,6 +35,14 @@ Feature: The integration limits its own endpoints, per session and per address
     Then the 11th sign-in is refused with "rate_limited", with the policy "10;w=60"
 
   @rate-limits
+  Scenario: Loading the home page lists the databases at the vendor, so it counts against the API limit
+    Given the integration allows 5 API calls a minute per session
+    And Alice has connected her MySQL account as alice
+    When Alice loads the home page 20 times, and asks for its headers 20 times
+    Then the vendor API received 5 requests
+    And her last page says her databases could not be listed, with "rate_limited"
+
+  @rate-limits
   Scenario: Connect attempts are limited too
     Given the integration allows 2 connects a minute per session
     And Alice is signed in to the integration

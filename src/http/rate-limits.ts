@@ -82,23 +82,33 @@ export class RateLimiter {
 
   middleware(group: RouteGroup): IntegrationMiddleware {
     return async (ctx, next) => {
-      const results: Array<[RateLimit, RateLimiterRes]> = [];
-      for (const [kind, key] of this.keysOf(ctx)) {
-        const { limiter, limit } = this.counters.get(`${group}:${kind}`) as Counter;
-        try {
-          results.push([limit, await limiter.consume(key)]);
-        } catch (rejection) {
-          if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          this.metrics.rateLimited.inc({ route: group });
-          this.setHeaders(ctx, limit, rejection);
-          const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-          throw new IntegrationError('rate_limited', `too many requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
-        }
-      }
-      const tightest = results.sort(([, a], [, b]) => a.remainingPoints - b.remainingPoints)[0];
-      if (tightest) this.setHeaders(ctx, tightest[0], tightest[1]);
+      await this.consume(group, ctx);
       await next();
     };
+  }
+
+  /**
+   * Count the request against the group's limit where a route spends the
+   * group's allowance only on some requests (`GET /` lists the databases,
+   * an `api` call, only for a connected user): the rate-limit headers are
+   * set, and over the limit `rate_limited` is thrown.
+   */
+  async consume(group: RouteGroup, ctx: IntegrationContext): Promise<void> {
+    const results: Array<[RateLimit, RateLimiterRes]> = [];
+    for (const [kind, key] of this.keysOf(ctx)) {
+      const { limiter, limit } = this.counters.get(`${group}:${kind}`) as Counter;
+      try {
+        results.push([limit, await limiter.consume(key)]);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        this.metrics.rateLimited.inc({ route: group });
+        this.setHeaders(ctx, limit, rejection);
+        const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        throw new IntegrationError('rate_limited', `too many requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      }
+    }
+    const tightest = results.sort(([, a], [, b]) => a.remainingPoints - b.remainingPoints)[0];
+    if (tightest) this.setHeaders(ctx, tightest[0], tightest[1]);
   }
 
   /** The client address, and the session (hashed: a session id is a secret) when there is one. */
