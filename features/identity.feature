@@ -28,7 +28,9 @@ Feature: The host product says who the user is
     Scenario: The header names the user; a request without it reaches no one's connection
       When the proxy asks for the connection status of a user "carol"
       Then the proxy's answer is 200 and says "not_connected"
-      When a request without the header asks for the connection status
+      When a request without the header asks for "/api/connection"
+      Then the proxy's answer is refused with "session_required"
+      When a request without the header asks for "/"
       Then the proxy's answer is refused with "session_required"
 
     Scenario: The demo sign-in is switched off

@@ -45,8 +45,8 @@ When('the proxy asks for the connection status of a user {string}', async functi
   await forward(this, '/api/connection', name);
 });
 
-When('a request without the header asks for the connection status', async function (this: ConformanceWorld) {
-  await forward(this, '/api/connection');
+When('a request without the header asks for {string}', async function (this: ConformanceWorld, path: string) {
+  await forward(this, path);
 });
 
 When('a browser posts the username {string} to the demo sign-in', async function (this: ConformanceWorld, name: string) {
