@@ -1,6 +1,6 @@
 /**
  * The HTTP status a reader expects for each error code, written down here
- * from DESIGN.md's contract (400 bad callback or input, 401 no session,
+ * from the contract, docs/contract.md (400 bad callback or input, 401 no session,
  * 403 refused, 404 unknown, 409 not connected, 429 rate limited, 502
  * provider failed, 503 provider unavailable), independently of the
  * integration's own table, so that a status changed in the code is caught.
