@@ -67,8 +67,8 @@ export class Discovery {
     return this.probe();
   }
 
-  /** Fetch the metadata now, whatever the cache holds (readiness); a fresh copy replaces the cached one. */
-  probe(): Promise<ProviderMetadata> {
+  /** Fetch the metadata now, whatever the cache holds; a fresh copy replaces the cached one. */
+  private probe(): Promise<ProviderMetadata> {
     return this.flight.run('discovery', () => this.fetch());
   }
 

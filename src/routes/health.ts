@@ -1,7 +1,10 @@
 /**
  * `GET /healthz` (alive: the process answers), `GET /readyz` (ready: the
- * provider's discovery and the store both answer now) and `GET /metrics`
- * (Prometheus text format). None carries anything secret.
+ * provider's metadata is at hand, from the discovery cache or fetched now,
+ * and the store answers) and `GET /metrics` (Prometheus text format). None
+ * carries anything secret. Readiness is anonymous, so it never fetches
+ * discovery more often than the cache does: callers from outside cannot
+ * spend the provider's limits and flip readiness with them.
  */
 import type { IntegrationMiddleware } from '../http/integration-state';
 import type { Discovery } from '../oauth/discovery';
@@ -15,14 +18,14 @@ export function health(): IntegrationMiddleware {
 }
 
 export interface ReadinessDependencies {
-  readonly discovery: Pick<Discovery, 'probe'>;
+  readonly discovery: Pick<Discovery, 'metadata'>;
   readonly store: Pick<Store, 'counts'>;
 }
 
 export function readiness(deps: ReadinessDependencies): IntegrationMiddleware {
   return async (ctx) => {
     const [provider, store] = await Promise.all([
-      deps.discovery.probe().then(
+      deps.discovery.metadata().then(
         () => 'up',
         () => 'down',
       ),
