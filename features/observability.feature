@@ -80,10 +80,10 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
       Then the readiness answer is 503 with the provider "down" and the store "up"
       When a client without session asks for "/healthz"
       Then the answer is 200 with the status "ok"
+
     @health
     Scenario: Anonymous readiness checks do not spend the provider's limits
       Given the provider allows 1 discovery request a minute
       When clients without session ask for "/readyz" 30 times
       Then every readiness answer is 200 with the provider "up"
       And the provider's discovery document was fetched at most once
-
