@@ -23,6 +23,16 @@ Feature: The integration reads the user's databases with their token, and only t
     When Alice lists the tables of "wonderland_shop"
     Then she sees the tables "customers, orders, products"
 
+  @rfc6750 @in-process
+  Scenario: The vendor's API under a base URL with a path is called under that path
+    Given the vendor's API is served under "/vendor/v1", and the integration's API base URL is there
+    And Alice has connected her MySQL account as alice
+    When Alice lists her databases
+    Then she sees the databases "wonderland_shop, tea_party"
+    When Alice lists the tables of "wonderland_shop"
+    Then she sees the tables "customers, orders, products"
+    And every request the vendor API received was under "/vendor/v1"
+
   @rfc6750 @cross-user
   Scenario: Each user sees only the databases of the account they connected
     Given Alice has connected her MySQL account as alice

@@ -34,7 +34,7 @@ export interface Config {
   readonly pendingAuthorizationTtlSeconds: number;
   /** How long discovery metadata is cached, in seconds. */
   readonly discoveryTtlSeconds: number;
-  /** The vendor's resource API (`/v1/...`). */
+  /** The base URL of the vendor's resource API, its version included (`<issuer>/v1` by default); its path is kept. */
   readonly apiBaseUrl: string;
   /** Refresh an access token this many seconds before it expires. */
   readonly refreshMarginSeconds: number;
@@ -229,7 +229,8 @@ export function loadConfig(env: Environment): Config {
     providerTimeoutMs: value.PROVIDER_TIMEOUT_MS,
     pendingAuthorizationTtlSeconds: value.PENDING_AUTHORIZATION_TTL_SECONDS,
     discoveryTtlSeconds: value.DISCOVERY_TTL_SECONDS,
-    apiBaseUrl: value.API_BASE_URL ?? value.ISSUER_URL,
+    // The resource API's base, its version included (its path is kept: requests go to <base>/databases).
+    apiBaseUrl: value.API_BASE_URL ?? `${value.ISSUER_URL.replace(/\/$/, '')}/v1`,
     refreshMarginSeconds: value.REFRESH_MARGIN_SECONDS,
     revocationRetryIntervalSeconds: value.REVOCATION_RETRY_INTERVAL_SECONDS,
     revocationMaxAttempts: value.REVOCATION_MAX_ATTEMPTS,

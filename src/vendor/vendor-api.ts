@@ -30,7 +30,7 @@ export class VendorApi {
 
   /** The user's databases at the vendor. */
   async listDatabases(userId: string): Promise<readonly VendorDatabase[]> {
-    const body = await this.get(userId, '/v1/databases');
+    const body = await this.get(userId, '/databases');
     return listOf(body, 'databases').map((entry) => ({
       name: nameOf(entry),
       ...(typeof entry.engine === 'string' ? { engine: entry.engine } : {}),
@@ -40,17 +40,29 @@ export class VendorApi {
 
   /** The tables of one of the user's databases; `not_found` when the vendor has no such database. */
   async listTables(userId: string, database: string): Promise<readonly VendorTable[]> {
-    const body = await this.get(userId, `/v1/databases/${encodeURIComponent(database)}/tables`);
+    const body = await this.get(userId, `/databases/${encodeURIComponent(database)}/tables`);
     return listOf(body, 'tables').map((entry) => ({ name: nameOf(entry) }));
   }
 
   private async get(userId: string, path: string): Promise<Record<string, unknown>> {
-    const url = new URL(path, this.deps.apiBaseUrl);
+    const url = resourceUrl(this.deps.apiBaseUrl, path);
     const response = await this.deps.tokens.withAccessToken(userId, (accessToken) =>
       this.deps.http.request('resource', 'idempotent', (got) => got.get(url, { headers: { authorization: `Bearer ${accessToken}` } })),
     );
     return interpret(response);
   }
+}
+
+/**
+ * A path under the API's base URL, the base's own path kept
+ * (`https://api.example/vendor/v1` + `/databases`), never resolved against
+ * the host's root as `new URL('/databases', base)` would: the bearer token
+ * goes nowhere outside the configured base.
+ */
+function resourceUrl(base: string, path: string): URL {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  return url;
 }
 
 function interpret(response: Response<string>): Record<string, unknown> {
