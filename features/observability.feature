@@ -68,6 +68,12 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
 
   Rule: liveness and readiness tell an orchestrator whether to send users
 
+    Liveness asks nothing of the provider. Readiness asks whether the
+    provider's metadata is at hand and the store answers; since anyone may
+    ask it, it fetches discovery no more often than the integration's cache
+    does, so outsiders cannot spend the provider's limits to take instances
+    out of the load balancer.
+
     @health
     Scenario: The integration is ready when the provider and the store answer
       When a client without session asks for "/readyz"
