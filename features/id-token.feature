@@ -53,11 +53,23 @@ Feature: The ID token is verified in full before the connection is kept
         | signed with ES256, not the registered RS256    | unexpected JWS "alg" header value        | oidcc-alg-mismatch      |
         | signed with a key the provider never published | no single provider key matches the token | oidcc-unknown-key       |
 
+      Examples: time, type and size (issue 13)
+        | forgery                            | reason                            | module                  |
+        | issued a year from now             | "iat" claim in the future         | iat-in-the-future       |
+        | typed as an access token (at+jwt)  | unexpected JWT "typ" header value | explicit-typing         |
+        | with a "sub" of 256 characters     | unexpected "sub" claim value      | sub-longer-than-allowed |
+
   Rule: what the specification allows is accepted
 
     @oidcc-3.1.3.7
     Scenario: An audience array holding only this client is accepted
       Given the provider will send an ID token with an audience array holding only this client
+      When Carol approves at the provider as alice
+      Then she is connected to the account "Alice Liddell"
+
+    @oidcc-3.1.3.7
+    Scenario: An ID token issued a few seconds ahead, within the clock tolerance, is accepted
+      Given the provider will send an ID token issued 10 seconds from now, within the tolerance
       When Carol approves at the provider as alice
       Then she is connected to the account "Alice Liddell"
 

@@ -3,7 +3,11 @@
  * anything is stored: the signature with the provider's JWKS and only the
  * registered algorithm (never `none`); `iss` exactly the issuer; `aud`
  * holding this client and no one else, `azp` (when present) this client;
- * `exp` in the future; `iat` and `sub` present; `nonce` the one we sent.
+ * `exp` in the future, `iat` not in the future (the same tolerance); `sub`
+ * a string of 1 to 255 characters (OpenID Connect Core 2: what the store
+ * keeps); `nonce` the one we sent; a header `typ`, when present, naming a
+ * plain JWT (an access token, `at+jwt`, or any other typed JWT is not an ID
+ * token: RFC 8725 3.11).
  */
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { IntegrationError } from '../errors';
@@ -69,26 +73,38 @@ function explain(error: unknown): IntegrationError {
   return invalid('not a valid signed JWT', error);
 }
 
+/** The longest `sub` OpenID Connect Core 2 allows, and the column that keeps it. */
+export const maxSubjectLength = 255;
+
+/** A header `typ` an ID token may carry: none, or a plain JWT. */
+const plainJwt = /^(application\/)?jwt$/i;
+
 export async function validateIdToken(idToken: string, jwks: JwksCache, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   let payload: JWTPayload;
+  let header: { typ?: string };
+  const toleranceSeconds = expected.clockToleranceSeconds ?? 30;
   try {
-    ({ payload } = await jwtVerify(idToken, jwks.keyFor(expected.jwksUri), {
+    ({ payload, protectedHeader: header } = await jwtVerify(idToken, jwks.keyFor(expected.jwksUri), {
       algorithms: [expected.algorithm],
       issuer: expected.issuer,
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
       currentDate: new Date(expected.now),
-      clockTolerance: expected.clockToleranceSeconds ?? 30,
+      clockTolerance: toleranceSeconds,
     }));
   } catch (error) {
     throw explain(error);
   }
+
+  if (header.typ !== undefined && !plainJwt.test(header.typ)) throw invalid('unexpected JWT "typ" header value');
+  // jose checks `iat` only against a maximum age: a token issued in the future is refused here, with the tolerance of `exp`.
+  if ((payload.iat as number) > expected.now / 1000 + toleranceSeconds) throw invalid('"iat" claim in the future');
 
   // Only this client: an extra audience is one we do not trust (OpenID Connect Core 3.1.3.7, item 3).
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (audiences.length === 0 || audiences.some((audience) => audience !== expected.clientId)) throw invalid('unexpected "aud" claim value');
   if (payload.azp !== undefined && payload.azp !== expected.clientId) throw invalid('unexpected "azp" claim value');
   if (payload.sub === '') throw invalid('missing "sub" claim');
-  if (typeof payload.sub !== 'string') throw invalid('unexpected "sub" claim value');
+  if (typeof payload.sub !== 'string' || payload.sub.length > maxSubjectLength) throw invalid('unexpected "sub" claim value');
   if (payload.nonce === undefined) {
     if (expected.nonceRequired) throw invalid('missing "nonce" claim');
   } else if (payload.nonce !== expected.nonce) {
