@@ -66,6 +66,18 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       Then the provider no longer accepts either of her tokens
       And nothing of her connection is stored
 
+    @rfc7009 @in-process @needs-clock @needs-revocation-queue
+    Scenario: Queued revocations that cannot be opened do not block the ones behind them, and are given up in the end
+      Given 100 queued revocations, older than any other, sealed with a key the integration no longer has
+      And the provider's revocation endpoint keeps failing: answers 503
+      When Alice disconnects her MySQL account
+      And the provider's revocation endpoint is back
+      And 1 minute passes and the integration retries waiting revocations
+      And 2 more minutes pass and the integration retries waiting revocations
+      Then the provider no longer accepts either of her tokens
+      When the integration retries waiting revocations every hour, 20 times
+      Then no revocation is waiting any more
+
   Rule: only this site can disconnect (RFC 9700 4.7)
 
     @csrf @rfc9700-4.7

@@ -82,13 +82,23 @@ export class RevocationQueue {
     }
   }
 
-  /** One attempt at a queued revocation: confirmed and dequeued, or rescheduled. Never throws: one bad row must not block the queue. */
+  /**
+   * One attempt at a queued revocation: confirmed and dequeued, or counted and
+   * rescheduled with backoff, or given up after the last attempt. Any failure
+   * counts, a row that cannot even be opened (its key left the ring) too, so
+   * no row stays due for ever in front of the others. Never throws.
+   */
   private async attempt(revocation: PendingRevocation): Promise<boolean> {
     const { store, cipher, now, logger, config } = this.deps;
+    const attempts = revocation.attempts + 1;
+    let outcome: RevocationOutcome;
     try {
       const token = cipher.decrypt(revocation.sealedToken, revocationContext(revocation.id));
-      const outcome = await this.revoke(token, revocation.tokenTypeHint);
-      const attempts = revocation.attempts + 1;
+      outcome = await this.revoke(token, revocation.tokenTypeHint);
+    } catch (error) {
+      outcome = { done: false, reason: (error as Error).message };
+    }
+    try {
       if (outcome.done) {
         await store.deleteRevocation(revocation.id);
         return true;
@@ -100,7 +110,7 @@ export class RevocationQueue {
       }
       await store.saveRevocation(this.rescheduled(revocation, attempts, outcome, now()));
     } catch (error) {
-      logger.warn({ userId: revocation.userId, error: (error as Error).message }, 'revocation attempt failed; it stays queued');
+      logger.warn({ userId: revocation.userId, error: (error as Error).message }, 'revocation attempt not recorded; it stays queued');
     }
     return false;
   }
@@ -121,7 +131,7 @@ export class RevocationQueue {
   private rescheduled(revocation: PendingRevocation, attempts: number, outcome: Extract<RevocationOutcome, { done: false }>, now: number): PendingRevocation {
     const backoffMs = Math.min(maxBackoffMs, this.deps.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
     const waitMs = outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
-    return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason };
+    return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason.slice(0, 500) };
   }
 }
 

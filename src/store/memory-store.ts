@@ -82,7 +82,7 @@ export class MemoryStore implements Store {
   async dueRevocations(now: number, limit: number): Promise<PendingRevocation[]> {
     return [...this.revocations.values()]
       .filter((revocation) => revocation.notBefore <= now)
-      .sort((a, b) => a.createdAt - b.createdAt)
+      .sort((a, b) => a.notBefore - b.notBefore || a.createdAt - b.createdAt)
       .slice(0, limit)
       .map((revocation) => ({ ...revocation }));
   }

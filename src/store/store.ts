@@ -105,7 +105,7 @@ export interface Store {
   /** Delete the connection and queue its unrevoked tokens, as one change. */
   deleteConnection(userId: string, revocations: readonly PendingRevocation[]): Promise<void>;
 
-  /** Revocations whose `notBefore` has passed, oldest first. */
+  /** Revocations whose `notBefore` has passed, the longest due first (a rescheduled one goes back in line). */
   dueRevocations(now: number, limit: number): Promise<PendingRevocation[]>;
   listRevocations(): Promise<PendingRevocation[]>;
   saveRevocation(revocation: PendingRevocation): Promise<void>;

@@ -169,7 +169,7 @@ export class MySqlStore implements Store {
   }
 
   async dueRevocations(now: number, limit: number): Promise<PendingRevocation[]> {
-    const rows = await this.rows('SELECT * FROM pending_revocations WHERE not_before <= ? ORDER BY created_at LIMIT ?', [now, limit]);
+    const rows = await this.rows('SELECT * FROM pending_revocations WHERE not_before <= ? ORDER BY not_before, created_at LIMIT ?', [now, limit]);
     return rows.map((row) => pendingRevocations.read(row));
   }
 
