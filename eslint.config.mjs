@@ -1,12 +1,26 @@
 // ESLint flat config, at the root so that editors and `npx eslint <file>` find it.
+// What git ignores (build output, reports, scratch files) is not linted either.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/** .gitignore's patterns as ESLint globs: a pattern with an inner slash is anchored at the root, others match anywhere. */
+const gitignored = readFileSync(new URL('.gitignore', import.meta.url), 'utf8')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!'))
+  .map((line) => {
+    const directory = line.endsWith('/');
+    const pattern = line.replace(/\/$/, '');
+    const glob = pattern.includes('/') ? pattern.replace(/^\//, '') : `**/${pattern}`;
+    return directory ? `${glob}/**` : glob;
+  });
+
 export default tseslint.config(
-  { basePath: root, ignores: ['node_modules/**', 'coverage/**', 'reports/**', '.ci/**', 'cucumber.cjs'] },
+  { basePath: root, ignores: [...gitignored, '.ci/**', 'cucumber.cjs'] },
   {
     basePath: root,
     files: ['**/*.ts'],
