@@ -103,6 +103,21 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       Then she sees the databases "wonderland_shop, tea_party"
       And her stored refresh token is the new one the provider issued
 
+    @oidcc-12.2 @rotation
+    Scenario Outline: A refreshed ID token <change> is refused even while the keys cannot be fetched
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
+      And the provider has since rotated its signing key
+      And the provider's JWKS keeps failing: answers 503
+      And the provider will send an ID token <change>
+      When Alice lists her databases
+      Then it is refused with "invalid_id_token"
+      And her connection needs to be made again because of "subject_changed"
+
+      Examples:
+        | change              |
+        | for another subject |
+        | from another issuer |
+
   Rule: invalid_grant means reconnecting, after checking nobody refreshed meanwhile (RFC 6749 5.2)
 
     @rfc6749-5.2 @revocation

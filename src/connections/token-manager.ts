@@ -15,6 +15,7 @@
  *   reconnect, a refreshed ID token refused) are queued for revocation in
  *   the same store change, then revoked: never just dropped.
  */
+import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
@@ -156,8 +157,11 @@ export class TokenManager {
   /**
    * A refreshed ID token must verify and name the same `iss` and `sub`. A
    * token that fails is a reason to stop trusting the connection. If the
-   * keys cannot be fetched just now, the new tokens are kept all the same
-   * (losing them would lose the grant) and the check waits for next time.
+   * keys cannot be fetched just now, its `iss` and `sub` are compared all
+   * the same, unverified, and a mismatch is refused; when they match, the
+   * new tokens are kept (losing them would lose the grant): the token came
+   * straight from the token endpoint over TLS, with our client
+   * authentication (OpenID Connect Core 3.1.3.7 item 6).
    */
   private async checkRefreshedIdToken(
     idToken: string,
@@ -174,6 +178,12 @@ export class TokenManager {
       };
     } catch (error) {
       if (error instanceof IntegrationError && error.code === 'invalid_id_token') return { reason: 'invalid_id_token', error };
+      if (!namesSameAccount(idToken, current)) {
+        return {
+          reason: 'subject_changed',
+          error: new IntegrationError('invalid_id_token', 'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)'),
+        };
+      }
       this.deps.logger.warn({ userId: current.userId, error: (error as Error).message }, 'refreshed ID token not verified now: keys unavailable; tokens kept');
       return undefined;
     }
@@ -208,5 +218,15 @@ export class TokenManager {
     if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed', 'provider_unavailable'].includes(error.code)) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new IntegrationError('provider_unavailable', `the refresh failed: ${message}`, { cause: error });
+  }
+}
+
+/** Whether an ID token, read without verifying it, names the connection's issuer and subject; false when it cannot be read. */
+function namesSameAccount(idToken: string, connection: Connection): boolean {
+  try {
+    const claims = decodeJwt(idToken);
+    return claims.iss === connection.issuer && claims.sub === connection.subject;
+  } catch {
+    return false;
   }
 }
