@@ -1,10 +1,19 @@
-// cucumber-js profiles. `npx cucumber-js` runs the default profile (the
-// embedded in-memory store); a path or `--tags` narrows it as usual
-// (`npx cucumber-js features/callback.feature`, `npx cucumber-js --tags @pkce`).
+// cucumber-js profiles. `npx cucumber-js` runs the default profile (our
+// integration in-process, on the embedded in-memory store); a path or
+// `--tags` narrows it as usual (`npx cucumber-js features/callback.feature`,
+// `npx cucumber-js --tags @pkce`).
 // `npx cucumber-js -p mysql` runs every feature against the MySQL store of
 // MYSQL_URL, plus the @mysql features (several instances, restarts, faults).
 // The @browser scenarios need Debian's Chromium at /usr/bin/chromium; without
 // it they are left out (and `npm test` says so).
+//
+// `INTEGRATION_URL=... MOCK_URL=... npx cucumber-js -p remote` checks any
+// integration that follows docs/contract.md, already running against the mock
+// (`npm run start:mock`): one scenario at a time, the mock reset between
+// them, the integration's settings read from the variables of the contract
+// (REDIRECT_URI, REFRESH_MARGIN_SECONDS, PROVIDER_TIMEOUT_MS, ...). A scenario
+// it cannot be checked for is skipped with its reason (never passed).
+// Writes reports/conformance.json and reports/conformance.html.
 const { existsSync } = require('node:fs');
 
 const browser = existsSync('/usr/bin/chromium');
@@ -13,6 +22,7 @@ const common = {
   require: ['steps/*_steps.ts', 'steps/support/**/*.ts'],
   strict: true,
 };
+const report = './steps/support/conformance-formatter.cjs';
 
 const memory = { ...common, tags: browser ? 'not @mysql' : 'not @mysql and not @browser', worldParameters: { store: 'memory' } };
 const mysql = { ...common, ...(browser ? {} : { tags: 'not @browser' }), worldParameters: { store: 'mysql' } };
@@ -26,5 +36,11 @@ module.exports = {
     ...mysql,
     parallel: 2,
     format: ['summary', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml', 'message:reports/cucumber-mysql.ndjson'],
+  },
+  // Every scenario, against the integration at INTEGRATION_URL and the mock at MOCK_URL; serial, as they share both.
+  remote: {
+    ...common,
+    worldParameters: { store: 'remote' },
+    format: ['summary', 'html:reports/cucumber-remote.html', 'junit:reports/junit-remote.xml', `${report}:reports/conformance.txt`],
   },
 };

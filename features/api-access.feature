@@ -46,7 +46,7 @@ Feature: The integration reads the user's databases with their token, and only t
     When Alice lists the tables of "builder_yard"
     Then it is refused with "not_found"
 
-  @rfc6750-3.1
+  @rfc6750-3.1 @in-process
   Scenario: A connection without the databases scope gets insufficient_scope
     Given the integration asks only for the scopes "openid profile offline_access"
     And Alice has connected her MySQL account as alice

@@ -48,6 +48,7 @@ Feature: The authorization request asks for exactly what it needs
       When Alice starts connecting her MySQL account
       Then the authorization request asks for response type "code" with the scopes "openid profile offline_access databases:read"
       And it carries a nonce
+      And it asks for consent, as offline access needs
 
     @rfc9700 @no-token-in-url
     Scenario: No client secret or token ever travels in a URL

@@ -34,7 +34,8 @@ Feature: Bad input gets a clear refusal, never a crash
         | a state of 3000 characters            | malformed_request |
         | a query of 10000 characters           | malformed_request |
         | an array where the state belongs      | state_missing     |
-        | an empty query                        | state_missing     |
+        | nothing but the issuer                | state_missing     |
+        | an empty query                        | issuer_missing    |
 
   Rule: the sign-in form takes only what it expects
 
@@ -94,6 +95,11 @@ Feature: Bad input gets a clear refusal, never a crash
       Then the scanner is told 405, with no redirect
       And no token request is made
       And Carol's pending authorization is still usable
+
+    @design-contract
+    Scenario: A disconnect without a session is refused
+      When a client without session posts a disconnect
+      Then it is refused with "session_required"
 
     @design-contract
     Scenario: The API answers in JSON when the session is missing

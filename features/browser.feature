@@ -1,4 +1,4 @@
-@browser
+@browser @in-process
 Feature: The whole flow works in a real browser
 
   An OAuth connect is a browser flow: redirects across two sites, cookies

@@ -67,10 +67,10 @@ Feature: The callback accepts only the answer to our own request
       Then it is refused with "state_missing"
       And no token request is made
 
-    @rfc9700 @state
+    @rfc9700 @state @needs-clock
     Scenario: A state older than the pending authorization's lifetime is refused
       Given the provider has sent Carol back with a code
-      And 11 minutes pass
+      And her pending authorization has outlived its lifetime
       When Carol's browser delivers the callback
       Then it is refused with "state_expired"
       And no token request is made
@@ -80,6 +80,7 @@ Feature: The callback accepts only the answer to our own request
       When Dave's browser, not signed in, delivers Carol's callback
       Then it is refused with "session_required"
       And no token request is made
+      And Carol's pending authorization is still usable
 
   Rule: the issuer must be the one we sent the user to (RFC 9207 2.4, RFC 9700 4.4.2)
 

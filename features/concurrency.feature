@@ -11,8 +11,7 @@ Feature: Concurrent callers share one refresh
   @rfc9700 @single-flight
   Scenario: 200 concurrent calls with an expired token make exactly one refresh request
     Given Alice is signed in to the integration
-    And Alice has connected her MySQL account as alice
-    And 61 minutes pass
+    And Alice has connected her MySQL account as alice, with an access token that has expired
     When Alice lists her databases 200 times at once
     Then all 200 calls see the databases "wonderland_shop, tea_party"
     And the provider received 1 refresh request
@@ -22,9 +21,8 @@ Feature: Concurrent callers share one refresh
   Scenario: Two users refreshing at once each get their own single refresh
     Given Alice is signed in to the integration
     And Bob is signed in to the integration
-    And Alice has connected her MySQL account as alice
-    And Bob has connected his MySQL account as bob
-    And 61 minutes pass
+    And Alice has connected her MySQL account as alice, with an access token that has expired
+    And Bob has connected his MySQL account as bob, with an access token that has expired
     When Alice and Bob each list their databases 50 times at once
     Then the provider received 2 refresh requests
-    And every call succeeded
+    And every call of Alice's sees "wonderland_shop, tea_party" and every call of Bob's sees "builder_yard"

@@ -1,4 +1,4 @@
-@configuration
+@configuration @in-process
 Feature: The integration refuses to start on a configuration it cannot run safely
 
   The integration is configured only by environment variables. A mistake

@@ -1,4 +1,4 @@
-@conformance @no-servers
+@conformance @no-servers @in-process
 Feature: Every requirement of the conformance list is traced to the scenarios that check it
 
   A reviewer's first question is "which of the client-side requirements do

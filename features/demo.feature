@@ -1,4 +1,4 @@
-@process @demo
+@process @demo @in-process
 Feature: The demo and the mock run from one command each
 
   A newcomer's first contact with the project is `npm start`; QA's is often

@@ -15,21 +15,21 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     When Carol starts connecting her MySQL account
     Then she is sent to the provider's authorization endpoint
 
-  @oidc-discovery-4.3 @mix-up
+  @oidc-discovery-4.3 @mix-up @in-process
   Scenario: A discovery document naming another issuer is refused
     Given the provider's discovery document names the issuer "https://attacker.example"
     When Carol tries to start connecting her MySQL account
     Then it is refused with "provider_error"
     And no authorization request is made
 
-  @oidc-discovery-4.3 @rfc9700
+  @oidc-discovery-4.3 @rfc9700 @in-process
   Scenario: A discovery document sending the token request over plain HTTP is refused
     Given the provider's discovery document names the token endpoint "http://mysql-cloud.example/token"
     When Carol tries to start connecting her MySQL account
     Then it is refused with "provider_error"
     And no authorization request is made
 
-  @oidc-discovery-4
+  @oidc-discovery-4 @in-process
   Scenario: A provider whose discovery is down is reported unavailable, then found once it is back
     Given the provider's discovery is down
     When Carol tries to start connecting her MySQL account
@@ -38,14 +38,14 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     And Carol starts connecting her MySQL account
     Then she is sent to the provider's authorization endpoint
 
-  @oidc-discovery-4 @retries
+  @oidc-discovery-4 @retries @in-process
   Scenario: A discovery failure that passes is retried without the user noticing
     Given the provider's discovery will answer 503
     When Carol starts connecting her MySQL account
     Then she is sent to the provider's authorization endpoint
     And the provider's discovery document was fetched 2 times
 
-  @oidc-discovery-4
+  @oidc-discovery-4 @in-process
   Scenario: The discovery document is fetched once and cached
     When Carol connects her MySQL account as alice
     And Carol connects again as alice

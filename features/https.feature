@@ -13,6 +13,7 @@ Feature: The provider is reached over verified TLS, and the integration insists 
   inline and nothing from elsewhere, nosniff, and a Referrer-Policy that
   keeps URLs on this site.
 
+  @in-process
   Rule: the whole flow runs over verified TLS (RFC 9700 2, RFC 6749 10.9)
 
     @rfc9700 @design-contract
@@ -24,12 +25,12 @@ Feature: The provider is reached over verified TLS, and the integration insists 
     @rfc9700 @rfc6749-6
     Scenario: Refreshing over HTTPS
       Given Alice is signed in to the integration
-      And Alice has connected her MySQL account as alice
-      And 61 minutes pass
+      And Alice has connected her MySQL account as alice, with an access token that has expired
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
       And the provider received 1 refresh request
 
+  @in-process
   Rule: a certificate that does not verify stops the flow, and nothing is stored
 
     @rfc9700
@@ -38,7 +39,7 @@ Feature: The provider is reached over verified TLS, and the integration insists 
       And the provider presents a certificate <kind>
       When Carol tries to start connecting her MySQL account
       Then it is refused with "provider_tls_error"
-      And the store holds nothing for her but her session
+      And she is still signed in, and not connected
       And the provider received no request from the integration
 
       Examples:
@@ -49,14 +50,14 @@ Feature: The provider is reached over verified TLS, and the integration insists 
 
   Rule: served over HTTPS, the integration keeps browsers on HTTPS
 
-    @design-contract
+    @design-contract @in-process
     Scenario: Behind a TLS-terminating proxy, the session cookie is Secure and pages send Strict-Transport-Security
       Given the integration is served at an https address behind a trusted TLS-terminating proxy
       When Dave signs in through the proxy
       Then the session cookie is marked Secure, HttpOnly and SameSite=Lax
       And the answer tells the browser to stay on HTTPS
 
-    @design-contract
+    @design-contract @in-process
     Scenario: Without TRUST_PROXY, a forged X-Forwarded-Proto gets neither a Secure cookie nor Strict-Transport-Security
       When Dave signs in claiming to come through a TLS proxy
       Then the session cookie is not marked Secure

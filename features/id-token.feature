@@ -85,7 +85,7 @@ Feature: The ID token is verified in full before the connection is kept
       And the provider has since rotated its signing key
       When Carol connects again as alice
       Then she is connected to the account "Alice Liddell"
-      And the integration fetched the provider's keys 2 times
+      And the integration fetched the provider's keys once more
 
     @oidcc-3.1.3.7 @jwks
     Scenario: An unknown key makes one refetch, not a loop
@@ -93,4 +93,4 @@ Feature: The ID token is verified in full before the connection is kept
       And the provider will send an ID token signed with a key the provider never published
       When Carol connects again as alice
       Then she is refused with "invalid_id_token"
-      And the integration fetched the provider's keys 2 times
+      And the integration fetched the provider's keys once more

@@ -14,14 +14,14 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
     underscores is kept and answered back; any other value is replaced by an
     id of the integration's own, and every answer carries its request id.
 
-    @logging
+    @logging @needs-logs
     Scenario: Every log line of a request carries its request id, and the flow id once the flow is known
       Given Alice is signed in to the integration
       When Alice connects her MySQL account as alice
       Then every log line of her connect carries a request id
       And the lines of the authorization request and of the callback carry the same flow id
 
-    @logging
+    @logging @needs-logs
     Scenario: A request id sent by the caller is kept, answered and logged
       Given Alice is signed in to the integration
       When Alice asks for her connection status with the request id "support-ticket-4711"
@@ -35,36 +35,44 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
     network failure; refusals of our own limits count by route group
     (sign_in, connect, callback, api).
 
-    @metrics
+    @metrics @needs-metrics
     Scenario: A completed connect counts as started and completed, and times the provider's endpoints
       Given Alice is signed in to the integration
       When Alice connects her MySQL account as alice
-      Then the metric "oauth_flows_started_total" is 1
-      And the metric "oauth_flows_completed_total" is 1
-      And the metric "oauth_provider_request_duration_seconds_count" for the endpoint "token" and status "200" is 1
+      Then the metric "oauth_flows_started_total" went up by 1
+      And the metric "oauth_flows_completed_total" went up by 1
+      And the metric "oauth_provider_request_duration_seconds_count" for the endpoint "token" and status "200" went up by 1
 
-    @metrics
+    @metrics @needs-metrics
     Scenario: A failed connect counts under its error code
       Given Carol is signed in to the integration
       And she has started connecting her MySQL account
       When Carol denies the access at the provider
-      Then the metric "oauth_flows_failed_total" for the code "access_denied" is 1
-      And the metric "oauth_flows_completed_total" is 0
+      Then the metric "oauth_flows_failed_total" for the code "access_denied" went up by 1
+      And the metric "oauth_flows_completed_total" did not move
 
-    @metrics
+    @metrics @in-process @state
+    Scenario: A callback replayed after it connected counts as a replay, not as another completed flow
+      Given Carol is signed in to the integration
+      And she has started connecting her MySQL account
+      And Carol has completed connecting as alice
+      When the same callback arrives again
+      Then the metric "oauth_flows_completed_total" went up by 1
+      And the metric "oauth_callback_replays_total" went up by 1
+
+    @metrics @needs-metrics
     Scenario: Refreshes count by outcome
       Given Alice is signed in to the integration
-      And Alice has connected her MySQL account as alice
-      And 61 minutes pass
+      And Alice has connected her MySQL account as alice, with an access token that has expired
       When Alice lists her databases
-      Then the metric "oauth_token_refreshes_total" for the outcome "success" is 1
+      Then the metric "oauth_token_refreshes_total" for the outcome "success" went up by 1
 
-    @metrics @rate-limits
+    @metrics @rate-limits @in-process
     Scenario: Requests our limits refuse are counted
       Given the integration allows 1 API calls a minute per session
       And Alice is signed in to the integration
       When Alice asks for her connection status 3 times
-      Then the metric "http_rate_limited_total" for the route "api" is 2
+      Then the metric "http_rate_limited_total" for the route "api" went up by 2
 
   Rule: liveness and readiness tell an orchestrator whether to send users
 
@@ -80,16 +88,16 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
       Then the readiness answer is 200 with the provider "up" and the store "up"
 
     @health
+    Scenario: Anonymous readiness checks do not spend the provider's limits
+      Given the provider allows 1 discovery request a minute
+      When clients without session ask for "/readyz" 30 times
+      Then every readiness answer is 200 with the provider "up"
+      And the provider's discovery document was fetched at most once
+
+    @health
     Scenario: Readiness turns false while the provider is down, and liveness does not
       Given the provider's discovery is down
       When a client without session asks for "/readyz"
       Then the readiness answer is 503 with the provider "down" and the store "up"
       When a client without session asks for "/healthz"
       Then the answer is 200 with the status "ok"
-
-    @health
-    Scenario: Anonymous readiness checks do not spend the provider's limits
-      Given the provider allows 1 discovery request a minute
-      When clients without session ask for "/readyz" 30 times
-      Then every readiness answer is 200 with the provider "up"
-      And the provider's discovery document was fetched at most once

@@ -1,4 +1,4 @@
-@rate-limits
+@rate-limits @in-process
 Feature: The integration limits its own endpoints, per session and per address
 
   The sign-in, connect and callback routes start work at the provider and

@@ -10,7 +10,6 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
   Background:
     Given Alice is signed in to the integration
-    And Alice has connected her MySQL account as alice
 
   Rule: an access token is refreshed before it expires, or once after a 401 (RFC 6749 6)
 
@@ -23,7 +22,7 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @rfc6749-6
     Scenario: An access token about to expire is refreshed before the call
-      Given 59 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token about to expire
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
       And the provider received 1 refresh request
@@ -31,14 +30,15 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @rfc6749-6
     Scenario: An access token that is far from expiry is used as it is
-      Given 30 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token far from expiry
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
       And the provider received 0 refresh requests
 
     @rfc6750-3.1 @rfc6749-6
     Scenario: An access token the vendor refuses is refreshed once, and the call retried once
-      Given the provider has revoked Alice's access token early
+      Given Alice has connected her MySQL account as alice
+      And the provider has revoked Alice's access token early
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
       And the vendor API answered 401 then 200
@@ -46,7 +46,7 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @rfc6749-6 @rfc9700 @refresh-scope
     Scenario: A refresh never asks for more than was granted
-      Given 61 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
       When Alice lists her databases
       Then the refresh request asked for no scope
       And her connection has the scopes "openid profile offline_access databases:read"
@@ -55,23 +55,19 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @rfc9700 @rotation
     Scenario: A rotated refresh token replaces the old one, which the provider no longer accepts
-      Given 61 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
       When Alice lists her databases
       Then her stored refresh token is the new one the provider issued
       And the provider no longer accepts her old refresh token
 
     @rfc6749-6 @rotation @keeps-refresh-token
     Scenario: A refresh response without a refresh token keeps the old one
-      Given the provider does not rotate refresh tokens
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
+      And the provider does not rotate refresh tokens
       And the provider will leave "refresh_token" out of the token response
-      And 61 minutes pass
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
       And her stored refresh token is still the one she had
-      When 61 more minutes pass
-      And Alice lists her databases
-      Then she sees the databases "wonderland_shop, tea_party"
-      And the provider received 2 refresh requests
 
   Rule: a refreshed ID token names the same issuer and subject (OpenID Connect Core 12.2)
 
@@ -83,7 +79,7 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @oidcc-12.2 @oidcc-refresh-token-invalid-sub
     Scenario Outline: A refreshed ID token <change> is refused, and the connection must be made again
-      Given 61 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
       And the provider will send an ID token <change>
       When Alice lists her databases
       Then it is refused with "invalid_id_token"
@@ -96,7 +92,7 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @oidcc-12.2 @rotation
     Scenario: Keys that cannot be fetched during a refresh do not cost the new tokens
-      Given 61 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
       And the provider has since rotated its signing key
       And the provider's JWKS keeps failing: answers 503
       When Alice lists her databases
@@ -122,7 +118,8 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @rfc6749-5.2 @revocation
     Scenario: A grant revoked at the vendor is noticed at the next use, and not retried
-      Given Alice has revoked the integration's access at the vendor
+      Given Alice has connected her MySQL account as alice
+      And Alice has revoked the integration's access at the vendor
       When Alice lists her databases
       Then it is refused with "reconnect_required"
       And her connection needs to be made again because of "invalid_grant"
@@ -130,16 +127,17 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       Then it is refused with "reconnect_required"
       And the provider received 1 refresh request
 
-    @rfc6749-5.2
+    @rfc6749-5.2 @in-process
     Scenario: invalid_grant after another writer already rotated the token keeps the connection
-      Given 61 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
       When Alice lists her databases while another writer refreshes her tokens, the provider refusing hers with "invalid_grant"
       Then she sees the databases "wonderland_shop, tea_party"
       And her connection is still connected
 
     @rfc6749-5.2
     Scenario: Reconnecting after reconnect_required makes the connection usable again
-      Given Alice has revoked the integration's access at the vendor
+      Given Alice has connected her MySQL account as alice
+      And Alice has revoked the integration's access at the vendor
       And Alice has been told to reconnect
       When Alice connects again as alice
       And Alice lists her databases
@@ -156,11 +154,11 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @rfc6749-5.2 @transient
     Scenario Outline: A refresh that meets <failure> keeps everything as it was
-      Given 61 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
       And the provider's token endpoint will answer <failure>
       When Alice lists her databases
       Then it is refused with "provider_unavailable"
-      And her stored connection is unchanged
+      And her connection and tokens are exactly as they were
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
 
@@ -172,8 +170,8 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
 
     @transient
     Scenario: A refresh that fails while the old access token still works does not fail the call
-      Given 59 minutes pass
+      Given Alice has connected her MySQL account as alice, with an access token about to expire
       And the provider's token endpoint will answer 503
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
-      And her stored connection is unchanged
+      And her connection and tokens are exactly as they were

@@ -1,4 +1,4 @@
-@mysql @restarts
+@mysql @restarts @in-process
 Feature: Restarts and a lost database lose nothing
 
   Instances restart: deploys, crashes, autoscaling. Whatever was in

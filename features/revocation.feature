@@ -43,7 +43,7 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
     interval, doubled after each failed attempt (30 s, 60 s, 120 s by
     default), never more than an hour.
 
-    @rfc7009
+    @rfc7009 @needs-clock @needs-revocation-queue
     Scenario: A revocation endpoint answering 503 with Retry-After is asked again after that delay
       Given the provider's revocation endpoint will answer 503 with "Retry-After: 120" twice
       When Alice disconnects her MySQL account
@@ -55,7 +55,7 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       Then the provider no longer accepts either of her tokens
       And nothing of her connection is stored
 
-    @rfc7009
+    @rfc7009 @needs-clock @needs-revocation-queue
     Scenario: A revocation endpoint that fails is retried with backoff until it succeeds
       Given the provider's revocation endpoint will answer 500 3 times
       When Alice disconnects her MySQL account
@@ -77,6 +77,20 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       Then the provider no longer accepts either of her tokens
       When the integration retries waiting revocations every hour, 20 times
       Then no revocation is waiting any more
+
+  Rule: a script that disconnects is told whether the revocation is done
+
+    @rfc7009
+    Scenario: A disconnect asking for JSON is told the revocation is done
+      When Alice disconnects her MySQL account, asking for JSON
+      Then the answer says she is not connected, and the revocation is "done"
+      And the provider no longer accepts either of her tokens
+
+    @rfc7009
+    Scenario: A disconnect asking for JSON while the provider cannot revoke is told the revocation is pending
+      Given the provider's revocation endpoint keeps failing: answers 500
+      When Alice disconnects her MySQL account, asking for JSON
+      Then the answer says she is not connected, and the revocation is "pending"
 
   Rule: only this site can disconnect (RFC 9700 4.7)
 

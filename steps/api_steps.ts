@@ -1,60 +1,66 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
+import type { Person } from './support/people';
+import { Recollection } from './support/recollection';
+import { callApi, connect } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-Given('{person} has connected her/his MySQL account as {account}', async function (this: ConformanceWorld, person: string, account: string) {
-  const response = await this.connect(person, account);
-  assert.equal(response.statusCode, 303, `connected: ${response.body.slice(0, 300)}`);
-  this.notes.set(`tokens:${person}`, await this.storedTokens(person));
+Given('{person} has connected her/his MySQL account as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
+  const response = await connect(this, person, account);
+  assert.ok([302, 303].includes(response.statusCode), `connected: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  assert.ok(person.issuedAtConnect, 'the provider issued tokens');
+  // Ours stores exactly the tokens the provider issued.
+  if (this.store) assert.deepEqual(await this.store.tokens(person.username), person.issuedAtConnect);
 });
 
 Given('the integration asks only for the scopes {string}', async function (this: ConformanceWorld, scopes: string) {
-  await this.reconfigure({ SCOPES: scopes });
+  await this.inProcess.reconfigure({ SCOPES: scopes });
 });
 
-When('{person} lists her/his databases', async function (this: ConformanceWorld, person: string) {
-  await this.callApi(person, '/api/databases');
+When('{person} lists her/his databases', async function (this: ConformanceWorld, person: Person) {
+  await callApi(this, person, '/api/databases');
 });
 
-When('{person} lists the tables of {string}', async function (this: ConformanceWorld, person: string, database: string) {
-  await this.callApi(person, `/api/databases/${encodeURIComponent(database)}/tables`);
+When('{person} lists the tables of {string}', async function (this: ConformanceWorld, person: Person, database: string) {
+  await callApi(this, person, `/api/databases/${encodeURIComponent(database)}/tables`);
 });
 
-When('{person} lists her/his databases and the tables of {string}', async function (this: ConformanceWorld, person: string, database: string) {
-  const answers = [
-    await this.callApi(person, '/api/databases'),
-    await this.callApi(person, `/api/databases/${database}/tables`),
-    await this.callApi(person, '/api/connection'),
-    await this.callApi(person, '/'),
+When('{person} lists her/his databases and the tables of {string}', async function (this: ConformanceWorld, person: Person, database: string) {
+  this.recalled.answers = [
+    await callApi(this, person, '/api/databases'),
+    await callApi(this, person, `/api/databases/${database}/tables`),
+    await callApi(this, person, '/api/connection'),
+    await callApi(this, person, '/'),
   ];
-  this.notes.set('answers', answers);
 });
 
-Then('{person} sees the databases {string}', function (this: ConformanceWorld, person: string, names: string) {
-  const response = this.actor(person).response;
-  assert.equal(response?.statusCode, 200, response?.body);
-  const body = JSON.parse(response.body) as { databases: Array<{ name: string }> };
-  assert.deepEqual(body.databases.map((database) => database.name), names.split(', '));
+function namesIn(person: Person, list: 'databases' | 'tables'): string[] {
+  const response = person.response;
+  assert.equal(response?.statusCode, 200, `${person.name}'s answer: ${response?.statusCode} ${response?.body.slice(0, 300)}`);
+  const body = JSON.parse(response.body) as Record<string, Array<{ name: string }>>;
+  return (body[list] ?? []).map((entry) => entry.name);
+}
+
+Then('{person} sees the databases {string}', function (this: ConformanceWorld, person: Person, names: string) {
+  assert.deepEqual(namesIn(person, 'databases'), names.split(', '));
 });
 
-Then('{person} sees the tables {string}', function (this: ConformanceWorld, person: string, names: string) {
-  const response = this.actor(person).response;
-  assert.equal(response?.statusCode, 200, response?.body);
-  const body = JSON.parse(response.body) as { tables: Array<{ name: string }> };
-  assert.deepEqual(body.tables.map((table) => table.name), names.split(', '));
+Then('{person} sees the tables {string}', function (this: ConformanceWorld, person: Person, names: string) {
+  assert.deepEqual(namesIn(person, 'tables'), names.split(', '));
 });
 
 Then('none of the answers holds her/his access token or refresh token', async function (this: ConformanceWorld) {
-  const tokens = await this.storedTokens(this.lastPerson as string);
-  const answers = this.notes.get('answers') as Array<{ statusCode: number; body: string; headers: Record<string, unknown> }>;
-  for (const answer of answers) {
+  const person = this.people.subject;
+  const tokens = person.tokensAtConnect;
+  assert.ok(tokens.refreshToken, 'the provider issued a refresh token');
+  for (const answer of Recollection.needed(this.recalled.answers, 'the answers')) {
     assert.equal(answer.statusCode, 200);
     const whole = answer.body + JSON.stringify(answer.headers);
     assert.ok(!whole.includes(tokens.accessToken), 'no access token');
-    assert.ok(!whole.includes(tokens.refreshToken as string), 'no refresh token');
+    assert.ok(!whole.includes(tokens.refreshToken), 'no refresh token');
   }
 });
 
-Then('the vendor API received no request', function (this: ConformanceWorld) {
-  assert.equal(this.mock.requests.to('resource').length, 0);
+Then('the vendor API received no request', async function (this: ConformanceWorld) {
+  assert.equal((await this.provider.requests('resource')).length, 0);
 });

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
-import { UserAgent } from './support/user-agent';
+import type { Person } from './support/people';
+import { Recollection } from './support/recollection';
+import { authorizeAtProvider, deliverCallback } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 /** Raw callback queries, built around the real state and code so only the named problem is wrong. */
@@ -13,17 +15,23 @@ const malformedQueries: Record<string, (state: string, code: string) => string> 
   'a state of 3000 characters': (_state, code) => `code=${code}&state=${'a'.repeat(3000)}`,
   'a query of 10000 characters': (state, code) => `code=${code}&state=${state}&padding=${'x'.repeat(10_000)}`,
   'an array where the state belongs': (state, code) => `code=${code}&state[]=${state}`,
-  'an empty query': () => '',
+  'nothing but the issuer': () => '',
 };
 
-When(/^(\w+)'s browser arrives at the callback with (.+)$/, async function (this: ConformanceWorld, person: string, problem: string) {
+When(/^(\w+)'s browser arrives at the callback with (.+)$/, async function (this: ConformanceWorld, name: string, problem: string) {
+  const person = this.people.named(name);
+  const genuine = new URL(await authorizeAtProvider(this, person, 'alice'));
+  const callback = `${genuine.origin}${genuine.pathname}`;
+  if (problem === 'an empty query') {
+    await deliverCallback(this, person, callback);
+    return;
+  }
   const query = malformedQueries[problem];
   assert.ok(query, `no malformed query named "${problem}"`);
-  const genuine = new URL(await this.authorizeAtProvider(person, 'alice'));
   const state = genuine.searchParams.get('state') as string;
   const code = genuine.searchParams.get('code') as string;
-  await this.deliverCallback(person, `${genuine.origin}${genuine.pathname}?${query(state, code)}&iss=${encodeURIComponent(this.mock.issuer)}`);
-  this.lastPerson = person;
+  // The issuer the provider sends, so that only the named problem is wrong.
+  await deliverCallback(this, person, `${callback}?${query(state, code)}${query(state, code) ? '&' : ''}iss=${encodeURIComponent(this.provider.issuer)}`);
 });
 
 type Submission = { form?: Record<string, string>; body?: string; type?: string };
@@ -37,22 +45,20 @@ const signInSubmissions: Record<string, Submission> = {
   'a body of 10 kilobytes': { form: { username: 'a'.repeat(10_240) } },
 };
 
+/** A sign-in posted by a fresh browser; the browser is kept, so that "no session" can be checked with what it was given. */
 async function postSignIn(world: ConformanceWorld, submission: Submission, headers: Record<string, string> = {}): Promise<void> {
-  world.notes.set('sessions-before', await sessionCount(world));
-  const agent = new UserAgent();
+  if (world.store) world.recalled.sessionsBefore = (await world.store.counts()).sessions;
+  const stranger = world.people.get('Visitor');
   const url = world.url('/session');
-  world.lastResponse = submission.form
-    ? await agent.post(url, submission.form, headers)
+  world.lastAnswer = submission.form
+    ? await stranger.agent.post(url, submission.form, headers)
     : await got.post(url, {
         body: submission.body,
-        headers: { 'content-type': submission.type as string, origin: new URL(url).origin, ...headers },
+        headers: { 'content-type': submission.type as string, origin: world.origin, ...headers },
         throwHttpErrors: false,
         followRedirect: false,
+        cookieJar: stranger.agent.jar,
       });
-}
-
-async function sessionCount(world: ConformanceWorld): Promise<number> {
-  return (await (await world.storeForChecks()).counts()).sessions;
 }
 
 When(/^someone posts (.+) to the sign-in form$/, async function (this: ConformanceWorld, problem: string) {
@@ -61,57 +67,71 @@ When(/^someone posts (.+) to the sign-in form$/, async function (this: Conforman
   await postSignIn(this, submission);
 });
 
+/** Mallory's username, posted from elsewhere. */
+const mallory = (world: ConformanceWorld) => ({ username: world.people.get('Mallory').username });
+
 When("another site's page posts the sign-in form for Mallory", async function (this: ConformanceWorld) {
-  await postSignIn(this, { form: { username: 'mallory' } }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+  await postSignIn(this, { form: mallory(this) }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
 });
 
 When('a sibling site that forges the Origin posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
   // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
-  await postSignIn(this, { form: { username: 'mallory' } }, { origin: new URL(this.url('/')).origin, 'sec-fetch-site': 'same-site' });
+  await postSignIn(this, { form: mallory(this) }, { origin: this.origin, 'sec-fetch-site': 'same-site' });
 });
 
 When('a sandboxed frame posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
-  await postSignIn(this, { form: { username: 'mallory' } }, { origin: 'null' });
+  await postSignIn(this, { form: mallory(this) }, { origin: 'null' });
 });
 
 Then('no session is created', async function (this: ConformanceWorld) {
-  assert.equal(await sessionCount(this), this.notes.get('sessions-before'));
-  assert.equal(this.lastResponse?.headers['set-cookie'], undefined);
+  const status = await this.people.get('Visitor').agent.get(this.url('/api/connection'), { accept: 'application/json' });
+  assert.equal(status.statusCode, 401, 'whatever the browser holds opens no session');
+  if (this.store) {
+    assert.equal(this.lastAnswer?.headers['set-cookie'], undefined, 'our refusal sets no cookie');
+    assert.equal((await this.store.counts()).sessions, this.recalled.sessionsBefore, 'ours stored no session');
+  }
 });
 
-When("{person}'s browser asks for {string}", async function (this: ConformanceWorld, person: string, path: string) {
-  this.lastResponse = await this.actor(person).agent.get(this.url(path));
+When("{person}'s browser asks for {string}", async function (this: ConformanceWorld, person: Person, path: string) {
+  person.response = await person.agent.get(this.url(path));
+  this.lastAnswer = person.response;
 });
 
-When("{person}'s browser deletes {string}", async function (this: ConformanceWorld, person: string, path: string) {
-  this.lastResponse = await got.delete(this.url(path), { throwHttpErrors: false, followRedirect: false, headers: { accept: 'text/html' } });
-  this.lastPerson = person;
+When("{person}'s browser deletes {string}", async function (this: ConformanceWorld, person: Person, path: string) {
+  const cookie = await person.agent.jar.getCookieString(this.url(path));
+  person.response = await got.delete(this.url(path), { throwHttpErrors: false, followRedirect: false, headers: { accept: 'text/html', cookie } });
+  this.lastAnswer = person.response;
 });
 
-When("a link scanner sends HEAD to {person}'s callback", async function (this: ConformanceWorld, person: string) {
-  const url = await this.authorizeAtProvider(person, 'alice');
-  this.tokenRequestsBeforeLastDelivery = this.mock.requests.to('token').length;
-  const cookie = await this.actor(person).agent.jar.getCookieString(url);
-  this.notes.set('head', await got.head(url, { headers: { cookie }, throwHttpErrors: false, followRedirect: false }));
+When("a link scanner sends HEAD to {person}'s callback", async function (this: ConformanceWorld, person: Person) {
+  const url = await authorizeAtProvider(this, person, 'alice');
+  this.recalled.tokenRequestsBeforeDelivery = (await this.provider.requests('token')).length;
+  const cookie = await person.agent.jar.getCookieString(url);
+  this.recalled.scannerAnswer = await got.head(url, { headers: { cookie }, throwHttpErrors: false, followRedirect: false });
 });
 
 Then('the scanner is told {int}, with no redirect', function (this: ConformanceWorld, status: number) {
-  const response = this.notes.get('head') as { statusCode: number; headers: Record<string, unknown> };
+  const response = Recollection.needed(this.recalled.scannerAnswer, "the scanner's answer");
   assert.equal(response.statusCode, status);
   assert.equal(response.headers.location, undefined);
 });
 
 When('a client without session asks for {string}', async function (this: ConformanceWorld, path: string) {
-  this.lastResponse = await got.get(this.url(path), { throwHttpErrors: false, headers: { accept: 'application/json' } });
+  this.lastAnswer = await got.get(this.url(path), { throwHttpErrors: false, headers: { accept: 'application/json' } });
 });
 
 Then('the answer is JSON', function (this: ConformanceWorld) {
-  assert.match(String(this.lastResponse?.headers['content-type']), /application\/json/);
-  const body = JSON.parse(this.lastResponse?.body ?? '') as Record<string, unknown>;
+  assert.match(String(this.lastAnswer?.headers['content-type']), /application\/json/);
+  const body = JSON.parse(this.lastAnswer?.body ?? '') as Record<string, unknown>;
   assert.deepEqual(Object.keys(body).sort(), ['error', 'message']);
+  assert.equal(typeof body.message, 'string');
 });
 
 Then('the answer is {int} with the status {string}', function (this: ConformanceWorld, status: number, value: string) {
-  assert.equal(this.lastResponse?.statusCode, status);
-  assert.deepEqual(JSON.parse(this.lastResponse?.body ?? ''), { status: value });
+  assert.equal(this.lastAnswer?.statusCode, status);
+  assert.deepEqual(JSON.parse(this.lastAnswer?.body ?? ''), { status: value });
+});
+
+When('a client without session posts a disconnect', async function (this: ConformanceWorld) {
+  this.lastAnswer = await got.post(this.url('/disconnect'), { headers: { origin: this.origin, accept: 'text/html' }, throwHttpErrors: false, followRedirect: false });
 });

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Page } from 'playwright-core';
 import { demoAccounts } from '../mock-provider';
+import type { Person } from './support/people';
+import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';
 
 function page(world: ConformanceWorld): Page {
@@ -11,7 +13,7 @@ function page(world: ConformanceWorld): Page {
 
 async function signInAtProvider(world: ConformanceWorld, account: string, password: string): Promise<void> {
   const tab = page(world);
-  await tab.waitForURL((url) => url.href.startsWith(world.mock.issuer));
+  await tab.waitForURL((url) => url.href.startsWith(world.provider.issuer));
   await tab.fill('input[name="username"]', account);
   await tab.fill('input[name="password"]', password);
   await tab.click('button[type="submit"]');
@@ -26,13 +28,13 @@ async function connectInBrowser(world: ConformanceWorld, account: string, decisi
   await tab.waitForLoadState('load');
 }
 
-Given('{person} opens the integration in her/his browser and signs in', async function (this: ConformanceWorld, person: string) {
+Given('{person} opens the integration in her/his browser and signs in', async function (this: ConformanceWorld, person: Person) {
   const tab = page(this);
   tab.on('request', (request) => {
-    if (request.url().startsWith(this.config.redirectUri)) this.notes.set('callback', request.url());
+    if (request.url().startsWith(this.sut.settings.redirectUri)) this.recalled.browserCallback = request.url();
   });
   await tab.goto(this.url('/'));
-  await tab.fill('input[name="username"]', person.toLowerCase());
+  await tab.fill('input[name="username"]', person.username);
   await tab.click('button[type="submit"]');
   await tab.waitForSelector('[data-connection-status]');
 });
@@ -103,8 +105,7 @@ Then(/^(?:her|his) browser shows that (?:her|his) MySQL account is not connected
 When('she presses the back button and then revisits the callback address', async function (this: ConformanceWorld) {
   const tab = page(this);
   await tab.goBack();
-  const callback = this.notes.get('callback') as string;
-  assert.ok(callback, 'the browser went through the callback');
+  const callback = Recollection.needed(this.recalled.browserCallback, 'the callback the browser went through');
   await tab.goto(callback);
   await tab.waitForSelector('[data-connection-status]');
 });

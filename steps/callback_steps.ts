@@ -1,111 +1,114 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { textOfElementWith, unescapeHtml } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
+import type { Person } from './support/people';
+import { authorizeAtProvider, connectionView, deliverCallback, rememberConnection } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-/** The callback the provider sent Carol (or whoever started), with one change made by the step. */
+/** The callback the provider sent the person named last, with one change made by the step. */
 async function alteredCallback(world: ConformanceWorld, change: (parameters: URLSearchParams) => void): Promise<string> {
-  const person = world.lastPerson as string;
-  const url = new URL(await world.authorizeAtProvider(person, 'alice'));
+  const url = new URL(await authorizeAtProvider(world, world.people.subject, 'alice'));
   change(url.searchParams);
   return url.href;
 }
 
-Given('{person} has completed connecting as {account}', async function (this: ConformanceWorld, person: string, account: string) {
-  const response = await this.deliverCallback(person, await this.authorizeAtProvider(person, account));
-  assert.equal(response.statusCode, 303);
+Given('{person} has completed connecting as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
+  const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
+  assert.ok([302, 303].includes(response.statusCode), `connected: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  await rememberConnection(this, person, account);
 });
 
-Given('the provider has sent {person} back with a code', async function (this: ConformanceWorld, person: string) {
-  await this.authorizeAtProvider(person, 'alice');
+Given('the provider has sent {person} back with a code', async function (this: ConformanceWorld, person: Person) {
+  await authorizeAtProvider(this, person, 'alice');
 });
 
-Given("{person}'s browser has delivered the callback, in vain", async function (this: ConformanceWorld, person: string) {
-  const response = await this.deliverCallback(person, this.actor(person).callbackUrl as string);
-  assertRefused(response, 'invalid_grant');
+Given("{person}'s browser has delivered the callback, in vain", async function (this: ConformanceWorld, person: Person) {
+  assertRefused(await deliverCallback(this, person, person.callbackUrl as string), 'invalid_grant');
 });
 
-When('{person}\'s browser delivers the callback', async function (this: ConformanceWorld, person: string) {
-  await this.deliverCallback(person, this.actor(person).callbackUrl as string);
+When("{person}'s browser delivers the callback", async function (this: ConformanceWorld, person: Person) {
+  assert.ok(person.callbackUrl, `the provider sent ${person.name} back`);
+  await deliverCallback(this, person, person.callbackUrl);
 });
 
-When("{person}'s browser delivers the callback the provider sent", async function (this: ConformanceWorld, person: string) {
-  await this.deliverCallback(person, await this.authorizeAtProvider(person, 'alice'));
+When("{person}'s browser delivers the callback the provider sent", async function (this: ConformanceWorld, person: Person) {
+  await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
 });
 
 Then('the answer tells the browser to send no Referer', function (this: ConformanceWorld) {
-  assert.equal(this.lastResponse?.headers['referrer-policy'], 'no-referrer');
+  assert.equal(this.lastAnswer?.headers['referrer-policy'], 'no-referrer');
 });
 
 When('the same callback arrives again', async function (this: ConformanceWorld) {
-  const person = this.lastPerson as string;
-  await this.deliverCallback(person, this.actor(person).callbackUrl as string);
+  const person = this.people.subject;
+  assert.ok(person.callbackUrl, `the provider sent ${person.name} back`);
+  await deliverCallback(this, person, person.callbackUrl);
 });
 
-When("{person}'s browser delivers {person}'s callback", async function (this: ConformanceWorld, intruder: string, victim: string) {
-  const url = await this.authorizeAtProvider(victim, 'alice');
-  await this.deliverCallback(intruder, url);
+When("{person}'s browser delivers {person}'s callback", async function (this: ConformanceWorld, intruder: Person, victim: Person) {
+  await deliverCallback(this, intruder, await authorizeAtProvider(this, victim, 'alice'));
 });
 
-When("Dave's browser, not signed in, delivers {person}'s callback", async function (this: ConformanceWorld, victim: string) {
-  const url = await this.authorizeAtProvider(victim, 'alice');
-  await this.deliverCallback('Dave', url);
+When("Dave's browser, not signed in, delivers {person}'s callback", async function (this: ConformanceWorld, victim: Person) {
+  const url = await authorizeAtProvider(this, victim, 'alice');
+  await deliverCallback(this, this.people.get('Dave'), url);
 });
 
-Then("{person}'s pending authorization is still usable", async function (this: ConformanceWorld, person: string) {
-  const actor = this.actor(person);
-  const url = actor.callbackUrl ?? (await this.authorizeAtProvider(person, 'alice'));
-  const response = await this.deliverCallback(person, url);
-  assert.equal(response.statusCode, 303, `the genuine callback still connects: ${response.body.slice(0, 400)}`);
-  assert.ok(await this.storedConnection(person));
+Then("{person}'s pending authorization is still usable", async function (this: ConformanceWorld, person: Person) {
+  const url = person.callbackUrl ?? (await authorizeAtProvider(this, person, 'alice'));
+  const response = await deliverCallback(this, person, url);
+  assert.ok([302, 303].includes(response.statusCode), `the genuine callback still connects: ${response.statusCode} ${response.body.slice(0, 400)}`);
+  assert.equal((await connectionView(this, person)).status, 'connected');
+  if (this.store) assert.ok(await this.store.connection(person.username), 'and ours stored the connection');
 });
 
 When('a callback arrives with a state the integration never issued', async function (this: ConformanceWorld) {
   const url = await alteredCallback(this, (parameters) => parameters.set('state', randomBytes(32).toString('base64url')));
-  await this.deliverCallback(this.lastPerson as string, url);
+  await deliverCallback(this, this.people.subject, url);
 });
 
 When('a callback arrives without a state', async function (this: ConformanceWorld) {
   const url = await alteredCallback(this, (parameters) => parameters.delete('state'));
-  await this.deliverCallback(this.lastPerson as string, url);
+  await deliverCallback(this, this.people.subject, url);
 });
 
 When('a callback arrives without a code', async function (this: ConformanceWorld) {
   const url = await alteredCallback(this, (parameters) => parameters.delete('code'));
-  await this.deliverCallback(this.lastPerson as string, url);
+  await deliverCallback(this, this.people.subject, url);
 });
 
 When('the callback arrives with the issuer {string}', async function (this: ConformanceWorld, issuer: string) {
-  const person = this.lastPerson as string;
-  const genuine = await this.authorizeAtProvider(person, 'alice');
+  const person = this.people.subject;
+  const genuine = await authorizeAtProvider(this, person, 'alice');
   const forged = new URL(genuine);
   forged.searchParams.set('iss', issuer);
-  await this.deliverCallback(person, forged.href);
-  this.actor(person).callbackUrl = genuine;
+  await deliverCallback(this, person, forged.href);
+  person.callbackUrl = genuine;
 });
 
 When('the callback arrives without the issuer', async function (this: ConformanceWorld) {
   const url = await alteredCallback(this, (parameters) => parameters.delete('iss'));
-  await this.deliverCallback(this.lastPerson as string, url);
+  await deliverCallback(this, this.people.subject, url);
 });
 
-Given('{int} minutes pass', function (this: ConformanceWorld, minutes: number) {
-  this.clock.advance(minutes * 60_000);
+Given('her/his pending authorization has outlived its lifetime', async function (this: ConformanceWorld) {
+  await this.timePasses(this.sut.settings.pendingAuthorizationTtlSeconds + 60);
 });
 
 Then('it is refused with {code}', function (this: ConformanceWorld, code: string) {
-  assertRefused(this.lastResponse, code);
+  assertRefused(this.lastAnswer, code);
 });
 
-Then('no token request is made', function (this: ConformanceWorld) {
-  assert.equal(this.mock.requests.to('token').length, this.tokenRequestsBeforeLastDelivery, 'the token endpoint was not called');
+Then('no token request is made', async function (this: ConformanceWorld) {
+  assert.equal((await this.provider.requests('token')).length, this.recalled.tokenRequestsBeforeDelivery, 'the token endpoint was not called');
 });
 
 async function providerAnswers(world: ConformanceWorld, error: string, description?: string): Promise<void> {
-  const person = world.lastPerson as string;
-  world.mock.faults.failNext('authorization', { error, ...(description === undefined ? {} : { error_description: description }) });
-  await world.deliverCallback(person, await world.authorizeAtProvider(person, 'alice'));
+  const person = world.people.subject;
+  await world.provider.failNext('authorization', { error, ...(description === undefined ? {} : { error_description: description }) });
+  await deliverCallback(world, person, await authorizeAtProvider(world, person, 'alice'));
 }
 
 When('the provider answers the request with {string}', async function (this: ConformanceWorld, error: string) {
@@ -114,7 +117,7 @@ When('the provider answers the request with {string}', async function (this: Con
 
 Given('the provider has answered the request with {string}', async function (this: ConformanceWorld, error: string) {
   await providerAnswers(this, error);
-  assertRefused(this.lastResponse, error);
+  assertRefused(this.lastAnswer, error);
 });
 
 When(
@@ -124,32 +127,34 @@ When(
   },
 );
 
-When('{person} denies the access at the provider', async function (this: ConformanceWorld, person: string) {
-  await this.deliverCallback(person, await this.authorizeAtProvider(person, 'alice', 'deny'));
+When('{person} denies the access at the provider', async function (this: ConformanceWorld, person: Person) {
+  await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice', 'deny'));
 });
 
 Then(
   '{person} sees the {code} page telling her/him {string}',
-  function (this: ConformanceWorld, person: string, code: string, advice: string) {
-    const response = this.actor(person).response;
+  function (this: ConformanceWorld, person: Person, code: string, advice: string) {
+    const response = person.response;
     assertRefused(response, code);
     assert.match(response?.headers['content-type'] ?? '', /text\/html/);
-    const shown = /data-error-advice>([^<]*)</.exec(response?.body ?? '')?.[1]?.replace(/&#39;/g, "'") ?? '';
+    const shown = textOfElementWith(response?.body ?? '', 'data-error-advice') ?? '';
     assert.ok(shown.includes(advice), `the page tells "${advice}"; it says "${shown}"`);
   },
 );
 
 Then('nothing is stored for her/him', async function (this: ConformanceWorld) {
-  assert.equal(await this.storedConnection(this.lastPerson as string), undefined);
+  const person = this.people.subject;
+  assert.equal((await connectionView(this, person)).status, 'not_connected');
+  if (this.store) assert.equal(await this.store.connection(person.username), undefined, 'ours stored no connection');
 });
 
 Then(
   '{person} sees the description {string} as text, not markup',
-  function (this: ConformanceWorld, person: string, description: string) {
-    const body = this.actor(person).response?.body ?? '';
+  function (this: ConformanceWorld, person: Person, description: string) {
+    const body = person.response?.body ?? '';
     assert.ok(!body.includes(description), 'the raw markup is not in the page');
-    const escaped = description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
-    assert.ok(body.includes(escaped), 'the escaped text is');
-    assert.match(String(this.actor(person).response?.headers['content-security-policy']), /default-src 'none'/);
+    const text = unescapeHtml(body.replace(/&#x27;/gi, "'").replace(/&#(\d+);/g, (_entity, code: string) => String.fromCharCode(Number(code))));
+    assert.ok(text.includes(description), 'the text is, escaped');
+    assert.match(String(person.response?.headers['content-security-policy']), /default-src 'none'/);
   },
 );

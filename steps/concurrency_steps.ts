@@ -1,44 +1,56 @@
 import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
+import type { Person } from './support/people';
+import { Recollection } from './support/recollection';
+import { lastIssued } from './support/tasks';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
-When('{person} lists her/his databases {int} times at once', async function (this: ConformanceWorld, person: string, times: number) {
-  const agent = this.actor(person).agent;
-  const calls = Array.from({ length: times }, () => agent.get(this.url('/api/databases'), { accept: 'application/json' }));
-  this.notes.set('responses', await Promise.all(calls));
+function listDatabases(world: ConformanceWorld, person: Person, times: number): Array<Promise<HttpResponse>> {
+  return Array.from({ length: times }, () => person.agent.get(world.url('/api/databases'), { accept: 'application/json' }));
+}
+
+function databaseNames(response: HttpResponse): string[] {
+  assert.equal(response.statusCode, 200, response.body.slice(0, 300));
+  return (JSON.parse(response.body) as { databases: Array<{ name: string }> }).databases.map((database) => database.name);
+}
+
+When('{person} lists her/his databases {int} times at once', async function (this: ConformanceWorld, person: Person, times: number) {
+  this.recalled.answers = await Promise.all(listDatabases(this, person, times));
 });
 
 When(
   '{person} and {person} each list their databases {int} times at once',
-  async function (this: ConformanceWorld, first: string, second: string, times: number) {
-    const calls = [first, second].flatMap((person) =>
-      Array.from({ length: times }, () => this.actor(person).agent.get(this.url('/api/databases'), { accept: 'application/json' })),
-    );
-    this.notes.set('responses', await Promise.all(calls));
+  async function (this: ConformanceWorld, first: Person, second: Person, times: number) {
+    const [firsts, seconds] = await Promise.all([Promise.all(listDatabases(this, first, times)), Promise.all(listDatabases(this, second, times))]);
+    this.recalled.answersByPerson = new Map([[first, firsts], [second, seconds]]);
+    this.recalled.answers = [...firsts, ...seconds];
   },
 );
 
 Then('all {int} calls see the databases {string}', function (this: ConformanceWorld, count: number, names: string) {
-  const responses = this.notes.get('responses') as HttpResponse[];
-  assert.equal(responses.length, count);
-  for (const response of responses) {
-    assert.equal(response.statusCode, 200, response.body);
-    const body = JSON.parse(response.body) as { databases: Array<{ name: string }> };
-    assert.deepEqual(body.databases.map((database) => database.name), names.split(', '));
-  }
+  const answers = Recollection.needed(this.recalled.answers, 'the calls');
+  assert.equal(answers.length, count);
+  for (const answer of answers) assert.deepEqual(databaseNames(answer), names.split(', '));
 });
 
-Then('every call succeeded', function (this: ConformanceWorld) {
-  for (const response of this.notes.get('responses') as HttpResponse[]) assert.equal(response.statusCode, 200, response.body);
+Then(/^every call of (\w+)'s sees "([^"]+)" and every call of (\w+)'s sees "([^"]+)"$/, function (this: ConformanceWorld, first: string, firstNames: string, second: string, secondNames: string) {
+  const byPerson = Recollection.needed(this.recalled.answersByPerson, "each person's calls");
+  for (const [name, names] of [[first, firstNames], [second, secondNames]] as Array<[string, string]>) {
+    const answers = byPerson.get(this.people.get(name));
+    assert.ok(answers?.length, `${name} made calls`);
+    for (const answer of answers) assert.deepEqual(databaseNames(answer), names.split(', '), `${name} sees her or his own databases`);
+  }
 });
 
 Then(
   'the vendor API received {int} calls, all with her/his new access token',
   async function (this: ConformanceWorld, count: number) {
-    const { accessToken } = await this.storedTokens(this.lastPerson as string);
-    const calls = this.mock.requests.to('resource');
+    const refreshed = await lastIssued(this, 'refresh_token');
+    assert.ok(refreshed, 'a refresh issued a new access token');
+    const calls = await this.provider.requests('resource');
     assert.equal(calls.length, count);
-    assert.ok(calls.every((call) => call.bearerToken === accessToken && call.status === 200));
+    assert.ok(calls.every((call) => call.bearerToken === refreshed.accessToken && call.status === 200));
+    if (this.store) assert.equal((await this.store.tokens(this.people.subject.username)).accessToken, refreshed.accessToken, 'ours stored it');
   },
 );

@@ -1,15 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ConfigurationError, loadConfig, type Environment } from '../src/config';
+import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';
 
+/** The environment a step changes: the running integration's, copied once (ours in-process). */
 function changes(world: ConformanceWorld): Environment {
-  let environment = world.notes.get('environment') as Environment | undefined;
-  if (!environment) {
-    environment = { ...world.environment };
-    world.notes.set('environment', environment);
-  }
-  return environment;
+  world.recalled.environment ??= { ...world.inProcess.environment };
+  return world.recalled.environment;
 }
 
 Given(
@@ -24,39 +22,41 @@ Given(
 When('the configuration is checked', function (this: ConformanceWorld) {
   try {
     loadConfig(changes(this));
-    this.notes.set('problems', []);
+    this.recalled.problems = [];
   } catch (error) {
     assert.ok(error instanceof ConfigurationError, `a ConfigurationError, not ${String(error)}`);
-    this.notes.set('problems', error.problems);
+    this.recalled.problems = error.problems;
   }
 });
 
 Then(/^it is refused because "(.*)"$/, function (this: ConformanceWorld, problem: string) {
-  assert.deepEqual(this.notes.get('problems'), [problem]);
+  assert.deepEqual(Recollection.needed(this.recalled.problems, 'the problems found'), [problem]);
 });
 
 Then('it is accepted', function (this: ConformanceWorld) {
-  assert.deepEqual(this.notes.get('problems'), []);
+  assert.deepEqual(Recollection.needed(this.recalled.problems, 'the problems found'), []);
 });
 
 When('the integration is started as its own process', async function (this: ConformanceWorld) {
-  this.notes.set('process', await this.runIntegrationProcess(changes(this)));
+  this.recalled.process = await this.processes.run('src/main.ts', changes(this));
 });
 
 Then('it exits with status {int}', function (this: ConformanceWorld, status: number) {
-  assert.equal((this.notes.get('process') as { status: number }).status, status);
+  assert.equal(Recollection.needed(this.recalled.process, 'a process').status, status);
 });
 
 Then('it says {string}', function (this: ConformanceWorld, sentence: string) {
-  const { stderr } = this.notes.get('process') as { stderr: string };
+  const { stderr } = Recollection.needed(this.recalled.process, 'a process');
   assert.ok(stderr.split('\n').some((line) => line.trim() === `- ${sentence}`), `stderr lists "${sentence}":\n${stderr}`);
 });
 
 Then('it prints no stack trace', function (this: ConformanceWorld) {
-  const { stderr, stdout } = this.notes.get('process') as { stderr: string; stdout: string };
+  const { stderr, stdout } = Recollection.needed(this.recalled.process, 'a process');
   assert.doesNotMatch(stderr + stdout, /^\s+at .+[:(]\d+/m);
 });
 
 Given('the integration runs as its own process, configured only by its environment', async function (this: ConformanceWorld) {
-  await this.replaceIntegrationWithProcess();
+  const integration = this.inProcess;
+  await integration.close();
+  await this.processes.start('src/main.ts', { ...integration.environment, LOG_LEVEL: 'warn' }, 'Integration listening on');
 });

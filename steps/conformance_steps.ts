@@ -3,17 +3,18 @@ import { join } from 'node:path';
 import { Then, When } from '@cucumber/cucumber';
 import { conformanceTable } from '../dev/conformance/report';
 import { requirements } from '../dev/conformance/requirements';
+import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';
 
 function row(world: ConformanceWorld, id: string): string {
-  const lines = world.notes.get('table') as string[];
+  const lines = Recollection.needed(world.recalled.conformanceTable, 'the conformance table');
   const found = lines.find((line) => line.startsWith(`| ${id} |`));
   assert.ok(found, `a row for requirement ${id}`);
   return found;
 }
 
 When('the conformance table is drawn from the features', function (this: ConformanceWorld) {
-  this.notes.set('table', conformanceTable(join(__dirname, '..', 'features')).lines);
+  this.recalled.conformanceTable = conformanceTable(join(__dirname, '..', 'features')).lines;
 });
 
 Then(/^requirement "(\w+)" \([^)]*\) is covered by "([^"]+)"$/, function (this: ConformanceWorld, id: string, file: string) {
@@ -27,7 +28,7 @@ Then(/^requirement "(\w+)" \([^)]*\) is marked uncovered$/, function (this: Conf
 });
 
 Then('every requirement appears once', function (this: ConformanceWorld) {
-  const lines = this.notes.get('table') as string[];
+  const lines = Recollection.needed(this.recalled.conformanceTable, 'the conformance table');
   assert.equal(lines.length, requirements.length + 2);
   assert.equal(new Set(requirements.map((requirement) => requirement.id)).size, requirements.length);
 });

@@ -1,90 +1,86 @@
 import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
-import { tokenContext } from '../src/connection';
+import { tokenContext } from '../src/crypto/sealed-tokens';
 import { TokenCipher } from '../src/crypto/token-cipher';
-import { subjectOf } from '../mock-provider/accounts';
 import { assertRefused } from './support/outcomes';
-import { ConformanceWorld } from './support/world';
+import type { Person } from './support/people';
+import { authorizeAtProvider, connect, connectionView, deliverCallback, rememberConnection, startConnecting } from './support/tasks';
+import type { ConformanceWorld } from './support/world';
 
-When('{person} connects her/his MySQL account as {account}', async function (this: ConformanceWorld, person: string, account: string) {
-  await this.connect(person, account);
+When('{person} connects her/his MySQL account as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
+  await connect(this, person, account);
 });
 
 When(
   '{person} connects her/his MySQL account as {account}, starting from {string}',
-  async function (this: ConformanceWorld, person: string, account: string, returnTo: string) {
-    await this.startConnecting(person, returnTo);
-    await this.deliverCallback(person, await this.authorizeAtProvider(person, account));
+  async function (this: ConformanceWorld, person: Person, account: string, returnTo: string) {
+    await startConnecting(this, person, returnTo);
+    const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
+    if ([302, 303].includes(response.statusCode)) await rememberConnection(this, person, account);
   },
 );
 
-Then('{person} is connected to the account {string}', async function (this: ConformanceWorld, person: string, name: string) {
-  const actor = this.actor(person);
-  const page = await actor.agent.get(this.url('/'));
-  assert.match(page.body, /data-connection-status="connected"/, `the status page says connected:\n${page.body}`);
-  const status = JSON.parse((await actor.agent.get(this.url('/api/connection'))).body) as { status: string; account: { name: string } };
-  assert.equal(status.status, 'connected');
-  assert.equal(status.account.name, name);
+Then('{person} is connected to the account {string}', async function (this: ConformanceWorld, person: Person, name: string) {
+  const view = await connectionView(this, person);
+  assert.equal(view.status, 'connected', `${person.name}'s connection: ${JSON.stringify(view)}`);
+  assert.equal(view.account?.name, name);
+  const page = await person.agent.get(this.url('/'));
+  assert.match(page.body, /\sdata-connection-status="connected"/, `the status page says connected:\n${page.body.slice(0, 1000)}`);
 });
 
 Then('her/his connection has the scopes {string}', async function (this: ConformanceWorld, scopes: string) {
-  const actor = this.actor(this.lastPerson as string);
-  const status = JSON.parse((await actor.agent.get(this.url('/api/connection'))).body) as { scopes: string[] };
-  assert.deepEqual([...status.scopes].sort(), scopes.split(' ').sort());
+  const view = await connectionView(this, this.people.subject);
+  assert.deepEqual([...view.scopes].sort(), scopes.split(' ').sort());
 });
 
 Then(
   'her/his access token and refresh token are stored encrypted with the key {string}',
   async function (this: ConformanceWorld, kid: string) {
-    const userId = ConformanceWorld.userIdOf(this.lastPerson as string);
-    const connection = await this.storedConnection(this.lastPerson as string);
+    const person = this.people.subject;
+    const connection = await this.inProcess.storeForChecks().then((store) => store.findConnection(person.username));
     assert.ok(connection?.sealedRefreshToken, 'a refresh token is stored');
-    const cipher = new TokenCipher(this.config.tokenEncryptionKeys);
+    const cipher = new TokenCipher(this.inProcess.config.tokenEncryptionKeys);
     for (const [field, sealed] of [['access_token', connection.sealedAccessToken], ['refresh_token', connection.sealedRefreshToken]] as const) {
       assert.equal(TokenCipher.keyIdOf(sealed), kid);
-      const token = cipher.decrypt(sealed, tokenContext(userId, field));
+      const token = cipher.decrypt(sealed, tokenContext(person.username, field));
       assert.ok(!sealed.includes(token), `${field} is not stored in the clear`);
       assert.throws(() => cipher.decrypt(sealed, tokenContext('someone-else', field)), 'a ciphertext is bound to its user');
     }
   },
 );
 
-Then('the provider confirms the stored access token is active for {account}', async function (this: ConformanceWorld, account: string) {
-  const { accessToken } = await this.storedTokens(this.lastPerson as string);
-  const token = await this.mock.provider.AccessToken.find(accessToken);
-  assert.ok(token, 'the provider knows the stored access token');
-  assert.equal(token.accountId, subjectOf(account));
-  assert.equal(token.clientId, this.config.clientId);
-  assert.ok(!token.isExpired, 'and it is active');
+Then('the provider confirms the access token it issued is active for {account}', async function (this: ConformanceWorld, account: string) {
+  const person = this.people.subject;
+  const { accessToken } = person.tokensAtConnect;
+  const state = await this.provider.tokenState(accessToken);
+  assert.equal(state.active, true, 'the provider holds the access token it issued as active');
+  assert.equal(state.username, account);
+  assert.equal(state.clientId, this.provider.client.client_id);
+  // Ours keeps exactly that token.
+  if (this.store) assert.equal((await this.store.tokens(person.username)).accessToken, accessToken, 'the stored access token is the one issued');
 });
 
 Then('her/his connection status shows no token, code or secret', async function (this: ConformanceWorld) {
-  const person = this.lastPerson as string;
-  const actor = this.actor(person);
-  const tokens = await this.storedTokens(person);
-  assert.ok(tokens.refreshToken);
-  const secrets = [
-    tokens.accessToken,
-    tokens.refreshToken,
-    this.config.clientSecret,
-    new URL(actor.callbackUrl as string).searchParams.get('code') as string,
-  ];
+  const person = this.people.subject;
+  const tokens = person.tokensAtConnect;
+  assert.ok(tokens.refreshToken, 'the provider issued a refresh token');
+  const secrets = [tokens.accessToken, tokens.refreshToken, ...this.sut.knownSecrets(), new URL(person.callbackUrl ?? '').searchParams.get('code') ?? ''];
   for (const path of ['/api/connection', '/']) {
-    const body = (await actor.agent.get(this.url(path))).body;
-    for (const secret of secrets) assert.ok(!body.includes(secret), `${path} shows no secret`);
+    const body = (await person.agent.get(this.url(path))).body;
+    for (const secret of secrets.filter(Boolean)) assert.ok(!body.includes(secret), `${path} shows no secret`);
   }
 });
 
-Then('{person} lands on {string}', function (this: ConformanceWorld, person: string, path: string) {
-  const response = this.actor(person).response;
-  assert.equal(response?.statusCode, 303);
-  assert.equal(response?.headers.location, path);
+Then('{person} lands on {string}', function (this: ConformanceWorld, person: Person, path: string) {
+  const response = person.response;
+  assert.ok(response && [302, 303].includes(response.statusCode), `a redirect, got ${response?.statusCode}: ${response?.body.slice(0, 300)}`);
+  assert.equal(new URL(response.headers.location ?? '', this.url('/')).href, this.url(path));
 });
 
-When('{person}, who is not signed in, starts connecting', async function (this: ConformanceWorld, person: string) {
-  await this.startConnecting(person);
+When('{person}, who is not signed in, starts connecting', async function (this: ConformanceWorld, person: Person) {
+  await startConnecting(this, person);
 });
 
-Then('{person} is refused with {code}', function (this: ConformanceWorld, person: string, code: string) {
-  assertRefused(this.actor(person).response, code);
+Then('{person} is refused with {code}', function (this: ConformanceWorld, person: Person, code: string) {
+  assertRefused(person.response, code);
 });

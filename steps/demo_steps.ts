@@ -2,6 +2,9 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Given, Then, When } from '@cucumber/cucumber';
+import type { Person } from './support/people';
+import { Recollection } from './support/recollection';
+import { authorizeAtProvider, deliverCallback, signIn, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 /** A port nothing listens on right now. */
@@ -15,12 +18,12 @@ async function freePort(): Promise<number> {
 }
 
 function printed(world: ConformanceWorld): string {
-  return world.notes.get('output') as string;
+  return Recollection.needed(world.recalled.output, 'what the script printed');
 }
 
 Given('the demo is started with "npm start"', async function (this: ConformanceWorld) {
   const environment = { PORT: String(await freePort()), MOCK_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
-  this.notes.set('output', await this.startProcess('dev/demo.ts', environment, 'Sign in to the integration'));
+  this.recalled.output = await this.processes.start('dev/demo.ts', environment, 'Sign in to the integration');
   const url = /Integration:\s+(\S+)/.exec(printed(this))?.[1];
   assert.ok(url, 'the integration address is printed');
   this.integrationUrl = url;
@@ -38,17 +41,17 @@ Then(
 
 When(
   '{person} signs in to the demo and connects her/his MySQL account as {account}',
-  async function (this: ConformanceWorld, person: string, account: string) {
-    await this.signIn(person);
-    await this.startConnecting(person);
-    const response = await this.deliverCallback(person, await this.authorizeAtProvider(person, account));
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    await signIn(this, person);
+    await startConnecting(this, person);
+    const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
     assert.equal(response.statusCode, 303);
   },
 );
 
 Given('the mock is started alone with "npm run start:mock"', async function (this: ConformanceWorld) {
   const environment = { MOCK_PORT: String(await freePort()) };
-  this.notes.set('output', await this.startProcess('mock-provider/main.ts', environment, 'accounts:'));
+  this.recalled.output = await this.processes.start('mock-provider/main.ts', environment, 'accounts:');
 });
 
 Then(
@@ -75,11 +78,11 @@ function issuerOf(world: ConformanceWorld): string {
 }
 
 When(/^QA posts the fault (\{.*\}) to its control API$/, async function (this: ConformanceWorld, fault: string) {
-  this.notes.set('control', await fetch(`${issuerOf(this)}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fault }));
+  this.recalled.controlAnswer = await fetch(`${issuerOf(this)}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fault });
 });
 
 Then('its discovery document answers {int}, then {int}', async function (this: ConformanceWorld, first: number, second: number) {
-  assert.equal((this.notes.get('control') as Response).status, 201);
+  assert.equal(Recollection.needed(this.recalled.controlAnswer, "the control API's answer").status, 201);
   const url = `${issuerOf(this)}/.well-known/openid-configuration`;
   assert.equal((await fetch(url)).status, first);
   assert.equal((await fetch(url)).status, second);
@@ -95,7 +98,7 @@ Then(
 );
 
 Then('the control API answers {int} {string}', async function (this: ConformanceWorld, status: number, error: string) {
-  const response = this.notes.get('control') as Response;
+  const response = Recollection.needed(this.recalled.controlAnswer, "the control API's answer");
   assert.equal(response.status, status);
   assert.equal(((await response.json()) as { error: string }).error, error);
 });
@@ -106,10 +109,10 @@ When("QA moves the mock's clock {int} hours forward", async function (this: Conf
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ advanceSeconds: hours * 3600 }),
   });
-  this.notes.set('mock-now', ((await response.json()) as { now: string }).now);
+  this.recalled.mockNow = ((await response.json()) as { now: string }).now;
 });
 
 Then("the mock's clock reads about {int} hours ahead", function (this: ConformanceWorld, hours: number) {
-  const ahead = Date.parse(this.notes.get('mock-now') as string) - Date.now();
+  const ahead = Date.parse(Recollection.needed(this.recalled.mockNow, "the mock's clock")) - Date.now();
   assert.ok(Math.abs(ahead - hours * 3_600_000) < 60_000, `the mock is ${ahead} ms ahead`);
 });

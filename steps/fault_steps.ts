@@ -1,6 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { Endpoint, Fault } from '../mock-provider';
+import { errorCodeOf } from './support/html-forms';
+import { assertRefused } from './support/outcomes';
+import type { Person } from './support/people';
+import type { Endpoint, Fault } from './support/provider-driver';
+import { Recollection } from './support/recollection';
+import { authorizeAtProvider, callApi, connectionView, deliverCallback } from './support/tasks';
+import { rememberConnectionState } from './token_steps';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
@@ -29,99 +35,122 @@ Given(/^the provider's (.+?) keeps failing: (.+)$/, async function (this: Confor
   const endpoint = endpoints[where];
   const fault = faults[what];
   assert.ok(endpoint && fault, `no endpoint "${where}" or fault "${what}"`);
-  if (this.lastPerson) this.notes.set('snapshot', await this.storedConnection(this.lastPerson));
+  if (this.people.subject.issuedAtConnect) await rememberConnectionState(this);
+  // A new signing key, so that the integration must fetch the keys, whatever it cached before.
+  if (endpoint === 'jwks') await this.provider.rotateSigningKey();
   if (fault === 'rate limited') {
-    this.mock.rateLimits.set(endpoint, { limit: 0, windowSeconds: 60 });
+    await this.provider.setRateLimit(endpoint, { limit: 0, windowSeconds: 60 });
   } else if (fault === 'too late') {
-    await this.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
-    this.mock.faults.failNext(endpoint, { delayMs: 1000, times: 1000 });
+    // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits.
+    if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
+    await this.provider.failNext(endpoint, { delayMs: this.sut.settings.providerTimeoutMs + 800, times: 1000 });
   } else {
-    this.mock.faults.failNext(endpoint, { ...fault, times: 1000 });
+    await this.provider.failNext(endpoint, { ...fault, times: 1000 });
   }
 });
 
-async function assertStoreHolds(world: ConformanceWorld, counts: { pendingAuthorizations: number; used?: boolean }): Promise<void> {
-  const store = await world.storeForChecks();
-  assert.deepEqual(await store.counts(), { sessions: 1, pendingAuthorizations: counts.pendingAuthorizations, connections: 0, revocations: 0 });
-  if (counts.used !== undefined) {
-    const state = new URL(world.actor(world.lastPerson as string).authorizationUrl as string).searchParams.get('state') as string;
-    const pending = await store.findPendingAuthorization(state);
-    assert.equal(pending?.usedAt !== undefined, counts.used, counts.used ? 'the attempt is spent' : 'the attempt is unused');
+Then('she/he is still signed in, and not connected', async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  assert.equal((await connectionView(this, person)).status, 'not_connected');
+  // Ours holds nothing but the session.
+  if (this.store) assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 0, connections: 0, revocations: 0 });
+});
+
+Then('she/he is not connected, and her/his attempt is spent', async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  assert.equal((await connectionView(this, person)).status, 'not_connected');
+  if (this.store) {
+    assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 1, connections: 0, revocations: 0 });
+    const state = new URL(person.authorizationUrl as string).searchParams.get('state') as string;
+    assert.notEqual((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is spent');
   }
-}
-
-Then('the store holds nothing for her/him but her/his session', async function (this: ConformanceWorld) {
-  await assertStoreHolds(this, { pendingAuthorizations: 0 });
+  // The same callback again is refused as a reused state, without a token request.
+  const tokenRequests = (await this.provider.requests('token')).length;
+  const replay = await person.agent.get(person.callbackUrl as string);
+  assertRefused(replay, 'state_already_used');
+  assert.equal((await this.provider.requests('token')).length, tokenRequests, 'the replay made no token request');
 });
 
-Then('the store holds nothing for her/him but her/his session and the spent attempt', async function (this: ConformanceWorld) {
-  await assertStoreHolds(this, { pendingAuthorizations: 1, used: true });
-});
-
-Then('the store holds nothing for her/him but her/his session and the unused attempt', async function (this: ConformanceWorld) {
-  await assertStoreHolds(this, { pendingAuthorizations: 1, used: false });
+Then('she/he is not connected, and her/his attempt is still usable once the provider is back', async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  assert.equal((await connectionView(this, person)).status, 'not_connected');
+  if (this.store) {
+    assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 1, connections: 0, revocations: 0 });
+    const state = new URL(person.authorizationUrl as string).searchParams.get('state') as string;
+    assert.equal((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is unused');
+  }
+  await this.provider.clearFaults();
+  const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
+  assert.ok([302, 303].includes(response.statusCode), `the attempt still connects: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  assert.equal((await connectionView(this, person)).status, 'connected');
 });
 
 Then('her/his connection and tokens are exactly as they were', async function (this: ConformanceWorld) {
-  const snapshot = this.notes.get('snapshot');
-  assert.ok(snapshot, 'a snapshot was taken before the fault');
-  assert.deepEqual(await this.storedConnection(this.lastPerson as string), snapshot);
-  assert.deepEqual(await (await this.storeForChecks()).listRevocations(), []);
+  const person = this.people.subject;
+  const before = Recollection.needed(this.recalled.before, 'the connection before the fault');
+  assert.deepEqual(await connectionView(this, person), before.view);
+  // No refresh reached the provider: the refresh token she connected with still works there.
+  const { refreshToken } = person.tokensAtConnect;
+  if (refreshToken) assert.equal((await this.provider.tokenState(refreshToken)).active, true, 'her refresh token still works at the provider');
+  if (this.store) {
+    assert.deepEqual(await this.store.connection(person.username), before.stored);
+    assert.deepEqual(await this.store.revocations(), []);
+  }
 });
 
-When('{person} goes to the provider', async function (this: ConformanceWorld, person: string) {
-  const actor = this.actor(person);
-  actor.providerPage = await actor.agent.get(actor.authorizationUrl as string);
+When('{person} goes to the provider', async function (this: ConformanceWorld, person: Person) {
+  assert.ok(person.authorizationUrl, `${person.name} started connecting`);
+  person.providerPage = await person.agent.get(person.authorizationUrl);
 });
 
 Then('the provider shows her/him an error page', function (this: ConformanceWorld) {
-  const page = this.actor(this.lastPerson as string).providerPage;
+  const page = this.people.subject.providerPage;
   assert.equal(page?.statusCode, 500);
   assert.equal(page?.headers.location, undefined, 'no redirect back to the integration');
 });
 
-Given("the provider's resource API will answer {int} once", function (this: ConformanceWorld, status: number) {
-  this.mock.faults.failNext('resource', { status });
+Given("the provider's resource API will answer {int} once", async function (this: ConformanceWorld, status: number) {
+  await this.provider.failNext('resource', { status });
 });
 
 Given(
   "the provider's token endpoint will answer {int} once, then {int} once",
-  function (this: ConformanceWorld, first: number, second: number) {
-    this.mock.faults.failNext('token', { status: first });
-    this.mock.faults.failNext('token', { status: second });
+  async function (this: ConformanceWorld, first: number, second: number) {
+    await this.provider.failNext('token', { status: first });
+    await this.provider.failNext('token', { status: second });
   },
 );
 
 Given(
   /^the provider's resource API will answer (\d+) with "Retry-After: (\d+)"$/,
-  function (this: ConformanceWorld, status: string, seconds: string) {
-    this.mock.faults.failNext('resource', { status: Number(status), headers: { 'retry-after': seconds }, times: 1000 });
+  async function (this: ConformanceWorld, status: string, seconds: string) {
+    await this.provider.failNext('resource', { status: Number(status), headers: { 'retry-after': String(seconds) }, times: 1000 });
   },
 );
 
 Then('the answer says to retry after {int} seconds', function (this: ConformanceWorld, seconds: number) {
-  assert.equal(this.lastResponse?.headers['retry-after'], String(seconds));
+  assert.equal(this.lastAnswer?.headers['retry-after'], String(seconds));
 });
 
-Then('the vendor API received {int} request(s)', function (this: ConformanceWorld, count: number) {
-  assert.equal(this.mock.requests.to('resource').length, count);
+Then('the vendor API received {int} request(s)', async function (this: ConformanceWorld, count: number) {
+  assert.equal((await this.provider.requests('resource')).length, count);
 });
 
-Given("the provider's resource API allows {int} requests a minute", function (this: ConformanceWorld, limit: number) {
-  this.mock.rateLimits.set('resource', { limit, windowSeconds: 60 });
+Given("the provider's resource API allows {int} requests a minute", async function (this: ConformanceWorld, limit: number) {
+  await this.provider.setRateLimit('resource', { limit, windowSeconds: 60 });
 });
 
-When('{person} lists her/his databases {int} times, one after another', async function (this: ConformanceWorld, person: string, times: number) {
-  const responses: HttpResponse[] = [];
-  for (let call = 0; call < times; call += 1) responses.push(await this.callApi(person, '/api/databases'));
-  this.notes.set('responses', responses);
+When('{person} lists her/his databases {int} times, one after another', async function (this: ConformanceWorld, person: Person, times: number) {
+  const answers: HttpResponse[] = [];
+  for (let call = 0; call < times; call += 1) answers.push(await callApi(this, person, '/api/databases'));
+  this.recalled.answers = answers;
 });
 
 Then(
   '{int} of the calls succeed and {int} are refused with {code}',
   function (this: ConformanceWorld, succeeded: number, refused: number, code: string) {
-    const responses = this.notes.get('responses') as HttpResponse[];
-    assert.equal(responses.filter((response) => response.statusCode === 200).length, succeeded);
-    assert.equal(responses.filter((response) => response.body.includes(`"error":"${code}"`)).length, refused);
+    const answers = Recollection.needed(this.recalled.answers, 'the calls');
+    assert.equal(answers.filter((answer) => answer.statusCode === 200).length, succeeded);
+    assert.equal(answers.filter((answer) => answer.statusCode !== 200 && errorCodeOf(answer.body) === code).length, refused);
   },
 );

@@ -1,22 +1,23 @@
 import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
+import { metricsText, metricValue } from './support/metrics';
+import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';
 
 type LogLine = { requestId?: string; flowId?: string; msg?: string; path?: string };
 
-function logLines(world: ConformanceWorld): LogLine[] {
-  return world.logLines.map((line) => JSON.parse(line) as LogLine);
+async function logLines(world: ConformanceWorld): Promise<LogLine[]> {
+  return (await world.sut.logLines()).map((line) => JSON.parse(line) as LogLine);
 }
 
-Then('every log line of her/his connect carries a request id', function (this: ConformanceWorld) {
-  const lines = logLines(this);
+Then('every log line of her/his connect carries a request id', async function (this: ConformanceWorld) {
+  const lines = await logLines(this);
   assert.ok(lines.length >= 4, 'the connect wrote log lines');
   for (const line of lines) assert.match(line.requestId ?? '', /^[0-9a-f-]{36}$/, JSON.stringify(line));
 });
 
-Then('the lines of the authorization request and of the callback carry the same flow id', function (this: ConformanceWorld) {
-  const lines = logLines(this);
+Then('the lines of the authorization request and of the callback carry the same flow id', async function (this: ConformanceWorld) {
+  const lines = await logLines(this);
   const started = lines.find((line) => line.msg === 'authorization request');
   const connected = lines.find((line) => line.msg === 'connected');
   const callbackRequest = lines.find((line) => line.msg === 'request' && line.path === '/callback');
@@ -28,52 +29,58 @@ Then('the lines of the authorization request and of the callback carry the same 
 
 When(
   '{person} asks for her/his connection status with the request id {string}',
-  async function (this: ConformanceWorld, person: string, requestId: string) {
-    this.lastResponse = await this.actor(person).agent.get(this.url('/api/connection'), { 'x-request-id': requestId });
+  async function (this: ConformanceWorld, person: Person, requestId: string) {
+    person.response = await person.agent.get(this.url('/api/connection'), { 'x-request-id': requestId });
+    this.lastAnswer = person.response;
   },
 );
 
 Then('the answer carries the request id {string}', function (this: ConformanceWorld, requestId: string) {
-  assert.equal(this.lastResponse?.headers['x-request-id'], requestId);
+  assert.equal(this.lastAnswer?.headers['x-request-id'], requestId);
 });
 
-Then('a log line of that request carries it too', function (this: ConformanceWorld) {
-  const requestId = this.lastResponse?.headers['x-request-id'];
-  assert.ok(logLines(this).some((line) => line.requestId === requestId && line.path === '/api/connection'));
+Then('a log line of that request carries it too', async function (this: ConformanceWorld) {
+  const requestId = this.lastAnswer?.headers['x-request-id'];
+  assert.ok((await logLines(this)).some((line) => line.requestId === requestId && line.path === '/api/connection'));
 });
 
-async function metric(world: ConformanceWorld, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = (await got.get(world.url('/metrics'))).body;
-  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-  const line = text
-    .split('\n')
-    .find((candidate) => (candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`)) && wanted.every((label) => candidate.includes(label)));
-  return line === undefined ? 0 : Number(line.split(' ').pop());
+/**
+ * How much a metric moved in this scenario. An integration counts from its
+ * own start, so the metrics are read when the scenario starts (remote) and
+ * compared; ours in-process starts with the scenario, from zero.
+ */
+async function moved(world: ConformanceWorld, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const start = world.recalled.metricsAtStart;
+  return metricValue(await metricsText(world), name, labels) - (start === undefined ? 0 : metricValue(start, name, labels));
 }
 
-Then('the metric {string} is {int}', async function (this: ConformanceWorld, name: string, value: number) {
-  assert.equal(await metric(this, name), value);
+Then('the metric {string} went up by {int}', async function (this: ConformanceWorld, name: string, value: number) {
+  assert.equal(await moved(this, name), value);
+});
+
+Then('the metric {string} did not move', async function (this: ConformanceWorld, name: string) {
+  assert.equal(await moved(this, name), 0);
 });
 
 Then(
-  /^the metric "(\w+)" for the (code|outcome|route) "(\w+)" is (\d+)$/,
+  /^the metric "(\w+)" for the (code|outcome|route) "(\w+)" went up by (\d+)$/,
   async function (this: ConformanceWorld, name: string, label: string, value: string, expected: string) {
-    assert.equal(await metric(this, name, { [label]: value }), Number(expected));
+    assert.equal(await moved(this, name, { [label]: value }), Number(expected));
   },
 );
 
 Then(
-  'the metric {string} for the endpoint {string} and status {string} is {int}',
+  'the metric {string} for the endpoint {string} and status {string} went up by {int}',
   async function (this: ConformanceWorld, name: string, endpoint: string, status: string, value: number) {
-    assert.equal(await metric(this, name, { endpoint, status }), value);
+    assert.equal(await moved(this, name, { endpoint, status }), value);
   },
 );
 
 Then(
   'the readiness answer is {int} with the provider {string} and the store {string}',
   function (this: ConformanceWorld, status: number, provider: string, store: string) {
-    assert.equal(this.lastResponse?.statusCode, status);
-    assert.deepEqual(JSON.parse(this.lastResponse?.body ?? '{}'), {
+    assert.equal(this.lastAnswer?.statusCode, status);
+    assert.deepEqual(JSON.parse(this.lastAnswer?.body ?? '{}'), {
       status: status === 200 ? 'ready' : 'not_ready',
       checks: { provider, store },
     });

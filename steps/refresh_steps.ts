@@ -1,147 +1,166 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
-import { sealRefreshedConnection } from '../src/connection';
+import { sealRefreshedConnection } from '../src/connections/connection-record';
 import { processTokenResponse } from '../src/oauth/process-token-response';
+import { assertRefused } from './support/outcomes';
+import type { Person } from './support/people';
+import type { RecordedRequest } from './support/provider-driver';
+import { callApi, connect, connectionView, lastIssued } from './support/tasks';
+import { prepareTokenState, reachTokenState, type TokenState } from './support/token-states';
 import type { ConformanceWorld } from './support/world';
 
-type Tokens = { accessToken: string; refreshToken?: string };
+function refreshRequests(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((request) => request.params.grant_type === 'refresh_token');
+}
 
-/** Refresh a person's tokens at the provider and store them, as a writer outside the integration would. */
-async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person: string): Promise<void> {
-  const { store, cipher } = world.integration.integration;
-  const connection = await world.storedConnection(person);
+Given(
+  /^(Alice|Bob|Carol) has connected (?:her|his) MySQL account as (alice|bob), with an access token (?:that is |that has )?(far from expiry|about to expire|expired)$/,
+  async function (this: ConformanceWorld, name: string, account: string, state: TokenState) {
+    const person = this.people.named(name);
+    await prepareTokenState(this, state);
+    const response = await connect(this, person, account);
+    assert.ok([302, 303].includes(response.statusCode), `connected: ${response.statusCode} ${response.body.slice(0, 300)}`);
+    await reachTokenState(this, person, state);
+  },
+);
+
+Then('the provider received {int} refresh request(s)', async function (this: ConformanceWorld, count: number) {
+  assert.equal(refreshRequests(await this.provider.requests('token')).length, count);
+});
+
+Then('the vendor API saw only her/his new access token', async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  const refreshed = await lastIssued(this, 'refresh_token');
+  assert.ok(refreshed, 'a refresh issued a new access token');
+  assert.notEqual(refreshed.accessToken, person.tokensAtConnect.accessToken, 'the access token changed');
+  const seen = await this.provider.requests('resource');
+  assert.deepEqual(seen.map((request) => [request.bearerToken, request.status]), [[refreshed.accessToken, 200]]);
+  if (this.store) assert.equal((await this.store.tokens(person.username)).accessToken, refreshed.accessToken, 'ours stored it');
+});
+
+Given("the provider has revoked {person}'s access token early", async function (this: ConformanceWorld, person: Person) {
+  await this.provider.revokeAccessToken(person.tokensAtConnect.accessToken);
+});
+
+Then('the vendor API answered {int} then {int}', async function (this: ConformanceWorld, first: number, second: number) {
+  assert.deepEqual((await this.provider.requests('resource')).map((request) => request.status), [first, second]);
+});
+
+Then('the refresh request asked for no scope', async function (this: ConformanceWorld) {
+  const [request] = refreshRequests(await this.provider.requests('token'));
+  assert.ok(request, 'a refresh happened');
+  assert.equal(request.params.scope, undefined);
+});
+
+/**
+ * Which refresh token the integration holds, seen from outside: the
+ * provider ends the access token it issued last, so the next call is refused
+ * (401) and the integration refreshes with the refresh token it kept. That
+ * refresh request, which must succeed, is returned.
+ */
+async function nextRefresh(world: ConformanceWorld, person: Person): Promise<RecordedRequest> {
+  const answered = (await world.provider.requests('token')).filter((request) => request.status === 200);
+  const current = answered.at(-1)?.issuedTokens[0];
+  assert.ok(current, 'the provider issued an access token');
+  await world.provider.revokeAccessToken(current);
+  const before = refreshRequests(await world.provider.requests('token')).length;
+  const answer = await callApi(world, person, '/api/databases');
+  assert.equal(answer.statusCode, 200, `the call after the access token ended: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
+  const refreshes = refreshRequests(await world.provider.requests('token'));
+  assert.equal(refreshes.length, before + 1, 'the integration refreshed once');
+  return refreshes.at(-1) as RecordedRequest;
+}
+
+Then('her/his stored refresh token is the new one the provider issued', async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  const refreshed = await lastIssued(this, 'refresh_token');
+  assert.ok(refreshed?.refreshToken, 'the refresh issued a new refresh token');
+  assert.notEqual(refreshed.refreshToken, person.tokensAtConnect.refreshToken);
+  assert.equal((await this.provider.tokenState(refreshed.refreshToken)).active, true, 'the provider accepts the new refresh token');
+  if (this.store) assert.equal((await this.store.tokens(person.username)).refreshToken, refreshed.refreshToken, 'ours stored it');
+  assert.equal((await nextRefresh(this, person)).params.refresh_token, refreshed.refreshToken, 'the next refresh uses the new refresh token');
+});
+
+Then('the provider no longer accepts her/his old refresh token', async function (this: ConformanceWorld) {
+  const old = this.people.subject.tokensAtConnect.refreshToken;
+  assert.ok(old, 'a refresh token was issued at connect');
+  assert.equal((await this.provider.tokenState(old)).active, false);
+});
+
+Given('the provider does not rotate refresh tokens', async function (this: ConformanceWorld) {
+  await this.provider.setRefreshTokenRotation(false);
+});
+
+Then('her/his stored refresh token is still the one she/he had', async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  const original = person.tokensAtConnect.refreshToken;
+  assert.ok(original, 'a refresh token was issued at connect');
+  if (this.store) assert.equal((await this.store.tokens(person.username)).refreshToken, original, 'ours kept it');
+  assert.equal((await nextRefresh(this, person)).params.refresh_token, original, 'the next refresh uses the refresh token she had');
+});
+
+Then('her/his connection needs to be made again because of {string}', async function (this: ConformanceWorld, reason: string) {
+  const person = this.people.subject;
+  const view = await connectionView(this, person);
+  assert.deepEqual([view.status, view.reason], ['reauth_required', reason]);
+  assert.match((await person.agent.get(this.url('/'))).body, /\sdata-connection-status="reauth_required"/, 'the page says the connection must be made again');
+});
+
+Given("{person} has revoked the integration's access at the vendor", async function (this: ConformanceWorld, person: Person) {
+  assert.ok(person.account, `${person.name} connected a vendor account`);
+  assert.ok((await this.provider.revokeGrants(person.account)) >= 1, 'a grant was revoked');
+});
+
+Given('{person} has been told to reconnect', async function (this: ConformanceWorld, person: Person) {
+  assertRefused(await callApi(this, person, '/api/databases'), 'reconnect_required');
+  assert.equal((await connectionView(this, person)).status, 'reauth_required');
+});
+
+/** Refresh a person's tokens at the provider and store them, as a writer outside the integration would (ours only). */
+async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person: Person): Promise<void> {
+  const integration = world.inProcess.integration;
+  const store = await world.inProcess.storeForChecks();
+  const connection = await store.findConnection(person.username);
   assert.ok(connection);
-  const { refreshToken } = await world.storedTokens(person);
-  const response = await got.post(`${world.mock.issuer}/token`, {
-    username: world.config.clientId,
-    password: world.config.clientSecret,
+  const { refreshToken } = await (world.store ?? assert.fail('in-process')).tokens(person.username);
+  const response = await got.post(`${world.provider.issuer}/token`, {
+    username: world.inProcess.config.clientId,
+    password: world.inProcess.config.clientSecret,
     form: { grant_type: 'refresh_token', refresh_token: refreshToken },
     throwHttpErrors: false,
   });
   assert.equal(response.statusCode, 200, response.body);
   const tokens = processTokenResponse(response, connection.scopes, { idTokenRequired: false });
-  assert.ok(await store.updateConnection(sealRefreshedConnection(cipher, connection, tokens, world.clock.now()), connection.version));
+  assert.ok(await store.updateConnection(sealRefreshedConnection(integration.cipher, connection, tokens, Date.now()), connection.version));
 }
-
-function tokensAtConnect(world: ConformanceWorld, person: string): Tokens {
-  const tokens = world.notes.get(`tokens:${person}`) as Tokens | undefined;
-  assert.ok(tokens, `${person} connected in this scenario`);
-  return tokens;
-}
-
-function refreshRequests(world: ConformanceWorld) {
-  return world.mock.requests.to('token').filter((request) => request.params.grant_type === 'refresh_token');
-}
-
-/** Ask the provider's introspection endpoint (RFC 7662) whether a token is active, as the client. */
-export async function isActiveAtProvider(world: ConformanceWorld, token: string, hint: string): Promise<boolean> {
-  const response = await got.post(`${world.mock.issuer}/token/introspection`, {
-    username: world.mock.client.client_id,
-    password: world.mock.client.client_secret,
-    form: { token, token_type_hint: hint },
-    throwHttpErrors: false,
-  });
-  assert.equal(response.statusCode, 200, response.body);
-  return (JSON.parse(response.body) as { active: boolean }).active;
-}
-
-When('{int} more minutes pass', function (this: ConformanceWorld, minutes: number) {
-  this.clock.advance(minutes * 60_000);
-});
-
-Then('the provider received {int} refresh request(s)', function (this: ConformanceWorld, count: number) {
-  assert.equal(refreshRequests(this).length, count);
-});
-
-Then('the vendor API saw only her/his new access token', async function (this: ConformanceWorld) {
-  const person = this.lastPerson as string;
-  const now = await this.storedTokens(person);
-  assert.notEqual(now.accessToken, tokensAtConnect(this, person).accessToken, 'the access token changed');
-  const seen = this.mock.requests.to('resource');
-  assert.deepEqual(seen.map((request) => [request.bearerToken, request.status]), [[now.accessToken, 200]]);
-});
-
-Given("the provider has revoked {person}'s access token early", async function (this: ConformanceWorld, person: string) {
-  await this.mock.revokeAccessToken(tokensAtConnect(this, person).accessToken);
-});
-
-Then('the vendor API answered {int} then {int}', function (this: ConformanceWorld, first: number, second: number) {
-  assert.deepEqual(this.mock.requests.to('resource').map((request) => request.status), [first, second]);
-});
-
-Then('the refresh request asked for no scope', function (this: ConformanceWorld) {
-  const [request] = refreshRequests(this);
-  assert.ok(request, 'a refresh happened');
-  assert.equal(request.params.scope, undefined);
-});
-
-Then('her/his stored refresh token is the new one the provider issued', async function (this: ConformanceWorld) {
-  const person = this.lastPerson as string;
-  const { refreshToken } = await this.storedTokens(person);
-  assert.ok(refreshToken);
-  assert.notEqual(refreshToken, tokensAtConnect(this, person).refreshToken);
-  assert.equal(await isActiveAtProvider(this, refreshToken, 'refresh_token'), true);
-});
-
-Then('the provider no longer accepts her/his old refresh token', async function (this: ConformanceWorld) {
-  const old = tokensAtConnect(this, this.lastPerson as string).refreshToken as string;
-  assert.equal(await isActiveAtProvider(this, old, 'refresh_token'), false);
-});
-
-Given('the provider does not rotate refresh tokens', function (this: ConformanceWorld) {
-  this.mock.setRefreshTokenRotation(false);
-});
-
-Then('her/his stored refresh token is still the one she/he had', async function (this: ConformanceWorld) {
-  const person = this.lastPerson as string;
-  assert.equal((await this.storedTokens(person)).refreshToken, tokensAtConnect(this, person).refreshToken);
-});
-
-Then('her/his connection needs to be made again because of {string}', async function (this: ConformanceWorld, reason: string) {
-  const person = this.lastPerson as string;
-  const status = JSON.parse((await this.actor(person).agent.get(this.url('/api/connection'), { accept: 'application/json' })).body) as {
-    status: string;
-    reason?: string;
-  };
-  assert.deepEqual([status.status, status.reason], ['reauth_required', reason]);
-  const page = (await this.actor(person).agent.get(this.url('/'))).body;
-  assert.match(page, /data-connection-status="reauth_required"/);
-});
-
-Given("{person} has revoked the integration's access at the vendor", async function (this: ConformanceWorld, person: string) {
-  assert.equal(await this.mock.revokeGrants(person.toLowerCase()), 1);
-});
-
-Given('{person} has been told to reconnect', async function (this: ConformanceWorld, person: string) {
-  assert.equal((await this.callApi(person, '/api/databases')).statusCode, 409);
-});
 
 When(
   '{person} lists her/his databases while another writer refreshes her/his tokens, the provider refusing hers/his with {string}',
-  async function (this: ConformanceWorld, person: string, error: string) {
-    this.mock.faults.failNext('token', { delayMs: 500, status: 400, error });
-    const call = this.callApi(person, '/api/databases');
+  async function (this: ConformanceWorld, person: Person, error: string) {
+    await this.provider.failNext('token', { delayMs: 500, status: 400, error });
+    const call = callApi(this, person, '/api/databases');
     // Once the provider holds the integration's refresh request, another writer (one that does not
     // take the integration's lock: another deployment, an operator's tool) refreshes for real and stores the result.
-    while (this.mock.faults.pending('token') > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((await this.provider.pendingFaults('token')) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await refreshBehindTheIntegrationsBack(this, person);
     await call;
   },
 );
 
 Then('her/his connection is still connected', async function (this: ConformanceWorld) {
-  const connection = await this.storedConnection(this.lastPerson as string);
-  assert.equal(connection?.status, 'connected');
+  const person = this.people.subject;
+  assert.equal((await connectionView(this, person)).status, 'connected');
+  if (this.store) assert.equal((await this.store.connection(person.username))?.status, 'connected');
 });
 
-Then('her/his stored connection is unchanged', async function (this: ConformanceWorld) {
-  const snapshot = this.notes.get('snapshot');
-  assert.ok(snapshot, 'a snapshot was taken before the failure');
-  assert.deepEqual(await this.storedConnection(this.lastPerson as string), snapshot);
-});
-
-Then('the number of refresh requests the provider received is {int}', function (this: ConformanceWorld, count: number) {
+Then('the refresh was sent {int} time(s)', async function (this: ConformanceWorld, count: number) {
   // Every token request after the code exchange, including those a fault answered before reading them.
-  assert.equal(this.mock.requests.to('token').filter((request) => request.params.grant_type !== 'authorization_code').length, count);
+  assert.equal((await this.provider.requests('token')).filter((request) => request.params.grant_type !== 'authorization_code').length, count);
+});
+
+When("her/his access token has expired", async function (this: ConformanceWorld) {
+  // After the connect, only a clock can make it so (in-process, or a remote integration's "clock" hook).
+  assert.ok(this.sut.offers('clock'), 'her access token can expire after the connect only with a clock to move: tag the scenario @needs-clock');
+  await reachTokenState(this, this.people.subject, 'expired');
 });

@@ -1,34 +1,36 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { isActiveAtProvider } from './refresh_steps';
+import type { Person } from './support/people';
+import { connectionView } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-async function disconnect(world: ConformanceWorld, person: string, headers: Record<string, string> = {}) {
-  const actor = world.actor(person);
-  actor.response = await actor.agent.post(world.url('/disconnect'), {}, headers);
-  world.lastResponse = actor.response;
-  return actor.response;
+async function disconnect(world: ConformanceWorld, person: Person, headers: Record<string, string> = {}) {
+  person.response = await person.agent.post(world.url('/disconnect'), {}, headers);
+  world.lastAnswer = person.response;
+  return person.response;
 }
 
-When('{person} disconnects her/his MySQL account', async function (this: ConformanceWorld, person: string) {
+When('{person} disconnects her/his MySQL account', async function (this: ConformanceWorld, person: Person) {
   const response = await disconnect(this, person);
-  assert.equal(response.statusCode, 303, response.body);
-  this.lastResponse = await this.actor(person).agent.get(this.url('/'));
+  assert.ok([302, 303].includes(response.statusCode), `disconnected: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  person.response = await person.agent.get(this.url('/'));
+  this.lastAnswer = person.response;
 });
 
-Given('{person} has disconnected her/his MySQL account', async function (this: ConformanceWorld, person: string) {
-  assert.equal((await disconnect(this, person)).statusCode, 303);
+Given('{person} has disconnected her/his MySQL account', async function (this: ConformanceWorld, person: Person) {
+  const response = await disconnect(this, person);
+  assert.ok([302, 303].includes(response.statusCode), `disconnected: ${response.statusCode}`);
 });
 
-When("another site's page posts a disconnect in {person}'s browser", async function (this: ConformanceWorld, person: string) {
+When("another site's page posts a disconnect in {person}'s browser", async function (this: ConformanceWorld, person: Person) {
   await disconnect(this, person, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
 });
 
 Then(
   'the provider received the revocation of her/his refresh token, then of her/his access token, from the integration',
-  function (this: ConformanceWorld) {
-    const tokens = this.notes.get(`tokens:${this.lastPerson as string}`) as { accessToken: string; refreshToken: string };
-    const requests = this.mock.requests.to('revocation');
+  async function (this: ConformanceWorld) {
+    const tokens = this.people.subject.tokensAtConnect;
+    const requests = await this.provider.requests('revocation');
     assert.deepEqual(
       requests.map((request) => [request.params.token, request.params.token_type_hint, request.status]),
       [
@@ -38,60 +40,85 @@ Then(
     );
     for (const request of requests) {
       assert.equal(request.authorizationScheme, 'Basic');
-      assert.equal(request.clientId, this.config.clientId);
+      assert.equal(request.clientId, this.provider.client.client_id);
     }
   },
 );
 
+async function activeTokens(world: ConformanceWorld, person: Person): Promise<{ refresh: boolean; access: boolean }> {
+  const { accessToken, refreshToken } = person.tokensAtConnect;
+  assert.ok(refreshToken, 'a refresh token was issued at connect');
+  return { refresh: (await world.provider.tokenState(refreshToken)).active, access: (await world.provider.tokenState(accessToken)).active };
+}
+
 Then('the provider no longer accepts either of her/his tokens', async function (this: ConformanceWorld) {
-  const tokens = this.notes.get(`tokens:${this.lastPerson as string}`) as { accessToken: string; refreshToken: string };
-  assert.equal(await isActiveAtProvider(this, tokens.refreshToken, 'refresh_token'), false, 'refresh token dead');
-  assert.equal(await isActiveAtProvider(this, tokens.accessToken, 'access_token'), false, 'access token dead');
+  assert.deepEqual(await activeTokens(this, this.people.subject), { refresh: false, access: false });
 });
 
 Then('her/his tokens still work at the provider', async function (this: ConformanceWorld) {
-  const tokens = this.notes.get(`tokens:${this.lastPerson as string}`) as { accessToken: string; refreshToken: string };
-  assert.equal(await isActiveAtProvider(this, tokens.refreshToken, 'refresh_token'), true);
-  assert.equal(await isActiveAtProvider(this, tokens.accessToken, 'access_token'), true);
+  assert.deepEqual(await activeTokens(this, this.people.subject), { refresh: true, access: true });
 });
 
 Then('nothing of her/his connection is stored', async function (this: ConformanceWorld) {
-  assert.equal(await this.storedConnection(this.lastPerson as string), undefined);
-  assert.deepEqual(await (await this.storeForChecks()).listRevocations(), []);
+  const person = this.people.subject;
+  assert.equal((await connectionView(this, person)).status, 'not_connected');
+  if (this.store) {
+    assert.equal(await this.store.connection(person.username), undefined);
+    assert.deepEqual(await this.store.revocations(), []);
+  }
 });
 
 Then(
   /^nothing of (?:her|his) connection is stored but (\d+) revocations? waiting$/,
   async function (this: ConformanceWorld, count: string) {
-    assert.equal(await this.storedConnection(this.lastPerson as string), undefined);
-    const waiting = await (await this.storeForChecks()).listRevocations();
-    assert.equal(waiting.length, Number(count));
-    const tokens = this.notes.get(`tokens:${this.lastPerson as string}`) as { accessToken: string; refreshToken: string };
-    for (const revocation of waiting) {
-      assert.ok(!JSON.stringify(revocation).includes(tokens.accessToken) && !JSON.stringify(revocation).includes(tokens.refreshToken), 'queued tokens are sealed');
+    const person = this.people.subject;
+    assert.equal((await connectionView(this, person)).status, 'not_connected');
+    // What waits is not revoked yet: at least one of her tokens still works at the provider.
+    const active = await activeTokens(this, person);
+    assert.ok(active.refresh || active.access, 'a token waiting for revocation still works at the provider');
+    if (this.store) {
+      assert.equal(await this.store.connection(person.username), undefined);
+      const waiting = await this.store.revocations();
+      assert.equal(waiting.length, Number(count));
+      const { accessToken, refreshToken } = person.tokensAtConnect;
+      for (const revocation of waiting) {
+        const seen = JSON.stringify(revocation);
+        assert.ok(!seen.includes(accessToken) && !seen.includes(refreshToken as string), 'queued tokens are sealed');
+      }
     }
   },
 );
 
 Given(
   /^the provider's revocation endpoint will answer (\d+) with "Retry-After: (\d+)" twice$/,
-  function (this: ConformanceWorld, status: string, seconds: string) {
-    this.mock.faults.failNext('revocation', { status: Number(status), headers: { 'retry-after': seconds }, times: 2 });
+  async function (this: ConformanceWorld, status: string, seconds: string) {
+    await this.provider.failNext('revocation', { status: Number(status), headers: { 'retry-after': String(seconds) }, times: 2 });
   },
 );
 
-Given("the provider's revocation endpoint will answer {int} {int} times", function (this: ConformanceWorld, status: number, times: number) {
-  this.mock.faults.failNext('revocation', { status, times });
+Given("the provider's revocation endpoint will answer {int} {int} times", async function (this: ConformanceWorld, status: number, times: number) {
+  await this.provider.failNext('revocation', { status, times });
 });
 
 When(
   /^(\d+) (?:more )?minutes? pass(?:es)? and the integration retries waiting revocations$/,
   async function (this: ConformanceWorld, minutes: string) {
-    this.clock.advance(Number(minutes) * 60_000);
-    await this.integration.integration.revocations.retryDue();
+    await this.timePasses(Number(minutes) * 60);
+    await this.sut.retryRevocations();
   },
 );
 
-Then('the provider received {int} revocation request(s) in all', function (this: ConformanceWorld, count: number) {
-  assert.equal(this.mock.requests.to('revocation').length, count);
+Then('the provider received {int} revocation request(s) in all', async function (this: ConformanceWorld, count: number) {
+  assert.equal((await this.provider.requests('revocation')).length, count);
+});
+
+When('{person} disconnects her/his MySQL account, asking for JSON', async function (this: ConformanceWorld, person: Person) {
+  await disconnect(this, person, { accept: 'application/json' });
+});
+
+Then('the answer says she/he is not connected, and the revocation is {string}', function (this: ConformanceWorld, revocation: string) {
+  const answer = this.people.subject.response;
+  assert.equal(answer?.statusCode, 200, `${answer?.statusCode} ${answer?.body.slice(0, 300)}`);
+  assert.match(String(answer.headers['content-type']), /application\/json/);
+  assert.deepEqual(JSON.parse(answer.body), { status: 'not_connected', revocation });
 });

@@ -1,22 +1,52 @@
 /**
- * Every scenario gets a fresh mock provider and integration; nothing leaks
- * from one scenario to the next. Signing keys are generated once per run
- * (RSA key generation is the slowest part of starting the mock).
+ * Every scenario gets a fresh World. In-process, that is a fresh mock
+ * provider and integration, so nothing leaks from one scenario to the next.
+ * Against a remote integration (the remote profile), the mock is reset
+ * instead, every person gets a username of their own, and a scenario that
+ * needs what the integration does not offer is skipped, with its reason.
  */
-import { After, AfterAll, Before, Status, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
-import { generateSigningKeys } from '../../mock-provider/keys';
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { closeAdminPool } from '../../dev/throwaway-database';
 import { Clock } from '../../mock-provider/clock';
 import { closeBrowser, sharedBrowser } from './browser';
-import { closeAdminPool } from '../../dev/throwaway-database';
+import { skipReason, skipReasonMediaType } from './capabilities';
+import { remoteTarget } from './remote-integration';
+import { metricsText } from './metrics';
 import { assertNoSecretInLogs } from './secret-scan';
 import { removeTlsMaterial } from './tls';
-import { setSharedKeys, type ConformanceWorld } from './world';
+import type { ConformanceWorld } from './world';
 
 setDefaultTimeout(30_000);
+
+BeforeAll(function () {
+  // In-process the mock and the integration share the process's clock, which the steps move forward.
+  if (!remoteTarget()) Clock.install();
+});
 
 AfterAll(async function () {
   await Promise.all([closeAdminPool(), closeBrowser()]);
   removeTlsMaterial();
+});
+
+// First: a scenario the integration under test cannot be checked for is skipped (never passed), with its reason.
+Before(async function (this: ConformanceWorld, { pickle }) {
+  const reason = await skipReason(pickle.tags.map((tag) => tag.name));
+  if (!reason) return undefined;
+  this.attach(reason, skipReasonMediaType);
+  return 'skipped';
+});
+
+Before({ tags: 'not @no-servers and not @https' }, async function (this: ConformanceWorld) {
+  await this.start();
+});
+
+Before({ tags: '@https' }, async function (this: ConformanceWorld) {
+  await this.start({ tls: 'valid' });
+});
+
+// A remote integration counts its metrics from its own start: remember where they stood when the scenario began.
+Before({ tags: '@needs-metrics' }, async function (this: ConformanceWorld) {
+  if (this.mode === 'remote') this.recalled.metricsAtStart = await metricsText(this);
 });
 
 Before({ tags: '@browser' }, async function (this: ConformanceWorld) {
@@ -32,25 +62,12 @@ After({ tags: '@browser' }, async function (this: ConformanceWorld, { result }) 
   await this.page.context().close();
 });
 
-BeforeAll(function () {
-  Clock.install();
-  setSharedKeys(generateSigningKeys());
-});
-
-Before({ tags: 'not @no-servers and not @https' }, async function (this: ConformanceWorld) {
-  await this.start();
-});
-
-Before({ tags: '@https' }, async function (this: ConformanceWorld) {
-  await this.start({ tls: 'valid' });
-});
-
 After(async function (this: ConformanceWorld) {
   await this.stop();
-  this.clock.reset();
 });
 
 // Runs before the one above (cucumber runs After hooks last-defined first): the servers are still up.
-After({ tags: 'not @no-servers' }, async function (this: ConformanceWorld) {
+After({ tags: 'not @no-servers' }, async function (this: ConformanceWorld, { result }) {
+  if (result?.status === Status.SKIPPED || !this.sut) return;
   await assertNoSecretInLogs(this);
 });

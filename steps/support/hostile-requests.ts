@@ -21,6 +21,8 @@ export interface Knowns {
   readonly sessionCookie: string;
   readonly origin: string;
   readonly liveStates: readonly string[];
+  /** The integration's callback route: the path of its redirect URI. */
+  readonly callbackPath: string;
 }
 
 const raw = fc.string({ unit: fc.constantFrom(...'%&=+#?/\\.:;,"\'<>{}[]|^`~ -_azAZ09'.split('')), maxLength: 40 });
@@ -86,7 +88,7 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
               .tuple(fc.oneof(fc.constantFrom(...(knowns.liveStates.length ? knowns.liveStates : ['none'])), encoded(text)), encoded(text), fc.boolean())
               .map(([state, code, withError]) => `iss=${encodeURIComponent(knowns.issuer)}&state=${state}&${withError ? 'error=' : 'code='}${code}`),
           )
-          .map((q) => `/callback?${q}`),
+          .map((q) => `${knowns.callbackPath}?${q}`),
         headers: headers(knowns),
       });
     case '/connect':

@@ -45,14 +45,27 @@ export function formWith(page: string, baseUrl: string, name: string): HtmlForm 
   return form;
 }
 
-/** The stable error code an error page or JSON error shows. */
+/** Text of a page as a reader sees it: the five entities of D3 unescaped. */
+export function unescapeHtml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** The text of the (first) element carrying the attribute `name`, unescaped; undefined when there is none (D3). */
+export function textOfElementWith(page: string, name: string): string | undefined {
+  const match = new RegExp(`<([a-zA-Z][\\w-]*)\\b[^>]*\\s${name}(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s>]+))?[^>]*>([^<]*)</\\1\\s*>`).exec(page);
+  return match?.[2] === undefined ? undefined : unescapeHtml(match[2]).trim();
+}
+
+/**
+ * The stable error code a refusal shows (D3): `error` of a JSON answer, or
+ * the text of the element carrying `data-error-code` in an HTML page.
+ */
 export function errorCodeOf(body: string): string | undefined {
-  const fromHtml = /data-error-code>([^<]*)</.exec(body)?.[1];
-  if (fromHtml !== undefined) return fromHtml;
   try {
     const json = JSON.parse(body) as { error?: unknown };
-    return typeof json.error === 'string' ? json.error : undefined;
+    if (typeof json.error === 'string') return json.error;
   } catch {
-    return undefined;
+    // not JSON: an HTML page
   }
+  return textOfElementWith(body, 'data-error-code');
 }

@@ -2,22 +2,18 @@
  * Typed words of the step text.
  */
 import { defineParameterType } from '@cucumber/cucumber';
+import type { Person } from './people';
 import type { ConformanceWorld } from './world';
 
 /**
  * A person using the integration, by name, or a pronoun for the person named
- * last. Transformers run with the World as `this`.
+ * last. Transformers run with the World as `this`; the step gets the Person.
  */
 defineParameterType({
   name: 'person',
   regexp: /Alice|Bob|Carol|Mallory|Dave|she|he|they/,
-  transformer(this: ConformanceWorld, word: string): string {
-    if (['she', 'he', 'they'].includes(word)) {
-      if (!this.lastPerson) throw new Error(`"${word}" refers to no one yet`);
-      return this.lastPerson;
-    }
-    this.lastPerson = word;
-    return word;
+  transformer(this: ConformanceWorld, word: string): Person {
+    return ['she', 'he', 'they'].includes(word) ? this.people.subject : this.people.named(word);
   },
 });
 

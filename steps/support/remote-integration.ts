@@ -1,0 +1,108 @@
+/**
+ * An integration already running at INTEGRATION_URL, checked black-box
+ * through the routes of the contract (D1) and, where it offers them, its
+ * test hooks under /__test (D6). It keeps its state between scenarios: the
+ * harness gives every person a username of their own (D7), and never
+ * restarts or reconfigures it.
+ */
+import { got } from 'got';
+import { capabilityWords, type Capability, type IntegrationDriver } from './integration-driver';
+import { declaredSettings, type Settings } from './settings';
+
+/** Where the remote profile finds the integration and the mock (D8); undefined in-process. */
+export function remoteTarget(): { integrationUrl: string; mockUrl: string } | undefined {
+  const integrationUrl = process.env.INTEGRATION_URL;
+  const mockUrl = process.env.MOCK_URL;
+  if (!integrationUrl && !mockUrl) return undefined;
+  if (!integrationUrl || !mockUrl) throw new Error('the remote profile needs both INTEGRATION_URL and MOCK_URL');
+  return { integrationUrl, mockUrl };
+}
+
+const client = got.extend({ throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 15_000 }, followRedirect: false });
+
+/** What the integration offers, asked once per run: GET /__test (404: no hooks) and GET /metrics. */
+let offered: Promise<ReadonlySet<Capability>> | undefined;
+
+async function probe(baseUrl: string): Promise<ReadonlySet<Capability>> {
+  const found = new Set<Capability>();
+  const hooks = await client.get(new URL('/__test', baseUrl), { headers: { accept: 'application/json' } });
+  if (hooks.statusCode === 200) {
+    const listed = (JSON.parse(hooks.body) as { hooks?: unknown }).hooks;
+    if (!Array.isArray(listed)) throw new Error(`GET /__test answered 200 without a "hooks" list: ${hooks.body.slice(0, 200)}`);
+    for (const hook of listed as unknown[]) if (hook === 'clock' || hook === 'revocation-queue' || hook === 'logs') found.add(hook);
+  } else if (hooks.statusCode !== 404) {
+    throw new Error(`GET /__test must answer 200 with the hooks offered, or 404; it answered ${hooks.statusCode}`);
+  }
+  const metrics = await client.get(new URL('/metrics', baseUrl));
+  if (metrics.statusCode === 200 && /^# (HELP|TYPE) /m.test(metrics.body)) found.add('metrics');
+  return found;
+}
+
+export class RemoteIntegration implements IntegrationDriver {
+  readonly kind = 'remote';
+  readonly settings: Settings;
+
+  private constructor(
+    readonly baseUrl: string,
+    private readonly capabilities: ReadonlySet<Capability>,
+  ) {
+    this.settings = declaredSettings(baseUrl);
+  }
+
+  static async connect(integrationUrl: string): Promise<RemoteIntegration> {
+    const baseUrl = new URL('/', integrationUrl).href;
+    offered ??= probe(baseUrl);
+    return new RemoteIntegration(baseUrl, await offered);
+  }
+
+  /** The capabilities of the remote integration, for the skip hook (asked once per run). */
+  static async capabilities(integrationUrl: string): Promise<ReadonlySet<Capability>> {
+    offered ??= probe(new URL('/', integrationUrl).href);
+    return offered;
+  }
+
+  offers(capability: Capability): boolean {
+    return this.capabilities.has(capability);
+  }
+
+  private need(capability: Capability): void {
+    if (!this.offers(capability)) throw new Error(`this step needs ${capabilityWords[capability]}: tag its scenario @needs-${capability}`);
+  }
+
+  private async hook(path: string, body?: object): Promise<unknown> {
+    const url = new URL(path, this.baseUrl);
+    const response = body ? await client.post(url, { json: body }) : await client.get(url);
+    if (response.statusCode !== 200) throw new Error(`${body ? 'POST' : 'GET'} ${path} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+    return JSON.parse(response.body) as unknown;
+  }
+
+  async advanceClock(seconds: number): Promise<void> {
+    this.need('clock');
+    await this.hook('/__test/clock', { advanceSeconds: seconds });
+  }
+
+  async retryRevocations(): Promise<number> {
+    this.need('revocation-queue');
+    const answer = (await this.hook('/__test/revocations/retry', {})) as { attempted?: unknown };
+    if (typeof answer.attempted !== 'number') throw new Error('POST /__test/revocations/retry must answer {"attempted": n}');
+    return answer.attempted;
+  }
+
+  async logLines(): Promise<readonly string[]> {
+    this.need('logs');
+    const answer = (await this.hook('/__test/logs')) as { lines?: unknown };
+    if (!Array.isArray(answer.lines)) throw new Error('GET /__test/logs must answer {"lines": [...]}');
+    return answer.lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line)));
+  }
+
+  knownSecrets(): readonly string[] {
+    return [process.env.CLIENT_SECRET, process.env.SESSION_KEYS, process.env.TOKEN_ENCRYPTION_KEYS]
+      .flatMap((value) => (value ? value.split(',') : []))
+      .map((value) => value.replace(/^[\w-]+:/, ''))
+      .filter((value) => value.length >= 8);
+  }
+
+  async stop(): Promise<void> {
+    // Not ours to stop: it keeps running for the next scenario.
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The settings of the integration under test that the harness must know to
+ * judge it (contract decision D5). In-process they are read from the
+ * integration's own configuration; against a remote integration they are
+ * declared to the harness through the same environment variable names our
+ * integration reads, with our defaults.
+ */
+import type { Environment } from '../../src/config';
+
+export interface Settings {
+  /** The redirect URI registered at the provider; its path is the integration's callback route. */
+  readonly redirectUri: string;
+  /** An access token this close to its expiry is refreshed before use. */
+  readonly refreshMarginSeconds: number;
+  /** How long the integration waits for the provider. */
+  readonly providerTimeoutMs: number;
+  /** How long a pending authorization (its state) stays usable. */
+  readonly pendingAuthorizationTtlSeconds: number;
+  /** How often queued revocations are retried. */
+  readonly revocationRetryIntervalSeconds: number;
+  /** The scopes of every authorization request. */
+  readonly scopes: readonly string[];
+  /** Our own rate limits (`group=points/seconds,...`); ours only. */
+  readonly rateLimits: string | undefined;
+}
+
+export const defaultScopes = 'openid profile offline_access databases:read';
+
+function whole(environment: Environment, name: string, fallback: number): number {
+  const value = environment[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number for the harness, got "${value}"`);
+  return Number(value);
+}
+
+/** The settings a remote integration declares through the harness's environment (D5). */
+export function declaredSettings(integrationUrl: string, environment: Environment = process.env): Settings {
+  return {
+    redirectUri: environment.REDIRECT_URI || new URL('/callback', integrationUrl).href,
+    refreshMarginSeconds: whole(environment, 'REFRESH_MARGIN_SECONDS', 60),
+    providerTimeoutMs: whole(environment, 'PROVIDER_TIMEOUT_MS', 5000),
+    pendingAuthorizationTtlSeconds: whole(environment, 'PENDING_AUTHORIZATION_TTL_SECONDS', 600),
+    revocationRetryIntervalSeconds: whole(environment, 'REVOCATION_RETRY_INTERVAL_SECONDS', 30),
+    scopes: (environment.SCOPES || defaultScopes).split(' ').filter(Boolean),
+    rateLimits: environment.RATE_LIMITS || undefined,
+  };
+}
