@@ -87,6 +87,14 @@ Feature: The ID token is verified in full before the connection is kept
       Then she is connected to the account "Alice Liddell"
       And the integration fetched the provider's keys once more
 
+    @oidcc-3.1.3.7 @jwks @needs-clock
+    Scenario: A key the provider withdrew is no longer trusted once the cached keys have aged
+      Given Carol has completed connecting as alice
+      And the provider has since withdrawn the key that signs its ID tokens
+      When a day passes
+      And Carol signs in again and connects as alice
+      Then she is refused with "invalid_id_token"
+
     @oidcc-3.1.3.7 @jwks
     Scenario: An unknown key makes one refetch, not a loop
       Given Carol has completed connecting as alice

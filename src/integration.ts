@@ -72,7 +72,7 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     observe: (endpoint, status, seconds) => metrics.providerLatency.observe({ endpoint, status }, seconds),
   });
   const discovery = new Discovery(config.issuer, http, config.discoveryTtlSeconds * 1000, now);
-  const jwks = new JwksCache(http);
+  const jwks = new JwksCache(http, now);
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
   const rateLimiter = new RateLimiter(config.rateLimits, metrics, (ctx) => identity.rateLimitKey(ctx), options.limiterFactory);
   const revocations = new RevocationQueue({ config, store, cipher, discovery, http, logger, now });

@@ -1,7 +1,10 @@
 /**
- * The provider's signing keys (its JWKS), fetched on first use and cached.
- * A token signed with a key id the cache does not know triggers one refetch
- * (the provider may have rotated its keys), never more per token.
+ * The provider's signing keys (its JWKS), fetched on first use and cached
+ * for as long as the provider's `Cache-Control: max-age` says (an hour when
+ * it says nothing), never less than a minute nor more than a day: a key the
+ * provider withdraws stops being trusted within that time. A token signed
+ * with a key id the cache does not know triggers one refetch (the provider
+ * may have rotated its keys), never more per token.
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
 import { IntegrationError } from '../errors';
@@ -10,18 +13,33 @@ import { SingleFlight } from '../single-flight';
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
+/** How long a key set is trusted: the provider's max-age, within these bounds (seconds). */
+const jwksLifetime = { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 24 * 3600 } as const;
+
+/** The lifetime a JWKS response asks for, bounded; `no-store`/`no-cache` mean as short as allowed. */
+function jwksLifetimeSeconds(cacheControl: string | undefined): number {
+  const directives = (cacheControl ?? '').toLowerCase().split(',').map((directive) => directive.trim());
+  if (directives.includes('no-store') || directives.includes('no-cache')) return jwksLifetime.minSeconds;
+  const maxAge = directives.map((directive) => /^max-age=(\d+)$/.exec(directive)?.[1]).find((value) => value !== undefined);
+  const asked = maxAge === undefined ? jwksLifetime.defaultSeconds : Number(maxAge);
+  return Math.min(jwksLifetime.maxSeconds, Math.max(jwksLifetime.minSeconds, asked));
+}
+
 export class JwksCache {
-  private resolver: KeyResolver | undefined;
+  private cached: { resolver: KeyResolver; expiresAt: number } | undefined;
   private readonly flight = new SingleFlight<KeyResolver>();
   /** How many times the JWKS was fetched (for metrics and tests). */
   fetches = 0;
 
-  constructor(private readonly http: ProviderClient) {}
+  constructor(
+    private readonly http: ProviderClient,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A key resolver for `jose.jwtVerify`, bound to the provider's `jwks_uri`. */
   keyFor(jwksUri: string): (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey> {
     return async (header, token) => {
-      const cached = this.resolver;
+      const cached = this.cached && this.now() < this.cached.expiresAt ? this.cached.resolver : undefined;
       const resolver = cached ?? (await this.refresh(jwksUri));
       try {
         return await resolver(header, token);
@@ -46,7 +64,9 @@ export class JwksCache {
         `the JWKS request answered ${response.statusCode} without a key set`,
       );
     }
-    this.resolver = createLocalJWKSet(body as unknown as JSONWebKeySet);
-    return this.resolver;
+    const resolver = createLocalJWKSet(body as unknown as JSONWebKeySet);
+    const lifetimeSeconds = jwksLifetimeSeconds(response.headers['cache-control']);
+    this.cached = { resolver, expiresAt: this.now() + lifetimeSeconds * 1000 };
+    return resolver;
   }
 }
