@@ -10,7 +10,10 @@ Feature: The ID token is verified in full before the connection is kept
   Every integration is judged by the refusal's code, invalid_id_token; the
   reasons beside each forgery are our own integration's words, checked only
   when the harness runs it in-process. Ours tolerates 30 seconds of clock
-  skew on the expiry.
+  skew, on the expiry and on the issue time alike: a token issued further
+  in the future is refused. A token typed as anything but a plain JWT (an
+  access token, "at+jwt") is not an ID token, and a subject longer than the
+  255 characters OpenID Connect allows is refused before anything is kept.
 
   Background:
     Given Carol is signed in to the integration

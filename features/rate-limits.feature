@@ -14,7 +14,9 @@ Feature: The integration limits its own endpoints, per session and per address
   RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (seconds until the
   window ends, not a timestamp) and RateLimit-Policy ("points;w=seconds",
   such as "10;w=60"): on a refusal they describe the limit that refused,
-  otherwise whichever of the two has fewer points left.
+  otherwise whichever of the two has fewer points left. The home page of a
+  connected user lists her databases at the vendor, so it counts against
+  the API limit: over it, the page says so and the vendor is not called.
 
   @rate-limits @rfc6585-4
   Scenario: One user's API calls are limited per session, and another user is not affected

@@ -72,10 +72,12 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
   Rule: a refreshed ID token names the same issuer and subject (OpenID Connect Core 12.2)
 
     A refreshed ID token is validated like the first one (its nonce may be
-    left out). If it fails, the tokens of that refresh are not kept and the
-    connection must be made again. If the provider's keys cannot be fetched
-    just then, the new tokens are kept and used all the same: dropping them
-    would lose the grant.
+    left out). If it fails, the tokens of that refresh are not kept but
+    revoked, and the connection must be made again. If the provider's keys
+    cannot be fetched just then, its issuer and subject are compared all the
+    same, read without the signature: another account is refused as above,
+    while the same account keeps the new tokens, since dropping them would
+    lose the grant.
 
     @oidcc-12.2 @oidcc-refresh-token-invalid-sub
     Scenario Outline: A refreshed ID token <change> is refused, and the connection must be made again

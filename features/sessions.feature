@@ -6,7 +6,7 @@ Feature: One user's session opens that user's connection, and nothing else
   and a session cookie that was not signed by the integration, or that
   belongs to a session that has ended, opens nothing. Signing out ends the
   session on the server, so a copy of the cookie kept from before is dead,
-  and clears the cookie in the browser.
+  and signs the browser out too (ours clears its cookie).
 
   Background:
     Given Alice is signed in to the integration
