@@ -160,3 +160,25 @@ Feature: The callback accepts only the answer to our own request
       When a callback arrives without a code
       Then it is refused with "code_missing"
       And no token request is made
+
+  Rule: an error page quotes nothing the request made up (issue 13)
+
+    A refusal says what went wrong in the integration's own words: a
+    parameter name or a path someone put in a link is never shown back, so
+    no one can make the integration's page say "Your session expired, sign
+    in at evil.example".
+
+    @xss
+    Scenario: A repeated parameter is refused without its name quoted back
+      When Carol's browser is sent to the callback with the parameter "Your session expired, sign in at evil.example" twice
+      Then she sees an error page that does not say "evil.example"
+
+    @xss
+    Scenario: An overlong parameter is refused without its name quoted back
+      When Carol's browser is sent to the callback with the parameter "Your session expired, sign in at evil.example" 3000 characters long
+      Then she sees an error page that does not say "evil.example"
+
+    @xss
+    Scenario: An unknown address is refused without the path quoted back
+      When Carol's browser goes to "/Your-session-expired.-Sign-in-at-evil.example"
+      Then she sees an error page that does not say "evil.example"

@@ -21,9 +21,9 @@ export function errorHandler(): IntegrationMiddleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
-        throw new IntegrationError('not_found', `nothing here at ${ctx.path.slice(0, 100)}`);
+        throw new IntegrationError('not_found', 'there is nothing at this address');
       }
-      if (ctx.status === 405) throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
+      if (ctx.status === 405) throw new IntegrationError('method_not_allowed', 'this method is not allowed here');
     } catch (caught) {
       let error: IntegrationError;
       const koaStatus = (caught as { status?: unknown }).status;

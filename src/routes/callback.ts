@@ -41,7 +41,7 @@ export function callback(deps: CallbackDependencies): IntegrationMiddleware {
   const { metrics } = deps;
   return async (ctx) => {
     // HEAD is routed with GET; a link scanner's HEAD must not redeem the code.
-    if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
+    if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', 'this method is not allowed here');
     try {
       const outcome = await handleCallback(deps, ctx);
       if (outcome === 'connected') metrics.flowsCompleted.inc();

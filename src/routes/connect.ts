@@ -28,7 +28,7 @@ export function connect(deps: ConnectDependencies): IntegrationMiddleware {
   const { config, store, discovery } = deps;
   return async (ctx) => {
     // HEAD is routed with GET; only a real GET starts a flow.
-    if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', `${ctx.method} is not allowed here`);
+    if (ctx.method !== 'GET') throw new IntegrationError('method_not_allowed', 'this method is not allowed here');
     const parameters = parseQueryParameters(ctx.querystring);
     const user = await requireUser(deps.identity, ctx);
     const returnTo = checkReturnTo(parameters.get('return_to'), deps.origin);
