@@ -42,3 +42,10 @@ Feature: One user's session opens that user's connection, and nothing else
     When another site's page posts a sign-out in Alice's browser
     Then it is refused with "cross_site_request"
     And Alice is still signed in
+
+  @in-process
+  Scenario: Expired sessions are swept from the store, not kept until someone looks them up
+    Given 5 people signed in to the integration earlier
+    When 9 hours pass
+    And Dave is signed in to the integration
+    Then the store holds 1 session

@@ -3,7 +3,7 @@
  * demo and the harness need nothing installed. Values are copied in and out,
  * so a caller never mutates what is stored.
  */
-import type { Connection, PendingAuthorization, PendingRevocation, Session, Store, StoreCounts } from './store';
+import { sessionSweepLimit, type Connection, type PendingAuthorization, type PendingRevocation, type Session, type Store, type StoreCounts } from './store';
 
 export class MemoryStore implements Store {
   private readonly sessions = new Map<string, Session>();
@@ -14,6 +14,7 @@ export class MemoryStore implements Store {
   constructor(private readonly now: () => number = Date.now) {}
 
   async createSession(session: Session): Promise<void> {
+    this.sweepExpiredSessions();
     this.sessions.set(session.id, { ...session });
   }
 
@@ -127,6 +128,21 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Each sign-in drops up to `sessionSweepLimit` expired sessions, oldest
+   * first: sessions all live equally long, so creation order is expiry order
+   * and the sweep stops at the first one still alive.
+   */
+  private sweepExpiredSessions(): void {
+    const now = this.now();
+    let swept = 0;
+    for (const [id, session] of this.sessions) {
+      if (session.expiresAt > now || swept >= sessionSweepLimit) break;
+      this.sessions.delete(id);
+      swept += 1;
+    }
+  }
 
   /** Expired pending authorizations are kept a while (to tell "expired" from "unknown"), then dropped. */
   private sweepExpiredPendingAuthorizations(): void {

@@ -74,7 +74,11 @@ export interface PendingRevocation {
   readonly lastError?: string;
 }
 
+/** How many expired sessions one sign-in sweeps from the store at most. */
+export const sessionSweepLimit = 100;
+
 export interface Store {
+  /** Store a new session, and sweep up to `sessionSweepLimit` expired ones. */
   createSession(session: Session): Promise<void>;
   findSession(id: string): Promise<Session | undefined>;
   deleteSession(id: string): Promise<void>;

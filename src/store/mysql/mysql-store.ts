@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
 import { IntegrationError } from '../../errors';
 import type { LimiterFactory } from '../../http/rate-limits';
-import type { Connection, PendingAuthorization, PendingRevocation, Session, Store, StoreCounts } from '../store';
+import { sessionSweepLimit, type Connection, type PendingAuthorization, type PendingRevocation, type Session, type Store, type StoreCounts } from '../store';
 import { checkSchema } from './migrations';
 import { mysqlLimiterFactory } from './rate-limit-store';
 import { connections, pendingAuthorizations, pendingRevocations, sessions, type Row } from './tables';
@@ -87,6 +87,8 @@ export class MySqlStore implements Store {
 
   async createSession(session: Session): Promise<void> {
     await this.execute(sessions.insert(), sessions.values(session));
+    // Expired sessions are swept as people sign in, a bounded batch at a time.
+    await this.execute('DELETE FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?', [this.now(), sessionSweepLimit]);
   }
 
   async findSession(id: string): Promise<Session | undefined> {

@@ -1,0 +1,24 @@
+/**
+ * Expired sessions leave the store (issue 13, defect 10). The session
+ * lifetime and the store are ours: @in-process. The same scenario runs on
+ * the in-memory store (the default and ci profiles) and on MySQL (the mysql
+ * profiles).
+ */
+import { strict as assert } from 'node:assert';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { signIn } from './support/tasks';
+import type { ConformanceWorld } from './support/world';
+
+Given('{int} people signed in to the integration earlier', async function (this: ConformanceWorld, count: number) {
+  for (let person = 1; person <= count; person += 1) await signIn(this, this.people.get(`Visitor${person}`));
+});
+
+When('{int} hours pass', async function (this: ConformanceWorld, hours: number) {
+  await this.timePasses(hours * 3600);
+});
+
+Then('the store holds {int} session(s)', async function (this: ConformanceWorld, count: number) {
+  const store = this.store;
+  assert.ok(store, 'our store is at hand in-process');
+  assert.equal((await store.counts()).sessions, count);
+});
