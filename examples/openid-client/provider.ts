@@ -5,7 +5,7 @@
  * openid-client's errors turned into the contract's codes.
  */
 import * as client from 'openid-client';
-import { compactVerify, createRemoteJWKSet, customFetch as joseFetch, errors as jose } from 'jose';
+import { compactVerify, createRemoteJWKSet, customFetch as joseFetch, decodeProtectedHeader, errors as jose } from 'jose';
 import { Problem, type ProblemCode } from './problems';
 import { settings } from './settings';
 
@@ -80,16 +80,21 @@ const jwksFetch = async (url: string, options: RequestInit): Promise<Response> =
 
 /**
  * What openid-client leaves to the client, checked here (OpenID Connect Core
- * 3.1.3.7): the signature, RS256 only, with the provider's keys (openid-client
- * skips it for a token from the token endpoint, as the spec allows over TLS;
- * an unknown key fetches the JWKS once more); an audience of this client
- * alone (openid-client trusts others when `azp` names us); `azp`, when
- * present, this client; `sub` not empty.
+ * 3.1.3.7, docs/contract.md 5.4): the signature, RS256 only, with the
+ * provider's keys (openid-client skips it for a token from the token
+ * endpoint, as the spec allows over TLS; an unknown key fetches the JWKS once
+ * more); an audience of this client alone (openid-client trusts others when
+ * `azp` names us); `azp`, when present, this client; `iat` not in the
+ * future; `typ`, when present, a plain JWT; `sub` of 1 to 255 characters.
  */
 export async function verifyIdToken(config: client.Configuration, idToken: string, claims: client.IDToken): Promise<void> {
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const foreign = audiences.length !== 1 || audiences[0] !== settings.clientId || (claims.azp !== undefined && claims.azp !== settings.clientId);
-  if (foreign || typeof claims.sub !== 'string' || claims.sub === '') throw new Problem('invalid_id_token', 'the ID token is not for this client or names no account');
+  const typ = decodeProtectedHeader(idToken).typ;
+  const future = claims.iat > Date.now() / 1000 + 30; // openid-client allows any iat; 30 s of clock skew here
+  if (foreign || future || (typ !== undefined && typ.toUpperCase() !== 'JWT') || typeof claims.sub !== 'string' || !/^.{1,255}$/su.test(claims.sub)) {
+    throw new Problem('invalid_id_token', 'the ID token is not for this client, not an ID token, or names no account');
+  }
   keys ??= createRemoteJWKSet(new URL(String(config.serverMetadata().jwks_uri)), {
     [joseFetch]: jwksFetch,
     cooldownDuration: 0,

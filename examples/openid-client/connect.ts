@@ -1,0 +1,83 @@
+/**
+ * The connect flow: `GET /connect` sends the user to the provider with a
+ * fresh state, nonce and PKCE verifier bound to the session; the callback
+ * checks, in this order, iss (RFC 9207), the state, the provider's error
+ * and the code, then lets openid-client exchange the code and validate the
+ * ID token. Nothing is stored unless every check passed.
+ */
+import type Koa from 'koa';
+import * as client from 'openid-client';
+import { authorizationError, Problem } from './problems';
+import { configuration, problemOf, verifyIdToken } from './provider';
+import { queryOf, requireSession, returnToOf } from './requests';
+import { settings } from './settings';
+import { connections, forgetOldAttempts, pendingAuthorizations, type PendingAuthorization, type Session } from './store';
+import { connectionFrom, revokeTokensOf } from './tokens';
+
+export const startConnecting: Koa.Middleware = async (ctx) => {
+  if (ctx.method !== 'GET') throw new Problem('method_not_allowed', 'only GET starts a connect');
+  const query = queryOf(ctx);
+  const session = requireSession(ctx);
+  const returnTo = returnToOf(query.get('return_to'));
+  const config = await configuration();
+  const [state, nonce, codeVerifier, now] = [client.randomState(), client.randomNonce(), client.randomPKCECodeVerifier(), Date.now()];
+  forgetOldAttempts(now, settings.pendingTtlMs);
+  pendingAuthorizations.set(state, { state, nonce, codeVerifier, returnTo, sessionId: session.id, userId: session.userId, createdAt: now, expiresAt: now + settings.pendingTtlMs });
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: settings.redirectUri.href,
+    scope: settings.scopes,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    // OpenID Connect Core 11: a refresh token (offline_access) is granted only with explicit consent.
+    ...(settings.scopes.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
+  });
+  ctx.redirect(url.href);
+};
+
+/** The pending authorization a callback's state names, used up; or where to land for a replay of a callback that connected. */
+function takePending(state: string | undefined, session: Session): PendingAuthorization | { landOn: string } {
+  if (!state) throw new Problem('state_missing', 'the callback has no state');
+  const pending = pendingAuthorizations.get(state);
+  if (!pending) throw new Problem('state_unknown', 'no authorization request has this state');
+  if (pending.sessionId !== session.id) throw new Problem('state_mismatch', 'the state belongs to another browser session');
+  if (pending.usedAt !== undefined) {
+    const connection = connections.get(pending.userId);
+    if (connection?.status === 'connected' && connection.connectedAt >= pending.createdAt) return { landOn: pending.returnTo };
+    throw new Problem('state_already_used', 'this state was already used');
+  }
+  if (pending.expiresAt <= Date.now()) throw new Problem('state_expired', 'the authorization request has expired');
+  pending.usedAt = Date.now();
+  return pending;
+}
+
+export const finishConnecting: Koa.Middleware = async (ctx) => {
+  ctx.set('referrer-policy', 'no-referrer'); // the callback's URL holds the code
+  if (ctx.method !== 'GET') throw new Problem('method_not_allowed', 'only GET delivers a callback');
+  const query = queryOf(ctx);
+  const session = requireSession(ctx);
+  const config = await configuration();
+  const { issuer, authorization_response_iss_parameter_supported: issPromised } = config.serverMetadata();
+  const iss = query.get('iss');
+  if (iss === undefined && issPromised) throw new Problem('issuer_missing', 'the callback has no iss');
+  if (iss !== undefined && iss !== issuer) throw new Problem('issuer_mismatch', 'the callback names another issuer');
+  const pending = takePending(query.get('state'), session);
+  ctx.status = 303;
+  if ('landOn' in pending) return ctx.redirect(pending.landOn);
+  const error = query.get('error');
+  if (error !== undefined) throw authorizationError(error, query.get('error_description'));
+  if (!query.get('code')) throw new Problem('code_missing', 'the callback has no code');
+
+  const url = new URL(settings.redirectUri.href);
+  url.search = ctx.querystring;
+  const checks = { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true };
+  const tokens = await client.authorizationCodeGrant(config, url, checks).catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
+  const claims = tokens.claims();
+  if (!tokens.id_token || !claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
+  await verifyIdToken(config, tokens.id_token, claims);
+  const replaced = connections.get(pending.userId);
+  connections.set(pending.userId, connectionFrom(tokens));
+  if (replaced) await revokeTokensOf(replaced); // connecting again leaves no live grant behind
+  ctx.redirect(pending.returnTo);
+};
