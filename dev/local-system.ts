@@ -13,10 +13,11 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Environment } from '../src/config';
+import { createIntegrationServer } from '../src/server';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
 import type { ClientRegistration } from '../mock-provider';
 import { buildIfStale, dist } from './build.cjs';
@@ -26,7 +27,7 @@ export const integrationClientId = 'mysql-integration';
 
 /** An HTTP server listening on an ephemeral port of 127.0.0.1 (or `port`), not yet serving anything. */
 export async function listeningOnLoopback(port = 0): Promise<Server> {
-  const server = createServer();
+  const server = createIntegrationServer();
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return server;

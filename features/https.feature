@@ -56,6 +56,7 @@ Feature: The provider is reached over verified TLS, and the integration insists 
       When Dave signs in through the proxy
       Then the session cookie is marked Secure, HttpOnly and SameSite=Lax
       And the answer tells the browser to stay on HTTPS
+      And the session cookie carries the __Host- prefix: Path=/ and no Domain
 
     @design-contract @in-process
     Scenario: Without TRUST_PROXY, a forged X-Forwarded-Proto gets neither a Secure cookie nor Strict-Transport-Security

@@ -45,6 +45,12 @@ Feature: The integration limits its own endpoints, per session and per address
     And her last page says her databases could not be listed, with "rate_limited"
 
   @rate-limits
+  Scenario: A request whose headers never finish arriving is cut off
+    Given the integration waits at most 1 second for a request's headers
+    When a client sends half of a request's headers and then nothing
+    Then the integration closes that connection
+
+  @rate-limits
   Scenario: Connect attempts are limited too
     Given the integration allows 2 connects a minute per session
     And Alice is signed in to the integration

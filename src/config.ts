@@ -42,6 +42,10 @@ export interface Config {
   readonly revocationRetryIntervalSeconds: number;
   /** After this many failed attempts a queued revocation is given up (and logged). */
   readonly revocationMaxAttempts: number;
+  /** The HTTP server: how long a request's headers, and a whole request, may take to arrive; how many connections at once. */
+  readonly serverHeadersTimeoutMs: number;
+  readonly serverRequestTimeoutMs: number;
+  readonly serverMaxConnections: number;
   /** Attempts of a provider call where a retry is safe (1: no retries). */
   readonly providerRetryAttempts: number;
   readonly providerRetryBaseMs: number;
@@ -139,6 +143,9 @@ const schema = z.object({
   REFRESH_MARGIN_SECONDS: integer('REFRESH_MARGIN_SECONDS', 60, 0, 3600),
   REVOCATION_RETRY_INTERVAL_SECONDS: integer('REVOCATION_RETRY_INTERVAL_SECONDS', 30, 1, 86_400),
   REVOCATION_MAX_ATTEMPTS: integer('REVOCATION_MAX_ATTEMPTS', 20, 1, 1000),
+  SERVER_HEADERS_TIMEOUT_MS: integer('SERVER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+  SERVER_REQUEST_TIMEOUT_MS: integer('SERVER_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+  SERVER_MAX_CONNECTIONS: integer('SERVER_MAX_CONNECTIONS', 1000, 1, 1_000_000),
   PROVIDER_RETRY_ATTEMPTS: integer('PROVIDER_RETRY_ATTEMPTS', 3, 1, 10),
   PROVIDER_RETRY_BASE_MS: integer('PROVIDER_RETRY_BASE_MS', 200, 1, 60_000),
   PROVIDER_RETRY_MAX_MS: integer('PROVIDER_RETRY_MAX_MS', 2000, 1, 300_000),
@@ -234,6 +241,9 @@ export function loadConfig(env: Environment): Config {
     refreshMarginSeconds: value.REFRESH_MARGIN_SECONDS,
     revocationRetryIntervalSeconds: value.REVOCATION_RETRY_INTERVAL_SECONDS,
     revocationMaxAttempts: value.REVOCATION_MAX_ATTEMPTS,
+    serverHeadersTimeoutMs: value.SERVER_HEADERS_TIMEOUT_MS,
+    serverRequestTimeoutMs: value.SERVER_REQUEST_TIMEOUT_MS,
+    serverMaxConnections: value.SERVER_MAX_CONNECTIONS,
     providerRetryAttempts: value.PROVIDER_RETRY_ATTEMPTS,
     providerRetryBaseMs: value.PROVIDER_RETRY_BASE_MS,
     providerRetryMaxMs: value.PROVIDER_RETRY_MAX_MS,

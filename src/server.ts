@@ -1,6 +1,8 @@
 /**
  * Run the integration on a port: used by `npm run start:integration`, the
- * demo and the harness alike.
+ * demo and the harness alike. The server cuts a request whose headers (or
+ * whole) take too long to arrive, and takes a bounded number of connections
+ * at once: a slow client cannot hold the process's sockets.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,12 +20,24 @@ export interface RunningIntegration {
   close(): Promise<void>;
 }
 
+/** How often the server looks for requests that have taken too long (Node's default is 30 s). */
+const timeoutCheckIntervalMs = 1000;
+
+/** An HTTP server for the integration, checking its request timeouts every second. */
+export function createIntegrationServer(): Server {
+  return createServer({ connectionsCheckingInterval: timeoutCheckIntervalMs });
+}
+
 export async function startIntegration(
   config: Config,
   options: IntegrationOptions & { server?: Server } = {},
 ): Promise<RunningIntegration> {
   const integration = createIntegration(config, options);
-  const server = options.server ?? createServer();
+  const server = options.server ?? createIntegrationServer();
+  // A request's headers cannot take longer than the whole request (Node's rule).
+  server.requestTimeout = config.serverRequestTimeoutMs;
+  server.headersTimeout = Math.min(config.serverHeadersTimeoutMs, config.serverRequestTimeoutMs);
+  server.maxConnections = config.serverMaxConnections;
   const callback = createApp(integration).callback();
   const handler = (request: IncomingMessage, response: ServerResponse) => void callback(request, response);
   server.on('request', handler);

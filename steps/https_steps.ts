@@ -37,7 +37,7 @@ When('{person} signs in through the proxy', async function (this: ConformanceWor
 
 /** Ours names its session cookie "session" (each integration names its own). */
 function sessionCookie(world: ConformanceWorld): string {
-  const cookie = (world.lastAnswer?.headers['set-cookie'] ?? []).find((line) => line.startsWith('session='));
+  const cookie = (world.lastAnswer?.headers['set-cookie'] ?? []).find((line) => /^(__Host-)?session=/.test(line));
   assert.ok(cookie, 'a session cookie');
   return cookie;
 }

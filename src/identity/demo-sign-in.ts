@@ -2,6 +2,8 @@
  * The demo identity (`IDENTITY=demo`): anyone who types a name is that
  * user. A random session id in a signed, HttpOnly, SameSite=Lax cookie; the
  * session itself lives in the store, so signing out kills it everywhere.
+ * Over https the cookie is `__Host-session` (Secure, Path=/, no Domain: a
+ * sibling subdomain or a plain-http page cannot set or shadow it).
  * Fine for the demo and the harness; a product supplies its own identity.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,6 +12,11 @@ import type { Session, Store } from '../store/store';
 import type { CurrentUser, Identity } from './identity';
 
 export const sessionCookie = 'session';
+
+/** The session cookie's name for a request: with the `__Host-` prefix over https (RFC 6265bis 4.1.3.2). */
+export function sessionCookieName(ctx: Pick<IntegrationContext, 'secure'>): string {
+  return ctx.secure ? `__Host-${sessionCookie}` : sessionCookie;
+}
 export const sessionLifetimeMs = 8 * 3600 * 1000;
 
 /** A username of the demo sign-in (the D2 test sign-in of the contract). */
@@ -38,7 +45,7 @@ export class DemoSignIn implements Identity {
     const now = this.now();
     const session: Session = { id: randomBytes(32).toString('base64url'), userId: username, createdAt: now, expiresAt: now + sessionLifetimeMs };
     await this.sessions.createSession(session);
-    ctx.cookies.set(sessionCookie, session.id, {
+    ctx.cookies.set(sessionCookieName(ctx), session.id, {
       signed: true,
       httpOnly: true,
       sameSite: 'lax',
@@ -52,7 +59,7 @@ export class DemoSignIn implements Identity {
   /** End the request's session in the store (a copy of the cookie kept from before is dead too) and clear the cookie. */
   async signOut(ctx: IntegrationContext): Promise<void> {
     await this.endSession(ctx);
-    ctx.cookies.set(sessionCookie, null, { signed: true, httpOnly: true, sameSite: 'lax', path: '/' });
+    ctx.cookies.set(sessionCookieName(ctx), null, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/' });
   }
 
   private async endSession(ctx: IntegrationContext): Promise<void> {
@@ -69,6 +76,6 @@ export class DemoSignIn implements Identity {
 
 /** The session id of the request's cookie, its signature checked once per request. */
 function sessionIdOf(ctx: IntegrationContext): string | undefined {
-  if (ctx.state.sessionId === undefined) ctx.state.sessionId = ctx.cookies.get(sessionCookie, { signed: true }) ?? null;
+  if (ctx.state.sessionId === undefined) ctx.state.sessionId = ctx.cookies.get(sessionCookieName(ctx), { signed: true }) ?? null;
   return ctx.state.sessionId ?? undefined;
 }
