@@ -7,6 +7,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { finishConnecting, startConnecting } from './connect';
+import { configuration } from './provider';
 import { errorPage, signInPage, statusPage } from './pages';
 import { Problem } from './problems';
 import { requireSession, sameSite, sessionOf } from './requests';
@@ -85,9 +86,9 @@ router.get('/healthz', (ctx) => {
   ctx.body = { status: 'ok' };
 });
 
+// Ready when the provider's metadata is at hand: from the discovery cache, so anonymous callers cannot spend the provider's limits.
 router.get('/readyz', async (ctx) => {
-  const discovery = new URL('.well-known/openid-configuration', settings.issuer.href.replace(/\/?$/, '/'));
-  const up = await fetch(discovery, { signal: AbortSignal.timeout(settings.providerTimeoutMs) }).then((r) => r.ok, () => false);
+  const up = await configuration().then(() => true, () => false);
   ctx.status = up ? 200 : 503;
   ctx.body = { status: up ? 'ready' : 'not_ready', checks: { provider: up ? 'up' : 'down', store: 'up' } };
 });

@@ -37,15 +37,18 @@ export const providerFetch = async (url: string, options: Omit<RequestInit, 'bod
   }
 };
 
-let discovered: Promise<client.Configuration> | undefined;
+let discovered: { config: Promise<client.Configuration>; at: number } | undefined;
 
-/** The provider's configuration by discovery; a failure is not cached, so a provider that is back is found. */
+/** The provider's configuration by discovery, cached for an hour; a failure is not cached, so a provider that is back is found. */
 export function configuration(): Promise<client.Configuration> {
-  discovered ??= discover().catch((error: unknown) => {
-    discovered = undefined;
-    throw problemOf(error, 'discovery');
-  });
-  return discovered;
+  if (!discovered || discovered.at < Date.now() - 3600_000) {
+    const config = discover().catch((error: unknown) => {
+      if (discovered?.config === config) discovered = undefined;
+      throw problemOf(error, 'discovery');
+    });
+    discovered = { config, at: Date.now() };
+  }
+  return discovered.config;
 }
 
 async function discover(): Promise<client.Configuration> {

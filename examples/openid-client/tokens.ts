@@ -99,10 +99,12 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
     throw problem;
   }
   // The provider has rotated the refresh token: from here the new tokens are the only live ones.
+  const issued = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
   const claims = tokens.claims();
   if (claims && tokens.id_token) {
     if (claims.iss !== current.issuer || claims.sub !== current.subject) {
       reauthRequired(current, userId, 'subject_changed');
+      await revokeTokensOf(issued);
       throw new Problem('invalid_id_token', 'the refreshed ID token names another account (OpenID Connect Core 12.2)');
     }
     try {
@@ -111,9 +113,15 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
       // Keys that cannot be fetched now must not cost the new tokens; a bad signature ends the connection.
       if (!(error instanceof Problem) || error.code === 'invalid_id_token') {
         reauthRequired(current, userId, 'invalid_id_token');
+        await revokeTokensOf(issued);
         throw error;
       }
     }
+  }
+  if (connections.get(userId) !== current) {
+    // A reconnect replaced the connection meanwhile: these tokens would be kept by no one.
+    await revokeTokensOf(issued);
+    return connectionOf(userId);
   }
   const next: Connection = {
     ...current,
@@ -144,7 +152,7 @@ function queue(item: { token: string; hint: QueuedRevocation['hint'] }, attempts
 }
 
 /** Revoke a connection's refresh token, then its access token; false when one of them is queued for later. */
-export async function revokeTokensOf(connection: Connection): Promise<boolean> {
+export async function revokeTokensOf(connection: Pick<Connection, 'accessToken' | 'refreshToken'>): Promise<boolean> {
   const items: { token: string; hint: QueuedRevocation['hint'] }[] = [{ token: connection.accessToken, hint: 'access_token' }];
   if (connection.refreshToken) items.unshift({ token: connection.refreshToken, hint: 'refresh_token' });
   let confirmed = true;
