@@ -94,7 +94,7 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
       Then every readiness answer is 200 with the provider "up"
       And the provider's discovery document was fetched at most once
 
-    @health
+    @health @in-process
     Scenario: Readiness turns false while the provider is down, and liveness does not
       Given the provider's discovery is down
       When a client without session asks for "/readyz"

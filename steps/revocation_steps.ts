@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Person } from './support/people';
-import { connectionView } from './support/tasks';
+import { connectionView, revocationsOfThisScenario } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 async function disconnect(world: ConformanceWorld, person: Person, headers: Record<string, string> = {}) {
@@ -30,7 +30,7 @@ Then(
   'the provider received the revocation of her/his refresh token, then of her/his access token, from the integration',
   async function (this: ConformanceWorld) {
     const tokens = this.people.subject.tokensAtConnect;
-    const requests = await this.provider.requests('revocation');
+    const requests = await revocationsOfThisScenario(this);
     assert.deepEqual(
       requests.map((request) => [request.params.token, request.params.token_type_hint, request.status]),
       [
@@ -109,7 +109,7 @@ When(
 );
 
 Then('the provider received {int} revocation request(s) in all', async function (this: ConformanceWorld, count: number) {
-  assert.equal((await this.provider.requests('revocation')).length, count);
+  assert.equal((await revocationsOfThisScenario(this)).length, count);
 });
 
 When('{person} disconnects her/his MySQL account, asking for JSON', async function (this: ConformanceWorld, person: Person) {

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { demoAccounts } from '../../mock-provider/accounts';
 import { formWith, type HtmlForm } from './html-forms';
 import type { IssuedTokens, Person } from './people';
+import type { RecordedRequest } from './provider-driver';
 import { UserAgent, type HttpResponse } from './user-agent';
 import type { ConformanceWorld } from './world';
 
@@ -113,6 +114,17 @@ export async function lastIssued(world: ConformanceWorld, grantType: 'authorizat
   if (!issued?.[0]) return undefined;
   const [accessToken, ...rest] = issued;
   return { accessToken, refreshToken: rest.find((token) => !isJwt(token)) };
+}
+
+/**
+ * The revocation requests of this scenario: those of tokens the provider
+ * issued in it. A remote integration keeps its queue of revocations between
+ * scenarios, and may retry an earlier scenario's while this one runs.
+ */
+export async function revocationsOfThisScenario(world: ConformanceWorld): Promise<RecordedRequest[]> {
+  const requests = await world.provider.requests();
+  const issued = new Set(requests.filter((request) => request.endpoint === 'token').flatMap((request) => request.issuedTokens));
+  return requests.filter((request) => request.endpoint === 'revocation' && issued.has(String(request.params.token)));
 }
 
 /** The whole flow: sign in (if needed), connect, approve as `account`, deliver the callback. */
