@@ -1,7 +1,7 @@
 /**
  * oidc-provider configured as the vendor. Every setting that hides client
- * bugs when left at its default is set here on purpose (see CONFORMANCE.md,
- * "oidc-provider settings that hide bugs unless set").
+ * bugs when left at its default is set here on purpose (docs/contract.md
+ * says what the mock enforces).
  */
 import { randomBytes } from 'node:crypto';
 import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
@@ -19,6 +19,8 @@ export interface ClientRegistration {
   readonly client_id: string;
   readonly client_secret: string;
   readonly redirect_uris: readonly string[];
+  /** fapi2: where the client publishes its public keys (default: the redirect URI's origin + /jwks.json). */
+  readonly jwks_uri?: string;
 }
 
 export interface Lifetimes {
@@ -30,7 +32,17 @@ export interface Lifetimes {
 
 export const defaultLifetimes: Lifetimes = { accessToken: 3600, refreshToken: 14 * 24 * 3600, authorizationCode: 60 };
 
-export function clientMetadata(client: ClientRegistration): ClientMetadata {
+/**
+ * The security profile the mock runs, fixed when it starts: `basic` (a
+ * confidential client with client_secret_basic, bearer tokens), or `fapi2`
+ * (oidc-provider's own FAPI 2.0 Security Profile: pushed authorization
+ * requests required, DPoP-bound tokens, private_key_jwt with the client's keys
+ * fetched from its `jwks_uri`, `iss` in every authorization response).
+ */
+export type SecurityProfile = 'basic' | 'fapi2';
+
+export function clientMetadata(client: ClientRegistration, profile: SecurityProfile = 'basic'): ClientMetadata {
+  if (profile === 'fapi2') return fapi2ClientMetadata(client);
   return {
     client_id: client.client_id,
     client_secret: client.client_secret,
@@ -43,8 +55,30 @@ export function clientMetadata(client: ClientRegistration): ClientMetadata {
   };
 }
 
+/** The client registered for FAPI 2.0: no secret; its keys at `jwks_uri` (the integration's origin + /jwks.json unless given). */
+function fapi2ClientMetadata(client: ClientRegistration): ClientMetadata {
+  const redirectUri = client.redirect_uris[0] ?? 'http://127.0.0.1/callback';
+  return {
+    client_id: client.client_id,
+    client_name: 'MySQL Integration',
+    redirect_uris: [...client.redirect_uris],
+    response_types: ['code'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'ES256',
+    jwks_uri: client.jwks_uri ?? new URL('/jwks.json', redirectUri).href,
+    id_token_signed_response_alg: 'RS256',
+    require_pushed_authorization_requests: true,
+    dpop_bound_access_tokens: true,
+  };
+}
+
 export function providerConfiguration(options: {
   client: ClientRegistration;
+  /** `basic` unless told: see SecurityProfile. */
+  profile?: SecurityProfile;
+  /** Whether the token endpoint and the resource API demand a DPoP nonce (fapi2 only). */
+  dpopNonces?: () => boolean;
   keys: readonly SigningKey[];
   storage: MemoryStorage;
   lifetimes: () => Lifetimes;
@@ -57,9 +91,10 @@ export function providerConfiguration(options: {
   /** The resource API's identifier: the default resource (RFC 8707) and the audience of its access tokens. */
   resourceIndicator: string;
 }): Configuration {
+  const fapi2 = options.profile === 'fapi2';
   return {
     adapter: memoryAdapter(options.storage),
-    clients: [clientMetadata(options.client)],
+    clients: [clientMetadata(options.client, options.profile)],
     findAccount,
     jwks: { keys: options.keys.map((key) => key.privateJwk) },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -78,6 +113,15 @@ export function providerConfiguration(options: {
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
     features: {
       devInteractions: { enabled: false },
+      // FAPI 2.0 (oidc-provider's own profile): PKCE and redirect_uri required, aud = issuer for client assertions.
+      fapi: { enabled: fapi2, profile: '2.0' },
+      // PAR is offered to every client (RFC 9126); under fapi2 it is the only way in.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: fapi2 },
+      dPoP: {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => fapi2 && (options.dpopNonces?.() ?? false),
+      },
       // A client may revoke or introspect only the tokens issued to it.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
@@ -112,6 +156,9 @@ export function providerConfiguration(options: {
       return options.revocationScope() === 'grant' && !ctx.oidc.entities.AccessToken;
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // oidc-provider refuses to fetch from special-use addresses (SSRF protection); the mock's
+    // client publishes its keys (jwks_uri, fapi2) on loopback, so the mock lets that through.
+    fetch: (url, init) => globalThis.fetch(url, { ...init, dispatcher: undefined } as RequestInit),
     ttl: {
       AccessToken: () => options.lifetimes().accessToken,
       AuthorizationCode: () => options.lifetimes().authorizationCode,

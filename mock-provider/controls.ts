@@ -156,6 +156,8 @@ export interface Modes {
   readonly revocationScope: RevocationScope;
   readonly refreshTokenRotation: boolean;
   readonly resourceBasePath: string;
+  /** fapi2: the token endpoint and the resource API demand a DPoP nonce (use_dpop_nonce, RFC 9449 8 and 9). */
+  readonly dpopNonces: boolean;
 }
 
 export const modesSchema = z.strictObject({
@@ -163,6 +165,7 @@ export const modesSchema = z.strictObject({
   revocationScope: revocationScopeSchema.optional(),
   refreshTokenRotation: z.boolean().optional(),
   resourceBasePath: resourceBasePathSchema.optional(),
+  dpopNonces: z.boolean().optional(),
 });
 export type ModesChange = z.infer<typeof modesSchema>;
 

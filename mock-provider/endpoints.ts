@@ -9,6 +9,8 @@ import type { Context, Middleware } from 'koa';
 export const endpointPaths = {
   discovery: '/.well-known/openid-configuration',
   authorization: '/auth',
+  /** Pushed authorization requests (RFC 9126). */
+  par: '/request',
   token: '/token',
   jwks: '/jwks',
   userinfo: '/me',
@@ -23,6 +25,7 @@ export type Endpoint = keyof typeof endpointPaths;
 /** oidc-provider's `routes` option: every path above but discovery, which is fixed. */
 export const providerRoutes = {
   authorization: endpointPaths.authorization,
+  pushed_authorization_request: endpointPaths.par,
   token: endpointPaths.token,
   jwks: endpointPaths.jwks,
   userinfo: endpointPaths.userinfo,

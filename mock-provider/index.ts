@@ -12,10 +12,11 @@ import { Provider } from 'oidc-provider';
 import { demoAccounts, subjectOf } from './accounts';
 import { MemoryStorage, oneTokenRevocation } from './adapter';
 import { Clock } from './clock';
-import { defaultLifetimes, providerConfiguration, type ClientRegistration, type Lifetimes } from './configuration';
+import { defaultLifetimes, providerConfiguration, type ClientRegistration, type Lifetimes, type SecurityProfile } from './configuration';
 import { controlApi } from './control-api';
 import type { MockControls, Modes, TokenState } from './controls';
 import { endpointIn, endpointNaming, endpointPaths } from './endpoints';
+import { DpopProofs } from './dpop-proofs';
 import { Faults } from './faults';
 import { interactionRoutes } from './interactions';
 import { KeySet } from './key-set';
@@ -25,7 +26,7 @@ import { RequestLog } from './request-log';
 import { resourceApi, resourceIndicatorOf } from './resource-api';
 import { Tamperings } from './tampering';
 
-export type { ClientRegistration } from './configuration';
+export type { ClientRegistration, SecurityProfile } from './configuration';
 export type { Endpoint } from './endpoints';
 export type { Fault, MockControls, Tampering as NamedTampering, KeyState, TokenState, Modes, ClockState } from './controls';
 export type { RecordedRequest } from './request-log';
@@ -45,6 +46,8 @@ export interface MockProviderOptions {
   tls?: { key: string; cert: string };
   /** Serve the `/__control` HTTP API (loopback only): for the mock run alone (`npm run start:mock`). */
   controlApi?: boolean;
+  /** `basic` (default) or `fapi2`: PAR required, DPoP-bound tokens, private_key_jwt (configuration.ts). */
+  profile?: SecurityProfile;
 }
 
 export interface MockProvider {
@@ -52,6 +55,7 @@ export interface MockProvider {
   /** oidc-provider itself, for what no control offers (reading or making tokens in its store). */
   readonly provider: Provider;
   readonly client: ClientRegistration;
+  readonly profile: SecurityProfile;
   /** Every control of the mock (controls.ts): what the harness's provider driver and `/__control` call. */
   readonly controls: MockControls;
   /** The record of requests (also `controls.requests`). */
@@ -75,6 +79,7 @@ export const defaultModes: Modes = {
   revocationScope: 'token',
   refreshTokenRotation: true,
   resourceBasePath: endpointPaths.resource,
+  dpopNonces: false,
 };
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
@@ -98,6 +103,8 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     issuer,
     providerConfiguration({
       client: options.client,
+      profile: options.profile,
+      dpopNonces: () => modes.dpopNonces,
       keys,
       storage,
       lifetimes: () => lifetimes,
@@ -122,7 +129,16 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     else await next();
   });
   provider.use(interactionRoutes(provider, { separateGrants: () => modes.separateGrants }).routes());
-  provider.use(resourceApi(provider, { basePath: () => modes.resourceBasePath, clientId: options.client.client_id, audience: resourceIndicator }));
+  provider.use(
+    resourceApi(provider, {
+      basePath: () => modes.resourceBasePath,
+      clientId: options.client.client_id,
+      audience: resourceIndicator,
+      issuer,
+      proofs: new DpopProofs(),
+      dpopNonces: () => modes.dpopNonces,
+    }),
+  );
 
   const usernameOf = (accountId: string | undefined) =>
     demoAccounts.find((account) => subjectOf(account.username) === accountId)?.username;
@@ -207,6 +223,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     issuer,
     provider,
     client: options.client,
+    profile: options.profile ?? 'basic',
     controls,
     requests,
     setLifetimes: (change) => controls.setLifetimes(change),

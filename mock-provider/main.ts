@@ -1,7 +1,10 @@
 /**
  * `npm run start:mock`: the mock provider alone, for QA and for trying the
  * integration against it. Configured by MOCK_PORT, MOCK_CLIENT_ID,
- * MOCK_CLIENT_SECRET and MOCK_REDIRECT_URI; prints what a client needs.
+ * MOCK_CLIENT_SECRET and MOCK_REDIRECT_URI, and MOCK_PROFILE (`basic`, the
+ * default, or `fapi2`: PAR, DPoP and private_key_jwt, the client's keys read
+ * from MOCK_CLIENT_JWKS_URI, by default the redirect URI's origin +
+ * /jwks.json); prints what a client needs.
  */
 import { randomBytes } from 'node:crypto';
 import { Clock } from './clock';
@@ -9,18 +12,24 @@ import { demoAccounts, startMockProvider } from './index';
 
 async function main(): Promise<void> {
   const port = Number(process.env.MOCK_PORT ?? 4000);
+  const profile = process.env.MOCK_PROFILE ?? 'basic';
+  if (profile !== 'basic' && profile !== 'fapi2') throw new Error(`MOCK_PROFILE must be "basic" or "fapi2", not "${profile}".`);
   const client = {
     client_id: process.env.MOCK_CLIENT_ID ?? 'mysql-integration',
     client_secret: process.env.MOCK_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
     redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
+    ...(process.env.MOCK_CLIENT_JWKS_URI ? { jwks_uri: process.env.MOCK_CLIENT_JWKS_URI } : {}),
   };
   Clock.install();
-  const mock = await startMockProvider({ client, port, controlApi: true });
+  const mock = await startMockProvider({ client, port, controlApi: true, profile });
   process.stdout.write(
     [
       `Mock provider running. Issuer: ${mock.issuer}`,
+      `  profile:       ${profile}${profile === 'fapi2' ? ' (PAR required, DPoP-bound tokens, private_key_jwt)' : ''}`,
       `  client_id:     ${client.client_id}`,
-      `  client_secret: ${client.client_secret}${process.env.MOCK_CLIENT_SECRET ? '' : ' (generated for this run; set MOCK_CLIENT_SECRET to fix it)'}`,
+      profile === 'fapi2'
+        ? `  client keys:   ${client.jwks_uri ?? new URL('/jwks.json', client.redirect_uris[0]).href} (private_key_jwt)`
+        : `  client_secret: ${client.client_secret}${process.env.MOCK_CLIENT_SECRET ? '' : ' (generated for this run; set MOCK_CLIENT_SECRET to fix it)'}`,
       `  redirect_uri:  ${client.redirect_uris[0]}`,
       `  accounts:      ${demoAccounts.map((account) => `${account.username} / ${account.password}`).join(', ')}`,
       `  control API:   ${mock.issuer}/__control (loopback only; see the README)`,

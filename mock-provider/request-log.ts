@@ -19,6 +19,10 @@ export interface RecordedRequest {
   readonly clientId: string | undefined;
   /** The bearer token presented to the resource API (kept only in this in-memory record, for assertions). */
   readonly bearerToken: string | undefined;
+  /** The DPoP proof sent with the request (RFC 9449), kept only here, for assertions and for replaying it on purpose. */
+  readonly dpopProof: string | undefined;
+  /** The client assertion the client authenticated with (private_key_jwt, RFC 7523), kept only here, for assertions and replays. */
+  readonly clientAssertion: string | undefined;
   /** The tokens a token endpoint response carried (kept only in this in-memory record, for assertions). */
   readonly issuedTokens: readonly string[];
   /** The status answered; 0 when the connection was dropped on purpose, -1 while it is still in flight. */
@@ -85,7 +89,9 @@ export class RequestLog {
         params: {},
         authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
         clientId: undefined,
-        bearerToken: endpoint === 'resource' ? /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
+        bearerToken: endpoint === 'resource' ? /^(?:Bearer|DPoP) (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
+        dpopProof: ctx.get('dpop') || undefined,
+        clientAssertion: undefined,
         issuedTokens: [],
         status: -1,
       };
@@ -93,7 +99,9 @@ export class RequestLog {
       try {
         await next();
       } finally {
-        const oidc = (ctx as { oidc?: { params?: Record<string, unknown>; client?: { clientId: string } } }).oidc;
+        const oidc = (ctx as { oidc?: { params?: Record<string, unknown>; client?: { clientId: string }; body?: Record<string, unknown> } }).oidc;
+        const assertion = oidc?.body?.client_assertion ?? (ctx.state as FaultState).params?.client_assertion;
+        record.clientAssertion = typeof assertion === 'string' ? assertion : undefined;
         const params = (ctx.state as FaultState).params ?? oidc?.params ?? {};
         record.params = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
         record.clientId = oidc?.client?.clientId;

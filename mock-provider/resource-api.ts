@@ -13,6 +13,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { Provider } from 'oidc-provider';
 import { demoAccounts, subjectOf } from './accounts';
+import type { DpopProofs } from './dpop-proofs';
 import { databasesByAccount } from './fixtures';
 
 export const requiredScope = 'databases:read';
@@ -22,8 +23,10 @@ export function resourceIndicatorOf(issuer: string): string {
   return `${issuer}/v1`;
 }
 
-function refuse(ctx: Context, status: 401 | 403, error?: 'invalid_token' | 'insufficient_scope', description?: string): void {
-  const parts = ['Bearer realm="mock-mysql-cloud"'];
+type Refusal = 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
+
+function refuse(ctx: Context, status: 401 | 403, error?: Refusal, description?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): void {
+  const parts = [`${scheme} realm="mock-mysql-cloud"`];
   if (error) parts.push(`error="${error}"`);
   if (description) parts.push(`error_description="${description}"`);
   if (error === 'insufficient_scope') parts.push(`scope="${requiredScope}"`);
@@ -39,6 +42,12 @@ interface ResourceApiOptions {
   clientId: string;
   /** The audience its tokens must carry. */
   audience: string;
+  /** The mock's issuer: the origin of the URLs a DPoP proof's `htu` must name. */
+  issuer: string;
+  /** The check of DPoP proofs, for DPoP-bound tokens (RFC 9449 7). */
+  proofs: DpopProofs;
+  /** Whether a DPoP nonce is demanded (RFC 9449 9). */
+  dpopNonces: () => boolean;
 }
 
 /** The resource API, served under whatever base path is current. */
@@ -60,15 +69,36 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
 
   /** The account behind the bearer token, or undefined after answering 401/403. */
   async function authenticate(ctx: Context, scope?: string): Promise<string | undefined> {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(ctx.get('authorization'));
-    if (!match?.[1]) {
+    const match = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/.exec(ctx.get('authorization'));
+    if (!match?.[2]) {
       refuse(ctx, 401);
       return undefined;
     }
-    const token = await provider.AccessToken.find(match[1]);
+    const token = await provider.AccessToken.find(match[2]);
     if (!token || token.isExpired) {
-      refuse(ctx, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
+      refuse(ctx, 401, 'invalid_token', 'the access token is invalid, expired or revoked', match[1] === 'DPoP' ? 'DPoP' : 'Bearer');
       return undefined;
+    }
+    // A DPoP-bound token is taken only as DPoP, with a valid proof of its key (RFC 9449 7.1); a bearer token never as DPoP.
+    const jkt = (token as { jkt?: string }).jkt;
+    if (jkt !== undefined || match[1] === 'DPoP') {
+      if (jkt === undefined || match[1] !== 'DPoP') {
+        refuse(ctx, 401, 'invalid_token', jkt ? 'the access token is DPoP-bound: present it as DPoP' : 'the access token is not DPoP-bound', 'DPoP');
+        return undefined;
+      }
+      const checked = await options.proofs.check({
+        proof: ctx.get('dpop') || undefined,
+        method: ctx.method,
+        url: `${options.issuer}${ctx.path}`,
+        accessToken: match[2],
+        jkt,
+        nonceRequired: options.dpopNonces(),
+      });
+      if (!checked.ok) {
+        if (options.dpopNonces()) ctx.set('dpop-nonce', options.proofs.nonce);
+        refuse(ctx, 401, checked.error, checked.description, 'DPoP');
+        return undefined;
+      }
     }
     const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
     if (token.clientId !== options.clientId || !audiences.includes(options.audience)) {

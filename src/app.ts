@@ -14,6 +14,7 @@ import { DemoSignIn } from './identity/demo-sign-in';
 import type { Integration } from './integration';
 import { requestLog } from './observability/request-log';
 import { callback } from './routes/callback';
+import { clientJwks } from './routes/client-jwks';
 import { connect } from './routes/connect';
 import { connectionStatus } from './routes/connection-status';
 import { listDatabases, listTables } from './routes/databases';
@@ -50,6 +51,7 @@ export function createApp(integration: Integration): Koa<IntegrationState> {
   router.get('/api/databases', limit('api'), listDatabases(integration));
   router.get('/api/databases/:name/tables', limit('api'), listTables(integration));
   router.get('/healthz', health());
+  router.get('/jwks.json', clientJwks(integration));
   router.get('/readyz', readiness(integration));
   router.get('/metrics', metrics(integration));
   router.get('/assets/style.css', (ctx) => {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from './crypto/key-ring';
+import { parseClientKeyRing, type ClientKey } from './oauth/client-assertion';
 import { defaultRateLimits, parseRateLimits, type RateLimits } from './http/rate-limits';
 import { isSecureOrLoopback } from './http/secure-url';
 
@@ -14,7 +15,16 @@ export interface Config {
   /** The provider's issuer; everything else is found by discovery. */
   readonly issuer: string;
   readonly clientId: string;
+  /** Empty with CLIENT_AUTH_METHOD=private_key_jwt when no secret is set. */
   readonly clientSecret: string;
+  /** How the client authenticates at the token, revocation and PAR endpoints (RFC 6749 2.3, RFC 7523). */
+  readonly clientAuthMethod: 'client_secret_basic' | 'private_key_jwt';
+  /** The client's own signing keys, newest first (private_key_jwt); their public parts are served at /jwks.json. */
+  readonly clientSigningKeys?: readonly ClientKey[];
+  /** Push every authorization request (RFC 9126); it is pushed anyway when the provider requires it. */
+  readonly pushedAuthorizationRequests: boolean;
+  /** Sender-constrained tokens (RFC 9449): a DPoP key per connection, proofs on every token and API request. */
+  readonly dpop: boolean;
   /** Exactly as registered at the provider. */
   readonly redirectUri: string;
   /** Scopes asked for in every authorization request. */
@@ -101,7 +111,32 @@ const identityHeaderRequired = 'IDENTITY_HEADER is required with IDENTITY=truste
 const schema = z.object({
   ISSUER_URL: secureUrl('ISSUER_URL', { query: true }),
   CLIENT_ID: z.string({ error: 'CLIENT_ID is required.' }).min(1, { error: 'CLIENT_ID is required.' }),
-  CLIENT_SECRET: z.string({ error: 'CLIENT_SECRET is required.' }).min(1, { error: 'CLIENT_SECRET is required.' }),
+  // Required with client_secret_basic (checked below, with CLIENT_AUTH_METHOD).
+  CLIENT_SECRET: z.string().optional(),
+  CLIENT_AUTH_METHOD: z
+    .enum(['client_secret_basic', 'private_key_jwt'], { error: 'CLIENT_AUTH_METHOD must be client_secret_basic or private_key_jwt.' })
+    .optional()
+    .transform((value) => value ?? 'client_secret_basic'),
+  CLIENT_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const ring = parseClientKeyRing(value);
+      if (typeof ring === 'string') {
+        ctx.addIssue({ code: 'custom', message: `CLIENT_SIGNING_KEYS ${ring}` });
+        return z.NEVER;
+      }
+      return ring;
+    }),
+  PUSHED_AUTHORIZATION_REQUESTS: z
+    .enum(['true', 'false'], { error: 'PUSHED_AUTHORIZATION_REQUESTS must be true or false.' })
+    .optional()
+    .transform((value) => value === 'true'),
+  DPOP: z
+    .enum(['true', 'false'], { error: 'DPOP must be true or false.' })
+    .optional()
+    .transform((value) => value === 'true'),
   REDIRECT_URI: secureUrl('REDIRECT_URI', {}),
   SCOPES: z
     .string()
@@ -199,7 +234,15 @@ const schema = z.object({
     }),
 })
   // Checked even when other settings are wrong, so that every problem is listed at once.
-  .refine((value) => value.IDENTITY !== 'trusted-header' || value.IDENTITY_HEADER !== undefined, { error: identityHeaderRequired, when: () => true });
+  .refine((value) => value.IDENTITY !== 'trusted-header' || value.IDENTITY_HEADER !== undefined, { error: identityHeaderRequired, when: () => true })
+  .refine((value) => value.CLIENT_AUTH_METHOD !== 'client_secret_basic' || value.CLIENT_SECRET !== undefined, {
+    error: 'CLIENT_SECRET is required.',
+    when: () => true,
+  })
+  .refine((value) => value.CLIENT_AUTH_METHOD !== 'private_key_jwt' || value.CLIENT_SIGNING_KEYS !== undefined, {
+    error: 'CLIENT_SIGNING_KEYS is required with CLIENT_AUTH_METHOD=private_key_jwt: a JSON Web Key Set of the client\'s private keys, newest first.',
+    when: () => true,
+  });
 
 function identitySetting(kind: 'demo' | 'trusted-header', header: string | undefined): IdentitySetting {
   if (kind === 'demo') return { kind };
@@ -224,7 +267,11 @@ export function loadConfig(env: Environment): Config {
   return {
     issuer: value.ISSUER_URL,
     clientId: value.CLIENT_ID,
-    clientSecret: value.CLIENT_SECRET,
+    clientSecret: value.CLIENT_SECRET ?? '',
+    clientAuthMethod: value.CLIENT_AUTH_METHOD,
+    clientSigningKeys: value.CLIENT_SIGNING_KEYS,
+    pushedAuthorizationRequests: value.PUSHED_AUTHORIZATION_REQUESTS,
+    dpop: value.DPOP,
     redirectUri: value.REDIRECT_URI,
     scopes: value.SCOPES,
     tokenEncryptionKeys: value.TOKEN_ENCRYPTION_KEYS,

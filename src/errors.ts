@@ -47,6 +47,11 @@ export const errorCodes = {
   invalid_token_response: { status: 502, advice: 'The provider answered something unexpected; try again later.' },
   invalid_id_token: { status: 502, advice: 'The provider\'s answer could not be verified; try again later.' },
   provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
+  // FAPI 2.0: pushed authorization requests (RFC 9126) and DPoP (RFC 9449)
+  pushed_authorization_refused: { status: 502, advice: "The provider refused the authorization request; try again, and if it keeps happening tell the integration's administrator." },
+  authorization_request_expired: { status: 400, advice: 'The connection took too long at the provider; start it again.' },
+  dpop_nonce_loop: { status: 502, advice: 'The provider kept asking for a new proof; try again later.' },
+  token_not_dpop_bound: { status: 502, advice: "The provider issued tokens that are not bound to this integration's key; tell the integration's administrator." },
   provider_tls_error: { status: 502, advice: "The provider's certificate could not be verified; tell the integration's administrator." },
   provider_unavailable: { status: 503, advice: 'The provider could not be reached; try again shortly.' },
   store_unavailable: { status: 503, advice: 'The integration cannot reach its database; try again shortly.' },

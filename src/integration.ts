@@ -13,8 +13,12 @@ import { RateLimiter, type LimiterFactory } from './http/rate-limits';
 import { DemoSignIn } from './identity/demo-sign-in';
 import type { Identity } from './identity/identity';
 import { TrustedHeaderIdentity } from './identity/trusted-header';
+import { ClientAssertions } from './oauth/client-assertion';
 import { Discovery } from './oauth/discovery';
+import { DpopNonces } from './oauth/dpop';
 import { JwksCache } from './oauth/jwks';
+import { AuthorizationRedirect } from './oauth/pushed-authorization-request';
+import { clientAuthentication, type ClientAuthentication } from './oauth/token-endpoint-auth';
 import { createLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { MemoryStore } from './store/memory-store';
@@ -43,6 +47,14 @@ export interface Integration {
   readonly http: ProviderClient;
   readonly discovery: Discovery;
   readonly jwks: JwksCache;
+  /** The client's own keys (private_key_jwt), whose public parts /jwks.json serves. */
+  readonly clientAssertions: ClientAssertions | undefined;
+  /** How the client authenticates at the provider's back-channel endpoints. */
+  readonly clientAuthentication: ClientAuthentication;
+  /** The authorization URL, or a pushed authorization request's reference (RFC 9126). */
+  readonly authorizationRedirect: AuthorizationRedirect;
+  /** The servers' last DPoP nonces (RFC 9449), shared by every connection. */
+  readonly dpopNonces: DpopNonces;
   readonly cipher: TokenCipher;
   readonly rateLimiter: RateLimiter;
   readonly tokens: TokenManager;
@@ -73,10 +85,15 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
   });
   const discovery = new Discovery(config.issuer, http, config.discoveryTtlSeconds * 1000, now);
   const jwks = new JwksCache(http, now);
+  const clientAssertions =
+    config.clientAuthMethod === 'private_key_jwt' && config.clientSigningKeys ? new ClientAssertions(config.clientSigningKeys, config.clientId, now) : undefined;
+  const clientAuth = clientAuthentication(config, clientAssertions);
+  const authorizationRedirect = new AuthorizationRedirect({ config, http, clientAuthentication: clientAuth });
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
   const rateLimiter = new RateLimiter(config.rateLimits, metrics, (ctx) => identity.rateLimitKey(ctx), options.limiterFactory);
-  const revocations = new RevocationQueue({ config, store, cipher, discovery, http, logger, now });
-  const tokens = new TokenManager({ config, store, cipher, discovery, http, jwks, metrics, logger, now, revocations });
+  const revocations = new RevocationQueue({ config, store, cipher, discovery, http, clientAuthentication: clientAuth, logger, now });
+  const dpopNonces = new DpopNonces();
+  const tokens = new TokenManager({ config, store, cipher, discovery, http, clientAuthentication: clientAuth, dpopNonces, jwks, metrics, logger, now, revocations });
   const vendorApi = new VendorApi({ apiBaseUrl: config.apiBaseUrl, http, tokens });
   return {
     config,
@@ -88,6 +105,10 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     http,
     discovery,
     jwks,
+    clientAssertions,
+    clientAuthentication: clientAuth,
+    authorizationRedirect,
+    dpopNonces,
     cipher,
     rateLimiter,
     tokens,

@@ -16,6 +16,7 @@ import type { TokenCipher } from '../crypto/token-cipher';
 import type { ProviderClient } from '../http/provider-client';
 import type { Discovery } from '../oauth/discovery';
 import { revocationRequest, type RevocationOutcome } from '../oauth/revocation-request';
+import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
 import type { PendingRevocation, Store } from '../store/store';
 
 const maxBackoffMs = 3600 * 1000;
@@ -35,6 +36,7 @@ export interface RevocationQueueDependencies {
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
+  readonly clientAuthentication: ClientAuthentication;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -116,7 +118,7 @@ export class RevocationQueue {
   }
 
   private async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<RevocationOutcome> {
-    const { http, config, now } = this.deps;
+    const { http, now } = this.deps;
     let endpoint: string | undefined;
     try {
       endpoint = (await this.deps.discovery.metadata()).revocation_endpoint;
@@ -125,7 +127,7 @@ export class RevocationQueue {
     }
     // A provider without a revocation endpoint cannot be asked; the local tokens are gone all the same.
     if (!endpoint) return { done: true };
-    return revocationRequest(http, endpoint, config, token, hint, now());
+    return revocationRequest(http, endpoint, this.deps.clientAuthentication, token, hint, now());
   }
 
   private rescheduled(revocation: PendingRevocation, attempts: number, outcome: Extract<RevocationOutcome, { done: false }>, now: number): PendingRevocation {

@@ -18,14 +18,17 @@
 import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { openDpopKey } from '../crypto/sealed-dpop-key';
 import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
 import type { ProviderClient } from '../http/provider-client';
 import type { Discovery, ProviderMetadata } from '../oauth/discovery';
+import type { DpopBinding, DpopNonces } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
+import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
 import { SingleFlight } from '../single-flight';
@@ -40,6 +43,9 @@ export interface TokenManagerDependencies {
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
+  readonly clientAuthentication: ClientAuthentication;
+  /** The servers' last DPoP nonces (RFC 9449 8, 9). */
+  readonly dpopNonces: DpopNonces;
   readonly jwks: JwksCache;
   readonly metrics: Pick<Metrics, 'refreshes'>;
   readonly logger: Logger;
@@ -56,11 +62,21 @@ export class TokenManager {
    * about to expire). When it answers 401, refresh once and call it once
    * more; its last answer is returned, whatever it is.
    */
-  async withAccessToken<R extends { readonly statusCode: number }>(userId: string, send: (accessToken: string) => Promise<R>): Promise<R> {
+  async withAccessToken<R extends { readonly statusCode: number }>(
+    userId: string,
+    send: (accessToken: string, dpop: DpopBinding | undefined) => Promise<R>,
+  ): Promise<R> {
     const connection = await this.usable(userId);
-    const response = await send(openAccessToken(this.deps.cipher, connection));
+    const response = await send(openAccessToken(this.deps.cipher, connection), this.dpopOf(connection));
     if (response.statusCode !== 401) return response;
-    return send(openAccessToken(this.deps.cipher, await this.refresh(connection)));
+    const refreshed = await this.refresh(connection);
+    return send(openAccessToken(this.deps.cipher, refreshed), this.dpopOf(refreshed));
+  }
+
+  /** The connection's DPoP key and the servers' nonces; undefined for a connection with bearer tokens. */
+  private dpopOf(connection: Connection): DpopBinding | undefined {
+    const key = openDpopKey(this.deps.cipher, connection);
+    return key && { key, nonces: this.deps.dpopNonces, now: this.deps.now };
   }
 
   /** The user's connection, or `not_connected` / `reconnect_required`. */
@@ -111,7 +127,7 @@ export class TokenManager {
   }
 
   private async refreshLocked(stale: Connection): Promise<Connection> {
-    const { config, discovery, http, store, cipher, logger } = this.deps;
+    const { discovery, http, store, cipher, logger } = this.deps;
     // Re-read under the lock: another instance may have refreshed while we waited for it.
     const current = await this.connectionOf(stale.userId);
     if (current.version !== stale.version) return current; // refreshed meanwhile
@@ -122,12 +138,13 @@ export class TokenManager {
     }
 
     const metadata = await discovery.metadata();
-    const response = await refreshTokenGrantRequest(http, metadata.token_endpoint, config, refreshToken).catch((error: unknown) => {
+    const dpop = this.dpopOf(current);
+    const response = await refreshTokenGrantRequest(http, metadata.token_endpoint, this.deps.clientAuthentication, refreshToken, dpop).catch((error: unknown) => {
       throw this.transient(error);
     });
     let tokens;
     try {
-      tokens = processTokenResponse(response, current.scopes, { idTokenRequired: false });
+      tokens = processTokenResponse(response, current.scopes, { idTokenRequired: false, dpop: dpop !== undefined });
     } catch (error) {
       if (error instanceof IntegrationError && error.code === 'invalid_grant') return this.afterInvalidGrant(current);
       throw this.transient(error);
@@ -215,7 +232,7 @@ export class TokenManager {
 
   /** Any other failure of the token endpoint during a refresh: the provider is unavailable (its Retry-After passed on); nothing changes. */
   private transient(error: unknown): IntegrationError {
-    if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed', 'provider_unavailable'].includes(error.code)) return error;
+    if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed', 'provider_unavailable', 'dpop_nonce_loop', 'token_not_dpop_bound'].includes(error.code)) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new IntegrationError('provider_unavailable', `the refresh failed: ${message}`, { cause: error });
   }

@@ -6,6 +6,7 @@
  */
 import type { Store } from '../store/store';
 import type { KeyRing } from './key-ring';
+import { openDpopKey, sealDpopKey } from './sealed-dpop-key';
 import { openTokens, revocationContext, sealTokens } from './sealed-tokens';
 import { TokenCipher } from './token-cipher';
 
@@ -22,9 +23,12 @@ export async function rotateKeys(store: Store, ring: KeyRing): Promise<RotationR
     // Under the connection's lock, as a refresh is: the two never interleave, so neither loses the other's write.
     const rotated = await store.withConnectionLock(listed.userId, async () => {
       const connection = await store.findConnection(listed.userId);
-      if (!connection || (!stale(connection.sealedAccessToken) && !stale(connection.sealedRefreshToken))) return false;
+      if (!connection || (!stale(connection.sealedAccessToken) && !stale(connection.sealedRefreshToken) && !stale(connection.sealedDpopKey))) return false;
       const resealed = sealTokens(cipher, connection.userId, openTokens(cipher, connection));
-      return store.updateConnection({ ...connection, version: connection.version + 1, ...resealed }, connection.version);
+      // The DPoP key (RFC 9449) is re-sealed with the tokens: it must outlive the old key too.
+      const dpopKey = openDpopKey(cipher, connection);
+      const sealedDpopKey = dpopKey && sealDpopKey(cipher, connection.userId, dpopKey);
+      return store.updateConnection({ ...connection, version: connection.version + 1, ...resealed, ...(sealedDpopKey ? { sealedDpopKey } : {}) }, connection.version);
     });
     if (rotated) connections += 1;
   }

@@ -17,7 +17,7 @@
 import { got, RequestError, type Got, type Response } from 'got';
 import { IntegrationError } from '../errors';
 
-export type ProviderEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation' | 'resource';
+export type ProviderEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation' | 'resource' | 'par';
 export type RetryPolicy = 'never' | 'not-processed' | 'idempotent';
 
 export interface ProviderClientOptions {

@@ -6,29 +6,41 @@
 import type { Response } from 'got';
 import type { ProviderClient } from '../http/provider-client';
 import type { PendingAuthorization } from '../store/store';
-import { clientSecretBasic } from './client-authentication';
+import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';
+import type { ClientAuthentication } from './token-endpoint-auth';
 
 export interface ClientCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
 }
 
+/**
+ * With DPoP, a proof of the connection's new key rides along, and a
+ * `use_dpop_nonce` answer is sent once more with the nonce: the provider did
+ * not process the code then (RFC 9449 8).
+ */
 export function authorizationCodeGrantRequest(
   http: ProviderClient,
   tokenEndpoint: string,
-  client: ClientCredentials,
+  client: ClientAuthentication,
   code: string,
   pending: PendingAuthorization,
+  dpop?: DpopBinding,
 ): Promise<Response<string>> {
-  return http.request('token', 'never', (got) =>
-    got.post(tokenEndpoint, {
-      headers: { authorization: clientSecretBasic(client.clientId, client.clientSecret) },
-      form: {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: pending.redirectUri,
-        code_verifier: pending.codeVerifier,
-      },
-    }),
-  );
+  const send = (nonce: string | undefined) =>
+    http.request('token', 'never', async (got) => {
+      const credentials = await client.credentials();
+      const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
+      return got.post(tokenEndpoint, {
+        headers: { ...credentials.headers, ...proof },
+        form: {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: pending.redirectUri,
+          code_verifier: pending.codeVerifier,
+          ...credentials.form,
+        },
+      });
+    });
+  return dpop ? sendWithDpopNonce(dpop, tokenEndpoint, send) : send(undefined);
 }

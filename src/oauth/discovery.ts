@@ -20,6 +20,11 @@ export interface ProviderMetadata {
   readonly code_challenge_methods_supported?: readonly string[];
   readonly authorization_response_iss_parameter_supported?: boolean;
   readonly id_token_signing_alg_values_supported?: readonly string[];
+  /** RFC 9126 5. */
+  readonly pushed_authorization_request_endpoint?: string;
+  readonly require_pushed_authorization_requests?: boolean;
+  /** RFC 9449 5.1. */
+  readonly dpop_signing_alg_values_supported?: readonly string[];
 }
 
 export function discoveryUrl(issuer: string): string {
@@ -36,7 +41,7 @@ function validateMetadata(issuer: string, body: Record<string, unknown>): Provid
       throw new IntegrationError('provider_error', `discovery: "${name}" is missing or not a URL`);
     }
   }
-  for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint'] as const) {
+  for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint', 'pushed_authorization_request_endpoint'] as const) {
     const value = body[name];
     if (value === undefined) continue;
     if (typeof value !== 'string' || !URL.canParse(value) || !isSecureOrLoopback(new URL(value))) {

@@ -38,7 +38,7 @@ function parseExpiresIn(value: unknown): number | undefined {
 export function processTokenResponse(
   response: Response<string>,
   requestedScopes: readonly string[],
-  options: { idTokenRequired: boolean },
+  options: { idTokenRequired: boolean; dpop?: boolean },
 ): TokenEndpointResponse {
   if (response.statusCode !== 200) throw tokenEndpointError(response);
   const body = parseJsonObject(response.body);
@@ -46,7 +46,11 @@ export function processTokenResponse(
 
   const { access_token, token_type, expires_in, refresh_token, id_token, scope } = body;
   if (typeof access_token !== 'string' || access_token === '') throw invalid('missing "access_token"');
-  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') throw invalid('unsupported "token_type"');
+  // Asked for with a DPoP proof, the tokens must be DPoP-bound (RFC 9449 5): a bearer token is refused.
+  if (options.dpop && (typeof token_type !== 'string' || token_type.toLowerCase() !== 'dpop')) {
+    throw new IntegrationError('token_not_dpop_bound', 'the provider answered a DPoP token request with a "token_type" other than DPoP');
+  }
+  if (!options.dpop && (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer')) throw invalid('unsupported "token_type"');
 
   const expiresIn = parseExpiresIn(expires_in);
   if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === '')) throw invalid('invalid "refresh_token"');

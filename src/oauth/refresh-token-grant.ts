@@ -6,19 +6,25 @@
  */
 import type { Response } from 'got';
 import type { ProviderClient } from '../http/provider-client';
-import type { ClientCredentials } from './authorization-code-grant';
-import { clientSecretBasic } from './client-authentication';
+import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';
+import type { ClientAuthentication } from './token-endpoint-auth';
 
 export function refreshTokenGrantRequest(
   http: ProviderClient,
   tokenEndpoint: string,
-  client: ClientCredentials,
+  client: ClientAuthentication,
   refreshToken: string,
+  dpop?: DpopBinding,
 ): Promise<Response<string>> {
-  return http.request('token', 'not-processed', (got) =>
-    got.post(tokenEndpoint, {
-      headers: { authorization: clientSecretBasic(client.clientId, client.clientSecret) },
-      form: { grant_type: 'refresh_token', refresh_token: refreshToken },
-    }),
-  );
+  // Each attempt gets a fresh client assertion and a fresh proof (a jti is good once).
+  const send = (nonce: string | undefined) =>
+    http.request('token', 'not-processed', async (got) => {
+      const credentials = await client.credentials();
+      const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
+      return got.post(tokenEndpoint, {
+        headers: { ...credentials.headers, ...proof },
+        form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...credentials.form },
+      });
+    });
+  return dpop ? sendWithDpopNonce(dpop, tokenEndpoint, send) : send(undefined);
 }

@@ -6,8 +6,7 @@
  * refused token type is worth another try too.
  */
 import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http/provider-client';
-import type { ClientCredentials } from './authorization-code-grant';
-import { clientSecretBasic } from './client-authentication';
+import type { ClientAuthentication } from './token-endpoint-auth';
 
 export type RevocationOutcome =
   | { readonly done: true }
@@ -16,19 +15,20 @@ export type RevocationOutcome =
 export async function revocationRequest(
   http: ProviderClient,
   revocationEndpoint: string,
-  client: ClientCredentials,
+  client: ClientAuthentication,
   token: string,
   tokenTypeHint: 'refresh_token' | 'access_token',
   now: number,
 ): Promise<RevocationOutcome> {
   let response;
   try {
-    response = await http.request('revocation', 'idempotent', (got) =>
-      got.post(revocationEndpoint, {
-        headers: { authorization: clientSecretBasic(client.clientId, client.clientSecret) },
-        form: { token, token_type_hint: tokenTypeHint },
-      }),
-    );
+    response = await http.request('revocation', 'idempotent', async (got) => {
+      const credentials = await client.credentials();
+      return got.post(revocationEndpoint, {
+        headers: { ...credentials.headers },
+        form: { token, token_type_hint: tokenTypeHint, ...credentials.form },
+      });
+    });
   } catch (error) {
     return { done: false, reason: (error as Error).message };
   }

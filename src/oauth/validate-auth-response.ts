@@ -67,6 +67,8 @@ export function checkState(pending: PendingAuthorization | undefined, sessionId:
 export function checkAuthorizationError(parameters: ReadonlyMap<string, string>): void {
   const error = parameters.get('error');
   if (error === undefined) return;
+  // RFC 9126 2.2: the pushed request's URI expired (or was used) before the user got there.
+  if (error === 'invalid_request_uri') throw new IntegrationError('authorization_request_expired', 'the provider answered "invalid_request_uri"');
   const rawDescription = parameters.get('error_description');
   const description = rawDescription === undefined ? undefined : rawDescription.slice(0, 300);
   if (isErrorCode(error) && providerErrors.has(error)) {

@@ -8,6 +8,7 @@
 import type { Config } from '../config';
 import { sealConnection } from '../connections/connection-record';
 import { revocationsOf, type RevocationQueue } from '../connections/revocation-queue';
+import { sealDpopKey } from '../crypto/sealed-dpop-key';
 import { openTokens } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
@@ -17,7 +18,9 @@ import { parseQueryParameters } from '../http/query-parameters';
 import { requireUser, type CurrentUser, type Identity } from '../identity/identity';
 import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant';
 import type { Discovery } from '../oauth/discovery';
+import { generateDpopKey, type DpopNonces } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';
+import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { checkAuthorizationError, checkCode, checkIssuer, checkState, stateParameter, type StateCheck } from '../oauth/validate-auth-response';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
@@ -25,7 +28,10 @@ import type { Metrics } from '../observability/metrics';
 import type { Connection, PendingAuthorization, Store } from '../store/store';
 
 export interface CallbackDependencies {
-  readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg'>;
+  readonly config: Pick<Config, 'clientId' | 'idTokenSignedResponseAlg' | 'dpop'>;
+  readonly clientAuthentication: ClientAuthentication;
+  /** The servers' last DPoP nonces (DPOP=true). */
+  readonly dpopNonces: DpopNonces;
   readonly identity: Identity;
   readonly store: Pick<Store, 'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'replaceConnection'>;
   readonly revocations: Pick<RevocationQueue, 'revokeNow'>;
@@ -73,13 +79,20 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
   checkAuthorizationError(parameters);
   const code = checkCode(parameters);
 
-  const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, config, code, pending);
-  const tokens = processTokenResponse(response, pending.scopes, { idTokenRequired: pending.scopes.includes('openid') });
+  // DPoP (RFC 9449): the connection's own key, made for this exchange; kept, sealed, only if the connection is.
+  const dpopKey = config.dpop ? generateDpopKey() : undefined;
+  const dpop = dpopKey && { key: dpopKey, nonces: deps.dpopNonces, now };
+  const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, deps.clientAuthentication, code, pending, dpop);
+  const tokens = processTokenResponse(response, pending.scopes, { idTokenRequired: pending.scopes.includes('openid'), dpop: dpop !== undefined });
   const claims = tokens.idToken
     ? await validateIdToken(tokens.idToken, jwks, idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()))
     : undefined;
 
-  await storeReplacing(deps, pending.userId, (previous) => sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }));
+  const sealedDpopKey = dpopKey && sealDpopKey(deps.cipher, pending.userId, dpopKey);
+  await storeReplacing(deps, pending.userId, (previous) => ({
+    ...sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }),
+    ...(sealedDpopKey ? { sealedDpopKey } : {}),
+  }));
   ctx.state.log.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
   ctx.status = 303;
   ctx.redirect(pending.returnTo);

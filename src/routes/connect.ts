@@ -7,8 +7,9 @@ import { IntegrationError } from '../errors';
 import type { IntegrationMiddleware } from '../http/integration-state';
 import { parseQueryParameters } from '../http/query-parameters';
 import { requireUser, type Identity } from '../identity/identity';
-import { buildAuthorizationUrl, createPendingAuthorization } from '../oauth/authorization-request';
+import { createPendingAuthorization } from '../oauth/authorization-request';
 import type { Discovery } from '../oauth/discovery';
+import type { AuthorizationRedirect } from '../oauth/pushed-authorization-request';
 import { checkReturnTo } from '../oauth/return-to';
 import type { Metrics } from '../observability/metrics';
 import type { Store } from '../store/store';
@@ -18,6 +19,8 @@ export interface ConnectDependencies {
   readonly identity: Identity;
   readonly store: Pick<Store, 'savePendingAuthorization'>;
   readonly discovery: Pick<Discovery, 'metadata'>;
+  /** The authorization URL in full, or a pushed request's reference (RFC 9126). */
+  readonly authorizationRedirect: Pick<AuthorizationRedirect, 'url'>;
   readonly metrics: Pick<Metrics, 'flowsStarted'>;
   /** The integration's own origin: `return_to` must stay on it. */
   readonly origin: string;
@@ -44,8 +47,9 @@ export function connect(deps: ConnectDependencies): IntegrationMiddleware {
       now: deps.now(),
       ttlSeconds: config.pendingAuthorizationTtlSeconds,
     });
+    // Pushed first (RFC 9126) when it is pushed: nothing is kept from a push that failed.
+    const url = await deps.authorizationRedirect.url(metadata, pending);
     await store.savePendingAuthorization(pending);
-    const url = buildAuthorizationUrl(metadata.authorization_endpoint, config.clientId, pending);
     ctx.state.log.info({ flowId: pending.flowId, userId: user.id }, 'authorization request');
     deps.metrics.flowsStarted.inc();
     ctx.redirect(url.href);

@@ -50,6 +50,8 @@ export interface Connection {
   readonly scopes: readonly string[];
   readonly sealedAccessToken: string;
   readonly sealedRefreshToken?: string;
+  /** The connection's DPoP private key, sealed like the tokens (RFC 9449); absent for bearer tokens. */
+  readonly sealedDpopKey?: string;
   /** Epoch milliseconds; absent when the provider did not say (`expires_in` missing). */
   readonly accessTokenExpiresAt?: number;
   readonly status: ConnectionStatus;

@@ -7,6 +7,7 @@
 import type { Response } from 'got';
 import type { TokenManager } from '../connections/token-manager';
 import { IntegrationError } from '../errors';
+import { dpopProof, sendWithDpopNonce } from '../oauth/dpop';
 import { parseJsonObject, retryAfterOf, type ProviderClient } from '../http/provider-client';
 
 export interface VendorDatabase {
@@ -46,9 +47,17 @@ export class VendorApi {
 
   private async get(userId: string, path: string): Promise<Record<string, unknown>> {
     const url = resourceUrl(this.deps.apiBaseUrl, path);
-    const response = await this.deps.tokens.withAccessToken(userId, (accessToken) =>
-      this.deps.http.request('resource', 'idempotent', (got) => got.get(url, { headers: { authorization: `Bearer ${accessToken}` } })),
-    );
+    const response = await this.deps.tokens.withAccessToken(userId, (accessToken, dpop) => {
+      if (!dpop) return this.deps.http.request('resource', 'idempotent', (got) => got.get(url, { headers: { authorization: `Bearer ${accessToken}` } }));
+      // A DPoP-bound token (RFC 9449 7.1): a fresh proof per attempt, with the token's hash and the vendor's nonce.
+      return sendWithDpopNonce(dpop, url, (nonce) =>
+        this.deps.http.request('resource', 'idempotent', async (got) =>
+          got.get(url, {
+            headers: { authorization: `DPoP ${accessToken}`, dpop: await dpopProof(dpop.key, { method: 'GET', url, nonce, accessToken }, dpop.now()) },
+          }),
+        ),
+      );
+    });
     return interpret(response);
   }
 }

@@ -76,7 +76,16 @@ export const migrations: readonly Migration[] = [
       ) ENGINE = InnoDB`,
     ],
   },
+  {
+    version: 2,
+    name: "a connection's sealed DPoP key (RFC 9449)",
+    // MySQL has no ADD COLUMN IF NOT EXISTS: a column already there (a run cut off after it) is taken as done, see migrate().
+    statements: ['ALTER TABLE connections ADD COLUMN sealed_dpop_key TEXT NULL AFTER sealed_refresh_token'],
+  },
 ];
+
+/** ER_DUP_FIELDNAME: the column a re-run ADD COLUMN adds is there already. */
+const columnAlreadyThere = (error: unknown) => (error as { errno?: number }).errno === 1060;
 
 export const latestVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);
 
@@ -111,7 +120,11 @@ export async function migrate(pool: Pool): Promise<number[]> {
     const applied: number[] = [];
     for (const migration of migrations.filter((candidate) => candidate.version > current)) {
       // MySQL commits DDL implicitly: each statement is its own step, and the version is recorded last.
-      for (const statement of migration.statements) await connection.query(statement);
+      for (const statement of migration.statements) {
+        await connection.query(statement).catch((error: unknown) => {
+          if (!columnAlreadyThere(error)) throw error;
+        });
+      }
       await connection.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
       applied.push(migration.version);
     }

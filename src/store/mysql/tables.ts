@@ -112,6 +112,7 @@ export const connections = new Table<Connection>('connections', {
   scopes: list('scopes'),
   sealedAccessToken: text('sealed_access_token'),
   sealedRefreshToken: optional(text('sealed_refresh_token')),
+  sealedDpopKey: optional(text('sealed_dpop_key')),
   accessTokenExpiresAt: optional(epoch('access_token_expires_at')),
   status: oneOf<Connection['status']>('status'),
   reauthReason: optional(text('reauth_reason')),

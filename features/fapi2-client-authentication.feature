@@ -1,0 +1,49 @@
+@fapi2 @private-key-jwt @rfc7523 @in-process
+Feature: The client authenticates with its own key (private_key_jwt)
+
+  Under FAPI 2.0 the integration proves who it is with a short-lived JWT
+  signed by its own private key (RFC 7523), never with a shared secret. Its
+  keys are a ring, newest first: the newest signs, every key's public part is
+  published at /jwks.json, where the provider fetches them. Each assertion is
+  good once and for a minute, and is addressed to the provider's issuer.
+  client_secret_basic stays the default.
+
+  Background:
+    Given Carol is signed in to the integration
+    And the vendor runs the FAPI 2.0 profile, and the integration uses private_key_jwt and DPoP
+
+  Scenario: Every request to the provider carries a fresh assertion for the issuer
+    When Carol connects her MySQL account as alice
+    Then Carol is connected to the account "Alice Liddell"
+    And every client assertion was fresh, short-lived and addressed to the issuer
+    And the integration publishes its public client keys at "/jwks.json", newest first
+
+  Scenario: A replayed client assertion is refused
+    Given Carol has connected her MySQL account as alice
+    When someone replays the client assertion of her token request
+    Then the provider refuses the client with "invalid_client"
+
+  Scenario: An expired client assertion is refused
+    When someone presents a client assertion that expired a minute ago
+    Then the provider refuses the client with "invalid_client"
+
+  Scenario: Rotating the client key: the new key signs, the old one stays published
+    Given Carol has connected her MySQL account as alice
+    And the integration rotates its client key, the new key first
+    When Carol lists her databases after the access token expired
+    Then Carol sees the databases "wonderland_shop, tea_party"
+    And the provider accepted assertions signed with the new key "client-2"
+    And the integration publishes its public client keys at "/jwks.json", newest first
+
+  Scenario Outline: A client key that is missing or unusable stops the start, in one sentence
+    When the integration starts with the client key setting '<value>'
+    Then it refuses to start, saying '<sentence>'
+
+    Examples:
+      | value                                                                                      | sentence                                                                |
+      | (none)                                                                                     | CLIENT_SIGNING_KEYS is required with CLIENT_AUTH_METHOD=private_key_jwt |
+      | not json                                                                                   | CLIENT_SIGNING_KEYS must be a JSON Web Key Set                          |
+      | {"keys": []}                                                                               | CLIENT_SIGNING_KEYS must be a JSON Web Key Set with at least one key    |
+      | {"keys": [{"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA", "kid": "k"}]}            | key "k" is a public key                                                 |
+      | {"keys": [{"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA", "d": "AAAA", "kid": "k"}]} | key "k" is not a usable private key                                     |
+      | {"keys": [{"kty": "oct", "k": "AAAA", "kid": "k"}]}                                        | key "k" must be an EC P-256, RSA or Ed25519 key                         |

@@ -1,0 +1,82 @@
+@fapi2 @dpop @rfc9449 @in-process
+Feature: Tokens are bound to the connection's key (DPoP)
+
+  With DPoP (RFC 9449) each connection has a key pair of its own, sealed at
+  rest with its tokens. The tokens the provider issues are bound to that
+  key, and every request that uses or obtains one carries a fresh proof
+  signed with it. A thief who copies a token without the key cannot use it:
+  the vendor's API and the token endpoint check the proof.
+
+  Background:
+    Given Carol is signed in to the integration
+    And the vendor runs the FAPI 2.0 profile, and the integration uses private_key_jwt and DPoP
+
+  Rule: every token request and every API call is proved with the connection's key
+
+    Scenario: Connecting, listing databases and refreshing, each with a fresh proof
+      Given Carol has connected her MySQL account as alice
+      When Carol lists her databases
+      And Carol lists her databases after the access token expired
+      Then Carol sees the databases "wonderland_shop, tea_party"
+      And her connection is DPoP-bound, its key sealed at rest with the key "k1"
+      And every request to the token endpoint and the vendor API carried a fresh DPoP proof
+
+  Rule: a stolen token without the key is refused
+
+    A confidential client's refresh token is bound to the client's own
+    authentication rather than to the DPoP key (RFC 9449 5): without the
+    client's private key, the thief cannot redeem it.
+
+    Scenario: A stolen access token presented as a bearer token is refused by the vendor
+      Given Carol has connected her MySQL account as alice
+      And Carol lists her databases
+      And a thief has copied her access token and refresh token, but not the key
+      When the thief calls the vendor API with the stolen access token as a bearer token
+      Then the vendor API refuses it with 401 "invalid_token"
+
+    Scenario: A stolen access token with a proof of another key is refused by the vendor
+      Given Carol has connected her MySQL account as alice
+      And Carol lists her databases
+      And a thief has copied her access token and refresh token, but not the key
+      When the thief calls the vendor API with the stolen access token and a proof of a key of its own
+      Then the vendor API refuses it with 401 "invalid_token"
+
+    Scenario: A stolen refresh token without the client's key is refused by the token endpoint
+      Given Carol has connected her MySQL account as alice
+      And a thief has copied her access token and refresh token, but not the key
+      When the thief redeems the stolen refresh token with a proof and an assertion of keys of its own
+      Then the provider refuses the client with "invalid_client"
+      And Carol lists her databases
+      And Carol sees the databases "wonderland_shop, tea_party"
+
+    Scenario: A replayed proof is refused
+      Given Carol has connected her MySQL account as alice
+      And Carol lists her databases
+      And a thief has copied her access token and refresh token, but not the key
+      When the thief replays the proof the integration sent with the stolen access token
+      Then the vendor API refuses it with 401 "invalid_dpop_proof"
+
+  Rule: a server's nonce is used once it is asked for, with one retry and never a loop
+
+    Scenario: A nonce round trip at the token endpoint and the vendor API
+      Given the vendor demands DPoP nonces
+      And Carol has connected her MySQL account as alice
+      When Carol lists her databases
+      Then Carol sees the databases "wonderland_shop, tea_party"
+      And the answers that demanded a nonce were each followed by one retry with it
+
+    Scenario: A vendor that demands a new nonce every time gets one retry, then a clear error
+      Given Carol has connected her MySQL account as alice
+      And the vendor API will demand a new DPoP nonce on every request
+      When Carol lists her databases
+      Then she is refused by the integration with "dpop_nonce_loop"
+      And the vendor API received exactly 2 requests from her
+
+  Rule: tokens that are not DPoP-bound are refused when DPoP was asked for
+
+    Scenario: The provider answers the DPoP token request with token_type Bearer
+      Given she has started connecting her MySQL account
+      And the provider will send the token_type "Bearer"
+      When Carol approves at the provider as alice
+      Then she is refused by the integration with "token_not_dpop_bound"
+      And nothing is stored for her

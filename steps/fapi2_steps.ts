@@ -1,0 +1,369 @@
+/**
+ * Steps of the FAPI 2.0 features (features/fapi2-*.feature): the mock
+ * restarted in its `fapi2` profile, our integration reconfigured for PAR,
+ * private_key_jwt and DPoP, and what a thief holding a token without its key
+ * gets. In-process only: they restart our integration with other settings
+ * and read its store.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { got, type Response } from 'got';
+import { decodeJwt, decodeProtectedHeader, SignJWT, importJWK, type JWK } from 'jose';
+import { startMockProvider } from '../mock-provider';
+import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
+import { openDpopKey } from '../src/crypto/sealed-dpop-key';
+import { TokenCipher } from '../src/crypto/token-cipher';
+import { loadConfig } from '../src/config';
+import { errorCodes, isErrorCode } from '../src/errors';
+import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
+import type { Person } from './support/people';
+import { InProcessProvider } from './support/provider-driver';
+import { errorCodeOf } from './support/html-forms';
+import { authorizeAtProvider, callApi, connect, deliverCallback, startConnecting } from './support/tasks';
+import type { ConformanceWorld } from './support/world';
+
+let fapiKeys: Promise<SigningKey[]> | undefined;
+
+/** A client signing key as CLIENT_SIGNING_KEYS holds it: a private EC P-256 JWK with a kid. */
+function clientKey(kid: string): JWK {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { ...(privateKey.export({ format: 'jwk' }) as JWK), kid };
+}
+
+interface Fapi2State {
+  clientKeys: JWK[];
+  stolen?: { accessToken: string; refreshToken?: string; proof?: string };
+  answer?: Response<string>;
+  startProblem?: string;
+}
+
+const fapi2 = new WeakMap<ConformanceWorld, Fapi2State>();
+function stateOf(world: ConformanceWorld): Fapi2State {
+  let state = fapi2.get(world);
+  if (!state) {
+    state = { clientKeys: [] };
+    fapi2.set(world, state);
+  }
+  return state;
+}
+
+/** Check a refusal by our own table of codes (src/errors.ts): the code, its status, no stack. */
+function assertRefusedWith(response: { statusCode: number; body: string } | undefined, code: string): void {
+  assert.ok(response, 'no answer to check');
+  assert.equal(errorCodeOf(response.body), code, `expected "${code}", got ${response.statusCode}: ${response.body.slice(0, 600)}`);
+  assert.ok(isErrorCode(code));
+  assert.equal(response.statusCode, errorCodes[code].status);
+  assert.doesNotMatch(response.body, /\bat .+\.(ts|js):\d+/, 'no stack trace');
+}
+
+Given('the integration pushes its authorization requests', async function (this: ConformanceWorld) {
+  await this.inProcess.reconfigure({ PUSHED_AUTHORIZATION_REQUESTS: 'true' });
+});
+
+Given(
+  'the vendor runs the FAPI 2.0 profile, and the integration uses private_key_jwt and DPoP',
+  async function (this: ConformanceWorld) {
+    const old = this.inProcessProvider.local;
+    await old.close();
+    fapiKeys ??= generateSigningKeys();
+    const mock = await startMockProvider({ client: old.client, keys: await fapiKeys, port: Number(new URL(old.issuer).port), profile: 'fapi2' });
+    this.provider = new InProcessProvider(mock);
+    const state = stateOf(this);
+    state.clientKeys = [clientKey('client-1')];
+    await this.inProcess.reconfigure({ CLIENT_AUTH_METHOD: 'private_key_jwt', CLIENT_SIGNING_KEYS: JSON.stringify({ keys: state.clientKeys }), DPOP: 'true' });
+  },
+);
+
+Given('the vendor demands DPoP nonces', async function (this: ConformanceWorld) {
+  this.inProcessProvider.local.controls.setModes({ dpopNonces: true });
+});
+
+Given("the provider's pushed authorization request endpoint will answer {int} {string}", async function (this: ConformanceWorld, status: number, error: string) {
+  await this.provider.failNext('par', { status, error });
+});
+
+Then('the provider received one pushed authorization request, authenticated as {string}', async function (this: ConformanceWorld, method: string) {
+  const pushed = await this.provider.requests('par');
+  assert.equal(pushed.length, 1, 'one pushed request');
+  const [request] = pushed;
+  assert.equal(request?.status, 201);
+  assert.equal(request?.clientId, this.provider.client.client_id);
+  if (method === 'client_secret_basic') assert.equal(request?.authorizationScheme, 'Basic');
+  else assert.ok(request?.clientAssertion, 'a client assertion');
+  assert.equal(request?.params.code_challenge_method, 'S256');
+  assert.ok(request?.params.state && request.params.nonce, 'state and nonce went in the back channel');
+});
+
+Then('her/his browser was sent to the provider with only the client id and the request URI', function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  const url = new URL(person.authorizationUrl ?? '');
+  assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request_uri']);
+  assert.match(url.searchParams.get('request_uri') ?? '', /^urn:ietf:params:oauth:request_uri:/);
+});
+
+When('{person} tries to start connecting', async function (this: ConformanceWorld, person: Person) {
+  this.lastAnswer = await startConnecting(this, person);
+  person.response = this.lastAnswer;
+});
+
+Then('she/he is refused by the integration with {string}', function (this: ConformanceWorld, code: string) {
+  assertRefusedWith(this.lastAnswer, code);
+});
+
+When('{person} connects as {account} after {int} seconds at the provider', async function (this: ConformanceWorld, person: Person, account: string, seconds: number) {
+  await startConnecting(this, person);
+  await this.timePasses(seconds);
+  await authorizeAtProvider(this, person, account).then(
+    (url) => deliverCallback(this, person, url),
+    () => undefined,
+  );
+});
+
+Then('the provider shows her/him that the request URI is no longer valid', function (this: ConformanceWorld) {
+  const page = this.people.subject.providerPage;
+  assert.match(page?.body ?? '', /invalid_request_uri/);
+});
+
+Then('her/his connection is DPoP-bound, its key sealed at rest with the key {string}', async function (this: ConformanceWorld, kid: string) {
+  const person = this.people.subject;
+  const connection = await (await this.inProcess.storeForChecks()).findConnection(person.username);
+  assert.ok(connection?.sealedDpopKey, 'a DPoP key is stored');
+  assert.equal(TokenCipher.keyIdOf(connection.sealedDpopKey), kid);
+  assert.doesNotMatch(connection.sealedDpopKey, /"d"|"kty"/, 'the key is not stored in the clear');
+  const cipher = new TokenCipher(this.inProcess.config.tokenEncryptionKeys);
+  const key = openDpopKey(cipher, connection);
+  assert.throws(() => openDpopKey(cipher, { ...connection, userId: 'someone-else' }), 'a sealed key is bound to its user');
+  const [tokenRequest] = (await this.provider.requests('token')).filter((request) => request.status === 200);
+  assert.equal(decodeProtectedHeader(tokenRequest?.dpopProof ?? '').jwk?.x, key?.publicJwk.x, 'the token request was proved with that key');
+});
+
+Then('every request to the token endpoint and the vendor API carried a fresh DPoP proof', async function (this: ConformanceWorld) {
+  const requests = (await this.provider.requests()).filter((request) => request.endpoint === 'token' || request.endpoint === 'resource');
+  assert.ok(requests.length >= 2);
+  const jtis = new Set<string>();
+  for (const request of requests) {
+    assert.ok(request.dpopProof, `a proof on ${request.endpoint}`);
+    const claims = decodeJwt(request.dpopProof);
+    assert.equal(decodeProtectedHeader(request.dpopProof).typ, 'dpop+jwt');
+    assert.equal(claims.htm, request.method);
+    assert.equal(claims.htu, `${this.provider.issuer}${request.path}`);
+    assert.equal(typeof claims.iat, 'number');
+    assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
+    jtis.add(claims.jti);
+    if (request.endpoint === 'resource') {
+      assert.equal(request.authorizationScheme, 'DPoP');
+      assert.equal(claims.ath, createHash('sha256').update(request.bearerToken ?? '').digest('base64url'), 'ath is the hash of the token sent');
+    }
+  }
+});
+
+Then('every client assertion was fresh, short-lived and addressed to the issuer', async function (this: ConformanceWorld) {
+  const requests = (await this.provider.requests()).filter((request) => request.clientAssertion !== undefined);
+  assert.ok(requests.length >= 2, 'PAR and the token request authenticated with assertions');
+  const jtis = new Set<string>();
+  for (const request of requests) {
+    const assertion = String(request.clientAssertion);
+    const claims = decodeJwt(assertion);
+    assert.equal(claims.aud, this.provider.issuer);
+    assert.equal(claims.iss, this.provider.client.client_id);
+    assert.equal(claims.sub, this.provider.client.client_id);
+    assert.ok(typeof claims.exp === 'number' && typeof claims.iat === 'number' && claims.exp - claims.iat <= 60, 'exp at most 60 s after iat');
+    assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
+    jtis.add(claims.jti);
+    assert.equal(decodeProtectedHeader(assertion).kid, stateOf(this).clientKeys[0]?.kid);
+  }
+});
+
+Then('the integration publishes its public client keys at {string}, newest first', async function (this: ConformanceWorld, path: string) {
+  const answer = await got(this.url(path), { throwHttpErrors: false, responseType: 'json' });
+  assert.equal(answer.statusCode, 200);
+  const keys = (answer.body as { keys: JWK[] }).keys;
+  assert.deepEqual(keys.map((key) => key.kid), stateOf(this).clientKeys.map((key) => key.kid));
+  for (const key of keys) assert.equal(key.d, undefined, 'no private part');
+});
+
+Given('a thief has copied her/his access token and refresh token, but not the key', async function (this: ConformanceWorld) {
+  const { accessToken, refreshToken } = this.people.subject.tokensAtConnect;
+  const [resourceCall] = (await this.provider.requests('resource')).filter((request) => request.status === 200);
+  stateOf(this).stolen = { accessToken, refreshToken, proof: resourceCall?.dpopProof };
+});
+
+When("the thief calls the vendor API with the stolen access token as a bearer token", async function (this: ConformanceWorld) {
+  const state = stateOf(this);
+  state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
+    headers: { authorization: `Bearer ${state.stolen?.accessToken}` },
+    throwHttpErrors: false,
+  });
+});
+
+When('the thief calls the vendor API with the stolen access token and a proof of a key of its own', async function (this: ConformanceWorld) {
+  const state = stateOf(this);
+  const url = `${await this.provider.resourceBaseUrl()}/databases`;
+  const proof = await dpopProof(generateDpopKey(), { method: 'GET', url, accessToken: state.stolen?.accessToken }, Date.now());
+  state.answer = await got(url, { headers: { authorization: `DPoP ${state.stolen?.accessToken}`, dpop: proof }, throwHttpErrors: false });
+});
+
+When("the thief replays the proof the integration sent with the stolen access token", async function (this: ConformanceWorld) {
+  const state = stateOf(this);
+  assert.ok(state.stolen?.proof, 'a proof was captured');
+  state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
+    headers: { authorization: `DPoP ${state.stolen.accessToken}`, dpop: state.stolen.proof },
+    throwHttpErrors: false,
+  });
+});
+
+When('the thief redeems the stolen refresh token with a proof and an assertion of keys of its own', async function (this: ConformanceWorld) {
+  const state = stateOf(this);
+  const tokenEndpoint = `${this.provider.issuer}/token`;
+  const proof = await dpopProof(generateDpopKey(), { method: 'POST', url: tokenEndpoint }, Date.now());
+  // The thief's own key, under the kid of the client's key: it does not verify.
+  const key = clientKey(stateOf(this).clientKeys[0]?.kid ?? 'client-1');
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+    .setIssuer(this.provider.client.client_id)
+    .setSubject(this.provider.client.client_id)
+    .setAudience(this.provider.issuer)
+    .setJti(randomBytes(16).toString('base64url'))
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + 60)
+    .sign(await importJWK(key, 'ES256'));
+  state.answer = await got.post(tokenEndpoint, {
+    headers: { dpop: proof },
+    form: {
+      grant_type: 'refresh_token',
+      refresh_token: state.stolen?.refreshToken,
+      client_id: this.provider.client.client_id,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    },
+    throwHttpErrors: false,
+  });
+});
+
+Then('the vendor API refuses it with {int} {string}', function (this: ConformanceWorld, status: number, error: string) {
+  const answer = stateOf(this).answer;
+  assert.equal(answer?.statusCode, status, answer?.body);
+  assert.match(String(answer?.headers['www-authenticate']), new RegExp(`error="${error}"`));
+  assert.doesNotMatch(answer?.body ?? '', /wonderland_shop/);
+});
+
+Then('the token endpoint refuses it with {string}', function (this: ConformanceWorld, error: string) {
+  const answer = stateOf(this).answer;
+  assert.equal(answer?.statusCode, 400, answer?.body);
+  assert.equal((JSON.parse(answer?.body ?? '{}') as { error?: string }).error, error);
+});
+
+When('{person} lists her/his databases after the access token expired', async function (this: ConformanceWorld, person: Person) {
+  await this.timePasses(3600);
+  person.response = await callApi(this, person, '/api/databases');
+  this.lastAnswer = person.response;
+});
+
+Then('the answers that demanded a nonce were each followed by one retry with it', async function (this: ConformanceWorld) {
+  const requests = (await this.provider.requests()).filter((request) => request.endpoint === 'token' || request.endpoint === 'resource');
+  const demanded = requests.filter((request) => (request.endpoint === 'token' ? request.status === 400 : request.status === 401));
+  assert.ok(demanded.length >= 2, `the token endpoint and the vendor API each demanded a nonce (${demanded.length})`);
+  for (const request of demanded) {
+    const next = requests[requests.indexOf(request) + 1];
+    assert.ok(next, 'a retry followed');
+    assert.equal(next.endpoint, request.endpoint);
+    assert.equal(typeof decodeJwt(next.dpopProof ?? '').nonce, 'string', 'the retry carried the nonce');
+    assert.ok([200].includes(next.status), `the retry succeeded (${next.status})`);
+  }
+});
+
+Given("the vendor API will demand a new DPoP nonce on every request", async function (this: ConformanceWorld) {
+  await this.provider.failNext('resource', {
+    status: 401,
+    headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': `n-${randomBytes(8).toString('hex')}` },
+    body: '{"error":"use_dpop_nonce"}',
+    times: 10,
+  });
+});
+
+Then('the vendor API received exactly {int} requests from her/him', async function (this: ConformanceWorld, count: number) {
+  assert.equal((await this.provider.requests('resource')).length, count);
+});
+
+Given('the integration rotates its client key, the new key first', async function (this: ConformanceWorld) {
+  const state = stateOf(this);
+  state.clientKeys = [clientKey('client-2'), ...state.clientKeys];
+  await this.inProcess.reconfigure({ CLIENT_SIGNING_KEYS: JSON.stringify({ keys: state.clientKeys }) });
+  await this.provider.clearRequests();
+});
+
+When('{person} reconnects as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
+  await this.provider.clearRequests();
+  await connect(this, person, account);
+});
+
+Then('the provider accepted assertions signed with the new key {string}', async function (this: ConformanceWorld, kid: string) {
+  const token = (await this.provider.requests('token')).filter((request) => request.status === 200);
+  assert.ok(token.length >= 1);
+  for (const request of token) assert.equal(decodeProtectedHeader(String(request.clientAssertion)).kid, kid);
+});
+
+When('someone replays the client assertion of her/his token request', async function (this: ConformanceWorld) {
+  const [request] = (await this.provider.requests('token')).filter((candidate) => candidate.status === 200);
+  const tokenEndpoint = `${this.provider.issuer}/token`;
+  stateOf(this).answer = await got.post(tokenEndpoint, {
+    form: {
+      grant_type: 'refresh_token',
+      refresh_token: 'anything',
+      client_id: this.provider.client.client_id,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: String(request?.clientAssertion),
+    },
+    throwHttpErrors: false,
+  });
+});
+
+When('someone presents a client assertion that expired a minute ago', async function (this: ConformanceWorld) {
+  const key = stateOf(this).clientKeys[0] as JWK;
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+    .setIssuer(this.provider.client.client_id)
+    .setSubject(this.provider.client.client_id)
+    .setAudience(this.provider.issuer)
+    .setJti(randomBytes(16).toString('base64url'))
+    .setIssuedAt(now - 180)
+    .setNotBefore(now - 180)
+    .setExpirationTime(now - 60)
+    .sign(await importJWK(key, 'ES256'));
+  stateOf(this).answer = await got.post(`${this.provider.issuer}/token`, {
+    form: {
+      grant_type: 'refresh_token',
+      refresh_token: 'anything',
+      client_id: this.provider.client.client_id,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    },
+    throwHttpErrors: false,
+  });
+});
+
+Then('the provider refuses the client with {string}', function (this: ConformanceWorld, error: string) {
+  const answer = stateOf(this).answer;
+  assert.equal(answer?.statusCode, 401, answer?.body);
+  assert.equal((JSON.parse(answer?.body ?? '{}') as { error?: string }).error, error);
+});
+
+When('the integration starts with the client key setting {string}', async function (this: ConformanceWorld, value: string) {
+  try {
+    loadConfig({ ...this.inProcess.environment, CLIENT_AUTH_METHOD: 'private_key_jwt', CLIENT_SIGNING_KEYS: value === '(none)' ? undefined : value });
+    stateOf(this).startProblem = '';
+  } catch (error) {
+    stateOf(this).startProblem = (error as Error).message;
+  }
+});
+
+Then('it refuses to start, saying {string}', function (this: ConformanceWorld, sentence: string) {
+  const problem = stateOf(this).startProblem ?? '';
+  assert.ok(problem.includes(sentence), `the problem says "${sentence}": ${problem}`);
+  assert.doesNotMatch(problem, /\n\s+at /, 'no stack trace');
+  assert.doesNotMatch(problem, /"d"\s*:/, 'no key quoted');
+});
