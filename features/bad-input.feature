@@ -33,8 +33,16 @@ Feature: Bad input gets a clear refusal, never a crash
         | percent-encoded bytes that are not UTF-8 | malformed_request |
         | a state of 3000 characters            | malformed_request |
         | a query of 10000 characters           | malformed_request |
+
+      @state @csrf
+      Examples: no state that could be ours
+        | problem                               | code              |
         | an array where the state belongs      | state_missing     |
         | nothing but the issuer                | state_missing     |
+
+      @rfc9207 @mix-up
+      Examples: no issuer at all
+        | problem                               | code              |
         | an empty query                        | issuer_missing    |
 
   Rule: the sign-in form takes only what it expects

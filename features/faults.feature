@@ -33,7 +33,7 @@ Feature: Whatever the provider does wrong, the user gets a clear answer and noth
 
   Rule: JWKS and token endpoint failures during the callback store nothing
 
-    @faults-jwks
+    @faults-jwks @oidcc-3.1.3.7
     Scenario Outline: A JWKS endpoint that <fault> fails the callback with "<code>"
       Given Carol is signed in to the integration
       And she has started connecting her MySQL account

@@ -81,6 +81,10 @@ Given("the provider's token endpoint will answer only after the integration has 
   await this.provider.failNext('token', { delayMs: this.sut.settings.providerTimeoutMs + 1000 });
 });
 
+Given("the provider's token endpoint will answer only after {int} seconds", async function (this: ConformanceWorld, seconds: number) {
+  await this.provider.failNext('token', { delayMs: seconds * 1000 });
+});
+
 Given(/^the provider will send (?:the|a token response with the) token_type "([^"]*)"$/, async function (this: ConformanceWorld, tokenType: string) {
   await this.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'token_type', value: tokenType });
 });

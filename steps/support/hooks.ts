@@ -44,6 +44,11 @@ Before({ tags: '@https' }, async function (this: ConformanceWorld) {
   await this.start({ tls: 'valid' });
 });
 
+// A remote integration's log holds every line since it started: remember where this scenario's begin.
+Before({ tags: '@needs-logs' }, async function (this: ConformanceWorld) {
+  if (this.mode === 'remote') this.recalled.logLinesAtStart = (await this.sut.logLines()).length;
+});
+
 // A remote integration counts its metrics from its own start: remember where they stood when the scenario began.
 Before({ tags: '@needs-metrics' }, async function (this: ConformanceWorld) {
   if (this.mode === 'remote') this.recalled.metricsAtStart = await metricsText(this);

@@ -78,6 +78,8 @@ export class Recollection {
   mockNow: string | undefined;
   /** The lines of the conformance table. */
   conformanceTable: string[] | undefined;
+  /** How many log lines the integration had written when the scenario started (remote: its lines since it started). */
+  logLinesAtStart = 0;
   /** The value of every metric at the start of the scenario (remote: metrics are counted since the integration started). */
   metricsAtStart: string | undefined;
 
