@@ -80,6 +80,10 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
 
   Rule: a script that disconnects is told whether the revocation is done
 
+    A disconnect that asks for JSON gets an answer instead of a redirect: it
+    is not connected any more, and the revocation is "done" when the provider
+    confirmed both tokens, or "pending" while one waits in the queue.
+
     @rfc7009
     Scenario: A disconnect asking for JSON is told the revocation is done
       When Alice disconnects her MySQL account, asking for JSON
