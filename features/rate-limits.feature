@@ -17,6 +17,9 @@ Feature: The integration limits its own endpoints, per session and per address
   otherwise whichever of the two has fewer points left. The home page of a
   connected user lists her databases at the vendor, so it counts against
   the API limit: over it, the page says so and the vendor is not called.
+  A client that holds a connection open by sending its request slowly is
+  cut off too, once its headers or its whole request take longer than the
+  integration waits.
 
   @rate-limits @rfc6585-4
   Scenario: One user's API calls are limited per session, and another user is not affected
