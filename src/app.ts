@@ -6,6 +6,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
+import { CookieSigner } from './http/cookie-signing';
 import { errorHandler, loggableError } from './http/error-handler';
 import type { IntegrationMiddleware, IntegrationState } from './http/integration-state';
 import type { RouteGroup } from './http/rate-limits';
@@ -33,7 +34,8 @@ const noReferrer: IntegrationMiddleware = async (ctx, next) => {
 export function createApp(integration: Integration): Koa<IntegrationState> {
   const { config, identity, logger } = integration;
   // Behind the proxy, only the address the proxy itself appended is believed: the rest of X-Forwarded-For is the client's to forge.
-  const app = new Koa<IntegrationState>({ keys: [...config.sessionKeys], proxy: config.trustProxy, maxIpsCount: 1 });
+  const app = new Koa<IntegrationState>({ proxy: config.trustProxy, maxIpsCount: 1 });
+  app.keys = new CookieSigner(config.sessionKeys);
   const router = new Router<IntegrationState>();
   const callbackPath = new URL(config.redirectUri).pathname;
   const limit = (group: RouteGroup) => integration.rateLimiter.middleware(group);

@@ -17,7 +17,6 @@ export function loggableError(error: unknown): Record<string, unknown> {
 
 export function errorHandler(): IntegrationMiddleware {
   return async (ctx, next) => {
-    const logger = ctx.state.log;
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
@@ -29,14 +28,14 @@ export function errorHandler(): IntegrationMiddleware {
       const koaStatus = (caught as { status?: unknown }).status;
       if (caught instanceof IntegrationError) {
         error = caught;
-        logger.info({ error: loggableError(caught) }, 'request refused');
+        ctx.state.log.info({ error: loggableError(caught) }, 'request refused');
       } else if (koaStatus === 413) {
         error = new IntegrationError('payload_too_large', 'the request body is too large');
       } else if (typeof koaStatus === 'number' && koaStatus < 500) {
         // The body parser's other refusals (malformed JSON or form): a 400, told plainly.
         error = new IntegrationError('malformed_request', 'the request body could not be read');
       } else {
-        logger.error({ error: loggableError(caught) }, 'unexpected error');
+        ctx.state.log.error({ error: loggableError(caught) }, 'unexpected error');
         error = new IntegrationError('internal_error', 'something went wrong on our side');
       }
       ctx.status = error.status;
