@@ -12,7 +12,7 @@ function browser(jar = new CookieJar()): Got {
   return got.extend({ cookieJar: jar, followRedirect: false, throwHttpErrors: false, responseType: 'text', retry: { limit: 0 } });
 }
 
-const actionOf = (page: string) => /action="([^"]+)"/.exec(page)?.[1] as string;
+const actionOf = (page: string) => /action="([^"]+)"/.exec(page)?.[1];
 
 /** Follow redirects until one points at `stop`; its URL. */
 async function followUntil(http: Got, url: string, stop: (location: URL) => boolean): Promise<{ url: URL } | { page: string; at: string }> {
@@ -32,12 +32,14 @@ async function authorize(http: Got, authorizationUrl: string, issuer: string, is
   let step = await followUntil(http, authorizationUrl, isCallback);
   for (const form of [{ username: 'alice', password: 'wonderland' }, { decision: 'approve' }]) {
     if ('url' in step) return step.url;
-    const answer = await http.post(new URL(actionOf(step.page), issuer).href, { form, headers: { origin: issuer } });
+    const action = actionOf(step.page);
+    if (!action) throw new Error(`the provider showed a page with no form at ${step.at}:\n${step.page.slice(0, 600)}`);
+    const answer = await http.post(new URL(action, issuer).href, { form, headers: { origin: issuer } });
     const location = new URL(answer.headers.location as string, issuer);
     step = isCallback(location) ? { url: location } : await followUntil(http, location.href, isCallback);
   }
   if ('url' in step) return step.url;
-  throw new Error('the provider never sent the browser back');
+  throw new Error(`the provider never sent the browser back; it showed ${step.at}:\n${step.page.slice(0, 600)}`);
 }
 
 /** One full connect through the integration; the browser's cookies, signed in and connected. */
@@ -47,6 +49,7 @@ export async function connectThroughIntegration(integrationUrl: string, issuer: 
   const origin = new URL(integrationUrl).origin;
   await http.post(`${integrationUrl}/session`, { form: { username: user }, headers: { origin } });
   const connect = await http.get(`${integrationUrl}/connect`);
+  if (connect.statusCode !== 302 && connect.statusCode !== 303) throw new Error(`/connect answered ${connect.statusCode}: ${connect.body.slice(0, 300)}`);
   const callback = await authorize(http, connect.headers.location as string, issuer, (url) => url.pathname === '/callback' && url.origin === origin);
   const landed = await http.get(callback.href);
   if (landed.statusCode !== 303) throw new Error(`the connect failed: ${landed.statusCode} ${landed.body.slice(0, 200)}`);
