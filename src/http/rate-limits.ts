@@ -8,7 +8,10 @@
  * pluggable, so several instances can share one (the MySQL store).
  */
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
+import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flexible';
+// Each class from its own file (see src/types/rate-limiter-flexible-lib.d.ts): the package's index loads every store it supports.
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes';
 import { IntegrationError } from '../errors';
 import type { Metrics } from '../observability/metrics';
 import type { IntegrationContext, IntegrationMiddleware } from './integration-state';
