@@ -17,11 +17,15 @@ export interface ProcessResult {
 
 const projectRoot = join(__dirname, '..', '..');
 
-/** A script of the project in a child process, with only PATH, HOME, the coverage directory and the given variables. */
+/**
+ * A script of the project in a child process, with only PATH, HOME, the coverage directory and the given variables.
+ * `src/main.ts` runs as `npm run start:integration` runs it: the compiled build (dev/start-integration.cjs).
+ */
 function spawnScript(script: string, environment: Environment): ChildProcess {
   const inherited = ['PATH', 'NODE_V8_COVERAGE', 'HOME'];
   const env = Object.fromEntries(inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]));
-  return spawn(process.execPath, ['--require', 'ts-node/register', script], {
+  const command = script === 'src/main.ts' ? ['dev/start-integration.cjs'] : ['--require', 'ts-node/register', script];
+  return spawn(process.execPath, command, {
     cwd: projectRoot,
     env: { ...env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@
  * needs what the integration does not offer is skipped, with its reason.
  */
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { buildIfStale } from '../../dev/build.cjs';
 import { closeAdminPool } from '../../dev/throwaway-database';
 import { Clock } from '../../mock-provider/clock';
 import { closeBrowser, sharedBrowser } from './browser';
@@ -21,6 +22,11 @@ setDefaultTimeout(30_000);
 BeforeAll(function () {
   // In-process the mock and the integration share the process's clock, which the steps move forward.
   if (!remoteTarget()) Clock.install();
+});
+
+// A scenario that starts the integration as a process runs the compiled build: built here when src/ changed, not inside a step.
+Before({ tags: '@process', timeout: 180_000 }, function () {
+  buildIfStale();
 });
 
 AfterAll(async function () {
