@@ -242,7 +242,10 @@ export function controlApi(controls: MockControls, port: number): Middleware {
   const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '128kb' }) as unknown as Middleware;
 
   return async (ctx, next) => {
-    if (ctx.path !== '/__control' && !ctx.path.startsWith('/__control/')) return next();
+    if (ctx.path !== '/__control' && !ctx.path.startsWith('/__control/')) {
+      await next();
+      return;
+    }
     ctx.set('cache-control', 'no-store');
     try {
       if (!isLocalCaller(ctx, port)) {
