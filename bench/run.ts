@@ -300,7 +300,14 @@ async function b4(): Promise<void> {
     const after = spread(all.map((m) => m.rssAfterMiB));
     const before = spread(all.map((m) => m.rssBeforeMiB));
     const verdict = store === 'memory' ? (after.median <= 120 ? 'target <= 120: met' : 'target <= 120: MISSED') : '';
-    row('B4', `RSS MiB with ${all[0]?.connections} stored connections, ${store} store (compiled)`, shown(after), `${digits(before.median)} with none; ${verdict}`, `heap +${spread(all.map((m) => m.heapGrowthMiB)).median.toFixed(1)} MiB`);
+    const tenths = (value: number) => value.toFixed(1);
+    row(
+      'B4',
+      `RSS MiB with ${all[0]?.connections} stored connections, ${store} store (compiled)`,
+      `${tenths(after.median)} (${tenths(after.min)}-${tenths(after.max)})`,
+      `${tenths(before.median)} with none; ${verdict}`,
+      `heap +${spread(all.map((m) => m.heapGrowthMiB)).median.toFixed(1)} MiB`,
+    );
   }
   results.b4 = measured;
 }
