@@ -60,9 +60,9 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       Given the provider's revocation endpoint will answer 500 3 times
       When Alice disconnects her MySQL account
       Then nothing of her connection is stored but 2 revocations waiting
-      When 1 minute passes and the integration retries waiting revocations
+      When the first backoff has passed and the integration retries waiting revocations
       Then nothing of her connection is stored but 1 revocation waiting
-      When 2 more minutes pass and the integration retries waiting revocations
+      When the second backoff has passed and the integration retries waiting revocations
       Then the provider no longer accepts either of her tokens
       And nothing of her connection is stored
 

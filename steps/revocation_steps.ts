@@ -122,3 +122,13 @@ Then('the answer says she/he is not connected, and the revocation is {string}', 
   assert.match(String(answer.headers['content-type']), /application\/json/);
   assert.deepEqual(JSON.parse(answer.body), { status: 'not_connected', revocation });
 });
+
+When(
+  /^the (first|second) backoff has passed and the integration retries waiting revocations$/,
+  async function (this: ConformanceWorld, which: string) {
+    // The retry interval the integration declared, doubled after each failed attempt; a second more, to be past it.
+    const interval = this.sut.settings.revocationRetryIntervalSeconds;
+    await this.timePasses((which === 'first' ? interval : 2 * interval) + 1);
+    await this.sut.retryRevocations();
+  },
+);
