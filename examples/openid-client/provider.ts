@@ -13,10 +13,11 @@ const loopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * fetch for every provider call. Reads (discovery, JWKS, the vendor API) are
- * retried after a network error, 429, 502, 503 or 504; a refresh only after
- * 429 or 503 (the provider did not process it); a code exchange or a
- * revocation never. A Retry-After over 10 seconds ends the retries.
+ * fetch for every provider call, each attempt with its own timeout. Reads
+ * (discovery, JWKS, the vendor API) are retried after a network error, 429,
+ * 502, 503 or 504; a refresh only after 429 or 503 (the provider did not
+ * process it); a code exchange or a revocation never. A Retry-After over 10
+ * seconds ends the retries.
  */
 export const providerFetch = async (url: string, options: Omit<RequestInit, 'body'> & { body?: unknown }): Promise<Response> => {
   const read = (options.method ?? 'GET') === 'GET';
@@ -27,8 +28,8 @@ export const providerFetch = async (url: string, options: Omit<RequestInit, 'bod
     try {
       response = await fetch(url, { ...options, signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal } as RequestInit);
     } catch {
-      // A refused or reset connection is tried again; a timeout has used up the time already.
-      if (read && attempt < 3 && !signal.aborted) continue;
+      // A read is tried again after a refused or reset connection, and once after a timeout (the user waits at most twice).
+      if (read && (signal.aborted ? attempt < 2 : attempt < 3)) continue;
       throw new Problem('provider_unavailable', 'the provider could not be reached in time');
     }
     const retryAfter = Number(response.headers.get('retry-after') ?? 0);
