@@ -17,7 +17,8 @@ import { assertNoSecretInLogs } from './secret-scan';
 import { removeTlsMaterial } from './tls';
 import type { ConformanceWorld } from './world';
 
-setDefaultTimeout(30_000);
+// A remote integration's provider timeout is its own (PROVIDER_TIMEOUT_MS): a step may wait for several of them.
+setDefaultTimeout(remoteTarget() ? 90_000 : 30_000);
 
 BeforeAll(function () {
   // In-process the mock and the integration share the process's clock, which the steps move forward.
