@@ -44,6 +44,11 @@ export const expectedStatus: Readonly<Record<string, number>> = {
   invalid_id_token: 502,
   provider_error: 502,
   provider_tls_error: 502,
+  // Ours only, under the FAPI 2.0 profile (PAR, DPoP).
+  authorization_request_expired: 400,
+  pushed_authorization_refused: 502,
+  dpop_nonce_loop: 502,
+  token_not_dpop_bound: 502,
   temporarily_unavailable: 503,
   provider_unavailable: 503,
   store_unavailable: 503,

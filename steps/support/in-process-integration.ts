@@ -137,7 +137,10 @@ export class InProcessIntegration implements IntegrationDriver {
   }
 
   knownSecrets(): readonly string[] {
-    return [this.config.clientSecret, ...this.config.sessionKeys, ...[...this.config.tokenEncryptionKeys.keys.values()].map((key) => key.toString('base64url'))];
+    const signingKeys = (this.config.clientSigningKeys ?? []).map((key) => String(key.privateJwk.d ?? ''));
+    return [this.config.clientSecret, ...this.config.sessionKeys, ...[...this.config.tokenEncryptionKeys.keys.values()].map((key) => key.toString('base64url')), ...signingKeys].filter(
+      (secret) => secret.length > 0,
+    );
   }
 
   /** A logger for an in-process integration: every line kept for the scenario's checks, and echoed when HARNESS_LOG_LEVEL asks. */
