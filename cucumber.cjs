@@ -28,8 +28,9 @@ const memory = { ...common, tags: browser ? 'not @mysql' : 'not @mysql and not @
 const mysql = { ...common, ...(browser ? {} : { tags: 'not @browser' }), worldParameters: { store: 'mysql' } };
 
 module.exports = {
-  default: { ...memory, format: ['progress-bar', 'html:reports/cucumber.html', 'junit:reports/junit.xml'] },
-  mysql: { ...mysql, format: ['progress-bar', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml'] },
+  // An ad-hoc run (one feature, a few tags) writes its own report, leaving the last full run's in place.
+  default: { ...memory, format: ['progress-bar', 'html:reports/ad-hoc/cucumber.html', 'junit:reports/ad-hoc/junit.xml'] },
+  mysql: { ...mysql, format: ['progress-bar', 'html:reports/ad-hoc/cucumber-mysql.html', 'junit:reports/ad-hoc/junit-mysql.xml'] },
   // For CI logs: failures and totals instead of a progress bar; two workers (scenarios share nothing).
   ci: { ...memory, parallel: 2, format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'] },
   'mysql-ci': {
