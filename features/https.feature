@@ -63,9 +63,3 @@ Feature: The provider is reached over verified TLS, and the integration insists 
       When Dave signs in claiming to come through a TLS proxy
       Then the session cookie is not marked Secure
       And the answer does not send Strict-Transport-Security
-
-    @design-contract
-    Scenario: Pages that carry session data are never cached, and carry the security headers
-      Given Alice is signed in to the integration
-      When Alice opens the integration
-      Then the answer forbids caching and carries the security headers
