@@ -10,6 +10,7 @@
  * can do is marked "In-process only".
  */
 import { got, type Got } from 'got';
+import { freshConnections } from './fresh-connections';
 import type { MockProvider } from '../../mock-provider';
 import {
   clockSchema,
@@ -297,6 +298,7 @@ export class RemoteProvider implements ProviderDriver {
       prefixUrl: new URL('/__control/', mockUrl).href,
       throwHttpErrors: false,
       retry: { limit: 0 },
+      agent: freshConnections,
       timeout: { request: options.timeoutMs ?? 10_000 },
     });
     const response = await http.get('');

@@ -6,6 +6,7 @@
  * restarts or reconfigures it.
  */
 import { got } from 'got';
+import { freshConnections } from './fresh-connections';
 import { capabilityWords, type Capability, type IntegrationDriver } from './integration-driver';
 import { declaredSettings, type Settings } from './settings';
 
@@ -18,7 +19,7 @@ export function remoteTarget(): { integrationUrl: string; mockUrl: string } | un
   return { integrationUrl, mockUrl };
 }
 
-const client = got.extend({ throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 15_000 }, followRedirect: false });
+const client = got.extend({ throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 15_000 }, followRedirect: false, agent: freshConnections });
 
 /** What the integration offers, asked once per run: GET /__test (404: no hooks) and GET /metrics. */
 let offered: Promise<ReadonlySet<Capability>> | undefined;

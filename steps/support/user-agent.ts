@@ -6,6 +6,7 @@
  */
 import { got, type Got, type Response } from 'got';
 import { CookieJar } from 'tough-cookie';
+import { freshConnections } from './fresh-connections';
 
 export type HttpResponse = Response<string>;
 
@@ -24,6 +25,7 @@ export class UserAgent {
       followRedirect: false,
       throwHttpErrors: false,
       retry: { limit: 0 },
+      agent: { http: freshConnections.http },
       // As patient as a person: an integration may spend a few provider timeouts on one answer (retries, two revocations).
       timeout: { request: 60_000 },
       responseType: 'text',
