@@ -135,12 +135,36 @@ export interface ProviderDriver {
   readonly local?: MockProvider;
 }
 
+/** The named mode switches, written once over each driver's one way of changing the mock's modes. */
+abstract class ModeSwitches {
+  protected abstract setModes(change: ModesChange): Promise<Modes>;
+  abstract resourceBaseUrl(): Promise<string>;
+
+  async setRefreshTokenRotation(on: boolean): Promise<void> {
+    await this.setModes({ refreshTokenRotation: on });
+  }
+
+  async setSeparateGrants(on: boolean): Promise<void> {
+    await this.setModes({ separateGrants: on });
+  }
+
+  async setRevocationScope(scope: RevocationScope): Promise<void> {
+    await this.setModes({ revocationScope: scope });
+  }
+
+  async setResourceBasePath(path: string): Promise<string> {
+    await this.setModes({ resourceBasePath: path });
+    return this.resourceBaseUrl();
+  }
+}
+
 /** The mock started in the test process. */
-export class InProcessProvider implements ProviderDriver {
+export class InProcessProvider extends ModeSwitches implements ProviderDriver {
   readonly mode = 'in-process';
   private readonly controls: MockControls;
 
   constructor(readonly local: MockProvider) {
+    super();
     this.controls = local.controls;
   }
 
@@ -222,25 +246,8 @@ export class InProcessProvider implements ProviderDriver {
     return this.controls.lifetimes();
   }
 
-  private async setModes(change: ModesChange): Promise<Modes> {
+  protected async setModes(change: ModesChange): Promise<Modes> {
     return this.controls.setModes(modesSchema.parse(change));
-  }
-
-  async setRefreshTokenRotation(on: boolean): Promise<void> {
-    await this.setModes({ refreshTokenRotation: on });
-  }
-
-  async setSeparateGrants(on: boolean): Promise<void> {
-    await this.setModes({ separateGrants: on });
-  }
-
-  async setRevocationScope(scope: RevocationScope): Promise<void> {
-    await this.setModes({ revocationScope: scope });
-  }
-
-  async setResourceBasePath(path: string): Promise<string> {
-    await this.setModes({ resourceBasePath: path });
-    return this.controls.resourceBaseUrl();
   }
 
   async modes(): Promise<Modes> {
@@ -282,7 +289,7 @@ interface ControlFailure {
 }
 
 /** A mock running elsewhere, driven through its `/__control` HTTP API (mock-provider/control-api.ts). */
-export class RemoteProvider implements ProviderDriver {
+export class RemoteProvider extends ModeSwitches implements ProviderDriver {
   readonly mode = 'remote';
   readonly local = undefined;
 
@@ -290,7 +297,9 @@ export class RemoteProvider implements ProviderDriver {
     private readonly http: Got,
     readonly issuer: string,
     readonly client: ClientState,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Connect to the mock at `mockUrl` (MOCK_URL): reads its issuer and the integration's registration. */
   static async connect(mockUrl: string, options: { timeoutMs?: number } = {}): Promise<RemoteProvider> {
@@ -395,25 +404,8 @@ export class RemoteProvider implements ProviderDriver {
     return this.call<Required<LifetimesChange>>('get', 'lifetimes');
   }
 
-  private async setModes(change: ModesChange): Promise<Modes> {
+  protected async setModes(change: ModesChange): Promise<Modes> {
     return this.call<Modes>('post', 'modes', change);
-  }
-
-  async setRefreshTokenRotation(on: boolean): Promise<void> {
-    await this.setModes({ refreshTokenRotation: on });
-  }
-
-  async setSeparateGrants(on: boolean): Promise<void> {
-    await this.setModes({ separateGrants: on });
-  }
-
-  async setRevocationScope(scope: RevocationScope): Promise<void> {
-    await this.setModes({ revocationScope: scope });
-  }
-
-  async setResourceBasePath(path: string): Promise<string> {
-    await this.setModes({ resourceBasePath: path });
-    return this.resourceBaseUrl();
   }
 
   async modes(): Promise<Modes> {
