@@ -19,6 +19,7 @@ import { clientJwks } from './routes/client-jwks';
 import { connect } from './routes/connect';
 import { connectionStatus } from './routes/connection-status';
 import { listDatabases, listTables } from './routes/databases';
+import { insertRow, readRows } from './routes/rows';
 import { disconnect } from './routes/disconnect';
 import { health, metrics, readiness } from './routes/health';
 import { home } from './routes/home';
@@ -52,6 +53,8 @@ export function createApp(integration: Integration): Koa<IntegrationState> {
   router.get('/api/connection', limit('api'), connectionStatus(integration));
   router.get('/api/databases', limit('api'), listDatabases(integration));
   router.get('/api/databases/:name/tables', limit('api'), listTables(integration));
+  router.get('/api/databases/:name/tables/:table/rows', limit('api'), readRows(integration));
+  router.post('/api/databases/:name/tables/:table/rows', limit('api'), ...insertRow(integration));
   router.get('/healthz', health());
   router.get('/jwks.json', clientJwks(integration));
   router.get('/readyz', readiness(integration));

@@ -29,6 +29,8 @@ export interface Config {
   readonly redirectUri: string;
   /** Scopes asked for in every authorization request. */
   readonly scopes: readonly string[];
+  /** Scopes asked for only when the user needs them (incremental authorization: `/connect?scope=`), never at the first connect. */
+  readonly optionalScopes: readonly string[];
   /** Key ring for tokens at rest, newest key first. */
   readonly tokenEncryptionKeys: KeyRing;
   /** Secrets that sign the session cookie, newest first. */
@@ -143,6 +145,13 @@ const schema = z.object({
     .optional()
     .transform((value) => (value ?? 'openid profile offline_access databases:read').split(' ').filter(Boolean))
     .refine((scopes) => scopes.includes('openid'), { error: 'SCOPES must include "openid".' }),
+  OPTIONAL_SCOPES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? 'databases:write').split(' ').filter(Boolean))
+    .refine((scopes) => scopes.every((scope) => /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(scope)), {
+      error: 'OPTIONAL_SCOPES must be space-separated scope tokens (RFC 6749 3.3).',
+    }),
   TOKEN_ENCRYPTION_KEYS: z
     .string({ error: 'TOKEN_ENCRYPTION_KEYS is required.' })
     .transform((value, ctx) => {
@@ -274,6 +283,7 @@ export function loadConfig(env: Environment): Config {
     dpop: value.DPOP,
     redirectUri: value.REDIRECT_URI,
     scopes: value.SCOPES,
+    optionalScopes: value.OPTIONAL_SCOPES,
     tokenEncryptionKeys: value.TOKEN_ENCRYPTION_KEYS,
     sessionKeys: value.SESSION_KEYS,
     port: value.PORT,

@@ -18,6 +18,8 @@ export const errorCodes = {
   not_connected: { status: 409, advice: 'Connect your MySQL account first.' },
   reconnect_required: { status: 409, advice: 'Your MySQL account needs to be connected again; press Connect.' },
   insufficient_scope: { status: 403, advice: 'Connect again and approve access to your databases.' },
+  unknown_scope: { status: 400, advice: 'Start the connection again from this site.' },
+  invalid_row: { status: 400, advice: 'Check the columns and values of the row and try again.' },
   method_not_allowed: { status: 405, advice: 'Go back to the home page.' },
   // the callback: which request it answers
   issuer_missing: { status: 400, advice: 'Start the connection again; if it keeps happening, tell the integration\'s administrator.' },
@@ -69,14 +71,18 @@ export class IntegrationError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; description?: string; retryAfterSeconds?: number } = {},
+    options: { cause?: unknown; description?: string; retryAfterSeconds?: number; requiredScope?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IntegrationError';
     this.status = errorCodes[code].status;
     this.description = options.description;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.requiredScope = options.requiredScope;
   }
+
+  /** `insufficient_scope`: the scope the request needs (RFC 6750 3.1), which the user may grant through `/connect?scope=`. */
+  readonly requiredScope: string | undefined;
 
   /** When the caller may try again, passed on as `Retry-After`. */
   readonly retryAfterSeconds: number | undefined;

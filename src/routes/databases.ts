@@ -1,15 +1,13 @@
 /**
  * `GET /api/databases` and `GET /api/databases/:name/tables`: the signed-in
  * user's data at the vendor, reached with their stored token. The answer is
- * the vendor's data, never a token.
+ * the vendor's data (tables with their columns), never a token.
  */
 import type { RouterMiddleware } from '@koa/router';
-import { IntegrationError } from '../errors';
 import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
 import { requireUser, type Identity } from '../identity/identity';
 import type { VendorApi } from '../vendor/vendor-api';
-
-const databaseName = /^[A-Za-z0-9_$-]{1,64}$/;
+import { checkDatabaseName } from './identifiers';
 
 export interface DatabasesDependencies {
   readonly identity: Identity;
@@ -26,8 +24,7 @@ export function listDatabases(deps: DatabasesDependencies): IntegrationMiddlewar
 export function listTables(deps: DatabasesDependencies): RouterMiddleware<IntegrationState> {
   return async (ctx) => {
     const user = await requireUser(deps.identity, ctx);
-    const name = ctx.params.name ?? '';
-    if (!databaseName.test(name)) throw new IntegrationError('malformed_request', 'the database name must be 1 to 64 letters, digits, "_", "$" or "-"');
+    const name = checkDatabaseName(ctx.params.name);
     ctx.body = { database: name, tables: await deps.vendorApi.listTables(user.id, name) };
   };
 }

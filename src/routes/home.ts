@@ -1,6 +1,7 @@
 /**
  * `GET /`: the connection status; once connected, the user's databases too
- * (a provider hiccup shows as a note, not an error page). Listing them is a
+ * (a provider hiccup shows as a note, not an error page), and with
+ * `?database=` its tables, with `&table=` that table's first rows. Listing them is a
  * call of the vendor API on the user's behalf, so it counts against the
  * `api` rate limit like `GET /api/databases`: over it, the page says so
  * instead of calling the vendor. `HEAD /` never calls the vendor. With the
@@ -8,25 +9,53 @@
  */
 import { IntegrationError } from '../errors';
 import type { IntegrationContext, IntegrationMiddleware } from '../http/integration-state';
+import { parseQueryParameters } from '../http/query-parameters';
 import type { RateLimiter } from '../http/rate-limits';
 import type { Identity } from '../identity/identity';
 import type { Store } from '../store/store';
 import type { VendorApi } from '../vendor/vendor-api';
 import { signInPage, statusPage, type DatabasesView } from '../views/home-page';
+import { checkDatabaseName, checkTableName } from './identifiers';
+
+/** How many rows the page shows of a table. */
+const firstRows = 10;
 
 export interface HomeDependencies {
   readonly identity: Identity;
   readonly store: Pick<Store, 'findConnection'>;
-  readonly vendorApi: Pick<VendorApi, 'listDatabases'>;
+  readonly vendorApi: Pick<VendorApi, 'listDatabases' | 'listTables' | 'readRows'>;
   readonly rateLimiter: Pick<RateLimiter, 'consume'>;
 }
 
 async function databasesOf(deps: HomeDependencies, ctx: IntegrationContext, userId: string): Promise<DatabasesView> {
+  let names: string[];
   try {
     await deps.rateLimiter.consume('api', ctx);
-    return { names: (await deps.vendorApi.listDatabases(userId)).map((database) => database.name) };
+    names = (await deps.vendorApi.listDatabases(userId)).map((database) => database.name);
   } catch (error) {
     if (error instanceof IntegrationError) return { problem: error.code };
+    throw error;
+  }
+  const chosen = parseQueryParameters(ctx.querystring);
+  const database = chosen.get('database');
+  if (database === undefined) return { names };
+  return { names, database: await databaseOf(deps, ctx, userId, database, chosen.get('table')) };
+}
+
+/** The tables of the database chosen on the page, and the first rows of the table chosen; a problem reading them is shown, not thrown. */
+async function databaseOf(deps: HomeDependencies, ctx: IntegrationContext, userId: string, database: string, table: string | undefined): Promise<NonNullable<DatabasesView['database']>> {
+  let name = '';
+  try {
+    name = checkDatabaseName(database);
+    await deps.rateLimiter.consume('api', ctx);
+    const tables = await deps.vendorApi.listTables(userId, name);
+    if (table === undefined) return { name, tables };
+    const tableName = checkTableName(table);
+    await deps.rateLimiter.consume('api', ctx);
+    const page = await deps.vendorApi.readRows(userId, name, tableName, { limit: firstRows });
+    return { name, tables, table: { name: tableName, rows: page.rows, more: page.next !== null } };
+  } catch (error) {
+    if (error instanceof IntegrationError) return { name, problem: error.code };
     throw error;
   }
 }

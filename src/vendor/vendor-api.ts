@@ -3,6 +3,10 @@
  * access token comes from the token manager (which owns the refresh after a
  * 401), the vendor's answers become typed data or our error codes. The
  * token never leaves the token manager and this module.
+ *
+ * Reads (`GET`) are retried where a retry is safe; an insert (`POST`) only
+ * when the vendor said it did not process it (429, 503): a row is never
+ * written twice by a retry.
  */
 import type { Response } from 'got';
 import type { TokenManager } from '../connections/token-manager';
@@ -10,15 +14,36 @@ import { IntegrationError } from '../errors';
 import { dpopProof, sendWithDpopNonce } from '../oauth/dpop';
 import { parseJsonObject, retryAfterOf, type ProviderClient } from '../http/provider-client';
 
+/** The scope the vendor requires for a write (its `insufficient_scope` names it). */
+export const writeScope = 'databases:write';
+
 export interface VendorDatabase {
   readonly name: string;
   readonly engine?: string;
   readonly region?: string;
 }
 
+export interface VendorColumn {
+  readonly name: string;
+  readonly type?: string;
+}
+
 export interface VendorTable {
   readonly name: string;
+  readonly columns?: readonly VendorColumn[];
 }
+
+/** A row as the vendor sent it: column name to value. */
+export type VendorRow = Readonly<Record<string, unknown>>;
+
+export interface VendorRowsPage {
+  readonly rows: readonly VendorRow[];
+  /** The cursor of the next page (keyset, opaque), or null on the last one. */
+  readonly next: string | null;
+}
+
+/** A value a row may hold, as JSON carries it. */
+export type RowValue = string | number | boolean | null;
 
 export interface VendorApiDependencies {
   readonly apiBaseUrl: string;
@@ -26,12 +51,19 @@ export interface VendorApiDependencies {
   readonly tokens: Pick<TokenManager, 'withAccessToken'>;
 }
 
+interface Call {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly json?: unknown;
+}
+
 export class VendorApi {
   constructor(private readonly deps: VendorApiDependencies) {}
 
   /** The user's databases at the vendor. */
   async listDatabases(userId: string): Promise<readonly VendorDatabase[]> {
-    const body = await this.get(userId, '/databases');
+    const body = await this.call(userId, { method: 'GET', path: '/databases' });
     return listOf(body, 'databases').map((entry) => ({
       name: nameOf(entry),
       ...(typeof entry.engine === 'string' ? { engine: entry.engine } : {}),
@@ -39,27 +71,61 @@ export class VendorApi {
     }));
   }
 
-  /** The tables of one of the user's databases; `not_found` when the vendor has no such database. */
+  /** The tables of one of the user's databases, with their columns; `not_found` when the vendor has no such database. */
   async listTables(userId: string, database: string): Promise<readonly VendorTable[]> {
-    const body = await this.get(userId, `/databases/${encodeURIComponent(database)}/tables`);
-    return listOf(body, 'tables').map((entry) => ({ name: nameOf(entry) }));
+    const body = await this.call(userId, { method: 'GET', path: `/databases/${segment(database)}/tables` });
+    return listOf(body, 'tables').map((entry) => {
+      const columns = entry.columns === undefined ? undefined : listOf(entry, 'columns').map(columnOf);
+      return { name: nameOf(entry), ...(columns ? { columns } : {}) };
+    });
   }
 
-  private async get(userId: string, path: string): Promise<Record<string, unknown>> {
-    const url = resourceUrl(this.deps.apiBaseUrl, path);
+  /** One page of a table's rows, in the order of its primary key, after the cursor `after` when given. */
+  async readRows(userId: string, database: string, table: string, page: { readonly limit: number; readonly after?: string }): Promise<VendorRowsPage> {
+    const query: Record<string, string> = { limit: String(page.limit), ...(page.after === undefined ? {} : { after: page.after }) };
+    const body = await this.call(userId, { method: 'GET', path: `/databases/${segment(database)}/tables/${segment(table)}/rows`, query });
+    const rows = listOf(body, 'rows');
+    // Bounded: a vendor that sends more than was asked for is not passed on.
+    if (rows.length > page.limit) throw new IntegrationError('provider_error', 'the vendor API sent more rows than were asked for');
+    const next = body.next;
+    if (next !== null && next !== undefined && typeof next !== 'string') throw new IntegrationError('provider_error', 'the vendor API\'s "next" is not a cursor');
+    return { rows, next: typeof next === 'string' && next !== '' ? next : null };
+  }
+
+  /** Insert one row; the row as the vendor stored it. Needs the `databases:write` scope at the vendor. */
+  async insertRow(userId: string, database: string, table: string, values: Readonly<Record<string, RowValue>>): Promise<VendorRow> {
+    const body = await this.call(userId, { method: 'POST', path: `/databases/${segment(database)}/tables/${segment(table)}/rows`, json: { values } });
+    const row = body.row;
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new IntegrationError('provider_error', 'the vendor API did not answer the row it stored');
+    return row as VendorRow;
+  }
+
+  private async call(userId: string, call: Call): Promise<Record<string, unknown>> {
+    const url = resourceUrl(this.deps.apiBaseUrl, call.path);
+    for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
+    const policy = call.method === 'GET' ? 'idempotent' : 'not-processed';
+    const send = (authorization: string, dpop?: string) =>
+      this.deps.http.request('resource', policy, (got) =>
+        got(url, {
+          method: call.method,
+          headers: { authorization, ...(dpop ? { dpop } : {}) },
+          ...(call.json === undefined ? {} : { json: call.json }),
+        }),
+      );
     const response = await this.deps.tokens.withAccessToken(userId, (accessToken, dpop) => {
-      if (!dpop) return this.deps.http.request('resource', 'idempotent', (got) => got.get(url, { headers: { authorization: `Bearer ${accessToken}` } }));
+      if (!dpop) return send(`Bearer ${accessToken}`);
       // A DPoP-bound token (RFC 9449 7.1): a fresh proof per attempt, with the token's hash and the vendor's nonce.
-      return sendWithDpopNonce(dpop, url, (nonce) =>
-        this.deps.http.request('resource', 'idempotent', async (got) =>
-          got.get(url, {
-            headers: { authorization: `DPoP ${accessToken}`, dpop: await dpopProof(dpop.key, { method: 'GET', url, nonce, accessToken }, dpop.now()) },
-          }),
-        ),
+      return sendWithDpopNonce(dpop, url, async (nonce) =>
+        send(`DPoP ${accessToken}`, await dpopProof(dpop.key, { method: call.method, url, nonce, accessToken }, dpop.now())),
       );
     });
-    return interpret(response);
+    return interpret(response, call.method === 'POST' ? 201 : 200);
   }
+}
+
+/** A path segment: the route's own checks keep names to safe characters; encoded all the same. */
+function segment(name: string): string {
+  return encodeURIComponent(name);
 }
 
 /**
@@ -71,19 +137,31 @@ export class VendorApi {
 function resourceUrl(base: string, path: string): URL {
   const url = new URL(base);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  url.search = '';
   return url;
 }
 
-function interpret(response: Response<string>): Record<string, unknown> {
+/** The scope a 403 names in its `WWW-Authenticate` (RFC 6750 3), when it names one. */
+function scopeOf(response: Response<string>): string | undefined {
+  const header = response.headers['www-authenticate'];
+  const match = typeof header === 'string' ? /\bscope="([\x21\x23-\x5b\x5d-\x7e ]{1,200})"/.exec(header) : null;
+  return match?.[1];
+}
+
+function interpret(response: Response<string>, success: 200 | 201): Record<string, unknown> {
   const status = response.statusCode;
-  if (status === 200) {
+  if (status === success || status === 200) {
     const body = parseJsonObject(response.body);
     if (!body) throw new IntegrationError('provider_error', 'the vendor API answered something other than JSON');
     return body;
   }
+  if (status === 400) throw new IntegrationError('invalid_row', 'the vendor refused the request: an unknown column or a value it cannot take');
   if (status === 401) throw new IntegrationError('provider_error', 'the vendor API refused a freshly refreshed access token');
-  if (status === 403) throw new IntegrationError('insufficient_scope', 'the connection was not granted access to the databases');
-  if (status === 404) throw new IntegrationError('not_found', 'the vendor has no such database');
+  if (status === 403) {
+    const scope = scopeOf(response);
+    throw new IntegrationError('insufficient_scope', 'the connection was not granted this access to the databases', scope ? { requiredScope: scope } : {});
+  }
+  if (status === 404) throw new IntegrationError('not_found', 'the vendor has no such database or table');
   if (status === 429 || status >= 500) {
     throw new IntegrationError('provider_unavailable', `the vendor API answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });
   }
@@ -103,4 +181,8 @@ function listOf(body: Record<string, unknown>, field: string): Array<Record<stri
 function nameOf(entry: Record<string, unknown>): string {
   if (typeof entry.name !== 'string') throw new IntegrationError('provider_error', 'the vendor API named an entry without a "name"');
   return entry.name;
+}
+
+function columnOf(entry: Record<string, unknown>): VendorColumn {
+  return { name: nameOf(entry), ...(typeof entry.type === 'string' ? { type: entry.type } : {}) };
 }

@@ -1,7 +1,12 @@
 /**
- * `GET /`: sign in, or the connection status with the Connect button.
+ * `GET /`: sign in, or the connection status with the Connect button; once
+ * connected, the databases, the tables of the one chosen (`?database=`),
+ * the first rows of the table chosen (`&table=`), and the write step: a
+ * form to insert a row when `databases:write` was granted, otherwise a link
+ * that asks the provider for it in addition (incremental authorization).
  */
 import type { Connection } from '../store/store';
+import type { VendorRow, VendorTable } from '../vendor/vendor-api';
 import { html } from './html';
 import { layout } from './layout';
 
@@ -18,20 +23,68 @@ export function signInPage(): string {
   );
 }
 
-/** The user's databases, or the error code that kept us from listing them. */
+/** The user's databases, or the error code that kept us from listing them; the database and table chosen, with what was read of them. */
 export interface DatabasesView {
   readonly names?: readonly string[];
   readonly problem?: string;
+  readonly database?: {
+    readonly name: string;
+    readonly tables?: readonly VendorTable[];
+    readonly table?: { readonly name: string; readonly rows: readonly VendorRow[]; readonly more: boolean };
+    /** Why its tables or rows could not be read (an error code). */
+    readonly problem?: string;
+  };
 }
 
-function databasesSection(databases: DatabasesView | undefined) {
+const writeScope = 'databases:write';
+
+function databasesSection(databases: DatabasesView | undefined, scopes: readonly string[]) {
   if (!databases) return '';
   if (databases.problem) {
     return html`<p class="note" data-databases-problem>Your databases could not be listed just now (<code>${databases.problem}</code>).</p>`;
   }
   const names = databases.names ?? [];
+  const link = (name: string) => html`<a href="/?database=${encodeURIComponent(name)}">${name}</a>`;
   return html`<h2>Your databases</h2>
-${names.length ? html`<ul data-databases>${names.map((name) => html`<li>${name}</li>`)}</ul>` : html`<p>No databases yet.</p>`}`;
+${names.length ? html`<ul data-databases>${names.map((name) => html`<li data-database="${name}">${link(name)}</li>`)}</ul>` : html`<p>No databases yet.</p>`}
+${databases.database ? databaseSection(databases.database, scopes) : ''}`;
+}
+
+function databaseSection(database: NonNullable<DatabasesView['database']>, scopes: readonly string[]) {
+  if (database.problem) {
+    return html`<p class="note" data-tables-problem>The tables of this database could not be read just now (<code>${database.problem}</code>).</p>`;
+  }
+  const tableLink = (name: string) => html`<a href="/?database=${encodeURIComponent(database.name)}&amp;table=${encodeURIComponent(name)}">${name}</a>`;
+  const tables = database.tables ?? [];
+  return html`<h2>Tables of <code>${database.name}</code></h2>
+<ul data-tables>${tables.map(
+    (table) => html`<li data-table="${table.name}">${tableLink(table.name)} <small data-columns>${(table.columns ?? []).map((column) => `${column.name} ${column.type ?? ''}`.trim()).join(', ')}</small></li>`,
+  )}</ul>
+${database.table ? rowsSection(database.name, database.table, tables.find((table) => table.name === database.table?.name), scopes) : ''}`;
+}
+
+function rowsSection(database: string, table: NonNullable<NonNullable<DatabasesView['database']>['table']>, described: VendorTable | undefined, scopes: readonly string[]) {
+  const columns = described?.columns?.map((column) => column.name) ?? Object.keys(table.rows[0] ?? {});
+  const cell = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value));
+  const thisPage = `/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table.name)}`;
+  const writable = scopes.includes(writeScope);
+  const insertable = columns.filter((column) => column !== 'id');
+  return html`<h2>First rows of <code>${table.name}</code></h2>
+<table data-rows>
+<thead><tr>${columns.map((column) => html`<th>${column}</th>`)}</tr></thead>
+<tbody>${table.rows.map((row) => html`<tr data-row>${columns.map((column) => html`<td>${cell(row[column])}</td>`)}</tr>`)}</tbody>
+</table>
+${table.more ? html`<p>More rows follow (<code>GET /api/databases/${database}/tables/${table.name}/rows</code> pages through them).</p>` : ''}
+${
+  writable
+    ? html`<h3>Add a row</h3>
+<form method="post" action="/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table.name)}/rows" data-insert-form>
+${insertable.map((column) => html`<label for="column-${column}">${column}</label> <input id="column-${column}" name="${column}"><br>`)}
+<button type="submit">Add the row</button>
+</form>`
+    : html`<p data-write-access>This connection may read your databases, not write to them.
+<a class="button" href="/connect?scope=${encodeURIComponent(writeScope)}&amp;return_to=${encodeURIComponent(thisPage)}">Allow writing</a></p>`
+}`;
 }
 
 /** The status page of `user`; `signOut` when the integration's own sign-in (the demo's) signed them in. */
@@ -72,7 +125,7 @@ ${signOut}`,
 <dt>Scopes</dt><dd data-scopes>${connection.scopes.join(' ')}</dd>
 <dt>Access expires</dt><dd>${expiry}</dd>
 </dl>
-${databasesSection(databases)}
+${databasesSection(databases, connection.scopes)}
 <a class="button" href="/connect">Connect again</a>
 ${disconnectForm()}
 ${signOut}`,
