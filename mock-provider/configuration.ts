@@ -12,8 +12,8 @@ import type { RevocationScope } from './controls';
 import type { SigningKey } from './keys';
 import { errorPage } from './pages';
 
-/** The scopes the vendor knows; `databases:read` guards its resource API. */
-export const supportedScopes = ['openid', 'profile', 'email', 'offline_access', 'databases:read'];
+/** The scopes the vendor knows; `databases:read` and `databases:write` guard its resource API. */
+export const supportedScopes = ['openid', 'profile', 'email', 'offline_access', 'databases:read', 'databases:write'];
 
 export interface ClientRegistration {
   readonly client_id: string;

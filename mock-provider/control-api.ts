@@ -35,6 +35,8 @@
  *   POST   /__control/access-tokens/revoke   {token}
  *   POST   /__control/authorization-codes/consume  {code}
  *   POST   /__control/tokens/inspect         {token} -> {active, kind?, username?, clientId?, scopes?, expiresAt?}
+ *   GET    /__control/vendor-data            {store, databases: [{account, name, tables: [{name, rows}]}], refusals: [...]}
+ *                                             (the modes' `apiChecks: "bypassed"` leaves the database's grants as the only lock)
  */
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
@@ -108,7 +110,7 @@ function controlRouter(controls: MockControls): Router {
       resourceBaseUrl: controls.resourceBaseUrl(),
       endpoints: { ...endpointPaths, resource: controls.modes().resourceBasePath },
       modes: controls.modes(),
-      controls: ['reset', 'requests', 'faults', 'rate-limits', 'tamperings', 'keys', 'lifetimes', 'modes', 'refresh-token-rotation', 'clock', 'grants/revoke', 'access-tokens/revoke', 'authorization-codes/consume', 'tokens/inspect'],
+      controls: ['reset', 'requests', 'faults', 'rate-limits', 'tamperings', 'keys', 'lifetimes', 'modes', 'refresh-token-rotation', 'clock', 'grants/revoke', 'access-tokens/revoke', 'authorization-codes/consume', 'tokens/inspect', 'vendor-data'],
     };
   });
   router.post('/reset', (ctx) => {
@@ -224,6 +226,9 @@ function controlRouter(controls: MockControls): Router {
   });
   router.post('/tokens/inspect', async (ctx) => {
     ctx.body = await controls.tokenState(body(ctx, schemas.token).token);
+  });
+  router.get('/vendor-data', async (ctx) => {
+    ctx.body = await controls.vendorData();
   });
   return router;
 }

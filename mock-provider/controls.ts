@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { endpointPaths, type Endpoint } from './endpoints';
 import type { RecordedRequest } from './request-log';
+import type { VendorDataState } from './vendor-data/plane';
 
 export const endpointName = z.enum(Object.keys(endpointPaths) as [Endpoint, ...Endpoint[]]);
 
@@ -158,7 +159,17 @@ export interface Modes {
   readonly resourceBasePath: string;
   /** fapi2: the token endpoint and the resource API demand a DPoP nonce (use_dpop_nonce, RFC 9449 8 and 9). */
   readonly dpopNonces: boolean;
+  /**
+   * `enforced` (the default): the resource API checks the token's scopes and
+   * that a database is the account's own. `bypassed`: it skips those checks
+   * (never the token's validity), leaving the database's own grants as the
+   * only lock: how a scenario shows that second lock holds on its own.
+   */
+  readonly apiChecks: ApiChecks;
 }
+
+export const apiChecksSchema = z.enum(['enforced', 'bypassed']);
+export type ApiChecks = z.infer<typeof apiChecksSchema>;
 
 export const modesSchema = z.strictObject({
   separateGrants: z.boolean().optional(),
@@ -166,6 +177,7 @@ export const modesSchema = z.strictObject({
   refreshTokenRotation: z.boolean().optional(),
   resourceBasePath: resourceBasePathSchema.optional(),
   dpopNonces: z.boolean().optional(),
+  apiChecks: apiChecksSchema.optional(),
 });
 export type ModesChange = z.infer<typeof modesSchema>;
 
@@ -228,7 +240,9 @@ export interface MockControls {
   consumeAuthorizationCode(code: string): Promise<boolean>;
   /** What the provider knows of an access or refresh token. */
   tokenState(token: string): Promise<TokenState>;
+  /** What the vendor's data plane holds (row counts per table) and what its database refused (the second lock). */
+  vendorData(): Promise<VendorDataState>;
 
-  /** Everything above back to how the mock started (the stored grants and tokens stay). */
+  /** Everything above back to how the mock started (the stored grants, tokens and vendor data stay; the refusals are forgotten). */
   reset(): void;
 }

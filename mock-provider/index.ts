@@ -25,6 +25,7 @@ import { RateLimits } from './rate-limits';
 import { RequestLog } from './request-log';
 import { resourceApi, resourceIndicatorOf } from './resource-api';
 import { Tamperings } from './tampering';
+import { createVendorData, type VendorDataOptions, type VendorDataPlane } from './vendor-data';
 
 export type { ClientRegistration, SecurityProfile } from './configuration';
 export type { Endpoint } from './endpoints';
@@ -48,6 +49,8 @@ export interface MockProviderOptions {
   controlApi?: boolean;
   /** `basic` (default) or `fapi2`: PAR required, DPoP-bound tokens, private_key_jwt (configuration.ts). */
   profile?: SecurityProfile;
+  /** Where the vendor's data lives (vendor-data/): memory, or MariaDB/MySQL; by default VENDOR_MYSQL_URL's server when set. */
+  vendorData?: VendorDataOptions;
 }
 
 export interface MockProvider {
@@ -60,6 +63,8 @@ export interface MockProvider {
   readonly controls: MockControls;
   /** The record of requests (also `controls.requests`). */
   readonly requests: RequestLog;
+  /** The vendor's data plane (memory or MySQL), for what no control offers. */
+  readonly vendorData: VendorDataPlane;
   /** Change token lifetimes for tokens issued from now on (also `controls.setLifetimes`). */
   setLifetimes(lifetimes: Partial<Lifetimes>): void;
   close(): Promise<void>;
@@ -80,6 +85,7 @@ export const defaultModes: Modes = {
   refreshTokenRotation: true,
   resourceBasePath: endpointPaths.resource,
   dpopNonces: false,
+  apiChecks: 'enforced',
 };
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
@@ -98,6 +104,8 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   let lifetimes: Lifetimes = defaultLifetimes;
   let modes: Modes = defaultModes;
   const storage = new MemoryStorage();
+  const vendorMysqlUrl = process.env.VENDOR_MYSQL_URL;
+  const vendorData = createVendorData(options.vendorData ?? (vendorMysqlUrl ? { mysqlUrl: vendorMysqlUrl } : {}));
   const resourceIndicator = resourceIndicatorOf(issuer);
   const provider = new Provider(
     issuer,
@@ -137,6 +145,8 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       issuer,
       proofs: new DpopProofs(),
       dpopNonces: () => modes.dpopNonces,
+      data: vendorData,
+      apiChecks: () => modes.apiChecks,
     }),
   );
 
@@ -204,7 +214,9 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
         expiresAt: token.exp,
       };
     },
+    vendorData: () => vendorData.state(),
     reset() {
+      vendorData.clearRefusals();
       faults.clear();
       rateLimits.clear();
       tampering.clear();
@@ -226,12 +238,13 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     profile: options.profile ?? 'basic',
     controls,
     requests,
+    vendorData,
     setLifetimes: (change) => controls.setLifetimes(change),
     async close() {
       server.off('request', handler);
       server.closeAllConnections();
       server.close();
-      await once(server, 'close');
+      await Promise.all([once(server, 'close'), vendorData.close()]);
     },
   };
   if (options.controlApi) provider.use(controlApi(controls, port));

@@ -2,8 +2,10 @@
  * The vendor's login and consent steps, in place of oidc-provider's
  * development-only interactions. Login: a username and password form; a
  * wrong password shows the form again with an error. Consent: the scopes
- * asked for, in words, with Approve and Deny; Deny sends `access_denied`
- * back to the client. With separate grants, each Approve makes a new grant.
+ * asked for, in words, with Approve and Decline; Decline (`decision=deny`)
+ * sends `access_denied` back to the client (RFC 6749 4.1.2.1), and changes
+ * nothing the account granted before: a declined request for more scopes
+ * leaves the earlier grant and its tokens as they were. With separate grants, each Approve makes a new grant.
  * Neither page can be framed (`frame-ancestors 'none'`, X-Frame-Options), so
  * no other site can overlay them to trick a click on Approve.
  */

@@ -4,11 +4,14 @@
  * MOCK_CLIENT_SECRET and MOCK_REDIRECT_URI, and MOCK_PROFILE (`basic`, the
  * default, or `fapi2`: PAR, DPoP and private_key_jwt, the client's keys read
  * from MOCK_CLIENT_JWKS_URI, by default the redirect URI's origin +
- * /jwks.json); prints what a client needs.
+ * /jwks.json); prints what a client needs. With VENDOR_MYSQL_URL set, the
+ * vendor's data is seeded into that MariaDB/MySQL server at start (its
+ * user must be able to create databases and users), and dropped at stop.
  */
 import { randomBytes } from 'node:crypto';
 import { Clock } from './clock';
 import { demoAccounts, startMockProvider } from './index';
+import { MysqlPlane } from './vendor-data';
 
 async function main(): Promise<void> {
   const port = Number(process.env.MOCK_PORT ?? 4000);
@@ -22,6 +25,17 @@ async function main(): Promise<void> {
   };
   Clock.install();
   const mock = await startMockProvider({ client, port, controlApi: true, profile });
+  let vendorData = 'in memory (set VENDOR_MYSQL_URL to seed it into MariaDB/MySQL)';
+  if (mock.vendorData instanceof MysqlPlane) {
+    try {
+      const runId = await mock.vendorData.seed();
+      const server = new URL(process.env.VENDOR_MYSQL_URL ?? '');
+      vendorData = `MariaDB/MySQL at ${server.hostname}:${server.port || 3306}, databases vd_${runId}_*, users vd_${runId}_<account>_ro|rw`;
+    } catch {
+      await mock.close();
+      throw new Error("the vendor's data could not be seeded into VENDOR_MYSQL_URL's server (is it up, and may its user create databases and users?)");
+    }
+  }
   process.stdout.write(
     [
       `Mock provider running. Issuer: ${mock.issuer}`,
@@ -31,6 +45,7 @@ async function main(): Promise<void> {
         ? `  client keys:   ${client.jwks_uri ?? new URL('/jwks.json', client.redirect_uris[0]).href} (private_key_jwt)`
         : `  client_secret: ${client.client_secret}${process.env.MOCK_CLIENT_SECRET ? '' : ' (generated for this run; set MOCK_CLIENT_SECRET to fix it)'}`,
       `  redirect_uri:  ${client.redirect_uris[0]}`,
+      `  vendor data:   ${vendorData}`,
       `  accounts:      ${demoAccounts.map((account) => `${account.username} / ${account.password}`).join(', ')}`,
       `  control API:   ${mock.issuer}/__control (loopback only; see the README)`,
       '',

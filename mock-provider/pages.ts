@@ -49,7 +49,8 @@ const scopeWords: Record<string, string> = {
   profile: 'See your name and username',
   email: 'See your email address',
   offline_access: 'Keep access while you are away (a refresh token)',
-  'databases:read': 'List your databases and their tables',
+  'databases:read': 'List your databases and their tables, and read their rows',
+  'databases:write': 'Add rows to the tables of your databases',
 };
 
 export function consentPage(options: { action: string; clientName: string; scopes: string[] }): string {
@@ -61,7 +62,7 @@ export function consentPage(options: { action: string; clientName: string; scope
 <ul>${items}</ul>
 <form method="post" action="${escapeHtml(options.action)}">
 <button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="deny">Deny</button>
+<button type="submit" name="decision" value="deny">Decline</button>
 </form>`);
 }
 

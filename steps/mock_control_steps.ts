@@ -160,10 +160,11 @@ Given('the harness has changed every control of the mock', async function (this:
   await remote.setSeparateGrants(false);
   await remote.setRevocationScope('grant');
   await remote.setResourceBasePath('/vendor/v1');
+  await remote.bypassApiChecks(true);
   await remote.advanceClock(3600);
   await remote.skewClock(-90);
   assert.equal((await http.get(`${mock.issuer}/jwks`)).statusCode, 429, 'the rate limit holds before the reset');
-  assert.deepEqual(await remote.modes(), { separateGrants: false, revocationScope: 'grant', refreshTokenRotation: false, resourceBasePath: '/vendor/v1', dpopNonces: false });
+  assert.deepEqual(await remote.modes(), { separateGrants: false, revocationScope: 'grant', refreshTokenRotation: false, resourceBasePath: '/vendor/v1', dpopNonces: false, apiChecks: 'bypassed' });
 });
 
 When('the harness resets the mock', async function (this: object) {
@@ -183,7 +184,7 @@ Then('the mock is as it started, but for the time that has passed', async functi
   for (const endpoint of ['token', 'jwks', 'discovery'] as const) assert.equal(await remote.pendingFaults(endpoint), 0);
   assert.equal(await remote.pendingTamperings(), 0);
   assert.deepEqual(await remote.lifetimes(), { accessToken: 3600, refreshToken: 14 * 24 * 3600, authorizationCode: 60 });
-  assert.deepEqual(await remote.modes(), { separateGrants: true, revocationScope: 'token', refreshTokenRotation: true, resourceBasePath: '/v1', dpopNonces: false });
+  assert.deepEqual(await remote.modes(), { separateGrants: true, revocationScope: 'token', refreshTokenRotation: true, resourceBasePath: '/v1', dpopNonces: false, apiChecks: 'enforced' });
   const clock = await remote.clock();
   assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [3600, 0], 'the skew is gone; time that passed stays passed, as for a remote integration');
   const configured = (await keys)?.map((key) => key.publicJwk.kid);

@@ -3,21 +3,37 @@
  * in the provider driver. Its signing keys are generated once per run (RSA
  * key generation is the slowest part of starting it).
  */
-import { startMockProvider, type ClientRegistration } from '../../mock-provider';
+import { startMockProvider, type ClientRegistration, type SecurityProfile } from '../../mock-provider';
 import { generateSigningKeys, type SigningKey } from '../../mock-provider/keys';
+import type { VendorDataOptions } from '../../mock-provider/vendor-data';
 import { InProcessProvider } from './provider-driver';
 import { tlsMaterial, type CertificateKind } from './tls';
 
 let sharedKeys: Promise<SigningKey[]> | undefined;
 
-/** Start the mock with the integration's registration; over TLS with a certificate of this kind when asked. */
-export async function startInProcessMock(client: ClientRegistration, options: { tls?: CertificateKind; port?: number } = {}): Promise<InProcessProvider> {
+/**
+ * Where the vendor's data lives for a run of this store profile: the mysql
+ * profile seeds it into MariaDB (VENDOR_MYSQL_URL, or else MYSQL_URL's
+ * server), the memory profile keeps it in memory unless VENDOR_MYSQL_URL is set.
+ */
+export function vendorDataFor(store: 'memory' | 'mysql' | undefined): VendorDataOptions {
+  const mysqlUrl = process.env.VENDOR_MYSQL_URL ?? (store === 'mysql' ? process.env.MYSQL_URL : undefined);
+  return mysqlUrl ? { mysqlUrl } : {};
+}
+
+/** Start the mock with the integration's registration; over TLS with a certificate of this kind when asked; in a security profile when asked. */
+export async function startInProcessMock(
+  client: ClientRegistration,
+  options: { tls?: CertificateKind; port?: number; profile?: SecurityProfile; store?: 'memory' | 'mysql' } = {},
+): Promise<InProcessProvider> {
   sharedKeys ??= generateSigningKeys();
   const mock = await startMockProvider({
     client,
     keys: await sharedKeys,
+    vendorData: vendorDataFor(options.store),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.tls ? { tls: tlsMaterial().certificates[options.tls] } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
   });
   return new InProcessProvider(mock);
 }

@@ -38,7 +38,9 @@ import {
 } from '../../mock-provider/controls';
 import type { Endpoint } from '../../mock-provider/endpoints';
 import type { RecordedRequest } from '../../mock-provider/request-log';
+import type { VendorDataState } from '../../mock-provider/vendor-data/plane';
 
+export type { VendorDataState };
 export type { ClockState, Endpoint, Fault, KeyState, LifetimesChange, Modes, RateLimit, RecordedRequest, RevocationScope, Tampering, TokenState };
 
 export interface ProviderDriver {
@@ -98,6 +100,8 @@ export interface ProviderDriver {
   setRevocationScope(scope: RevocationScope): Promise<void>;
   /** Serve the resource API under this base path only (say `/vendor/v1`; default `/v1`). Its base URL now. */
   setResourceBasePath(path: string): Promise<string>;
+  /** Bypass the resource API's scope and ownership checks (on), leaving the vendor database's grants as the only lock; off: enforced (the default). */
+  bypassApiChecks(on: boolean): Promise<void>;
   modes(): Promise<Modes>;
 
   // ---- the vendor's own actions ----
@@ -107,6 +111,8 @@ export interface ProviderDriver {
   revokeAccessToken(token: string): Promise<void>;
   /** Mark an authorization code as already redeemed, as if someone else had used it first. Throws for an unknown code. */
   consumeAuthorizationCode(code: string): Promise<void>;
+  /** What the vendor holds (row counts per table, read as its administrator) and what its database refused. */
+  vendorData(): Promise<VendorDataState>;
 
   // ---- the clock ----
   /**
@@ -155,6 +161,10 @@ abstract class ModeSwitches {
   async setResourceBasePath(path: string): Promise<string> {
     await this.setModes({ resourceBasePath: path });
     return this.resourceBaseUrl();
+  }
+
+  async bypassApiChecks(on: boolean): Promise<void> {
+    await this.setModes({ apiChecks: on ? 'bypassed' : 'enforced' });
   }
 }
 
@@ -264,6 +274,10 @@ export class InProcessProvider extends ModeSwitches implements ProviderDriver {
 
   async consumeAuthorizationCode(code: string): Promise<void> {
     if (!(await this.controls.consumeAuthorizationCode(tokenSchema.parse(code)))) throw new Error('the provider knows no such authorization code');
+  }
+
+  async vendorData(): Promise<VendorDataState> {
+    return this.controls.vendorData();
   }
 
   async advanceClock(seconds: number): Promise<ClockState> {
@@ -422,6 +436,10 @@ export class RemoteProvider extends ModeSwitches implements ProviderDriver {
 
   async consumeAuthorizationCode(code: string): Promise<void> {
     await this.call('post', 'authorization-codes/consume', { code });
+  }
+
+  async vendorData(): Promise<VendorDataState> {
+    return this.call<VendorDataState>('get', 'vendor-data');
   }
 
   async advanceClock(seconds: number): Promise<ClockState> {

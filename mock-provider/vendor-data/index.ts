@@ -1,0 +1,21 @@
+/**
+ * The vendor's data plane: from memory by default, or on the MariaDB/MySQL
+ * server of `mysqlUrl` (`VENDOR_MYSQL_URL`), seeded for this run of the mock
+ * and dropped when it stops.
+ */
+import { MemoryPlane } from './memory-plane';
+import { MysqlPlane } from './mysql-plane';
+import type { VendorDataPlane } from './plane';
+
+export type { Refusal, Role, Session, VendorDataPlane, VendorDataState } from './plane';
+export { VendorDataError } from './errors';
+export { MysqlPlane } from './mysql-plane';
+
+export interface VendorDataOptions {
+  /** A MySQL URL whose user may create databases and users (e.g. `mysql://root@127.0.0.1:3306/test`); absent: memory. */
+  readonly mysqlUrl?: string;
+}
+
+export function createVendorData(options: VendorDataOptions = {}): VendorDataPlane {
+  return options.mysqlUrl ? new MysqlPlane(options.mysqlUrl) : new MemoryPlane();
+}

@@ -1,0 +1,97 @@
+/**
+ * The vendor's data seeded into a real MariaDB/MySQL, for one run of the
+ * mock: the run holds a named lock (`GET_LOCK`) on its admin connection for
+ * as long as it lives, and names everything it makes after its run id:
+ * databases `vd_<run>_<name>`, users `vd_<run>_<account>_ro` and `_rw`. So
+ * parallel runs never collide, and at start a run drops what a crashed one
+ * left behind: whatever carries a run id whose lock nobody holds. At stop it
+ * drops its own.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'mysql2/promise';
+import { databasesByAccount, type ColumnType } from '../fixtures';
+import { privilegesOf } from './grants';
+import { quoteIdentifier } from './identifiers';
+import type { Role } from './plane';
+
+const runName = /^vd_([0-9a-f]{8})_/;
+
+export const lockOf = (runId: string): string => `mock_vendor_data_${runId}`;
+
+export interface SeededRun {
+  readonly runId: string;
+  /** Each (account, role)'s MySQL user and its password (generated for this run). */
+  readonly users: ReadonlyMap<string, { readonly user: string; readonly password: string }>;
+}
+
+export const userKey = (account: string, role: Role): string => `${account}:${role}`;
+export const physicalName = (runId: string, database: string): string => `vd_${runId}_${database}`;
+export const userName = (runId: string, account: string, role: Role): string => `vd_${runId}_${account}_${role === 'read' ? 'ro' : 'rw'}`;
+
+const sqlType: Record<string, string> = { int: 'INT', date: 'DATE', 'decimal(10,2)': 'DECIMAL(10,2)' };
+const columnDefinition = (type: ColumnType): string => sqlType[type] ?? type.toUpperCase();
+
+/** Drop the databases and users of runs whose lock nobody holds (a crashed run's). How many runs. */
+export async function dropStaleRuns(admin: Connection): Promise<number> {
+  const [schemas] = await admin.query<Array<{ name: string } & import('mysql2').RowDataPacket>>(
+    "SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'vd\\_%'",
+  );
+  const [users] = await admin.query<Array<{ user: string; host: string } & import('mysql2').RowDataPacket>>(
+    "SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE 'vd\\_%'",
+  );
+  const runs = new Set([...schemas.map((row) => row.name), ...users.map((row) => row.user)].map((name) => runName.exec(name)?.[1]).filter((id): id is string => id !== undefined));
+  let dropped = 0;
+  for (const runId of runs) {
+    const [[held]] = await admin.query<Array<{ holder: number | null } & import('mysql2').RowDataPacket>>('SELECT IS_USED_LOCK(?) AS holder', [lockOf(runId)]);
+    if (held?.holder !== null && held?.holder !== undefined) continue;
+    for (const schema of schemas.filter((row) => row.name.startsWith(`vd_${runId}_`))) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(schema.name)}`);
+    for (const user of users.filter((row) => row.user.startsWith(`vd_${runId}_`))) await admin.query('DROP USER IF EXISTS ?@?', [user.user, user.host]);
+    dropped += 1;
+  }
+  return dropped;
+}
+
+/** Take a new run's lock, then create its databases, tables, rows, users and grants. */
+export async function seedRun(admin: Connection): Promise<SeededRun> {
+  const runId = randomBytes(4).toString('hex');
+  const [[lock]] = await admin.query<Array<{ taken: number } & import('mysql2').RowDataPacket>>('SELECT GET_LOCK(?, 0) AS taken', [lockOf(runId)]);
+  if (lock?.taken !== 1) throw new Error('the run lock of the vendor data is taken');
+  const statements: string[] = [];
+  const users = new Map<string, { user: string; password: string }>();
+  for (const [account, databases] of Object.entries(databasesByAccount)) {
+    for (const database of databases) {
+      const schema = quoteIdentifier(physicalName(runId, database.name));
+      statements.push(`CREATE DATABASE ${schema} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      for (const table of database.tables) {
+        const name = `${schema}.${quoteIdentifier(table.name)}`;
+        const columns = table.columns.map((column) => `${quoteIdentifier(column.name)} ${columnDefinition(column.type)} NOT NULL`);
+        statements.push(`CREATE TABLE ${name} (\`id\` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, ${columns.join(', ')}) ENGINE=InnoDB`);
+        if (table.rows.length > 0) {
+          const names = table.columns.map((column) => column.name);
+          const rows = table.rows.map((row) => admin.format(`(${names.map(() => '?').join(', ')})`, names.map((column) => row[column])));
+          statements.push(`INSERT INTO ${name} (${names.map(quoteIdentifier).join(', ')}) VALUES ${rows.join(', ')}`);
+        }
+      }
+    }
+    for (const role of ['read', 'write'] as const) {
+      const user = userName(runId, account, role);
+      const password = randomBytes(18).toString('base64url');
+      users.set(userKey(account, role), { user, password });
+      statements.push(admin.format("CREATE USER ?@'%' IDENTIFIED BY ?", [user, password]));
+      for (const database of databases) {
+        statements.push(admin.format(`GRANT ${privilegesOf[role].join(', ')} ON ${quoteIdentifier(physicalName(runId, database.name))}.* TO ?@'%'`, [user]));
+      }
+    }
+  }
+  await admin.query(statements.join(';\n'));
+  return { runId, users };
+}
+
+/** Drop a run's databases and users (its lock goes with its admin connection). */
+export async function dropRun(admin: Connection, run: SeededRun): Promise<void> {
+  const statements = Object.values(databasesByAccount)
+    .flat()
+    .map((database) => `DROP DATABASE IF EXISTS ${quoteIdentifier(physicalName(run.runId, database.name))}`);
+  for (const { user } of run.users.values()) statements.push(admin.format("DROP USER IF EXISTS ?@'%'", [user]));
+  await admin.query(statements.join(';\n'));
+}
