@@ -119,7 +119,7 @@ export class VendorApi {
         send(`DPoP ${accessToken}`, await dpopProof(dpop.key, { method: call.method, url, nonce, accessToken }, dpop.now())),
       );
     });
-    return interpret(response, call.method === 'POST' ? 201 : 200);
+    return interpret(response, call.method);
   }
 }
 
@@ -148,14 +148,18 @@ function scopeOf(response: Response<string>): string | undefined {
   return match?.[1];
 }
 
-function interpret(response: Response<string>, success: 200 | 201): Record<string, unknown> {
+function interpret(response: Response<string>, method: Call['method']): Record<string, unknown> {
   const status = response.statusCode;
-  if (status === success || status === 200) {
+  if (status === 200 || (status === 201 && method === 'POST')) {
     const body = parseJsonObject(response.body);
     if (!body) throw new IntegrationError('provider_error', 'the vendor API answered something other than JSON');
     return body;
   }
-  if (status === 400) throw new IntegrationError('invalid_row', 'the vendor refused the request: an unknown column or a value it cannot take');
+  if (status === 400) {
+    // Our own checks let through only names and pages the vendor should take: what it still refuses is the row's columns or values, or a stale cursor.
+    if (method === 'POST') throw new IntegrationError('invalid_row', 'the vendor refused the row: an unknown or missing column, or a value its column cannot take');
+    throw new IntegrationError('malformed_request', 'the vendor refused the page asked for');
+  }
   if (status === 401) throw new IntegrationError('provider_error', 'the vendor API refused a freshly refreshed access token');
   if (status === 403) {
     const scope = scopeOf(response);

@@ -7,6 +7,8 @@
  */
 export const expectedStatus: Readonly<Record<string, number>> = {
   malformed_request: 400,
+  unknown_scope: 400,
+  invalid_row: 400,
   invalid_username: 400,
   invalid_return_to: 400,
   issuer_missing: 400,

@@ -43,6 +43,12 @@ export class UserAgent {
     return this.client.post(url, { form, headers: { origin: new URL(url).origin, ...headers } });
   }
 
+  /** A JSON POST as a script on a page of that origin sends it (`Origin` set), asking for JSON. */
+  async postJson(url: string, json: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    this.history.push(url);
+    return this.client.post(url, { json, headers: { origin: new URL(url).origin, accept: 'application/json', ...headers } });
+  }
+
   /** The absolute URL a redirect response points to. */
   static location(response: HttpResponse): string {
     const location = response.headers.location;
