@@ -69,6 +69,7 @@ export async function startIntegration(
         await once(server, 'close');
       }
       await integration.store.close();
+      integration.http.close();
     },
   };
 }

@@ -3,7 +3,7 @@
  * same `redirect_uri`, the `code_verifier`, and client authentication. Never
  * retried: a code is good for one attempt only.
  */
-import type { Response } from 'got';
+import type { ProviderResponse as Response } from '../http/provider-client';
 import type { ProviderClient } from '../http/provider-client';
 import type { PendingAuthorization } from '../store/store';
 import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';

@@ -14,7 +14,7 @@
  * a loop.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Response } from 'got';
+import type { ProviderResponse as Response } from '../http/provider-client';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { IntegrationError } from '../errors';
 import { parseJsonObject } from '../http/provider-client';

@@ -5,7 +5,7 @@
  * fields ignored. An `id_token` is required after the code exchange when
  * `openid` was asked for; a refresh may leave it out.
  */
-import type { Response } from 'got';
+import type { ProviderResponse as Response } from '../http/provider-client';
 import { IntegrationError } from '../errors';
 import { parseJsonObject } from '../http/provider-client';
 import { tokenEndpointError } from './token-endpoint-error';

@@ -4,7 +4,7 @@
  * granted before and never more. Sent again only when the provider said it
  * did not process it (429, 503): a rotated refresh token must not be replayed.
  */
-import type { Response } from 'got';
+import type { ProviderResponse as Response } from '../http/provider-client';
 import type { ProviderClient } from '../http/provider-client';
 import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';
 import type { ClientAuthentication } from './token-endpoint-auth';

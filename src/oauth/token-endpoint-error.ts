@@ -4,7 +4,7 @@
  * and is never retried; 503 and 429 mean the provider is unavailable; other
  * 5xx mean it failed.
  */
-import type { Response } from 'got';
+import type { ProviderResponse as Response } from '../http/provider-client';
 import { IntegrationError, isPrintableErrorCode } from '../errors';
 import { parseJsonObject, retryAfterOf } from '../http/provider-client';
 

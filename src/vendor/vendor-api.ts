@@ -8,7 +8,7 @@
  * when the vendor said it did not process it (429, 503): a row is never
  * written twice by a retry.
  */
-import type { Response } from 'got';
+import type { ProviderResponse as Response } from '../http/provider-client';
 import type { TokenManager } from '../connections/token-manager';
 import { IntegrationError } from '../errors';
 import { dpopProof, sendWithDpopNonce } from '../oauth/dpop';
