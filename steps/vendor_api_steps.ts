@@ -1,0 +1,435 @@
+/**
+ * Steps of features/vendor-api.feature: the vendor's resource API as a
+ * client holding a token sees it. Each scenario starts a mock of its own
+ * (in this process, its vendor data in memory or, on the mysql profile, in
+ * MariaDB), and a bare OAuth client of the mock authorizes as a demo account
+ * through the mock's own pages with the scopes the scenario names, then calls
+ * the API with the access token. What the vendor holds and what its database
+ * refused are read through the provider driver's `vendorData` control.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash, randomBytes } from 'node:crypto';
+import { After, Given, Then, When } from '@cucumber/cucumber';
+import { got, type Response } from 'got';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import { CookieJar } from 'tough-cookie';
+import { MysqlPlane } from '../mock-provider/vendor-data';
+import { lockOf } from '../mock-provider/vendor-data/mysql-seed';
+import { startInProcessMock } from './support/in-process-mock';
+import type { InProcessProvider, VendorDataState } from './support/provider-driver';
+import { TcpProxy } from './support/tcp-proxy';
+import type { ConformanceWorld } from './support/world';
+
+const redirectUri = 'http://127.0.0.1:9/callback';
+const clientId = 'mysql-integration';
+const http = got.extend({ throwHttpErrors: false, followRedirect: false, retry: { limit: 0 } });
+const leakedServerText = /\bER_[A-Z_]+|SQLSTATE|You have an error in your SQL|command denied|MariaDB|mysql2|vd_[0-9a-f]{8}_/;
+
+interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly wwwAuthenticate: string | undefined;
+}
+
+/** One scenario's mock, its bare client, and what the client got. */
+class VendorRun {
+  private readonly jar = new CookieJar();
+  accessToken = '';
+  baseline: VendorDataState | undefined;
+  answers: Answer[] = [];
+  consentPage = '';
+  sentBack: URL | undefined;
+  proxy: TcpProxy | undefined;
+  stopped = false;
+  /** Run ids of the vendor's data on MySQL: this mock's (once stopped), a crashed run's, the run started after it. */
+  readonly runIds: { stopped?: string; crashed?: string; next?: string } = {};
+  readonly extraPlanes: MysqlPlane[] = [];
+
+  private constructor(
+    readonly driver: InProcessProvider,
+    private readonly secret: string,
+  ) {}
+
+  static async start(world: ConformanceWorld): Promise<VendorRun> {
+    const secret = randomBytes(24).toString('base64url');
+    const driver = await startInProcessMock({ client_id: clientId, client_secret: secret, redirect_uris: [redirectUri] }, { store: world.storeKind });
+    return new VendorRun(driver, secret);
+  }
+
+  get issuer(): string {
+    return this.driver.issuer;
+  }
+
+  /** Go through the mock's login and consent pages as the account; where the mock sent the browser back. */
+  async authorize(account: string, scopes: string, decision: 'approve' | 'deny'): Promise<{ callback: URL; verifier: string }> {
+    const password = { alice: 'wonderland', bob: 'builder' }[account] ?? '';
+    const verifier = randomBytes(32).toString('base64url');
+    const url = new URL(`${this.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: `openid ${scopes}`,
+      prompt: 'consent',
+      state: randomBytes(8).toString('hex'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    let location = url.href;
+    for (let step = 0; step < 12 && !location.startsWith(redirectUri); step += 1) {
+      let response: Response<string> = await http.get(location, { cookieJar: this.jar });
+      if (response.statusCode === 200) {
+        const login = /name="password"/.test(response.body);
+        if (!login) this.consentPage = response.body;
+        const action = new URL(/action="([^"]+)"/.exec(response.body)?.[1] ?? '', location).href;
+        response = await http.post(action, { form: login ? { username: account, password } : { decision }, cookieJar: this.jar });
+      }
+      assert.ok(response.headers.location, `the mock answered ${response.statusCode} without a redirect`);
+      location = new URL(response.headers.location, location).href;
+    }
+    return { callback: new URL(location), verifier };
+  }
+
+  /** Authorize with the scopes and redeem the code: the access token. */
+  async obtainToken(account: string, scopes: string): Promise<void> {
+    const { callback, verifier } = await this.authorize(account, scopes, 'approve');
+    const code = callback.searchParams.get('code');
+    assert.ok(code, `the mock sent the browser back with ${callback.href}`);
+    const response = await http.post(`${this.issuer}/token`, {
+      username: clientId,
+      password: this.secret,
+      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const tokens = JSON.parse(response.body) as { access_token: string; scope: string };
+    for (const scope of scopes.split(' ')) assert.ok(tokens.scope.split(' ').includes(scope), `granted "${tokens.scope}"`);
+    this.accessToken = tokens.access_token;
+  }
+
+  /** A call of the vendor's API with the access token; the answer is remembered, and never carries the database's own words. */
+  async call(method: 'GET' | 'POST', path: string, options: { query?: string; values?: unknown } = {}): Promise<Answer> {
+    const base = await this.driver.resourceBaseUrl();
+    const response = await http(`${base}${path}${options.query === undefined ? '' : `?${options.query}`}`, {
+      method,
+      headers: { authorization: `Bearer ${this.accessToken}` },
+      ...(options.values === undefined ? {} : { json: { values: options.values } }),
+    });
+    assert.doesNotMatch(response.body, leakedServerText, 'no database error text, user or physical name in an answer');
+    assert.ok(response.statusCode < 500 || response.statusCode === 503, `never a 500: ${response.statusCode} ${response.body}`);
+    const answer: Answer = {
+      status: response.statusCode,
+      body: response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {},
+      wwwAuthenticate: response.headers['www-authenticate'],
+    };
+    this.answers.push(answer);
+    return answer;
+  }
+
+  get last(): Answer {
+    const answer = this.answers.at(-1);
+    assert.ok(answer, 'the client called the vendor API');
+    return answer;
+  }
+
+  async rows(database: string, table: string, query?: string): Promise<Answer> {
+    return this.call('GET', `/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`, query === undefined ? {} : { query });
+  }
+
+  async insert(database: string, table: string, values: unknown): Promise<Answer> {
+    return this.call('POST', `/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`, { values });
+  }
+
+  get plane(): MysqlPlane {
+    const plane = this.driver.local.vendorData;
+    assert.ok(plane instanceof MysqlPlane, "the vendor's data is in MySQL (the mysql profile, or VENDOR_MYSQL_URL)");
+    return plane;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.driver.local.close();
+  }
+}
+
+const runs = new WeakMap<object, VendorRun>();
+
+function runOf(world: object): VendorRun {
+  const run = runs.get(world);
+  assert.ok(run, 'the scenario started a mock for its client');
+  return run;
+}
+
+async function runFor(world: ConformanceWorld): Promise<VendorRun> {
+  const existing = runs.get(world);
+  if (existing) return existing;
+  const run = await VendorRun.start(world);
+  runs.set(world, run);
+  return run;
+}
+
+After(async function (this: ConformanceWorld) {
+  const run = runs.get(this);
+  if (!run) return;
+  runs.delete(this);
+  await Promise.allSettled([run.stop(), run.proxy?.close(), ...run.extraPlanes.map((plane) => plane.close())]);
+});
+
+const guest = { name: 'Knave of Hearts', seat: 5 };
+const split = (qualified: string): [string, string] => {
+  const [database = '', table = ''] = qualified.split('.');
+  return [database, table];
+};
+const names = (list: string): string[] => list.split(',').map((name) => name.trim());
+
+/** The server of the vendor's data on the mysql profile, as its administrator. */
+function adminUrl(): string {
+  const url = process.env.VENDOR_MYSQL_URL ?? process.env.MYSQL_URL;
+  assert.ok(url, 'VENDOR_MYSQL_URL or MYSQL_URL names the MySQL server');
+  return url;
+}
+
+async function leftoversOf(runId: string): Promise<{ databases: string[]; users: string[] }> {
+  const admin = await createConnection({ uri: adminUrl() });
+  try {
+    const [databases] = await admin.query<RowDataPacket[]>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`vd\\_${runId}\\_%`]);
+    const [users] = await admin.query<RowDataPacket[]>('SELECT User AS name FROM mysql.user WHERE User LIKE ?', [`vd\\_${runId}\\_%`]);
+    return { databases: databases.map((row) => String(row.name)), users: users.map((row) => String(row.name)) };
+  } finally {
+    await admin.end();
+  }
+}
+
+// ---- tokens and modes ----
+
+Given("a client holds an access token of {word}'s for {string}", async function (this: ConformanceWorld, account: string, scopes: string) {
+  const run = await runFor(this);
+  await run.obtainToken(account, scopes);
+  run.baseline = await run.driver.vendorData();
+});
+
+Given('the provider has revoked that access token', async function (this: ConformanceWorld) {
+  const run = runOf(this);
+  await run.driver.revokeAccessToken(run.accessToken);
+});
+
+Given("the vendor's API checks are bypassed", async function (this: ConformanceWorld) {
+  await runOf(this).driver.bypassApiChecks(true);
+});
+
+// ---- calls ----
+
+When('the client lists the tables of {string}', async function (this: ConformanceWorld, database: string) {
+  await runOf(this).call('GET', `/databases/${encodeURIComponent(database)}/tables`);
+});
+
+When(/^the client (lists the tables|reads the rows of "\w+"|adds a guest to "\w+") of Alice's "(\w+)"$/, async function (this: ConformanceWorld, call: string, database: string) {
+  const run = runOf(this);
+  const table = /"(\w+)"/.exec(call)?.[1] ?? '';
+  if (call === 'lists the tables') await run.call('GET', `/databases/${database}/tables`);
+  else if (call.startsWith('reads')) await run.rows(database, table);
+  else await run.insert(database, table, guest);
+});
+
+When(/^the client (?:has )?read(?:s)? the rows of "(\w+)\.(\w+)"$/, async function (this: ConformanceWorld, database: string, table: string) {
+  await runOf(this).rows(database, table);
+});
+
+When('the client reads every page of {string}, following {string}', async function (this: ConformanceWorld, qualified: string, _next: string) {
+  const run = runOf(this);
+  const [database, table] = split(qualified);
+  let answer = await run.rows(database, table);
+  for (let page = 0; page < 10 && answer.status === 200 && typeof answer.body.next === 'string'; page += 1) {
+    answer = await run.rows(database, table, `after=${encodeURIComponent(answer.body.next)}`);
+  }
+});
+
+When(/^the client reads "(\w+)\.(\w+)" with (\S+)$/, async function (this: ConformanceWorld, database: string, table: string, query: string) {
+  await runOf(this).rows(database, table, query);
+});
+
+When('the client adds a guest to {string}', async function (this: ConformanceWorld, qualified: string) {
+  const [database, table] = split(qualified);
+  await runOf(this).insert(database, table, guest);
+});
+
+When(/^the client adds to "(\w+)\.(\w+)" the values (.+)$/, async function (this: ConformanceWorld, database: string, table: string, values: string) {
+  await runOf(this).insert(database, table, JSON.parse(values));
+});
+
+When('the client reads the rows of the table {string} in {string}, then adds a guest to it', async function (this: ConformanceWorld, table: string, database: string) {
+  const run = runOf(this);
+  await run.rows(database, table);
+  await run.insert(database, table, guest);
+});
+
+// ---- answers ----
+
+Then("the vendor's API answers {int} {string}", function (this: ConformanceWorld, status: number, error: string) {
+  const { last } = runOf(this);
+  assert.equal(last.status, status, JSON.stringify(last.body));
+  assert.equal(last.body.error, error);
+});
+
+Then('both answers are {int} {string}', function (this: ConformanceWorld, status: number, error: string) {
+  const answers = runOf(this).answers.slice(-2);
+  assert.deepEqual(answers.map((answer) => [answer.status, answer.body.error]), [[status, error], [status, error]]);
+});
+
+Then("the vendor's API answers 403 {string}, naming the scope {string}", function (this: ConformanceWorld, error: string, scope: string) {
+  const { last } = runOf(this);
+  assert.equal(last.status, 403, JSON.stringify(last.body));
+  assert.equal(last.body.error, error);
+  assert.match(last.wwwAuthenticate ?? '', new RegExp(`^Bearer .*error="${error}".*scope="${scope}"`));
+});
+
+Then('it sees the tables {string}, each with {string} as its first column of type {string}', function (this: ConformanceWorld, tables: string, column: string, type: string) {
+  const { last } = runOf(this);
+  assert.equal(last.status, 200, JSON.stringify(last.body));
+  const listed = last.body.tables as Array<{ name: string; columns: Array<{ name: string; type: string }> }>;
+  assert.deepEqual(listed.map((table) => table.name), names(tables));
+  for (const table of listed) {
+    assert.deepEqual(table.columns[0], { name: column, type });
+    assert.ok(table.columns.length > 1, `${table.name} has columns besides ${column}`);
+  }
+});
+
+Then('the rows of {string} are {string} in the order of their id', async function (this: ConformanceWorld, qualified: string, expected: string) {
+  const [database, table] = split(qualified);
+  const answer = await runOf(this).rows(database, table);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const rows = answer.body.rows as Array<{ id: number; name: string }>;
+  assert.deepEqual(rows.map((row) => row.name), names(expected));
+  assert.deepEqual(rows.map((row) => row.id), [...rows.map((row) => row.id)].sort((a, b) => a - b));
+});
+
+Then(/^it read pages of ([0-9, and]+) rows, (\d+) distinct rows in increasing id order$/, function (this: ConformanceWorld, sizes: string, total: string) {
+  const pages = runOf(this).answers;
+  assert.ok(pages.every((page) => page.status === 200), JSON.stringify(pages.map((page) => page.body)));
+  const lists = pages.map((page) => page.body.rows as Array<{ id: number }>);
+  assert.deepEqual(lists.map((rows) => rows.length), sizes.split(/, | and /).map(Number));
+  const ids = lists.flat().map((row) => row.id);
+  assert.equal(new Set(ids).size, Number(total));
+  assert.ok(ids.every((id, index) => index === 0 || id > (ids[index - 1] ?? 0)), 'in increasing id order');
+});
+
+Then('the last page\'s {string} is null', function (this: ConformanceWorld, field: string) {
+  assert.equal(runOf(this).last.body[field], null);
+});
+
+Then('it gets {int} rows and {string} is null', function (this: ConformanceWorld, count: number, field: string) {
+  const { last } = runOf(this);
+  assert.equal(last.status, 200, JSON.stringify(last.body));
+  assert.equal((last.body.rows as unknown[]).length, count);
+  assert.equal(last.body[field], null);
+});
+
+Then("the vendor's API answers 201 with the new row, its id assigned by the database", function (this: ConformanceWorld) {
+  const { last, baseline } = runOf(this);
+  assert.equal(last.status, 201, JSON.stringify(last.body));
+  const before = baseline?.databases.find((database) => database.name === 'tea_party')?.tables.find((table) => table.name === 'guests')?.rows ?? 0;
+  assert.deepEqual(last.body.row, { id: before + 1, ...guest });
+});
+
+Then('{string} holds one row more, the new guest last', async function (this: ConformanceWorld, qualified: string) {
+  const run = runOf(this);
+  const [database, table] = split(qualified);
+  const count = (state: VendorDataState | undefined) => state?.databases.find((entry) => entry.name === database)?.tables.find((entry) => entry.name === table)?.rows ?? -1;
+  assert.equal(count(await run.driver.vendorData()), count(run.baseline) + 1, 'the database holds one row more');
+  const rows = (await run.rows(database, table)).body.rows as Array<Record<string, unknown>>;
+  assert.deepEqual(rows.at(-1), runOf(this).answers.at(-2)?.body.row);
+});
+
+Then("the vendor's data is unchanged", async function (this: ConformanceWorld) {
+  const run = runOf(this);
+  assert.deepEqual((await run.driver.vendorData()).databases, run.baseline?.databases);
+});
+
+Then(/^the vendor's database refused the (INSERT|SELECT) as (\w+)'s (read-only|read-write) user$/, async function (this: ConformanceWorld, statement: string, account: string, role: string) {
+  const state = await runOf(this).driver.vendorData();
+  const refusal = state.refusals.at(-1);
+  assert.ok(refusal, 'the database refused a statement');
+  assert.equal(refusal.by, state.store, state.store === 'mysql' ? "refused by MySQL's own grants" : 'refused by the grants kept in memory');
+  assert.deepEqual([refusal.statement, refusal.account, refusal.role], [statement, account, role === 'read-only' ? 'read' : 'write']);
+  assert.match(refusal.code, /^ER_(TABLE|DB)ACCESS_DENIED_ERROR$/);
+  if (state.store === 'mysql') assert.match(refusal.user, new RegExp(`^vd_[0-9a-f]{8}_${account}_${role === 'read-only' ? 'ro' : 'rw'}$`));
+});
+
+// ---- the vendor's MySQL ----
+
+Given("the vendor's database is reached through a proxy", async function (this: ConformanceWorld) {
+  const run = runOf(this);
+  const server = new URL(adminUrl());
+  run.proxy = await TcpProxy.start(server.hostname, Number(server.port || 3306));
+  await run.plane.reroute('127.0.0.1', run.proxy.port);
+});
+
+When("the connection to the vendor's database is cut", function (this: ConformanceWorld) {
+  runOf(this).proxy?.cutOff();
+});
+
+When("the connection to the vendor's database is back", function (this: ConformanceWorld) {
+  runOf(this).proxy?.restore();
+});
+
+When('the mock stops', async function (this: ConformanceWorld) {
+  const run = runOf(this);
+  run.runIds.stopped = await run.plane.seed();
+  await run.stop();
+});
+
+Then('no database or MySQL user of its run is left on the server', async function (this: ConformanceWorld) {
+  const runId = runOf(this).runIds.stopped ?? '';
+  assert.match(runId, /^[0-9a-f]{8}$/);
+  assert.deepEqual(await leftoversOf(runId), { databases: [], users: [] });
+});
+
+Given("a run of the vendor's data crashed, leaving its databases and users on the server", async function (this: ConformanceWorld) {
+  const crashed = new MysqlPlane(adminUrl());
+  const runId = await crashed.seed();
+  // The crash, from outside: the server ends the connection that holds the run's lock, as it would for a dead process.
+  const admin = await createConnection({ uri: adminUrl() });
+  try {
+    const [[holder]] = await admin.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [lockOf(runId)]);
+    await admin.query('KILL CONNECTION ?', [Number(holder?.id)]);
+  } finally {
+    await admin.end();
+  }
+  const left = await leftoversOf(runId);
+  assert.equal(left.databases.length, 3);
+  assert.equal(left.users.length, 4);
+  (await runFor(this)).runIds.crashed = runId;
+});
+
+When("another run of the vendor's data starts", async function (this: ConformanceWorld) {
+  const run = await runFor(this);
+  const next = new MysqlPlane(adminUrl());
+  run.extraPlanes.push(next);
+  run.runIds.next = await next.seed();
+});
+
+Then("the crashed run's databases and users are gone, and the new run's are there", async function (this: ConformanceWorld) {
+  const { crashed = '', next = '' } = runOf(this).runIds;
+  assert.deepEqual(await leftoversOf(crashed), { databases: [], users: [] });
+  const fresh = await leftoversOf(next);
+  assert.deepEqual([fresh.databases.length, fresh.users.length], [3, 4]);
+});
+
+// ---- the consent page ----
+
+When('a client asks {word} for {string} and she presses Decline', async function (this: ConformanceWorld, account: string, scopes: string) {
+  const run = await runFor(this);
+  run.sentBack = (await run.authorize(account, scopes, 'deny')).callback;
+});
+
+Then('the client is sent back with the error {string} and no code', function (this: ConformanceWorld, error: string) {
+  const { sentBack } = runOf(this);
+  assert.equal(sentBack?.searchParams.get('error'), error);
+  assert.equal(sentBack?.searchParams.get('code'), null);
+});
+
+Then('the consent page named {string} in words', function (this: ConformanceWorld, scope: string) {
+  const page = runOf(this).consentPage;
+  assert.match(page, new RegExp(`<li>[^<]+ <code>${scope}</code></li>`));
+  assert.match(page, /<button type="submit" name="decision" value="deny">Decline<\/button>/);
+});
