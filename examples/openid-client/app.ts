@@ -10,11 +10,11 @@ import { finishConnecting, startConnecting } from './connect';
 import { configuration } from './provider';
 import { errorPage, signInPage, statusPage } from './pages';
 import { Problem } from './problems';
-import { requireSession, sameSite, sessionOf } from './requests';
+import { queryOf, requireSession, sameSite, sessionOf } from './requests';
 import { settings } from './settings';
 import { connections, sessions } from './store';
 import { disconnect } from './tokens';
-import { vendorGet } from './vendor-api';
+import { vendorRequest } from './vendor-api';
 
 const router = new Router();
 
@@ -59,17 +59,65 @@ router.get('/api/connection', (ctx) => {
       };
 });
 
+// The user's data at the vendor. Names are checked before any call: they go into the vendor's URL, and a name is never SQL.
+const databaseName = /^[A-Za-z0-9_$-]{1,64}$/;
+const identifier = /^[A-Za-z0-9_$]{1,64}$/;
+function nameOf(value: string | undefined, pattern: RegExp, what: string): string {
+  if (value === undefined || !pattern.test(value)) throw new Problem('malformed_request', `not a ${what} name`);
+  return value;
+}
+const tablePath = (params: { name?: string; table?: string }) => {
+  const database = nameOf(params.name, databaseName, 'database');
+  const table = nameOf(params.table, identifier, 'table');
+  return { database, table, path: `/databases/${database}/tables/${table}/rows` };
+};
+
 router.get('/api/databases', async (ctx) => {
-  const body = await vendorGet(requireSession(ctx).userId, '/v1/databases');
+  const body = await vendorRequest(requireSession(ctx).userId, '/databases');
   ctx.body = { databases: Array.isArray(body.databases) ? body.databases : [] };
 });
 
 router.get('/api/databases/:name/tables', async (ctx) => {
   const { userId } = requireSession(ctx);
-  const name = ctx.params.name ?? '';
-  if (!/^[A-Za-z0-9_$-]{1,64}$/.test(name)) throw new Problem('malformed_request', 'not a database name');
-  const body = await vendorGet(userId, `/v1/databases/${name}/tables`);
+  const name = nameOf(ctx.params.name, databaseName, 'database');
+  const body = await vendorRequest(userId, `/databases/${name}/tables`);
   ctx.body = { database: name, tables: Array.isArray(body.tables) ? body.tables : [] };
+});
+
+// One page of rows: `limit` 1 to 100 (20 when absent), `after` the cursor of the page before, as the vendor made it.
+router.get('/api/databases/:name/tables/:table/rows', async (ctx) => {
+  const { userId } = requireSession(ctx);
+  const { database, table, path } = tablePath(ctx.params);
+  const query = queryOf(ctx);
+  const limit = query.get('limit') ?? '20';
+  if (!/^[0-9]{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100) throw new Problem('malformed_request', 'limit must be 1 to 100');
+  const after = query.get('after');
+  if (after !== undefined && !/^[A-Za-z0-9._~-]{1,512}$/.test(after)) throw new Problem('malformed_request', 'after must be a cursor of the vendor');
+  const page = new URLSearchParams({ limit, ...(after === undefined ? {} : { after }) });
+  const body = await vendorRequest(userId, path, { query: page });
+  const rows = Array.isArray(body.rows) ? body.rows.slice(0, Number(limit)) : [];
+  ctx.body = { database, table, rows, next: typeof body.next === 'string' ? body.next : null };
+});
+
+// Insert one row: from this site only, and only with databases:write (else the refusal names the scope and the link that asks for it).
+router.post('/api/databases/:name/tables/:table/rows', sameSite, bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' }), async (ctx) => {
+  const { userId } = requireSession(ctx);
+  const { database, table, path } = tablePath(ctx.params);
+  const values = (ctx.request.body as { values?: unknown } | undefined)?.values;
+  if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
+    throw new Problem('invalid_row', 'the row must be {"values": {column: value}}');
+  }
+  for (const [column, value] of Object.entries(values)) {
+    if (!identifier.test(column)) throw new Problem('malformed_request', 'not a column name');
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) throw new Problem('invalid_row', 'a value must be a string, number, boolean or null');
+  }
+  const connection = connections.get(userId);
+  if (connection?.status === 'connected' && !connection.scopes.includes('databases:write')) {
+    throw new Problem('insufficient_scope', 'writing needs databases:write', { scope: 'databases:write' });
+  }
+  const body = await vendorRequest(userId, path, { write: { body: { values } } });
+  ctx.status = 201;
+  ctx.body = { database, table, row: body.row };
 });
 
 router.post('/disconnect', sameSite, async (ctx) => {
@@ -125,7 +173,9 @@ export function createApp(): Koa {
       if (problem.extra.retryAfter) ctx.set('retry-after', problem.extra.retryAfter);
       const json = ctx.path.startsWith('/api/') || ctx.accepts('html', 'json') === 'json';
       ctx.type = json ? 'json' : 'html';
-      ctx.body = json ? { error: problem.code, message: problem.message } : errorPage(problem);
+      // insufficient_scope: the scope missing, and the link that asks for it in addition to those granted.
+      const scope = problem.extra.scope ? { scope: problem.extra.scope, connect_url: `/connect?scope=${encodeURIComponent(problem.extra.scope)}` } : {};
+      ctx.body = json ? { error: problem.code, message: problem.message, ...scope } : errorPage(problem);
     }
   });
   app.use(router.routes());

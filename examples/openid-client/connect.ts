@@ -19,22 +19,39 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
   const query = queryOf(ctx);
   const session = requireSession(ctx);
   const returnTo = returnToOf(query.get('return_to'));
+  const scope = scopesToAsk(session.userId, query.get('scope'));
   const config = await configuration();
   const [state, nonce, codeVerifier, now] = [client.randomState(), client.randomNonce(), client.randomPKCECodeVerifier(), Date.now()];
   forgetOldAttempts(now, settings.pendingTtlMs);
   pendingAuthorizations.set(state, { state, nonce, codeVerifier, returnTo, sessionId: session.id, userId: session.userId, createdAt: now, expiresAt: now + settings.pendingTtlMs });
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: settings.redirectUri.href,
-    scope: settings.scopes,
+    scope,
     state,
     nonce,
     code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     // OpenID Connect Core 11: a refresh token (offline_access) is granted only with explicit consent.
-    ...(settings.scopes.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
+    ...(scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
   });
   ctx.redirect(url.href);
 };
+
+/**
+ * Incremental authorization: `scope` names scopes to ask for in addition (each one configured or optional,
+ * else `unknown_scope`); the request asks for the union with those configured and those granted now, so an
+ * approval never narrows what the user had (RFC 6749 3.3).
+ */
+function scopesToAsk(userId: string, asked: string | undefined): string {
+  const configured = settings.scopes.split(' ').filter(Boolean);
+  if (asked === undefined) return configured.join(' ');
+  const extra = asked.split(' ').filter(Boolean);
+  const allowed = new Set([...configured, ...settings.optionalScopes]);
+  if (extra.length === 0 || extra.length > 16 || !extra.every((scope) => allowed.has(scope))) {
+    throw new Problem('unknown_scope', 'the scope parameter names a scope this integration does not ask for');
+  }
+  return [...new Set([...configured, ...(connections.get(userId)?.scopes ?? []), ...extra])].join(' ');
+}
 
 /** The pending authorization a callback's state names, used up; or where to land for a replay of a callback that connected. */
 function takePending(state: string | undefined, session: Session): PendingAuthorization | { landOn: string } {

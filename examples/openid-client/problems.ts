@@ -14,6 +14,8 @@ const table = {
   not_connected: [409, 'Connect your MySQL account first.'],
   reconnect_required: [409, 'Your MySQL account needs to be connected again; press Connect.'],
   insufficient_scope: [403, 'Connect again and approve access to your databases.'],
+  unknown_scope: [400, 'Start the connection again from this site.'],
+  invalid_row: [400, 'Check the columns and values of the row and try again.'],
   issuer_missing: [400, "Start the connection again; if it keeps happening, tell the integration's administrator."],
   issuer_mismatch: [400, 'Start the connection again; this answer did not come from the provider you were sent to.'],
   state_missing: [400, 'Start the connection again from this site.'],
@@ -49,8 +51,8 @@ export class Problem extends Error {
   constructor(
     readonly code: ProblemCode,
     message: string,
-    /** The provider's own error_description (shown escaped), or Retry-After to pass on. */
-    readonly extra: { description?: string; retryAfter?: string } = {},
+    /** The provider's own error_description (shown escaped), Retry-After to pass on, or the scope a refused request needs. */
+    readonly extra: { description?: string; retryAfter?: string; scope?: string } = {},
   ) {
     super(message);
   }

@@ -25,7 +25,10 @@ export const settings = {
   port: Number(process.env.PORT ?? 3100),
   host: process.env.HOST ?? '127.0.0.1',
   scopes: process.env.SCOPES ?? 'openid profile offline_access databases:read',
-  apiBaseUrl: new URL(process.env.API_BASE_URL ?? required('ISSUER_URL')),
+  /** Scopes asked for only when the user first needs them (incremental authorization): `/connect?scope=`. */
+  optionalScopes: (process.env.OPTIONAL_SCOPES ?? 'databases:write').split(' ').filter(Boolean),
+  /** The vendor's resource API; its own path is kept when a request's path is added to it. */
+  apiBaseUrl: new URL(process.env.API_BASE_URL ?? `${required('ISSUER_URL').replace(/\/$/, '')}/v1`),
   refreshMarginMs: seconds('REFRESH_MARGIN_SECONDS', 60) * 1000,
   providerTimeoutMs: seconds('PROVIDER_TIMEOUT_MS', 5000),
   pendingTtlMs: seconds('PENDING_AUTHORIZATION_TTL_SECONDS', 600) * 1000,

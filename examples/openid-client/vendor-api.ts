@@ -1,24 +1,44 @@
 /**
  * The vendor's resource API, called as the user (RFC 6750): the access token
- * refreshed first when due, and once more after a 401. Callers get the
- * vendor's JSON, never the token.
+ * refreshed first when due, and once more after a 401 (a refused token wrote
+ * nothing, so a write may be sent again too). Callers get the vendor's JSON,
+ * never the token; the vendor's refusals become the contract's codes.
  */
 import { Problem } from './problems';
 import { providerFetch } from './provider';
 import { settings } from './settings';
 import { refresh, usableConnection } from './tokens';
 
-export async function vendorGet(userId: string, path: string): Promise<Record<string, unknown>> {
-  const send = (token: string) => providerFetch(new URL(path, settings.apiBaseUrl).href, { headers: { authorization: `Bearer ${token}` } });
+/** A path under the API's base URL, the base's own path kept (never resolved against the host's root). */
+function resourceUrl(path: string, query?: URLSearchParams): string {
+  const url = new URL(settings.apiBaseUrl.href);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  if (query) url.search = query.toString();
+  return url.href;
+}
+
+export async function vendorRequest(userId: string, path: string, options: { query?: URLSearchParams; write?: { body: unknown } } = {}): Promise<Record<string, unknown>> {
+  const { query, write } = options;
+  const send = (token: string) =>
+    providerFetch(resourceUrl(path, query), {
+      ...(write ? { method: 'POST', body: JSON.stringify(write.body) } : {}),
+      headers: { authorization: `Bearer ${token}`, ...(write ? { 'content-type': 'application/json' } : {}) },
+    });
   const connection = await usableConnection(userId);
   let response = await send(connection.accessToken);
   if (response.status === 401) response = await send((await refresh(userId, connection)).accessToken);
-  if (response.status === 403) throw new Problem('insufficient_scope', 'the connection may not read databases');
-  if (response.status === 404) throw new Problem('not_found', 'the vendor has no such database');
+  if (response.status === 403) {
+    // RFC 6750 3.1: the scope the request needs is named in the challenge.
+    const scope = /scope="([^"]*)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1];
+    throw new Problem('insufficient_scope', 'the connection was not granted this access', scope ? { scope } : {});
+  }
+  if (response.status === 400) throw new Problem('malformed_request', 'the vendor refused the request as malformed');
+  if (response.status === 404) throw new Problem('not_found', 'the vendor has no such database or table');
   if (response.status === 429 || response.status >= 500) {
     throw new Problem('provider_unavailable', `the vendor API answered ${response.status}`, { retryAfter: response.headers.get('retry-after') ?? undefined });
   }
-  const body: unknown = response.status === 200 ? await response.json().catch(() => undefined) : undefined;
-  if (typeof body !== 'object' || body === null) throw new Problem('provider_error', `the vendor API answered ${response.status}`);
+  const ok = response.status === 200 || (write !== undefined && response.status === 201);
+  const body: unknown = ok ? await response.json().catch(() => undefined) : undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Problem('provider_error', `the vendor API answered ${response.status}`);
   return body as Record<string, unknown>;
 }
