@@ -101,6 +101,30 @@ Feature: The integration reads and writes the user's own tables, and nothing els
         | 2.5   |
         | ten   |
 
+  Rule: a row is never written twice, and a vendor outage loses nothing (RFC 9110 9.2.2)
+
+    An insert is not idempotent: it is sent again only when the vendor said
+    it did not process it (503, 429). Whatever else happens to it, the user
+    gets a stable code, and her connection and tokens stay as they were.
+
+    @faults
+    Scenario: An insert the vendor answers 500 to is not sent again
+      Given Alice has allowed the integration to write to her databases
+      And the provider's resource API will answer 500 once
+      When Alice adds a row to "tea_party.guests" with the name "Cheshire Cat" and the seat 5
+      Then it is refused with "provider_unavailable"
+      And the vendor API received that insert once
+      And the vendor's tables are as they were
+
+    @faults
+    Scenario: While the vendor cannot take it, an insert is provider_unavailable, and nothing is lost
+      Given Alice has allowed the integration to write to her databases
+      And the provider's resource API keeps failing: answers 503
+      When Alice adds a row to "tea_party.guests" with the name "Cheshire Cat" and the seat 5
+      Then it is refused with "provider_unavailable"
+      And her connection and tokens are exactly as they were
+      And the vendor's tables are as they were
+
   Rule: a name is a name, never SQL
 
     @hostile-input
