@@ -49,7 +49,8 @@ type Refusal = 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | '
 function refuse(ctx: Context, status: 401 | 403, error?: Refusal, description?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer', scope = requiredScope): void {
   const parts = [`${scheme} realm="mock-mysql-cloud"`];
   if (error) parts.push(`error="${error}"`);
-  if (description) parts.push(`error_description="${description}"`);
+  // RFC 6750 3: error_description is quoted text without `"` or `\`.
+  if (description) parts.push(`error_description="${description.replace(/["\\]/g, "'")}"`);
   if (error === 'insufficient_scope') parts.push(`scope="${scope}"`);
   ctx.set('www-authenticate', parts.join(', '));
   ctx.status = status;

@@ -281,6 +281,8 @@ Then("the vendor's API answers 403 {string}, naming the scope {string}", functio
   assert.equal(last.status, 403, JSON.stringify(last.body));
   assert.equal(last.body.error, error);
   assert.match(last.wwwAuthenticate ?? '', new RegExp(`^Bearer .*error="${error}".*scope="${scope}"`));
+  // RFC 6750 3: each attribute a quoted string without `"` or `\` inside.
+  assert.match(last.wwwAuthenticate ?? '', /^Bearer realm="[^"\\]*"(, [a-z_]+="[^"\\]*")*$/);
 });
 
 Then('it sees the tables {string}, each with {string} as its first column of type {string}', function (this: ConformanceWorld, tables: string, column: string, type: string) {

@@ -217,6 +217,8 @@ export class MysqlPlane implements VendorDataPlane {
     if (!ready) return;
     try {
       await dropRun(ready.admin, ready.run);
+    } catch {
+      // The server is gone: the run's lock goes with its connection, and the next run to start drops what is left.
     } finally {
       await ready.admin.end().catch(() => undefined);
     }
