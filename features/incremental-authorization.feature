@@ -55,6 +55,14 @@ Feature: The integration asks for write access only when the user first writes
       Then the row is written with a new id, and the vendor holds one more row in "tea_party.guests"
       And reading "tea_party.guests" shows the name "Cheshire Cat" last
 
+    @browser @in-process @demo-page
+    Scenario: In a real browser, she allows writing from a table's page and adds a row with its form
+      Given Alice opens the integration in her browser and signs in
+      When she allows writing from the page of "tea_party.guests", signing in at the provider as alice and approving
+      And she adds the guest "Cheshire Cat" at seat 5 with the page's form
+      Then her browser shows "Cheshire Cat" in the last row of "guests"
+      And her connection has the scopes "openid profile offline_access databases:read databases:write"
+
   Rule: a decline leaves the read access as it was (RFC 6749 4.1.2.1)
 
     @rfc6749-4.1.2.1

@@ -6,6 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
+import type { Page } from 'playwright-core';
+import { demoAccounts } from '../mock-provider/accounts';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import { authorizeAtProvider, callApi, deliverCallback, rememberConnection, type Decision } from './support/tasks';
@@ -112,4 +114,45 @@ Then('she/he still reads the rows of {string}', async function (this: Conformanc
   const answer = await callApi(this, person, `/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`);
   assert.equal(answer.statusCode, 200, `reading: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
   assert.ok(((JSON.parse(answer.body) as { rows?: unknown[] }).rows ?? []).length > 0, 'rows are read');
+});
+
+// ---- the demo page in a real browser (ours) ----
+
+function browserPage(world: ConformanceWorld): Page {
+  assert.ok(world.page, 'a browser page (tag the scenario @browser)');
+  return world.page;
+}
+
+When(
+  /^(?:she|he) allows writing from the page of "([^"]+)", signing in at the provider as (\w+) and approving$/,
+  async function (this: ConformanceWorld, name: string, account: string) {
+    const tab = browserPage(this);
+    const { database, table } = qualified(name);
+    await tab.goto(this.url(`/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table)}`));
+    await tab.waitForSelector('[data-rows]');
+    await tab.click('[data-write-access] a');
+    await tab.waitForURL((url) => url.href.startsWith(this.provider.issuer));
+    if (await tab.locator('input[name="password"]').count()) {
+      await tab.fill('input[name="username"]', account);
+      await tab.fill('input[name="password"]', demoAccounts.find((candidate) => candidate.username === account)?.password ?? '');
+      await tab.click('button[type="submit"]');
+    }
+    await tab.click('button[value="approve"]');
+    await tab.waitForURL((url) => url.href.startsWith(this.url('/')));
+    await tab.waitForSelector('[data-insert-form]');
+  },
+);
+
+When(/^(?:she|he) adds the guest "([^"]+)" at seat (\d+) with the page's form$/, async function (this: ConformanceWorld, guest: string, seat: number | string) {
+  const tab = browserPage(this);
+  await tab.fill('[data-insert-form] input[name="name"]', guest);
+  await tab.fill('[data-insert-form] input[name="seat"]', String(seat));
+  await tab.click('[data-insert-form] button[type="submit"]');
+  await tab.waitForLoadState('load');
+});
+
+Then(/^(?:her|his) browser shows "([^"]+)" in the last row of "([^"]+)"$/, async function (this: ConformanceWorld, value: string, table: string) {
+  const tab = browserPage(this);
+  assert.match((await tab.textContent('h2:has-text("First rows of")')) ?? '', new RegExp(table));
+  assert.ok((await tab.locator('[data-rows] tbody tr').last().textContent())?.includes(value), `the last row shows "${value}"`);
 });

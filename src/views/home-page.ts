@@ -78,10 +78,10 @@ ${table.more ? html`<p>More rows follow (<code>GET /api/databases/${database}/ta
 ${
   writable
     ? html`<h3>Add a row</h3>
-<form method="post" action="/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table.name)}/rows" data-insert-form>
+<div><form method="post" action="/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table.name)}/rows" data-insert-form>
 ${insertable.map((column) => html`<label for="column-${column}">${column}</label> <input id="column-${column}" name="${column}"><br>`)}
 <button type="submit">Add the row</button>
-</form>`
+</form></div>`
     : html`<p data-write-access>This connection may read your databases, not write to them.
 <a class="button" href="/connect?scope=${encodeURIComponent(writeScope)}&amp;return_to=${encodeURIComponent(thisPage)}">Allow writing</a></p>`
 }`;
