@@ -32,6 +32,11 @@ Feature: The vendor's API gives a token its own account's data, and the database
         | reads the rows of "guests" |
         | adds a guest to "guests"   |
 
+    Scenario: A table the database does not have is not found
+      Given a client holds an access token of alice's for "databases:read"
+      When the client reads the rows of "tea_party.teapots"
+      Then the vendor's API answers 404 "not_found"
+
     Scenario: A revoked token reads nothing more
       Given a client holds an access token of alice's for "databases:read"
       And the provider has revoked that access token
