@@ -7,6 +7,15 @@
 // The @browser scenarios need Debian's Chromium at /usr/bin/chromium; without
 // it they are left out (and `npm test` says so).
 //
+// `npx cucumber-js -p fapi2` (and `-p fapi2-mysql`) reruns the flow features
+// (@flow: authorization request, callback, token exchange, refresh,
+// concurrency, revocation, API access, faults) in the FAPI 2.0 security profile: the mock
+// runs oidc-provider's FAPI 2.0 profile (PAR required, DPoP-bound tokens,
+// private_key_jwt) and our integration pushes its requests, authenticates
+// with private_key_jwt and binds its tokens with DPoP. The same feature text;
+// a scenario about a basic-only fact (client_secret_basic, a Bearer
+// token_type) is tagged @basic-only, with the reason beside it, and left out.
+//
 // `INTEGRATION_URL=... MOCK_URL=... npx cucumber-js -p remote` checks any
 // integration that follows docs/contract.md, already running against the mock
 // (`npm run start:mock`): one scenario at a time, the mock reset between
@@ -27,6 +36,16 @@ const report = './steps/support/conformance-formatter.cjs';
 const memory = { ...common, tags: browser ? 'not @mysql' : 'not @mysql and not @browser', worldParameters: { store: 'memory' } };
 const mysql = { ...common, ...(browser ? {} : { tags: 'not @browser' }), worldParameters: { store: 'mysql' } };
 
+// The security-profile dimension: the flow features (tagged @flow on their first line) again, under FAPI 2.0
+// (steps/support/security-profile.ts). A path given on the command line narrows it as usual.
+const fapi2Of = (profile) => ({
+  ...profile,
+  tags: ['@flow', profile.tags, 'not @basic-only'].filter(Boolean).join(' and '),
+  worldParameters: { ...profile.worldParameters, securityProfile: 'fapi2' },
+});
+const fapi2 = fapi2Of(memory);
+const fapi2Mysql = fapi2Of(mysql);
+
 module.exports = {
   // An ad-hoc run (one feature, a few tags) writes its own report, leaving the last full run's in place.
   default: { ...memory, format: ['progress-bar', 'html:reports/ad-hoc/cucumber.html', 'junit:reports/ad-hoc/junit.xml'] },
@@ -37,6 +56,18 @@ module.exports = {
     ...mysql,
     parallel: 2,
     format: ['summary', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml', 'message:reports/cucumber-mysql.ndjson'],
+  },
+  fapi2: { ...fapi2, format: ['progress-bar', 'html:reports/ad-hoc/cucumber-fapi2.html', 'junit:reports/ad-hoc/junit-fapi2.xml'] },
+  'fapi2-mysql': { ...fapi2Mysql, format: ['progress-bar', 'html:reports/ad-hoc/cucumber-fapi2-mysql.html', 'junit:reports/ad-hoc/junit-fapi2-mysql.xml'] },
+  'fapi2-ci': {
+    ...fapi2,
+    parallel: 2,
+    format: ['summary', 'html:reports/cucumber-fapi2.html', 'junit:reports/junit-fapi2.xml', 'message:reports/cucumber-fapi2.ndjson'],
+  },
+  'fapi2-mysql-ci': {
+    ...fapi2Mysql,
+    parallel: 2,
+    format: ['summary', 'html:reports/cucumber-fapi2-mysql.html', 'junit:reports/junit-fapi2-mysql.xml', 'message:reports/cucumber-fapi2-mysql.ndjson'],
   },
   // Every scenario, against the integration at INTEGRATION_URL and the mock at MOCK_URL; serial, as they share both.
   remote: {

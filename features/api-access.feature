@@ -1,4 +1,4 @@
-@api-access
+@api-access @flow
 Feature: The integration reads the user's databases with their token, and only theirs
 
   Once connected, the integration calls the vendor's API on the user's

@@ -1,4 +1,4 @@
-@authorization-request
+@authorization-request @flow
 Feature: The authorization request asks for exactly what it needs
 
   The authorization request is the one part of the flow that travels

@@ -1,4 +1,4 @@
-@callback
+@callback @flow
 Feature: The callback accepts only the answer to our own request
 
   The callback is where an attacker tries to slip a code or an error into

@@ -1,4 +1,4 @@
-@concurrency
+@concurrency @flow
 Feature: Concurrent callers share one refresh
 
   A busy integration calls the vendor for the same user from many requests

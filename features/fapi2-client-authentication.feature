@@ -35,6 +35,21 @@ Feature: The client authenticates with its own key (private_key_jwt)
     And the provider accepted assertions signed with the new key "client-2"
     And the integration publishes its public client keys at "/jwks.json", newest first
 
+  Scenario: Right after a rotation, before the provider has fetched the new keys, a new authorization still goes through
+    The provider keeps the key set it fetched from /jwks.json for a while
+    (oidc-provider: a minute, or the max-age it was served with) and refuses
+    an assertion signed with a key it does not hold yet as invalid_client. A
+    request so refused is sent once more signed with the older key, which
+    then signs for a minute; the provider authenticated nothing, so nothing
+    was spent.
+
+    Given Carol has connected her MySQL account as alice
+    And the integration rotates its client key, the new key first
+    When Carol reconnects as alice
+    Then Carol is connected to the account "Alice Liddell"
+    And the provider refused the pushed request signed with the new key "client-2" as "invalid_client", and accepted it signed with "client-1"
+    And the provider accepted the token request signed with "client-1"
+
   Scenario Outline: A client key that is missing or unusable stops the start, in one sentence
     When the integration starts with the client key setting '<value>'
     Then it refuses to start, saying '<sentence>'

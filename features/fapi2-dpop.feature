@@ -74,9 +74,16 @@ Feature: Tokens are bound to the connection's key (DPoP)
 
   Rule: tokens that are not DPoP-bound are refused when DPoP was asked for
 
-    Scenario: The provider answers the DPoP token request with token_type Bearer
+    Scenario Outline: The provider answers the DPoP token request <problem>
       Given she has started connecting her MySQL account
-      And the provider will send the token_type "Bearer"
+      And the provider will send a token response <problem>
       When Carol approves at the provider as alice
       Then she is refused by the integration with "token_not_dpop_bound"
       And nothing is stored for her
+
+      Examples:
+        | problem                      |
+        | with the token_type "Bearer" |
+        | with the token_type "bearer" |
+        | with the token_type "mac"    |
+        | without "token_type"         |

@@ -1,4 +1,4 @@
-@faults
+@faults @flow
 Feature: Whatever the provider does wrong, the user gets a clear answer and nothing is half-written
 
   Providers fail: they answer 500, they are overloaded (503, 429), they

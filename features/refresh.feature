@@ -1,4 +1,4 @@
-@refresh
+@refresh @flow
 Feature: Tokens are refreshed in time, rotated safely, and never lost
 
   An integration lives with its tokens for months. The access token expires

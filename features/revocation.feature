@@ -1,4 +1,4 @@
-@revocation
+@revocation @flow
 Feature: Disconnecting revokes the tokens at the provider, and forgets them here
 
   When a user disconnects, the tokens must stop working at the provider,

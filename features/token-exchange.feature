@@ -1,4 +1,4 @@
-@token-exchange
+@token-exchange @flow
 Feature: The code is exchanged for tokens once, and nothing is kept unless it all checks out
 
   The token request is the back-channel step where the integration proves
@@ -13,7 +13,8 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
 
   Rule: the token request carries the code, the same redirect URI, the verifier and client authentication (RFC 6749 4.1.3)
 
-    @rfc6749-4.1.3 @rfc7636
+    # Not under fapi2: there the client authenticates with private_key_jwt (fapi2-client-authentication.feature).
+    @rfc6749-4.1.3 @rfc7636 @basic-only
     Scenario: The token request is complete and authenticated with client_secret_basic
       When Carol approves at the provider as alice
       Then the provider received one token request for the code it issued
@@ -39,7 +40,8 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
 
   Rule: invalid_client is a configuration error, never retried (RFC 6749 5.2)
 
-    @rfc6749-5.2 @in-process
+    # Not under fapi2: there is no client secret there; a refused client assertion is in fapi2-client-authentication.feature.
+    @rfc6749-5.2 @in-process @basic-only
     Scenario: A wrong client secret is reported as invalid_client and not retried
       Given the integration is configured with a wrong client secret
       When Carol approves at the provider as alice
@@ -87,7 +89,8 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
 
   Rule: what RFC 6749 5.1 allows is tolerated (FAPI client tests token-type-case-insensitivity, token-endpoint-response-without-expires_in)
 
-    @rfc6749-5.1
+    # Not under fapi2: a DPoP token request accepts only the token_type DPoP (fapi2-dpop.feature).
+    @rfc6749-5.1 @basic-only
     Scenario Outline: A token_type of "<token_type>" is accepted
       Given the provider will send the token_type "<token_type>"
       When Carol approves at the provider as alice
@@ -143,10 +146,15 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
       Examples:
         | problem                           |
         | without "access_token"            |
-        | with the token_type "mac"         |
         | without "id_token"                |
         | with a negative "expires_in"      |
         | with a huge "expires_in"          |
         | with a fractional "expires_in"    |
         | with a zero "expires_in"          |
+
+      # Not under fapi2: a DPoP token request refuses any token_type but DPoP as token_not_dpop_bound (fapi2-dpop.feature).
+      @basic-only
+      Examples: the token type
+        | problem                           |
+        | with the token_type "mac"         |
         | without "token_type"              |

@@ -5,7 +5,9 @@
  * an HTTP response with the given status, OAuth error, body and headers,
  * after an optional delay; or a dropped connection.
  */
-import type { Middleware } from 'koa';
+import { decodeJwt } from 'jose';
+import type { Context, Middleware } from 'koa';
+import type { Provider } from 'oidc-provider';
 import type { Fault } from './controls';
 import { endpointIn, type Endpoint } from './endpoints';
 import { readParameters, type FaultState } from './request-log';
@@ -14,6 +16,21 @@ export type { Fault };
 
 interface Armed extends Fault {
   remaining: number;
+}
+
+const pushedRequestUrn = 'urn:ietf:params:oauth:request_uri:';
+
+/**
+ * The authorization request's redirect URI and state: from the query, or,
+ * when the browser carries only a `request_uri` (PAR, RFC 9126 4), from the
+ * request the client pushed, as the provider itself reads it.
+ */
+async function authorizationRequestOf(ctx: Context): Promise<{ redirectUri?: unknown; state?: unknown }> {
+  const requestUri = ctx.query.request_uri;
+  if (typeof requestUri !== 'string' || !requestUri.startsWith(pushedRequestUrn)) return { redirectUri: ctx.query.redirect_uri, state: ctx.query.state };
+  const pushed = await (ctx.app as Provider).PushedAuthorizationRequest.find(requestUri.slice(pushedRequestUrn.length), { ignoreExpiration: true });
+  const parameters = pushed ? decodeJwt(pushed.request) : {};
+  return { redirectUri: parameters.redirect_uri, state: parameters.state };
 }
 
 export class Faults {
@@ -74,12 +91,12 @@ export class Faults {
       await readParameters(ctx);
 
       for (const [name, value] of Object.entries(fault.headers ?? {})) ctx.set(name, value);
-      const redirectUri = ctx.query.redirect_uri;
+      const { redirectUri, state } = endpoint === 'authorization' ? await authorizationRequestOf(ctx) : {};
       if (endpoint === 'authorization' && fault.error && typeof redirectUri === 'string' && this.redirectUris().includes(redirectUri)) {
         const target = new URL(redirectUri);
         target.searchParams.set('error', fault.error);
         if (fault.error_description) target.searchParams.set('error_description', fault.error_description);
-        if (typeof ctx.query.state === 'string') target.searchParams.set('state', ctx.query.state);
+        if (typeof state === 'string') target.searchParams.set('state', state);
         target.searchParams.set('iss', this.issuer);
         ctx.status = 303;
         ctx.redirect(target.href);

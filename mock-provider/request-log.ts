@@ -25,6 +25,10 @@ export interface RecordedRequest {
   readonly clientAssertion: string | undefined;
   /** The tokens a token endpoint response carried (kept only in this in-memory record, for assertions). */
   readonly issuedTokens: readonly string[];
+  /** The `request_uri` a pushed authorization request was answered with (RFC 9126 2.2). */
+  readonly requestUri: string | undefined;
+  /** The OAuth error code the answer carried in its JSON body (`invalid_grant`, `use_dpop_nonce`...), if any. */
+  readonly error: string | undefined;
   /** The status answered; 0 when the connection was dropped on purpose, -1 while it is still in flight. */
   readonly status: number;
 }
@@ -51,6 +55,12 @@ export async function readParameters(ctx: Context): Promise<void> {
     for (const [name, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) params[name] = value;
   }
   (ctx.state as FaultState).params = params;
+}
+
+/** A string member of a JSON answer's body. */
+function memberOf(body: unknown, name: string): string | undefined {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function issuedTokensOf(body: unknown): string[] {
@@ -93,6 +103,8 @@ export class RequestLog {
         dpopProof: ctx.get('dpop') || undefined,
         clientAssertion: undefined,
         issuedTokens: [],
+        requestUri: undefined,
+        error: undefined,
         status: -1,
       };
       this.requests.push(record);
@@ -106,6 +118,8 @@ export class RequestLog {
         record.params = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
         record.clientId = oidc?.client?.clientId;
         record.issuedTokens = endpoint === 'token' ? issuedTokensOf(ctx.body) : [];
+        record.requestUri = endpoint === 'par' ? memberOf(ctx.body, 'request_uri') : undefined;
+        record.error = memberOf(ctx.body, 'error');
         record.status = (ctx.state as FaultState).dropped ? 0 : ctx.status;
       }
     };

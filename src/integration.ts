@@ -87,7 +87,11 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
   const jwks = new JwksCache(http, now);
   const clientAssertions =
     config.clientAuthMethod === 'private_key_jwt' && config.clientSigningKeys ? new ClientAssertions(config.clientSigningKeys, config.clientId, now) : undefined;
-  const clientAuth = clientAuthentication(config, clientAssertions);
+  const clientAuth = clientAuthentication(config, clientAssertions, {
+    now,
+    onOlderKey: (refused, used) =>
+      logger.warn({ refusedKeyId: refused, keyId: used }, 'the provider refused the newest client key (invalid_client): signed with the older one, for a minute (has it fetched /jwks.json since the rotation?)'),
+  });
   const authorizationRedirect = new AuthorizationRedirect({ config, http, clientAuthentication: clientAuth });
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
   const rateLimiter = new RateLimiter(config.rateLimits, metrics, (ctx) => identity.rateLimitKey(ctx), options.limiterFactory);

@@ -4,12 +4,14 @@ import { Then, When } from '@cucumber/cucumber';
 import { endpointPaths } from '../mock-provider/endpoints';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
+import { authorizationRequestParameters } from './support/security-profile';
 import { startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-function authorizationParameters(person: Person): URLSearchParams {
+/** The authorization request as the provider received it: in the URL, or pushed (PAR) when the URL names it by request_uri. */
+async function authorizationParameters(world: ConformanceWorld, person: Person): Promise<URLSearchParams> {
   assert.ok(person.authorizationUrl, `${person.name} was sent to the provider`);
-  return new URL(person.authorizationUrl).searchParams;
+  return authorizationRequestParameters(world.provider, person.authorizationUrl);
 }
 
 async function tokenRequest(world: ConformanceWorld): Promise<Record<string, unknown>> {
@@ -18,8 +20,8 @@ async function tokenRequest(world: ConformanceWorld): Promise<Record<string, unk
   return (requests[0] as { params: Record<string, unknown> }).params;
 }
 
-Then('the authorization request carries an S256 code challenge', function (this: ConformanceWorld) {
-  const parameters = authorizationParameters(this.people.subject);
+Then('the authorization request carries an S256 code challenge', async function (this: ConformanceWorld) {
+  const parameters = await authorizationParameters(this, this.people.subject);
   assert.equal(parameters.get('code_challenge_method'), 'S256');
   assert.match(parameters.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
 });
@@ -31,7 +33,7 @@ Then(
     assert.equal(typeof verifier, 'string');
     assert.match(verifier as string, /^[A-Za-z0-9._~-]{43,128}$/);
     const challenge = createHash('sha256').update(verifier as string).digest('base64url');
-    assert.equal(challenge, authorizationParameters(this.people.subject).get('code_challenge'));
+    assert.equal(challenge, (await authorizationParameters(this, this.people.subject)).get('code_challenge'));
   },
 );
 
@@ -46,22 +48,24 @@ When('{person} starts connecting her/his MySQL account twice', async function (t
   const urls: string[] = [];
   for (const _attempt of [1, 2]) {
     await startConnecting(this, person);
-    urls.push(authorizationParameters(person) && (person.authorizationUrl as string));
+    assert.ok(person.authorizationUrl, `${person.name} was sent to the provider`);
+    urls.push(person.authorizationUrl);
   }
   this.recalled.authorizationUrls = urls;
 });
 
-Then('the two attempts share no code challenge, state or nonce', function (this: ConformanceWorld) {
-  const [first, second] = Recollection.needed(this.recalled.authorizationUrls, 'the attempts').map((url) => new URL(url).searchParams);
+Then('the two attempts share no code challenge, state or nonce', async function (this: ConformanceWorld) {
+  const urls = Recollection.needed(this.recalled.authorizationUrls, 'the attempts');
+  const [first, second] = await Promise.all(urls.map((url) => authorizationRequestParameters(this.provider, url)));
   for (const name of ['code_challenge', 'state', 'nonce']) {
     assert.ok(first?.get(name), `${name} is sent`);
     assert.notEqual(first?.get(name), second?.get(name), `${name} differs`);
   }
 });
 
-Then('each state and nonce carries at least 256 bits', function (this: ConformanceWorld) {
+Then('each state and nonce carries at least 256 bits', async function (this: ConformanceWorld) {
   for (const url of Recollection.needed(this.recalled.authorizationUrls, 'the attempts')) {
-    const parameters = new URL(url).searchParams;
+    const parameters = await authorizationRequestParameters(this.provider, url);
     for (const name of ['state', 'nonce']) {
       const value = parameters.get(name) ?? '';
       assert.match(value, /^[A-Za-z0-9_-]{43,}$/, `${name} is base64url of at least 32 bytes`);
@@ -70,8 +74,8 @@ Then('each state and nonce carries at least 256 bits', function (this: Conforman
   }
 });
 
-Then("the authorization request's redirect URI is exactly the registered one", function (this: ConformanceWorld) {
-  assert.equal(authorizationParameters(this.people.subject).get('redirect_uri'), this.provider.client.redirect_uris[0]);
+Then("the authorization request's redirect URI is exactly the registered one", async function (this: ConformanceWorld) {
+  assert.equal((await authorizationParameters(this, this.people.subject)).get('redirect_uri'), this.provider.client.redirect_uris[0]);
 });
 
 Then("the token request's redirect URI is the same", async function (this: ConformanceWorld) {
@@ -80,8 +84,8 @@ Then("the token request's redirect URI is the same", async function (this: Confo
 
 Then(
   'the authorization request asks for response type {string} with the scopes {string}',
-  function (this: ConformanceWorld, responseType: string, scopes: string) {
-    const parameters = authorizationParameters(this.people.subject);
+  async function (this: ConformanceWorld, responseType: string, scopes: string) {
+    const parameters = await authorizationParameters(this, this.people.subject);
     assert.equal(parameters.get('response_type'), responseType);
     assert.deepEqual((parameters.get('scope') ?? '').split(' ').sort(), scopes.split(' ').sort());
     assert.equal(parameters.get('client_id'), this.provider.client.client_id);
@@ -89,12 +93,12 @@ Then(
   },
 );
 
-Then('it carries a nonce', function (this: ConformanceWorld) {
-  assert.match(authorizationParameters(this.people.subject).get('nonce') ?? '', /^[A-Za-z0-9_-]{43,}$/);
+Then('it carries a nonce', async function (this: ConformanceWorld) {
+  assert.match((await authorizationParameters(this, this.people.subject)).get('nonce') ?? '', /^[A-Za-z0-9_-]{43,}$/);
 });
 
-Then('it asks for consent, as offline access needs', function (this: ConformanceWorld) {
-  assert.equal(authorizationParameters(this.people.subject).get('prompt'), 'consent');
+Then('it asks for consent, as offline access needs', async function (this: ConformanceWorld) {
+  assert.equal((await authorizationParameters(this, this.people.subject)).get('prompt'), 'consent');
 });
 
 Then('no URL her/his browser visited holds the client secret or a token', async function (this: ConformanceWorld) {

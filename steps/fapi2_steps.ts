@@ -6,33 +6,23 @@
  * and read its store.
  */
 import { strict as assert } from 'node:assert';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader, SignJWT, importJWK, type JWK } from 'jose';
-import { startMockProvider } from '../mock-provider';
-import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { TokenCipher } from '../src/crypto/token-cipher';
 import { loadConfig } from '../src/config';
 import { errorCodes, isErrorCode } from '../src/errors';
 import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
 import type { Person } from './support/people';
-import { InProcessProvider } from './support/provider-driver';
+import { startInProcessMock } from './support/in-process-mock';
+import { fapi2Environment, newClientKey } from './support/security-profile';
 import { errorCodeOf } from './support/html-forms';
 import { authorizeAtProvider, callApi, connect, deliverCallback, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-let fapiKeys: Promise<SigningKey[]> | undefined;
-
-/** A client signing key as CLIENT_SIGNING_KEYS holds it: a private EC P-256 JWK with a kid. */
-function clientKey(kid: string): JWK {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { ...(privateKey.export({ format: 'jwk' }) as JWK), kid };
-}
-
 interface Fapi2State {
-  clientKeys: JWK[];
   stolen?: { accessToken: string; refreshToken?: string; proof?: string };
   answer?: Response<string>;
   startProblem?: string;
@@ -42,7 +32,7 @@ const fapi2 = new WeakMap<ConformanceWorld, Fapi2State>();
 function stateOf(world: ConformanceWorld): Fapi2State {
   let state = fapi2.get(world);
   if (!state) {
-    state = { clientKeys: [] };
+    state = {};
     fapi2.set(world, state);
   }
   return state;
@@ -65,13 +55,12 @@ Given(
   'the vendor runs the FAPI 2.0 profile, and the integration uses private_key_jwt and DPoP',
   async function (this: ConformanceWorld) {
     const old = this.inProcessProvider.local;
+    // A run in the fapi2 security profile started them so already.
+    if (old.profile === 'fapi2') return;
     await old.close();
-    fapiKeys ??= generateSigningKeys();
-    const mock = await startMockProvider({ client: old.client, keys: await fapiKeys, port: Number(new URL(old.issuer).port), profile: 'fapi2' });
-    this.provider = new InProcessProvider(mock);
-    const state = stateOf(this);
-    state.clientKeys = [clientKey('client-1')];
-    await this.inProcess.reconfigure({ CLIENT_AUTH_METHOD: 'private_key_jwt', CLIENT_SIGNING_KEYS: JSON.stringify({ keys: state.clientKeys }), DPOP: 'true' });
+    this.provider = await startInProcessMock(old.client, { port: Number(new URL(old.issuer).port), profile: 'fapi2', store: this.storeKind });
+    this.clientKeys = [newClientKey('client-1')];
+    await this.inProcess.reconfigure(fapi2Environment(this.clientKeys));
   },
 );
 
@@ -171,7 +160,7 @@ Then('every client assertion was fresh, short-lived and addressed to the issuer'
     assert.ok(typeof claims.exp === 'number' && typeof claims.iat === 'number' && claims.exp - claims.iat <= 60, 'exp at most 60 s after iat');
     assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
     jtis.add(claims.jti);
-    assert.equal(decodeProtectedHeader(assertion).kid, stateOf(this).clientKeys[0]?.kid);
+    assert.equal(decodeProtectedHeader(assertion).kid, this.clientKeys[0]?.kid);
   }
 });
 
@@ -179,7 +168,7 @@ Then('the integration publishes its public client keys at {string}, newest first
   const answer = await got(this.url(path), { throwHttpErrors: false, responseType: 'json' });
   assert.equal(answer.statusCode, 200);
   const keys = (answer.body as { keys: JWK[] }).keys;
-  assert.deepEqual(keys.map((key) => key.kid), stateOf(this).clientKeys.map((key) => key.kid));
+  assert.deepEqual(keys.map((key) => key.kid), this.clientKeys.map((key) => key.kid));
   for (const key of keys) assert.equal(key.d, undefined, 'no private part');
 });
 
@@ -218,7 +207,7 @@ When('the thief redeems the stolen refresh token with a proof and an assertion o
   const tokenEndpoint = `${this.provider.issuer}/token`;
   const proof = await dpopProof(generateDpopKey(), { method: 'POST', url: tokenEndpoint }, Date.now());
   // The thief's own key, under the kid of the client's key: it does not verify.
-  const key = clientKey(stateOf(this).clientKeys[0]?.kid ?? 'client-1');
+  const key = newClientKey(this.clientKeys[0]?.kid ?? 'client-1');
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })
@@ -289,9 +278,8 @@ Then('the vendor API received exactly {int} requests from her/him', async functi
 });
 
 Given('the integration rotates its client key, the new key first', async function (this: ConformanceWorld) {
-  const state = stateOf(this);
-  state.clientKeys = [clientKey('client-2'), ...state.clientKeys];
-  await this.inProcess.reconfigure({ CLIENT_SIGNING_KEYS: JSON.stringify({ keys: state.clientKeys }) });
+  this.clientKeys = [newClientKey('client-2'), ...this.clientKeys];
+  await this.inProcess.reconfigure({ CLIENT_SIGNING_KEYS: JSON.stringify({ keys: this.clientKeys }) });
   await this.provider.clearRequests();
 });
 
@@ -304,6 +292,31 @@ Then('the provider accepted assertions signed with the new key {string}', async 
   const token = (await this.provider.requests('token')).filter((request) => request.status === 200);
   assert.ok(token.length >= 1);
   for (const request of token) assert.equal(decodeProtectedHeader(String(request.clientAssertion)).kid, kid);
+});
+
+/** The kid of the client assertion a recorded request authenticated with. */
+const assertionKeyOf = (request: { clientAssertion: string | undefined }) => decodeProtectedHeader(String(request.clientAssertion)).kid;
+
+Then(
+  'the provider refused the pushed request signed with the new key {string} as {string}, and accepted it signed with {string}',
+  async function (this: ConformanceWorld, newKey: string, error: string, oldKey: string) {
+    const pushed = await this.provider.requests('par');
+    assert.deepEqual(
+      pushed.map((request) => [assertionKeyOf(request), request.status, request.error]),
+      [
+        [newKey, 401, error],
+        [oldKey, 201, undefined],
+      ],
+    );
+  },
+);
+
+Then('the provider accepted the token request signed with {string}', async function (this: ConformanceWorld, kid: string) {
+  const token = await this.provider.requests('token');
+  assert.deepEqual(
+    token.map((request) => [assertionKeyOf(request), request.status]),
+    [[kid, 200]],
+  );
 });
 
 When('someone replays the client assertion of her/his token request', async function (this: ConformanceWorld) {
@@ -322,7 +335,7 @@ When('someone replays the client assertion of her/his token request', async func
 });
 
 When('someone presents a client assertion that expired a minute ago', async function (this: ConformanceWorld) {
-  const key = stateOf(this).clientKeys[0] as JWK;
+  const key = this.clientKeys[0] as JWK;
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })

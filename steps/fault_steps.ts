@@ -5,6 +5,7 @@ import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import type { Endpoint, Fault } from './support/provider-driver';
 import { Recollection } from './support/recollection';
+import { authorizationRequestParameters } from './support/security-profile';
 import { authorizeAtProvider, callApi, connectionView, deliverCallback } from './support/tasks';
 import { rememberConnectionState } from './token_steps';
 import type { HttpResponse } from './support/user-agent';
@@ -61,7 +62,7 @@ Then('she/he is not connected, and her/his attempt is spent', async function (th
   assert.equal((await connectionView(this, person)).status, 'not_connected');
   if (this.store) {
     assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 1, connections: 0, revocations: 0 });
-    const state = new URL(person.authorizationUrl as string).searchParams.get('state') as string;
+    const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get('state') as string;
     assert.notEqual((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is spent');
   }
   // The same callback again is refused as a reused state, without a token request.
@@ -76,7 +77,7 @@ Then('she/he is not connected, and her/his attempt is still usable once the prov
   assert.equal((await connectionView(this, person)).status, 'not_connected');
   if (this.store) {
     assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 1, connections: 0, revocations: 0 });
-    const state = new URL(person.authorizationUrl as string).searchParams.get('state') as string;
+    const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get('state') as string;
     assert.equal((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is unused');
   }
   await this.provider.clearFaults();

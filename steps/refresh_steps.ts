@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
 import { sealRefreshedConnection } from '../src/connections/connection-record';
+import { openDpopKey } from '../src/crypto/sealed-dpop-key';
+import { dpopProof } from '../src/oauth/dpop';
 import { processTokenResponse } from '../src/oauth/process-token-response';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
@@ -10,8 +12,13 @@ import { callApi, connect, connectionView, lastIssued } from './support/tasks';
 import { prepareTokenState, reachTokenState, type TokenState } from './support/token-states';
 import type { ConformanceWorld } from './support/world';
 
+/**
+ * The refresh requests the provider received. One it answered `use_dpop_nonce`
+ * (DPoP, RFC 9449 8: not processed, to be sent again with the provider's
+ * nonce) counts once, with the retry that follows it.
+ */
 function refreshRequests(requests: readonly RecordedRequest[]): RecordedRequest[] {
-  return requests.filter((request) => request.params.grant_type === 'refresh_token');
+  return requests.filter((request) => request.params.grant_type === 'refresh_token' && request.error !== 'use_dpop_nonce');
 }
 
 Given(
@@ -126,14 +133,19 @@ async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person:
   const connection = await store.findConnection(person.username);
   assert.ok(connection);
   const { refreshToken } = await (world.store ?? assert.fail('in-process')).tokens(person.username);
-  const response = await got.post(`${world.provider.issuer}/token`, {
-    username: world.inProcess.config.clientId,
-    password: world.inProcess.config.clientSecret,
-    form: { grant_type: 'refresh_token', refresh_token: refreshToken },
+  // It authenticates as the integration does (client_secret_basic, or private_key_jwt under FAPI 2.0),
+  // with a proof of the connection's key when its tokens are DPoP-bound.
+  const tokenEndpoint = `${world.provider.issuer}/token`;
+  const credentials = await integration.clientAuthentication.credentials();
+  const dpopKey = openDpopKey(integration.cipher, connection);
+  const proof = dpopKey ? { dpop: await dpopProof(dpopKey, { method: 'POST', url: tokenEndpoint }, Date.now()) } : {};
+  const response = await got.post(tokenEndpoint, {
+    headers: { ...credentials.headers, ...proof },
+    form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...credentials.form },
     throwHttpErrors: false,
   });
   assert.equal(response.statusCode, 200, response.body);
-  const tokens = processTokenResponse(response, connection.scopes, { idTokenRequired: false });
+  const tokens = processTokenResponse(response, connection.scopes, { idTokenRequired: false, dpop: dpopKey !== undefined });
   assert.ok(await store.updateConnection(sealRefreshedConnection(integration.cipher, connection, tokens, Date.now()), connection.version));
 }
 

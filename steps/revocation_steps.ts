@@ -39,7 +39,9 @@ Then(
       ],
     );
     for (const request of requests) {
-      assert.equal(request.authorizationScheme, 'Basic');
+      // Authenticated as the client: HTTP Basic, or under FAPI 2.0 a private_key_jwt assertion.
+      if (this.securityProfile === 'fapi2') assert.ok(request.clientAssertion, 'a client assertion');
+      else assert.equal(request.authorizationScheme, 'Basic');
       assert.equal(request.clientId, this.provider.client.client_id);
     }
   },

@@ -28,19 +28,21 @@ export function authorizationCodeGrantRequest(
   dpop?: DpopBinding,
 ): Promise<Response<string>> {
   const send = (nonce: string | undefined) =>
-    http.request('token', 'never', async (got) => {
-      const credentials = await client.credentials();
-      const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
-      return got.post(tokenEndpoint, {
-        headers: { ...credentials.headers, ...proof },
-        form: {
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: pending.redirectUri,
-          code_verifier: pending.codeVerifier,
-          ...credentials.form,
-        },
-      });
-    });
+    client.send((credentialsToSend) =>
+      http.request('token', 'never', async (got) => {
+        const credentials = await credentialsToSend();
+        const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
+        return got.post(tokenEndpoint, {
+          headers: { ...credentials.headers, ...proof },
+          form: {
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: pending.redirectUri,
+            code_verifier: pending.codeVerifier,
+            ...credentials.form,
+          },
+        });
+      }),
+    );
   return dpop ? sendWithDpopNonce(dpop, tokenEndpoint, send) : send(undefined);
 }

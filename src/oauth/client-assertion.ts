@@ -89,9 +89,14 @@ export class ClientAssertions {
     }
   }
 
-  /** A fresh assertion for `audience` (the issuer, FAPI 2.0). */
-  async sign(audience: string): Promise<string> {
-    const key = this.ring[0] as ClientKey;
+  /** The key ids of the ring, newest first: the first signs; the second is the one a rotation retires. */
+  get keyIds(): readonly string[] {
+    return this.ring.map((key) => key.kid);
+  }
+
+  /** A fresh assertion for `audience` (the issuer, FAPI 2.0), signed with the newest key or the one named. */
+  async sign(audience: string, kid?: string): Promise<string> {
+    const key = (kid === undefined ? this.ring[0] : this.ring.find((candidate) => candidate.kid === kid)) as ClientKey;
     const issuedAt = Math.floor(this.now() / 1000);
     return new SignJWT({})
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })

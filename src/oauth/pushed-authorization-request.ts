@@ -48,13 +48,16 @@ export class AuthorizationRedirect {
   }
 
   private async push(endpoint: string, parameters: URLSearchParams): Promise<string> {
-    const response = await this.deps.http.request('par', 'never', async (got) => {
-      const credentials = await this.deps.clientAuthentication.credentials();
-      return got.post(endpoint, {
-        headers: { ...credentials.headers },
-        form: { ...Object.fromEntries(parameters), ...credentials.form },
-      });
-    });
+    // A push the provider refuses as invalid_client made no request_uri: sent again with the older client key (token-endpoint-auth.ts).
+    const response = await this.deps.clientAuthentication.send((credentialsToSend) =>
+      this.deps.http.request('par', 'never', async (http) => {
+        const credentials = await credentialsToSend();
+        return http.post(endpoint, {
+          headers: { ...credentials.headers },
+          form: { ...Object.fromEntries(parameters), ...credentials.form },
+        });
+      }),
+    );
     const status = response.statusCode;
     if (status === 503 || status === 429) {
       throw new IntegrationError('provider_unavailable', `the pushed authorization request endpoint answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });

@@ -18,13 +18,15 @@ export function refreshTokenGrantRequest(
 ): Promise<Response<string>> {
   // Each attempt gets a fresh client assertion and a fresh proof (a jti is good once).
   const send = (nonce: string | undefined) =>
-    http.request('token', 'not-processed', async (got) => {
-      const credentials = await client.credentials();
-      const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
-      return got.post(tokenEndpoint, {
-        headers: { ...credentials.headers, ...proof },
-        form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...credentials.form },
-      });
-    });
+    client.send((credentialsToSend) =>
+      http.request('token', 'not-processed', async (got) => {
+        const credentials = await credentialsToSend();
+        const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
+        return got.post(tokenEndpoint, {
+          headers: { ...credentials.headers, ...proof },
+          form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...credentials.form },
+        });
+      }),
+    );
   return dpop ? sendWithDpopNonce(dpop, tokenEndpoint, send) : send(undefined);
 }

@@ -22,13 +22,15 @@ export async function revocationRequest(
 ): Promise<RevocationOutcome> {
   let response;
   try {
-    response = await http.request('revocation', 'idempotent', async (got) => {
-      const credentials = await client.credentials();
-      return got.post(revocationEndpoint, {
-        headers: { ...credentials.headers },
-        form: { token, token_type_hint: tokenTypeHint, ...credentials.form },
-      });
-    });
+    response = await client.send((credentialsToSend) =>
+      http.request('revocation', 'idempotent', async (got) => {
+        const credentials = await credentialsToSend();
+        return got.post(revocationEndpoint, {
+          headers: { ...credentials.headers },
+          form: { token, token_type_hint: tokenTypeHint, ...credentials.form },
+        });
+      }),
+    );
   } catch (error) {
     return { done: false, reason: (error as Error).message };
   }

@@ -16,8 +16,9 @@ export function clientJwks(deps: ClientJwksDependencies): IntegrationMiddleware 
   return async (ctx) => {
     if (!deps.clientAssertions) throw new IntegrationError('not_found', 'this integration publishes no keys');
     ctx.type = 'application/jwk-set+json';
-    // Short, so a rotation reaches the provider soon; the provider refetches on an unknown kid anyway.
-    ctx.set('cache-control', 'public, max-age=300');
+    // Short, so a rotation reaches the provider soon: a provider may not refetch on an unknown kid before the
+    // set it holds is stale (oidc-provider does not), and refuses the new key until then (token-endpoint-auth.ts).
+    ctx.set('cache-control', 'public, max-age=60');
     ctx.body = deps.clientAssertions.publicJwks();
   };
 }

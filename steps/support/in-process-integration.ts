@@ -69,8 +69,8 @@ export class InProcessIntegration implements IntegrationDriver {
     return callbackOf(this.server);
   }
 
-  /** Start the integration against the provider it is registered with. */
-  async start(provider: Registration, options: { caFile?: string } = {}): Promise<void> {
+  /** Start the integration against the provider it is registered with; `environment` adds settings (the FAPI 2.0 ones). */
+  async start(provider: Registration, options: { caFile?: string; environment?: Environment } = {}): Promise<void> {
     this.environment = integrationEnvironment(provider, {
       IDENTITY: 'demo',
       LOG_LEVEL: 'debug',
@@ -78,6 +78,7 @@ export class InProcessIntegration implements IntegrationDriver {
       PROVIDER_RETRY_BASE_MS: '5',
       PROVIDER_RETRY_MAX_MS: '20',
       ...(options.caFile ? { PROVIDER_CA_FILE: options.caFile } : {}),
+      ...options.environment,
     });
     if (this.storeKind === 'mysql') {
       this.database = await ThrowawayDatabase.create();

@@ -130,7 +130,9 @@ export async function revocationsOfThisScenario(world: ConformanceWorld): Promis
 /** The whole flow: sign in (if needed), connect, approve as `account`, deliver the callback. */
 export async function connect(world: ConformanceWorld, person: Person, account: string): Promise<HttpResponse> {
   if (!person.signedIn) await signIn(world, person);
-  await startConnecting(world, person);
+  // Refused here, the flow stops here (an earlier attempt's authorization URL is not visited again).
+  const started = await startConnecting(world, person);
+  assert.ok([302, 303].includes(started.statusCode), `${person.name} was sent to the provider: ${started.statusCode} ${started.body.slice(0, 300)}`);
   const response = await deliverCallback(world, person, await authorizeAtProvider(world, person, account));
   if (response.statusCode === 303) await rememberConnection(world, person, account);
   return response;

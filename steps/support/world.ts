@@ -18,8 +18,10 @@ import { InProcessProvider, RemoteProvider, type ProviderDriver } from './provid
 import { RemoteIntegration, remoteTarget } from './remote-integration';
 import { Recollection } from './recollection';
 import { StoreProbe } from './store-probe';
+import { fapi2Environment, newClientKey, securityProfileOf, type SecurityProfile } from './security-profile';
 import { tlsMaterial, type CertificateKind } from './tls';
 import type { HttpResponse } from './user-agent';
+import type { JWK } from 'jose';
 
 export class ConformanceWorld extends World {
   /** The certificate the in-process mock presents in an @https scenario (the harness trusts the test CA). */
@@ -38,6 +40,8 @@ export class ConformanceWorld extends World {
   page: Page | undefined;
   /** Where the integration under test answers when a scenario starts one of its own (the demo). */
   integrationUrl: string | undefined;
+  /** Under FAPI 2.0: the integration's private client signing keys (CLIENT_SIGNING_KEYS), newest first. */
+  clientKeys: JWK[] = [];
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -46,6 +50,15 @@ export class ConformanceWorld extends World {
   /** The store profile of this run: `memory` (default) or `mysql` (cucumber's worldParameters). */
   get storeKind(): StoreKind {
     return (this.parameters as { store?: string }).store === 'mysql' ? 'mysql' : 'memory';
+  }
+
+  /**
+   * The security profile of this run (cucumber's worldParameters): `basic`, or
+   * `fapi2` (the mock's FAPI 2.0 profile, our integration with PAR,
+   * private_key_jwt and DPoP). In-process only: a remote run is `basic`.
+   */
+  get securityProfile(): SecurityProfile {
+    return remoteTarget() ? 'basic' : securityProfileOf(this.parameters);
   }
 
   /** In-process: our src/ started for this scenario; remote: INTEGRATION_URL and MOCK_URL (the remote profile). */
@@ -66,11 +79,16 @@ export class ConformanceWorld extends World {
       return;
     }
     this.tls = options.tls;
+    const profile = this.securityProfile;
     const integration = await InProcessIntegration.listen(this.storeKind);
     this.sut = integration;
-    const provider = await startInProcessMock(integrationClient(integration.redirectUri), this.tls ? { tls: this.tls } : {});
+    const provider = await startInProcessMock(integrationClient(integration.redirectUri), { profile, store: this.storeKind, ...(this.tls ? { tls: this.tls } : {}) });
     this.provider = provider;
-    await integration.start(provider.local, this.tls ? { caFile: tlsMaterial().caFile } : {});
+    if (profile === 'fapi2') this.clientKeys = [newClientKey('client-1')];
+    await integration.start(provider.local, {
+      ...(this.tls ? { caFile: tlsMaterial().caFile } : {}),
+      ...(profile === 'fapi2' ? { environment: fapi2Environment(this.clientKeys) } : {}),
+    });
   }
 
   async stop(): Promise<void> {
@@ -96,7 +114,7 @@ export class ConformanceWorld extends World {
   async presentCertificate(kind: CertificateKind): Promise<void> {
     const mock = this.inProcessProvider.local;
     await mock.close();
-    this.provider = await startInProcessMock(mock.client, { tls: kind, port: Number(new URL(mock.issuer).port) });
+    this.provider = await startInProcessMock(mock.client, { tls: kind, port: Number(new URL(mock.issuer).port), profile: mock.profile });
   }
 
   /** Our store, read as the harness, for the deep checks made in addition in-process; undefined against a remote integration. */
