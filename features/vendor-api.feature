@@ -100,6 +100,39 @@ Feature: The vendor's API gives a token its own account's data, and the database
         | {"name": "Knave", "seat": 2147483648}     |
         | {"name`": "Knave", "seat": 5}             |
 
+    Scenario: Values are stored and answered as the database keeps them: a decimal with two places, a date as YYYY-MM-DD
+      Given a client holds an access token of alice's for "databases:read databases:write"
+      When the client adds to "wonderland_shop.orders" the values {"customer_id": 2, "total": 12.5, "placed_on": "2026-11-28"}
+      Then the vendor's API answers 201 with the row {"id": 46, "customer_id": 2, "total": "12.50", "placed_on": "2026-11-28"}
+
+    Scenario Outline: A decimal or a date the column cannot hold is refused, and nothing is stored
+      Given a client holds an access token of alice's for "databases:read databases:write"
+      When the client adds to "wonderland_shop.orders" the values <values>
+      Then the vendor's API answers 400 "invalid_request"
+      And the vendor's data is unchanged
+
+      Examples:
+        | values                                                          |
+        | {"customer_id": 2, "total": "12.345", "placed_on": "2026-11-28"} |
+        | {"customer_id": 2, "total": 123456789, "placed_on": "2026-11-28"} |
+        | {"customer_id": 2, "total": "12.50", "placed_on": "2026-02-30"}  |
+        | {"customer_id": 2, "total": "12.50", "placed_on": "28/11/2026"}  |
+
+    Scenario Outline: A body that is not {"values": {...}} in JSON is refused, and nothing is stored
+      Given a client holds an access token of alice's for "databases:read databases:write"
+      When the client sends to "tea_party.guests" <body> as "<type>"
+      Then the vendor's API answers 400 "invalid_request"
+      And the vendor's data is unchanged
+
+      Examples:
+        | body                                                        | type                              |
+        | {"values": {"name": "Knave", "seat": 5}, "then": "DROP"}    | application/json                  |
+        | [{"name": "Knave", "seat": 5}]                              | application/json                  |
+        | {"values": [["name", "Knave"], ["seat", 5]]}                | application/json                  |
+        | {"values": {"name": "Knave"                                 | application/json                  |
+        | name=Knave&seat=5                                           | application/x-www-form-urlencoded |
+        | a value of 20 kB                                            | application/json                  |
+
   Rule: a hostile name is refused before it reaches any database, and nothing changes
 
     Scenario Outline: A name that is not a plain identifier is refused: <name>

@@ -125,6 +125,19 @@ class VendorRun {
     return answer;
   }
 
+  /** A POST of a raw body of this media type to a table's rows. */
+  async send(database: string, table: string, body: string, type: string): Promise<Answer> {
+    const base = await this.driver.resourceBaseUrl();
+    const response = await http.post(`${base}/databases/${database}/tables/${table}/rows`, {
+      headers: { authorization: `Bearer ${this.accessToken}`, 'content-type': type },
+      body,
+    });
+    assert.doesNotMatch(response.body, leakedServerText);
+    const answer: Answer = { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, wwwAuthenticate: response.headers['www-authenticate'] };
+    this.answers.push(answer);
+    return answer;
+  }
+
   get last(): Answer {
     const answer = this.answers.at(-1);
     assert.ok(answer, 'the client called the vendor API');
@@ -257,6 +270,11 @@ When(/^the client adds to "(\w+)\.(\w+)" the values (.+)$/, async function (this
   await runOf(this).insert(database, table, JSON.parse(values));
 });
 
+When(/^the client sends to "(\w+)\.(\w+)" (.+) as "([^"]+)"$/, async function (this: ConformanceWorld, database: string, table: string, body: string, type: string) {
+  const raw = body === 'a value of 20 kB' ? JSON.stringify({ values: { name: 'K'.repeat(20 * 1024), seat: 5 } }) : body;
+  await runOf(this).send(database, table, raw, type);
+});
+
 When('the client reads the rows of the table {string} in {string}, then adds a guest to it', async function (this: ConformanceWorld, table: string, database: string) {
   const run = runOf(this);
   await run.rows(database, table);
@@ -331,6 +349,12 @@ Then("the vendor's API answers 201 with the new row, its id assigned by the data
   assert.equal(last.status, 201, JSON.stringify(last.body));
   const before = baseline?.databases.find((database) => database.name === 'tea_party')?.tables.find((table) => table.name === 'guests')?.rows ?? 0;
   assert.deepEqual(last.body.row, { id: before + 1, ...guest });
+});
+
+Then(/^the vendor's API answers 201 with the row (\{.+\})$/, function (this: ConformanceWorld, row: string) {
+  const { last } = runOf(this);
+  assert.equal(last.status, 201, JSON.stringify(last.body));
+  assert.deepEqual(last.body.row, JSON.parse(row));
 });
 
 Then('{string} holds one row more, the new guest last', async function (this: ConformanceWorld, qualified: string) {
