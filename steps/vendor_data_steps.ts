@@ -5,7 +5,7 @@
  * controls (row counts per table), so these steps check any integration.
  */
 import { strict as assert } from 'node:assert';
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import { databasesByAccount } from '../mock-provider/fixtures';
 import type { Person } from './support/people';
 import type { VendorDataState } from './support/provider-driver';
@@ -84,6 +84,10 @@ function assertIdOrder(rows: ReadonlyArray<Record<string, unknown>>): void {
   assert.ok(ids.every((id) => typeof id === 'number'), 'every row has a numeric id');
   assert.ok((ids).every((id, index) => index === 0 || id > (ids[index - 1] as number)), `ids in increasing order, each once: ${ids.join(', ')}`);
 }
+
+Given("the vendor's tables have been noted as they are", async function (this: ConformanceWorld) {
+  await noteVendorData(this);
+});
 
 // ---- reading ----
 

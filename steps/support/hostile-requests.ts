@@ -112,9 +112,19 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
       return fc.record({
         method: fc.constantFrom<'GET' | 'POST' | 'PUT' | 'DELETE'>('GET', 'GET', 'POST', 'PUT', 'DELETE'),
         target: fc
-          .tuple(fc.oneof(fc.constantFrom('connection', 'databases', 'databases/tea_party/tables', 'databases/../../etc/tables'), fc.webPath()), query(['name', 'user', 'userId'], knowns))
+          .tuple(
+            fc.oneof(
+              fc.constantFrom('connection', 'databases', 'databases/tea_party/tables', 'databases/../../etc/tables'),
+              // The rows of a table (issue 16): real names, hostile ones, and generated ones in the table's place.
+              fc.constantFrom('databases/tea_party/tables/guests/rows', 'databases/tea_party/tables/gu%60ests/rows', 'databases/builder_yard/tables/tools/rows'),
+              encoded(raw).map((table) => `databases/tea_party/tables/${table}/rows`),
+              fc.webPath(),
+            ),
+            query(['name', 'user', 'userId', 'limit', 'after'], knowns),
+          )
           .map(([path, q]) => `/api/${path.replace(/^\//, '')}?${q}`),
-        headers: headers(knowns),
+        headers: headers(knowns, bodyType),
+        body: fc.oneof(body, fc.json().map((values) => `{"values": ${values}}`)),
       });
   }
 }
