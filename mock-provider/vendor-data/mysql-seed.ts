@@ -8,7 +8,7 @@
  * drops its own.
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { databasesByAccount, type ColumnType } from '../fixtures';
 import { privilegesOf } from './grants';
 import { quoteIdentifier } from './identifiers';
@@ -33,16 +33,16 @@ const columnDefinition = (type: ColumnType): string => sqlType[type] ?? type.toU
 
 /** Drop the databases and users of runs whose lock nobody holds (a crashed run's). How many runs. */
 export async function dropStaleRuns(admin: Connection): Promise<number> {
-  const [schemas] = await admin.query<Array<{ name: string } & import('mysql2').RowDataPacket>>(
+  const [schemas] = await admin.query<Array<{ name: string } & RowDataPacket>>(
     "SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'vd\\_%'",
   );
-  const [users] = await admin.query<Array<{ user: string; host: string } & import('mysql2').RowDataPacket>>(
+  const [users] = await admin.query<Array<{ user: string; host: string } & RowDataPacket>>(
     "SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE 'vd\\_%'",
   );
   const runs = new Set([...schemas.map((row) => row.name), ...users.map((row) => row.user)].map((name) => runName.exec(name)?.[1]).filter((id): id is string => id !== undefined));
   let dropped = 0;
   for (const runId of runs) {
-    const [[held]] = await admin.query<Array<{ holder: number | null } & import('mysql2').RowDataPacket>>('SELECT IS_USED_LOCK(?) AS holder', [lockOf(runId)]);
+    const [[held]] = await admin.query<Array<{ holder: number | null } & RowDataPacket>>('SELECT IS_USED_LOCK(?) AS holder', [lockOf(runId)]);
     if (held?.holder !== null && held?.holder !== undefined) continue;
     for (const schema of schemas.filter((row) => row.name.startsWith(`vd_${runId}_`))) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(schema.name)}`);
     for (const user of users.filter((row) => row.user.startsWith(`vd_${runId}_`))) await admin.query('DROP USER IF EXISTS ?@?', [user.user, user.host]);
@@ -54,7 +54,7 @@ export async function dropStaleRuns(admin: Connection): Promise<number> {
 /** Take a new run's lock, then create its databases, tables, rows, users and grants. */
 export async function seedRun(admin: Connection): Promise<SeededRun> {
   const runId = randomBytes(4).toString('hex');
-  const [[lock]] = await admin.query<Array<{ taken: number } & import('mysql2').RowDataPacket>>('SELECT GET_LOCK(?, 0) AS taken', [lockOf(runId)]);
+  const [[lock]] = await admin.query<Array<{ taken: number } & RowDataPacket>>('SELECT GET_LOCK(?, 0) AS taken', [lockOf(runId)]);
   if (lock?.taken !== 1) throw new Error('the run lock of the vendor data is taken');
   const statements: string[] = [];
   const users = new Map<string, { user: string; password: string }>();
