@@ -31,7 +31,7 @@ export const requirements: readonly Requirement[] = [
   { id: '16', text: 'a refresh never asks for a wider scope than was granted', source: 'RFC 6749 6', tags: ['@refresh-scope'] },
   { id: '17', text: 'concurrent callers share one refresh; a response without refresh_token keeps the old one', source: 'RFC 9700 4.14.2', tags: ['@single-flight', '@keeps-refresh-token'] },
   { id: '18', text: 'revocation with token_type_hint and client authentication; proved by introspection; 503 retried', source: 'RFC 7009', tags: ['@rfc7009'] },
-  { id: '19', text: 'DPoP where the provider offers it; PAR where it requires it', source: 'RFC 9700 2.2.1 (SHOULD), RFC 9449, RFC 9126', tags: [] },
+  { id: '19', text: 'DPoP where the provider offers it; PAR where it requires it', source: 'RFC 9700 2.2.1 (SHOULD), RFC 9449, RFC 9126', tags: ['@dpop', '@par'] },
   { id: 'BCP-csrf', text: 'the client prevents CSRF against its redirect URI and its own state-changing endpoints', source: 'RFC 9700 2.1, 4.7', tags: ['@csrf'] },
   { id: 'BCP-mix-up', text: 'mix-up defence: the answer names the issuer the request went to', source: 'RFC 9700 2.1, 4.4', tags: ['@mix-up'] },
   { id: 'BCP-injection', text: 'authorization code injection is detected (PKCE)', source: 'RFC 9700 4.5', tags: ['@code-injection'] },
