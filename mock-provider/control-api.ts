@@ -228,7 +228,13 @@ function controlRouter(controls: MockControls): Router {
     ctx.body = await controls.tokenState(body(ctx, schemas.token).token);
   });
   router.get('/vendor-data', async (ctx) => {
-    ctx.body = await controls.vendorData();
+    try {
+      ctx.body = await controls.vendorData();
+    } catch {
+      // The vendor's MySQL is down: said as the resource API says it, never as a 500.
+      ctx.status = 503;
+      ctx.body = { error: 'temporarily_unavailable', error_description: "the vendor's database is unavailable" };
+    }
   });
   return router;
 }
