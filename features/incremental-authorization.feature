@@ -1,4 +1,4 @@
-@incremental-authorization
+@incremental-authorization @flow
 Feature: The integration asks for write access only when the user first writes
 
   A user who only wants to look at her data should never be asked to let

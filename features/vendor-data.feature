@@ -1,4 +1,4 @@
-@vendor-data
+@vendor-data @flow
 Feature: The integration reads and writes the user's own tables, and nothing else
 
   The point of a MySQL integration is the data: the tables of the user's

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { demoAccounts } from '../mock-provider/accounts';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
+import { authorizationRequestParameters } from './support/security-profile';
 import { authorizeAtProvider, callApi, deliverCallback, rememberConnection, type Decision } from './support/tasks';
 import { UserAgent } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
@@ -94,10 +95,11 @@ Then('the answer names the scope {string} and a link to ask for it', function (t
   assert.ok((url.searchParams.get('scope') ?? '').split(' ').includes(scope), 'the link asks for that scope');
 });
 
-Then('the provider is asked for the scopes {string}', function (this: ConformanceWorld, scopes: string) {
+Then('the provider is asked for the scopes {string}', async function (this: ConformanceWorld, scopes: string) {
   const person = this.people.subject;
   assert.ok(person.authorizationUrl, 'the browser was sent to the provider');
-  const asked = new URL(person.authorizationUrl).searchParams.get('scope');
+  // In the URL, or in the request the integration pushed (PAR, RFC 9126) when the URL names only that.
+  const asked = (await authorizationRequestParameters(this.provider, person.authorizationUrl)).get('scope');
   assert.ok(asked !== null, 'the authorization request names its scopes');
   assert.deepEqual(asked.split(' ').sort(), scopes.split(' ').sort());
 });
