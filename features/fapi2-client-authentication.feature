@@ -50,6 +50,13 @@ Feature: The client authenticates with its own key (private_key_jwt)
     And the provider refused the pushed request signed with the new key "client-2" as "invalid_client", and accepted it signed with "client-1"
     And the provider accepted the token request signed with "client-1"
 
+  Scenario: A new key alone, before the provider has fetched it, is refused as invalid_client, once
+    Given Carol has connected her MySQL account as alice
+    And the integration replaces its client key with a new one "client-2", keeping no older key
+    When Carol tries to start connecting
+    Then she is refused by the integration with "invalid_client"
+    And the provider received 1 pushed authorization request, refused as "invalid_client"
+
   Scenario Outline: A client key that is missing or unusable stops the start, in one sentence
     When the integration starts with the client key setting '<value>'
     Then it refuses to start, saying '<sentence>'

@@ -283,6 +283,20 @@ Given('the integration rotates its client key, the new key first', async functio
   await this.provider.clearRequests();
 });
 
+Given('the integration replaces its client key with a new one {string}, keeping no older key', async function (this: ConformanceWorld, kid: string) {
+  this.clientKeys = [newClientKey(kid)];
+  await this.inProcess.reconfigure({ CLIENT_SIGNING_KEYS: JSON.stringify({ keys: this.clientKeys }) });
+  await this.provider.clearRequests();
+});
+
+Then('the provider received {int} pushed authorization request(s), refused as {string}', async function (this: ConformanceWorld, count: number, error: string) {
+  const pushed = await this.provider.requests('par');
+  assert.deepEqual(
+    pushed.map((request) => [request.status, request.error]),
+    Array.from({ length: count }, () => [401, error]),
+  );
+});
+
 When('{person} reconnects as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
   await this.provider.clearRequests();
   await connect(this, person, account);
