@@ -144,11 +144,18 @@ export class MemoryStore implements Store {
     }
   }
 
-  /** Expired pending authorizations are kept a while (to tell "expired" from "unknown"), then dropped. */
+  /**
+   * Expired pending authorizations are kept a while (to tell "expired" from
+   * "unknown"), then dropped, oldest first: they all live equally long, so
+   * insertion order is expiry order (marking one used keeps its place), and
+   * the sweep stops at the first one still kept. Each save used to walk
+   * every pending authorization: a cost growing with every flow of the day.
+   */
   private sweepExpiredPendingAuthorizations(): void {
     const horizon = this.now() - 24 * 3600 * 1000;
     for (const [state, pending] of this.pending) {
-      if (pending.expiresAt < horizon) this.pending.delete(state);
+      if (pending.expiresAt >= horizon) break;
+      this.pending.delete(state);
     }
   }
 }
