@@ -18,7 +18,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { got } from 'got';
@@ -163,43 +163,86 @@ async function b1(profile: boolean): Promise<void> {
   }
 }
 
-async function b2(): Promise<void> {
+/** The pids of this process's children (the mock's process among them). */
+function childPids(): number[] {
+  return readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+  );
+}
+
+/** This process's own CPU time so far, in ms (the load generator's side: the browser steps). */
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function b2(profile: boolean): Promise<void> {
   noteLoad();
   const flows = Number(process.env.BENCH_FLOWS ?? 200);
-  const system = await startSystemApart();
+  const profiles = join(__dirname, 'profiles');
+  if (profile) mkdirSync(profiles, { recursive: true });
+  const before = new Set(childPids());
+  const system = await startSystemApart({}, profile ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=integration-b2.cpuprofile'] : []);
+  // The mock is the child that is neither the integration nor there before.
+  const mockPid = childPids().find((pid) => !before.has(pid) && pid !== system.integration.pid);
   let users = 0;
   const sides = {
     integration: () => connectThroughIntegration(system.integration.url, system.mock.issuer, `user${(users += 1)}`),
     direct: () => connectDirectly(system.mock),
   };
+  type Side = keyof typeof sides;
+  /** CPU ms spent per process (integration, mock, this one) over a measurement, per side. */
+  const cpu = { integration: { integration: 0, mock: 0, client: 0, flows: 0 }, direct: { integration: 0, mock: 0, client: 0, flows: 0 } };
   /** Flows per second over `count` flows, 4 at a time. */
-  const measure = async (one: () => Promise<unknown>, count: number) => {
+  const measure = async (side: Side, count: number, counted = true) => {
+    const cpuBefore = { integration: cpuMsOf(system.integration.pid), mock: mockPid ? cpuMsOf(mockPid) : 0, client: ownCpuMs() };
     const started = performance.now();
-    for (let batch = 0; batch < count; batch += 4) await Promise.all([0, 1, 2, 3].map(() => one()));
-    return count / ((performance.now() - started) / 1000);
+    for (let batch = 0; batch < count; batch += 4) await Promise.all([0, 1, 2, 3].map(() => sides[side]()));
+    const rate = count / ((performance.now() - started) / 1000);
+    if (counted) {
+      cpu[side].integration += cpuMsOf(system.integration.pid) - cpuBefore.integration;
+      cpu[side].mock += (mockPid ? cpuMsOf(mockPid) : 0) - cpuBefore.mock;
+      cpu[side].client += ownCpuMs() - cpuBefore.client;
+      cpu[side].flows += count;
+    }
+    return rate;
   };
   try {
-    await measure(sides.direct, 20);
-    await measure(sides.integration, 20);
+    await measure('direct', 20, false);
+    await measure('integration', 20, false);
     const measured: Array<{ integration: number; direct: number }> = [];
     for (let run = 0; run < runs; run += 1) {
       // Each run alternates the two sides in halves, so that a change in the machine's load touches both.
       const half = flows / 2;
-      const first = run % 2 ? 'direct' : 'integration';
-      const second = first === 'direct' ? 'integration' : 'direct';
-      const firstEarly = await measure(sides[first], half);
-      const secondEarly = await measure(sides[second], half);
-      const secondLate = await measure(sides[second], half);
-      const firstLate = await measure(sides[first], half);
+      const first: Side = run % 2 ? 'direct' : 'integration';
+      const second: Side = first === 'direct' ? 'integration' : 'direct';
+      const firstEarly = await measure(first, half);
+      const secondEarly = await measure(second, half);
+      const secondLate = await measure(second, half);
+      const firstLate = await measure(first, half);
       // Flows per second over both halves (the harmonic mean: total flows over total time).
       const rate = { [first]: 2 / (1 / firstEarly + 1 / firstLate), [second]: 2 / (1 / secondEarly + 1 / secondLate) } as { integration: number; direct: number };
       measured.push(rate);
     }
     const ratio = spread(measured.map((run) => run.integration / run.direct));
-    results.b2 = { runs: measured, flowsPerSide: flows, concurrency: 4, ratio, target: 0.9 };
+    // CPU per flow in microseconds, each process apart: where the integration's flows spend what the minimal client's do not.
+    const perFlow = (side: Side, process: 'integration' | 'mock' | 'client') => Math.round((cpu[side][process] * 1000) / Math.max(1, cpu[side].flows));
+    const cpuPerFlow = {
+      integration: { integration: perFlow('integration', 'integration'), mock: perFlow('integration', 'mock'), client: perFlow('integration', 'client') },
+      direct: { mock: perFlow('direct', 'mock'), client: perFlow('direct', 'client') },
+    };
+    results.b2 = { runs: measured, flowsPerSide: flows, concurrency: 4, ratio, target: 0.9, cpuUsPerFlow: cpuPerFlow };
     row('B2', `connect flows/s via the integration (${flows} a run, 4 at a time)`, shown(spread(measured.map((run) => run.integration))), '', '');
     row('B2', 'same provider steps by a minimal client (ceiling)', shown(spread(measured.map((run) => run.direct))), '', '');
     row('B2', `ratio integration / minimal client, median of ${runs} (spread)`, shown(ratio), ratio.median >= 0.9 ? 'target >= 0.90: met' : 'target >= 0.90: MISSED', '');
+    row(
+      'B2',
+      'CPU per flow, us: integration process / mock / load generator',
+      `${cpuPerFlow.integration.integration} / ${cpuPerFlow.integration.mock} / ${cpuPerFlow.integration.client}`,
+      `minimal client: - / ${cpuPerFlow.direct.mock} / ${cpuPerFlow.direct.client}`,
+      '',
+    );
+    if (profile) process.stdout.write(`CPU profile written when the integration exits: bench/profiles/integration-b2.cpuprofile (${cpu.integration.flows + 20} flows).\n`);
   } finally {
     await system.close();
   }
@@ -333,7 +376,7 @@ function b5(): void {
   row('B5', `  of which the fapi2 rerun of the flow features (${fapi2Scenarios} scenarios), s`, Number(fapi2Seconds), 'included in the line above', '');
 }
 
-async function b6(): Promise<void> {
+async function b6(profile: boolean): Promise<void> {
   noteLoad();
   const starts = await coldStarts(startCommands, Math.max(5, runs));
   const compiled = spread(starts.compiled.map((start) => start.readyMs));
@@ -341,6 +384,14 @@ async function b6(): Promise<void> {
   results.b6 = { starts, compiled, tsNode, target: 300 };
   row('B6', `cold start to /readyz 200, compiled (dist/main.js), ms, median of ${compiled.values.length}`, shown(compiled), compiled.median <= 300 ? 'target <= 300 ms: met' : 'target <= 300 ms: MISSED', `RSS ${digits(spread(starts.compiled.map((s) => s.rssMiB)).median)} MiB`);
   row('B6', 'the same through ts-node (baseline), ms', shown(tsNode), '', `RSS ${digits(spread(starts['ts-node'].map((s) => s.rssMiB)).median)} MiB`);
+  if (profile) {
+    // One more compiled start under --cpu-prof (slower than the measured ones: the profiler costs), for where a start goes.
+    const profiles = join(__dirname, 'profiles');
+    mkdirSync(profiles, { recursive: true });
+    const profiled = { profiled: ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=start.cpuprofile', ...startCommands.compiled] };
+    const [start] = (await coldStarts(profiled, 1)).profiled;
+    process.stdout.write(`CPU profile of one compiled start (${start?.readyMs.toFixed(0)} ms under the profiler): bench/profiles/start.cpuprofile\n`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -348,10 +399,10 @@ async function main(): Promise<void> {
   const only = argv.filter((argument) => !argument.startsWith('--'));
   const wanted = (name: string) => only.length === 0 || only.includes(name);
   if (wanted('b1')) await b1(argv.includes('--cpu-prof'));
-  if (wanted('b2')) await b2();
+  if (wanted('b2')) await b2(argv.includes('--cpu-prof'));
   if (wanted('b3')) await b3();
   if (wanted('b4')) await b4();
-  if (wanted('b6')) await b6();
+  if (wanted('b6')) await b6(argv.includes('--cpu-prof'));
   if (wanted('b5')) b5();
   const widths = [4, 72, 22, 40, 12];
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 10)).join(' ');
