@@ -101,6 +101,33 @@ Feature: The integration reads and writes the user's own tables, and nothing els
         | 2.5   |
         | ten   |
 
+  Rule: a row is an object of column names to values, and the vendor has the last word on them
+
+    Scenario Outline: A row <what> is refused with invalid_row, and nothing is written
+      Given Alice has allowed the integration to write to her databases
+      When Alice sends the insert <body> to "tea_party.guests"
+      Then it is refused with "invalid_row"
+      And the vendor's tables are as they were
+
+      Examples: not a row
+        | what                    | body                                          |
+        | without values          | {"row": {"name": "Knave", "seat": 5}}         |
+        | as a list               | {"values": ["Knave", 5]}                      |
+        | of no column            | {"values": {}}                                |
+        | holding an object       | {"values": {"name": {"$gt": ""}, "seat": 5}}  |
+
+      Examples: a row the table cannot take
+        | what                      | body                                                  |
+        | with a column it lacks    | {"values": {"name": "Knave", "seat": 5, "crown": 1}}  |
+        | with text for a number    | {"values": {"name": "Knave", "seat": "five"}}         |
+        | without a column it needs | {"values": {"name": "Knave"}}                         |
+
+    @faults
+    Scenario: A vendor page larger than the limit asked for is not passed on
+      Given the vendor's API will answer the next page with 21 rows
+      When Alice reads the rows of "wonderland_shop.orders"
+      Then it is refused with "provider_error"
+
   Rule: a row is never written twice, and a vendor outage loses nothing (RFC 9110 9.2.2)
 
     An insert is not idempotent: it is sent again only when the vendor said

@@ -203,6 +203,19 @@ When('{person} adds a row to {string} with a column named {string}', async funct
   await addRow(this, person, name, { name: 'Tweedledum', seat: 7, [column]: 'x' });
 });
 
+When(/^(Alice|Bob) sends the insert (\{.*\}) to "([^"]+)"$/, async function (this: ConformanceWorld, name: string, json: string, table: string) {
+  const person = this.people.named(name);
+  await noteVendorData(this);
+  const { database, table: tableName } = qualified(table);
+  person.response = await person.agent.postJson(this.url(rowsPath(database, tableName)), JSON.parse(json) as unknown);
+  this.lastAnswer = person.response;
+});
+
+Given("the vendor's API will answer the next page with {int} rows", async function (this: ConformanceWorld, count: number) {
+  const rows = Array.from({ length: count }, (_, index) => ({ id: index + 1, customer_id: 1, total: '1.00', placed_on: '2026-01-01' }));
+  await this.provider.failNext('resource', { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows, next: null }) });
+});
+
 Then('the vendor API received that insert once', async function (this: ConformanceWorld) {
   const inserts = (await this.provider.requests('resource')).filter((request) => request.method === 'POST');
   assert.equal(inserts.length, 1, `the insert was sent ${inserts.length} times`);
