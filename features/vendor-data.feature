@@ -182,3 +182,8 @@ Feature: The integration reads and writes the user's own tables, and nothing els
       When Alice opens the table "tea_party.guests" on the integration's page
       Then the page shows the tables "cups, guests" and 4 rows of "guests"
       And it offers a link that asks the provider for "databases:write"
+
+    @in-process @demo-page
+    Scenario: A table the vendor does not show her is a note on the page, not an error page
+      When Alice opens the table "builder_yard.tools" on the integration's page
+      Then the page notes that it could not read them, with "not_found"

@@ -267,6 +267,13 @@ Then('the page shows the tables {string} and {int} rows of {string}', function (
   assert.equal([...page.body.matchAll(/<tr data-row>/g)].length, count);
 });
 
+Then('the page notes that it could not read them, with {string}', function (this: ConformanceWorld, code: string) {
+  const page = this.people.subject.response;
+  assert.equal(page?.statusCode, 200, 'the page still answers');
+  assert.match(page.body, new RegExp(`data-tables-problem[^>]*>[^<]*<code>${code}</code>`));
+  assert.doesNotMatch(page.body, /<tr data-row>/, 'no rows shown');
+});
+
 Then('it offers a link that asks the provider for {string}', function (this: ConformanceWorld, scope: string) {
   const page = this.people.subject.response;
   const link = /data-write-access[\s\S]*?href="([^"]+)"/.exec(page?.body ?? '')?.[1];

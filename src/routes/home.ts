@@ -36,7 +36,14 @@ async function databasesOf(deps: HomeDependencies, ctx: IntegrationContext, user
     if (error instanceof IntegrationError) return { problem: error.code };
     throw error;
   }
-  const chosen = parseQueryParameters(ctx.querystring);
+  let chosen: ReadonlyMap<string, string>;
+  try {
+    chosen = parseQueryParameters(ctx.querystring);
+  } catch (error) {
+    // The page still answers: what it could not read is noted, like a vendor's hiccup.
+    if (error instanceof IntegrationError) return { names, database: { name: '', problem: error.code } };
+    throw error;
+  }
   const database = chosen.get('database');
   if (database === undefined) return { names };
   return { names, database: await databaseOf(deps, ctx, userId, database, chosen.get('table')) };

@@ -52,7 +52,7 @@ ${databases.database ? databaseSection(databases.database, scopes) : ''}`;
 
 function databaseSection(database: NonNullable<DatabasesView['database']>, scopes: readonly string[]) {
   if (database.problem) {
-    return html`<p class="note" data-tables-problem>The tables of this database could not be read just now (<code>${database.problem}</code>).</p>`;
+    return html`<p class="note" data-tables-problem>This database or table could not be read just now (<code>${database.problem}</code>).</p>`;
   }
   const tableLink = (name: string) => html`<a href="/?database=${encodeURIComponent(database.name)}&amp;table=${encodeURIComponent(name)}">${name}</a>`;
   const tables = database.tables ?? [];
