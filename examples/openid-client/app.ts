@@ -95,7 +95,9 @@ router.get('/api/databases/:name/tables/:table/rows', async (ctx) => {
   if (after !== undefined && !/^[A-Za-z0-9._~-]{1,512}$/.test(after)) throw new Problem('malformed_request', 'after must be a cursor of the vendor');
   const page = new URLSearchParams({ limit, ...(after === undefined ? {} : { after }) });
   const body = await vendorRequest(userId, path, { query: page });
-  const rows = Array.isArray(body.rows) ? body.rows.slice(0, Number(limit)) : [];
+  const rows = Array.isArray(body.rows) ? body.rows : [];
+  // More than asked for is refused, not cut: rows cut off would be skipped by the next cursor.
+  if (rows.length > Number(limit)) throw new Problem('provider_error', 'the vendor sent more rows than were asked for');
   ctx.body = { database, table, rows, next: typeof body.next === 'string' ? body.next : null };
 });
 

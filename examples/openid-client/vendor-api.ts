@@ -32,7 +32,8 @@ export async function vendorRequest(userId: string, path: string, options: { que
     const scope = /scope="([^"]*)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1];
     throw new Problem('insufficient_scope', 'the connection was not granted this access', scope ? { scope } : {});
   }
-  if (response.status === 400) throw new Problem('malformed_request', 'the vendor refused the request as malformed');
+  // A row the vendor's table cannot take is the row's fault (invalid_row); a page it refuses, the query's.
+  if (response.status === 400) throw write ? new Problem('invalid_row', 'the vendor refused the row') : new Problem('malformed_request', 'the vendor refused the request as malformed');
   if (response.status === 404) throw new Problem('not_found', 'the vendor has no such database or table');
   if (response.status === 429 || response.status >= 500) {
     throw new Problem('provider_unavailable', `the vendor API answered ${response.status}`, { retryAfter: response.headers.get('retry-after') ?? undefined });
