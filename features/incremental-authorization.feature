@@ -33,9 +33,8 @@ Feature: The integration asks for write access only when the user first writes
       When Alice follows the link to allow writing
       Then the provider is asked for the scopes "openid profile offline_access databases:read databases:write"
 
-    @rfc6749-3.3 @in-process
+    @rfc6749-3.3
     Scenario: A scope the integration never asks for is refused
-      # Ours: the link's form (/connect?scope=) is our choice; the contract asks only for a link that works (3.7).
       When Alice asks to grant the scope "databases:admin"
       Then it is refused with "unknown_scope"
       And no new authorization request is made
