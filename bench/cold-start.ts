@@ -19,6 +19,8 @@ export interface ColdStart {
   readonly readyMs: number;
   /** Resident memory when it first answered ready. */
   readonly rssMiB: number;
+  /** CPU time (user + system) the process had used when it first answered ready: steadier than readyMs on a busy machine. */
+  readonly cpuMs: number;
 }
 
 /** The ways compared: the compiled build as operators run it, and through ts-node as it ran before the build existed. */
@@ -41,9 +43,12 @@ async function startOnce(command: readonly string[], environment: Record<string,
   }
   const readyMs = performance.now() - started;
   const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024;
+  // utime and stime, in clock ticks of 10 ms (fields 14 and 15 of /proc/<pid>/stat).
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
   child.kill('SIGTERM');
   await once(child, 'exit');
-  return { readyMs, rssMiB };
+  return { readyMs, rssMiB, cpuMs };
 }
 
 /** `runs` cold starts of each way, taking turns. */

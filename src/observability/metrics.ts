@@ -1,11 +1,39 @@
 /**
  * Prometheus metrics of one integration instance (its own registry, so that
  * several instances can live in one process), served at `GET /metrics`.
+ *
+ * The process-wide default metrics (CPU, memory, event loop, GC) are
+ * registered a second after the instance is made, or at the first scrape if
+ * that comes sooner: loading them (prom-client's index with
+ * @opentelemetry/api) took a sizeable share of a cold start, for figures
+ * nobody reads before the process is up. CPU and memory are totals kept by
+ * the OS, so they read the same; GC and event-loop figures count from then.
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import Counter from 'prom-client/lib/counter';
+import Histogram from 'prom-client/lib/histogram';
+import Registry from 'prom-client/lib/registry';
+
+/** How long after an instance is made its default metrics are registered, at the latest. */
+const defaultMetricsDelayMs = 1000;
+
+/** The registry of one instance: the default metrics are registered before its first scrape. */
+class InstanceRegistry extends Registry {
+  constructor(private readonly beforeScrape: () => Promise<void>) {
+    super();
+  }
+
+  override async metrics(): Promise<string> {
+    await this.beforeScrape();
+    return super.metrics();
+  }
+}
 
 export class Metrics {
-  readonly registry = new Registry();
+  private defaults: Promise<void> | undefined;
+
+  private readonly wantsDefaults: boolean;
+
+  readonly registry: Registry = new InstanceRegistry(() => this.registerDefaultMetrics());
 
   readonly flowsStarted = new Counter({
     name: 'oauth_flows_started_total',
@@ -55,6 +83,14 @@ export class Metrics {
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.wantsDefaults = options.defaultMetrics ?? true;
+    if (this.wantsDefaults) setTimeout(() => void this.registerDefaultMetrics(), defaultMetricsDelayMs).unref();
+  }
+
+  /** Register the process-wide default metrics (once; nothing when the instance was made without them). */
+  registerDefaultMetrics(): Promise<void> {
+    if (!this.wantsDefaults) return Promise.resolve();
+    this.defaults ??= import('prom-client/lib/defaultMetrics.js').then(({ default: collectDefaultMetrics }) => collectDefaultMetrics({ register: this.registry }));
+    return this.defaults;
   }
 }
