@@ -1,19 +1,36 @@
 /**
  * The floor for any integration, run as a process of its own (like the
- * integration under measurement): a bare Koa + got pass-through of every
- * request to the vendor's `GET /v1/databases` with a fixed access token. No
- * session, no store, no limits, no logging. Configured by PORT,
- * API_BASE_URL and ACCESS_TOKEN.
+ * integration under measurement): a bare Koa pass-through of every request
+ * to the vendor's `GET /v1/databases` with a fixed access token, on node's
+ * own http client over a kept-alive agent (the transport the integration
+ * uses, so the ratio measures the integration's own work, not a client
+ * library). No session, no store, no limits, no logging. Configured by
+ * PORT, API_BASE_URL and ACCESS_TOKEN.
  */
-import { got } from 'got';
+import { Agent, request } from 'node:http';
 import Koa from 'koa';
 
 const { PORT, API_BASE_URL, ACCESS_TOKEN } = process.env;
-const http = got.extend({ responseType: 'text', retry: { limit: 0 }, throwHttpErrors: false });
+const agent = new Agent({ keepAlive: true });
+const url = new URL(`${API_BASE_URL}/v1/databases`);
+
+function get(): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { agent, headers: { authorization: `Bearer ${ACCESS_TOKEN}` } }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }));
+      incoming.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
 const app = new Koa();
 app.use(async (ctx) => {
-  const response = await http.get(`${API_BASE_URL}/v1/databases`, { headers: { authorization: `Bearer ${ACCESS_TOKEN}` } });
-  ctx.status = response.statusCode;
+  const response = await get();
+  ctx.status = response.status;
   ctx.type = 'json';
   ctx.body = response.body;
 });

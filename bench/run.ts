@@ -140,7 +140,7 @@ async function b1(profile: boolean): Promise<void> {
     const latency = (side: keyof typeof targets) => `p50 ${spread(measured.map((run) => run[side].p50)).median} ms, p99 ${spread(measured.map((run) => run[side].p99)).median} ms`;
     results.b1 = { runs: measured, ratio, target: 0.8, errors };
     row('B1', 'GET /api/databases via the integration (compiled), req/s', shown(of('integration')), latency('integration'), '');
-    row('B1', 'GET via a bare Koa + got proxy (floor), req/s', shown(of('floor')), latency('floor'), '');
+    row('B1', 'GET via a bare Koa proxy on node:http (floor), req/s', shown(of('floor')), latency('floor'), '');
     row('B1', 'GET /v1/databases straight to the mock, req/s', shown(of('direct')), latency('direct'), '');
     row('B1', `ratio integration / floor, median of ${runs} (spread)`, shown(ratio), ratio.median >= 0.8 ? 'target >= 0.80: met' : 'target >= 0.80: MISSED', `${errors} errors`);
     const cpu = (side: 'integration' | 'floor') => spread(measured.map((run) => run[side].cpuUsPerRequest ?? 0));

@@ -4,7 +4,7 @@
  * build, a process of its own per instance), the mock provider (in the
  * bench's process when a measurement needs its request log, or in its own
  * process as a real vendor runs), and the floor for any integration: a bare
- * Koa + got pass-through proxy, also a process of its own.
+ * Koa pass-through proxy on node:http, also a process of its own.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
