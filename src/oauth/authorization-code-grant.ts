@@ -3,11 +3,11 @@
  * same `redirect_uri`, the `code_verifier`, and client authentication. Never
  * retried: a code is good for one attempt only.
  */
-import type { ProviderResponse as Response } from '../http/provider-client';
-import type { ProviderClient } from '../http/provider-client';
+import type { ProviderClient, ProviderResponse as Response } from '../http/provider-client';
 import type { PendingAuthorization } from '../store/store';
-import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';
+import type { DpopBinding } from './dpop';
 import type { ClientAuthentication } from './token-endpoint-auth';
+import { tokenRequest } from './token-request';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -27,22 +27,6 @@ export function authorizationCodeGrantRequest(
   pending: PendingAuthorization,
   dpop?: DpopBinding,
 ): Promise<Response<string>> {
-  const send = (nonce: string | undefined) =>
-    client.send((credentialsToSend) =>
-      http.request('token', 'never', async (got) => {
-        const credentials = await credentialsToSend();
-        const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
-        return got.post(tokenEndpoint, {
-          headers: { ...credentials.headers, ...proof },
-          form: {
-            grant_type: 'authorization_code',
-            code,
-            redirect_uri: pending.redirectUri,
-            code_verifier: pending.codeVerifier,
-            ...credentials.form,
-          },
-        });
-      }),
-    );
-  return dpop ? sendWithDpopNonce(dpop, tokenEndpoint, send) : send(undefined);
+  const form = { grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, code_verifier: pending.codeVerifier };
+  return tokenRequest({ http, tokenEndpoint, client, policy: 'never', form, ...(dpop ? { dpop } : {}) });
 }
