@@ -33,7 +33,11 @@ const common = {
 };
 const report = './steps/support/conformance-formatter.cjs';
 
-const memory = { ...common, tags: browser ? 'not @mysql' : 'not @mysql and not @browser', worldParameters: { store: 'memory' } };
+const memory = {
+  ...common,
+  tags: browser ? 'not @mysql' : 'not @mysql and not @browser',
+  worldParameters: { store: 'memory' },
+};
 const mysql = { ...common, ...(browser ? {} : { tags: 'not @browser' }), worldParameters: { store: 'mysql' } };
 
 // The security-profile dimension: the flow features (tagged @flow on their first line) again, under FAPI 2.0
@@ -48,31 +52,71 @@ const fapi2Mysql = fapi2Of(mysql);
 
 module.exports = {
   // An ad-hoc run (one feature, a few tags) writes its own report, leaving the last full run's in place.
-  default: { ...memory, format: ['progress-bar', 'html:reports/ad-hoc/cucumber.html', 'junit:reports/ad-hoc/junit.xml'] },
-  mysql: { ...mysql, format: ['progress-bar', 'html:reports/ad-hoc/cucumber-mysql.html', 'junit:reports/ad-hoc/junit-mysql.xml'] },
+  default: {
+    ...memory,
+    format: ['progress-bar', 'html:reports/ad-hoc/cucumber.html', 'junit:reports/ad-hoc/junit.xml'],
+  },
+  mysql: {
+    ...mysql,
+    format: ['progress-bar', 'html:reports/ad-hoc/cucumber-mysql.html', 'junit:reports/ad-hoc/junit-mysql.xml'],
+  },
   // For CI logs: failures and totals instead of a progress bar; two workers (scenarios share nothing).
-  ci: { ...memory, parallel: 2, format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'] },
+  ci: {
+    ...memory,
+    parallel: 2,
+    format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'],
+  },
   'mysql-ci': {
     ...mysql,
     parallel: 2,
-    format: ['summary', 'html:reports/cucumber-mysql.html', 'junit:reports/junit-mysql.xml', 'message:reports/cucumber-mysql.ndjson'],
+    format: [
+      'summary',
+      'html:reports/cucumber-mysql.html',
+      'junit:reports/junit-mysql.xml',
+      'message:reports/cucumber-mysql.ndjson',
+    ],
   },
-  fapi2: { ...fapi2, format: ['progress-bar', 'html:reports/ad-hoc/cucumber-fapi2.html', 'junit:reports/ad-hoc/junit-fapi2.xml'] },
-  'fapi2-mysql': { ...fapi2Mysql, format: ['progress-bar', 'html:reports/ad-hoc/cucumber-fapi2-mysql.html', 'junit:reports/ad-hoc/junit-fapi2-mysql.xml'] },
+  fapi2: {
+    ...fapi2,
+    format: ['progress-bar', 'html:reports/ad-hoc/cucumber-fapi2.html', 'junit:reports/ad-hoc/junit-fapi2.xml'],
+  },
+  'fapi2-mysql': {
+    ...fapi2Mysql,
+    format: [
+      'progress-bar',
+      'html:reports/ad-hoc/cucumber-fapi2-mysql.html',
+      'junit:reports/ad-hoc/junit-fapi2-mysql.xml',
+    ],
+  },
   'fapi2-ci': {
     ...fapi2,
     parallel: 2,
-    format: ['summary', 'html:reports/cucumber-fapi2.html', 'junit:reports/junit-fapi2.xml', 'message:reports/cucumber-fapi2.ndjson'],
+    format: [
+      'summary',
+      'html:reports/cucumber-fapi2.html',
+      'junit:reports/junit-fapi2.xml',
+      'message:reports/cucumber-fapi2.ndjson',
+    ],
   },
   'fapi2-mysql-ci': {
     ...fapi2Mysql,
     parallel: 2,
-    format: ['summary', 'html:reports/cucumber-fapi2-mysql.html', 'junit:reports/junit-fapi2-mysql.xml', 'message:reports/cucumber-fapi2-mysql.ndjson'],
+    format: [
+      'summary',
+      'html:reports/cucumber-fapi2-mysql.html',
+      'junit:reports/junit-fapi2-mysql.xml',
+      'message:reports/cucumber-fapi2-mysql.ndjson',
+    ],
   },
   // Every scenario, against the integration at INTEGRATION_URL and the mock at MOCK_URL; serial, as they share both.
   remote: {
     ...common,
     worldParameters: { store: 'remote' },
-    format: ['summary', 'html:reports/cucumber-remote.html', 'junit:reports/junit-remote.xml', `${report}:reports/conformance.txt`],
+    format: [
+      'summary',
+      'html:reports/cucumber-remote.html',
+      'junit:reports/junit-remote.xml',
+      `${report}:reports/conformance.txt`,
+    ],
   },
 };

@@ -19,7 +19,9 @@ function get(): Promise<{ status: number; body: string }> {
     const outgoing = request(url, { agent, headers: { authorization: `Bearer ${ACCESS_TOKEN}` } }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }));
+      incoming.on('end', () =>
+        resolve({ status: incoming.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       incoming.on('error', reject);
     });
     outgoing.on('error', reject);

@@ -30,15 +30,30 @@ export const startCommands = {
 } as const;
 
 /** One start: spawn, poll /readyz every 5 ms until 200, read the RSS, stop. */
-async function startOnce(command: readonly string[], environment: Record<string, string | undefined>, url: string): Promise<ColdStart> {
+async function startOnce(
+  command: readonly string[],
+  environment: Record<string, string | undefined>,
+  url: string,
+): Promise<ColdStart> {
   const started = performance.now();
-  const child = spawn(process.execPath, command, { cwd: root, env: { PATH: process.env.PATH, ...environment }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, command, {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...environment },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command.join(' ')} exited with ${child.exitCode}: ${stderr}`);
-    if ((await fetch(`${url}/readyz`).then((response) => response.status, () => 0)) === 200) break;
-    if (performance.now() - started > 30_000) throw new Error(`${command.join(' ')} was not ready after 30 s: ${stderr}`);
+    if (
+      (await fetch(`${url}/readyz`).then(
+        (response) => response.status,
+        () => 0,
+      )) === 200
+    )
+      break;
+    if (performance.now() - started > 30_000)
+      throw new Error(`${command.join(' ')} was not ready after 30 s: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const readyMs = performance.now() - started;
@@ -52,15 +67,22 @@ async function startOnce(command: readonly string[], environment: Record<string,
 }
 
 /** `runs` cold starts of each way, taking turns. */
-export async function coldStarts<Way extends string>(ways: Record<Way, readonly string[]>, runs: number): Promise<Record<Way, ColdStart[]>> {
+export async function coldStarts<Way extends string>(
+  ways: Record<Way, readonly string[]>,
+  runs: number,
+): Promise<Record<Way, ColdStart[]>> {
   buildIfStale();
   const port = await freeLoopbackPort();
   const mock = await startMockProvider({ client: integrationClient(callbackOf(port)) });
   const environment = integrationEnvironment(mock, { LOG_LEVEL: 'warn' });
-  const results = Object.fromEntries(Object.keys(ways).map((way) => [way, [] as ColdStart[]])) as Record<Way, ColdStart[]>;
+  const results = Object.fromEntries(Object.keys(ways).map((way) => [way, [] as ColdStart[]])) as Record<
+    Way,
+    ColdStart[]
+  >;
   try {
     for (let run = 0; run < runs; run += 1) {
-      for (const way of Object.keys(ways) as Way[]) results[way].push(await startOnce(ways[way], environment, `http://127.0.0.1:${port}`));
+      for (const way of Object.keys(ways) as Way[])
+        results[way].push(await startOnce(ways[way], environment, `http://127.0.0.1:${port}`));
     }
   } finally {
     await mock.close();

@@ -19,7 +19,10 @@ export function compiledScript(script: string): string {
     fileName: script,
     compilerOptions: { module: ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true },
   });
-  const imports = code.replace(/require\("\.\.\/src\/([^"]+)"\)/g, (_whole, path: string) => `require(${JSON.stringify(join(dist, path))})`);
+  const imports = code.replace(
+    /require\("\.\.\/src\/([^"]+)"\)/g,
+    (_whole, path: string) => `require(${JSON.stringify(join(dist, path))})`,
+  );
   if (/require\("\.\.?\//.test(imports)) throw new Error(`${script} may import only packages and ../src/`);
   mkdirSync(cache, { recursive: true });
   const output = join(cache, basename(script).replace(/\.ts$/, '.js'));

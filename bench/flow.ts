@@ -9,13 +9,23 @@ import { CookieJar } from 'tough-cookie';
 import type { ClientRegistration } from '../mock-provider';
 
 function browser(jar = new CookieJar()): Got {
-  return got.extend({ cookieJar: jar, followRedirect: false, throwHttpErrors: false, responseType: 'text', retry: { limit: 0 } });
+  return got.extend({
+    cookieJar: jar,
+    followRedirect: false,
+    throwHttpErrors: false,
+    responseType: 'text',
+    retry: { limit: 0 },
+  });
 }
 
 const actionOf = (page: string) => /action="([^"]+)"/.exec(page)?.[1];
 
 /** Follow redirects until one points at `stop`; its URL. */
-async function followUntil(http: Got, url: string, stop: (location: URL) => boolean): Promise<{ url: URL } | { page: string; at: string }> {
+async function followUntil(
+  http: Got,
+  url: string,
+  stop: (location: URL) => boolean,
+): Promise<{ url: URL } | { page: string; at: string }> {
   let next = url;
   for (let hop = 0; hop < 10; hop += 1) {
     const response = await http.get(next);
@@ -28,7 +38,12 @@ async function followUntil(http: Got, url: string, stop: (location: URL) => bool
 }
 
 /** At the provider: sign in as alice and approve; the callback URL the provider sends back. */
-async function authorize(http: Got, authorizationUrl: string, issuer: string, isCallback: (url: URL) => boolean): Promise<URL> {
+async function authorize(
+  http: Got,
+  authorizationUrl: string,
+  issuer: string,
+  isCallback: (url: URL) => boolean,
+): Promise<URL> {
   let step = await followUntil(http, authorizationUrl, isCallback);
   for (const form of [{ username: 'alice', password: 'wonderland' }, { decision: 'approve' }]) {
     if ('url' in step) return step.url;
@@ -43,21 +58,35 @@ async function authorize(http: Got, authorizationUrl: string, issuer: string, is
 }
 
 /** One full connect through the integration; the browser's cookies, signed in and connected. */
-export async function connectThroughIntegration(integrationUrl: string, issuer: string, user: string): Promise<CookieJar> {
+export async function connectThroughIntegration(
+  integrationUrl: string,
+  issuer: string,
+  user: string,
+): Promise<CookieJar> {
   const jar = new CookieJar();
   const http = browser(jar);
   const origin = new URL(integrationUrl).origin;
   await http.post(`${integrationUrl}/session`, { form: { username: user }, headers: { origin } });
   const connect = await http.get(`${integrationUrl}/connect`);
-  if (connect.statusCode !== 302 && connect.statusCode !== 303) throw new Error(`/connect answered ${connect.statusCode}: ${connect.body.slice(0, 300)}`);
-  const callback = await authorize(http, connect.headers.location as string, issuer, (url) => url.pathname === '/callback' && url.origin === origin);
+  if (connect.statusCode !== 302 && connect.statusCode !== 303)
+    throw new Error(`/connect answered ${connect.statusCode}: ${connect.body.slice(0, 300)}`);
+  const callback = await authorize(
+    http,
+    connect.headers.location as string,
+    issuer,
+    (url) => url.pathname === '/callback' && url.origin === origin,
+  );
   const landed = await http.get(callback.href);
-  if (landed.statusCode !== 303) throw new Error(`the connect failed: ${landed.statusCode} ${landed.body.slice(0, 200)}`);
+  if (landed.statusCode !== 303)
+    throw new Error(`the connect failed: ${landed.statusCode} ${landed.body.slice(0, 200)}`);
   return jar;
 }
 
 /** The same provider steps without the integration: authorization request, sign in, approve, token request; the access token. */
-export async function connectDirectly(mock: { readonly issuer: string; readonly client: ClientRegistration }): Promise<string> {
+export async function connectDirectly(mock: {
+  readonly issuer: string;
+  readonly client: ClientRegistration;
+}): Promise<string> {
   const http = browser();
   const verifier = randomBytes(32).toString('base64url');
   const redirectUri = mock.client.redirect_uris[0] as string;
@@ -78,7 +107,12 @@ export async function connectDirectly(mock: { readonly issuer: string; readonly 
   const token = await got.post(`${mock.issuer}/token`, {
     username: mock.client.client_id,
     password: mock.client.client_secret,
-    form: { grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: redirectUri, code_verifier: verifier },
+    form: {
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code'),
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    },
     throwHttpErrors: false,
     responseType: 'json',
   });

@@ -57,7 +57,8 @@ interface Spread {
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  const median = sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  const median =
+    sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, values };
 }
 
@@ -82,7 +83,14 @@ interface Load {
 
 /** autocannon in its own process (16 connections), so the load generator does not take the measured process's CPU. */
 async function load(url: string, headers: Readonly<Record<string, string>>, seconds = 5, pid?: number): Promise<Load> {
-  const args = [join(root, 'node_modules', 'autocannon', 'autocannon.js'), '--json', '--connections', '16', '--duration', String(seconds)];
+  const args = [
+    join(root, 'node_modules', 'autocannon', 'autocannon.js'),
+    '--json',
+    '--connections',
+    '16',
+    '--duration',
+    String(seconds),
+  ];
   for (const [name, value] of Object.entries(headers)) args.push('--headers', `${name}=${value}`);
   const cpuBefore = pid === undefined ? 0 : cpuMsOf(pid);
   const child = spawn(process.execPath, [...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -101,7 +109,8 @@ async function load(url: string, headers: Readonly<Record<string, string>>, seco
   };
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 
 async function b1(profile: boolean): Promise<void> {
   noteLoad();
@@ -109,14 +118,19 @@ async function b1(profile: boolean): Promise<void> {
   const profiles = join(__dirname, 'profiles');
   if (profile) mkdirSync(profiles, { recursive: true });
   // At the default log level (info), as operators run it: one log line per request.
-  const profiling = (name: string) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+  const profiling = (name: string) =>
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
   const system = await startSystemApart({ LOG_LEVEL: 'info' }, profiling('integration'));
   const jar = await connectThroughIntegration(system.integration.url, system.mock.issuer, 'bench');
   const cookie = await jar.getCookieString(system.integration.url);
   const accessToken = await connectDirectly(system.mock);
   const bare = await startBareProxy(system.mock.issuer, accessToken, profiling('floor'));
   const targets: Record<'integration' | 'floor' | 'direct', [string, Record<string, string>, number | undefined]> = {
-    integration: [`${system.integration.url}/api/databases`, { cookie, accept: 'application/json' }, system.integration.pid],
+    integration: [
+      `${system.integration.url}/api/databases`,
+      { cookie, accept: 'application/json' },
+      system.integration.pid,
+    ],
     floor: [bare.url, {}, bare.pid],
     direct: [`${system.mock.issuer}/v1/databases`, { authorization: `Bearer ${accessToken}` }, undefined],
   };
@@ -136,21 +150,46 @@ async function b1(profile: boolean): Promise<void> {
     }
     const of = (side: keyof typeof targets) => spread(measured.map((run) => run[side].rps));
     const ratio = spread(measured.map((run) => run.integration.rps / run.floor.rps));
-    const errors = measured.reduce((sum, run) => sum + run.integration.errors + run.floor.errors + run.direct.errors, 0);
-    const latency = (side: keyof typeof targets) => `p50 ${spread(measured.map((run) => run[side].p50)).median} ms, p99 ${spread(measured.map((run) => run[side].p99)).median} ms`;
+    const errors = measured.reduce(
+      (sum, run) => sum + run.integration.errors + run.floor.errors + run.direct.errors,
+      0,
+    );
+    const latency = (side: keyof typeof targets) =>
+      `p50 ${spread(measured.map((run) => run[side].p50)).median} ms, p99 ${spread(measured.map((run) => run[side].p99)).median} ms`;
     results.b1 = { runs: measured, ratio, target: 0.8, errors };
-    row('B1', 'GET /api/databases via the integration (compiled), req/s', shown(of('integration')), latency('integration'), '');
+    row(
+      'B1',
+      'GET /api/databases via the integration (compiled), req/s',
+      shown(of('integration')),
+      latency('integration'),
+      '',
+    );
     row('B1', 'GET via a bare Koa proxy on node:http (floor), req/s', shown(of('floor')), latency('floor'), '');
     row('B1', 'GET /v1/databases straight to the mock, req/s', shown(of('direct')), latency('direct'), '');
-    row('B1', `ratio integration / floor, median of ${runs} (spread)`, shown(ratio), ratio.median >= 0.8 ? 'target >= 0.80: met' : 'target >= 0.80: MISSED', `${errors} errors`);
+    row(
+      'B1',
+      `ratio integration / floor, median of ${runs} (spread)`,
+      shown(ratio),
+      ratio.median >= 0.8 ? 'target >= 0.80: met' : 'target >= 0.80: MISSED',
+      `${errors} errors`,
+    );
     const cpu = (side: 'integration' | 'floor') => spread(measured.map((run) => run[side].cpuUsPerRequest ?? 0));
-    const cpuRatio = spread(measured.map((run) => (run.floor.cpuUsPerRequest ?? 0) / (run.integration.cpuUsPerRequest ?? 1)));
-    row('B1', 'CPU per request, integration process, us', shown(cpu('integration')), `floor ${shown(cpu('floor'))}`, '');
+    const cpuRatio = spread(
+      measured.map((run) => (run.floor.cpuUsPerRequest ?? 0) / (run.integration.cpuUsPerRequest ?? 1)),
+    );
+    row(
+      'B1',
+      'CPU per request, integration process, us',
+      shown(cpu('integration')),
+      `floor ${shown(cpu('floor'))}`,
+      '',
+    );
     row('B1', 'CPU ratio floor / integration (throughput if CPU-bound)', shown(cpuRatio), '', '');
     (results.b1 as Record<string, unknown>).cpuRatio = cpuRatio;
     if (profile) {
       // Every request each process served, warm-up included, for the per-request figures of bench/top-frames.ts.
-      const served = (side: 'integration' | 'floor') => warmups[side] + measured.reduce((sum, run) => sum + run[side].requests, 0);
+      const served = (side: 'integration' | 'floor') =>
+        warmups[side] + measured.reduce((sum, run) => sum + run[side].requests, 0);
       process.stdout.write(
         `CPU profiles written when the processes exit: bench/profiles/integration.cpuprofile (${served('integration')} requests), ` +
           `bench/profiles/floor.cpuprofile (${served('floor')} requests). Read them with\n` +
@@ -182,7 +221,10 @@ async function b2(profile: boolean): Promise<void> {
   const profiles = join(__dirname, 'profiles');
   if (profile) mkdirSync(profiles, { recursive: true });
   const before = new Set(childPids());
-  const system = await startSystemApart({}, profile ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=integration-b2.cpuprofile'] : []);
+  const system = await startSystemApart(
+    {},
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=integration-b2.cpuprofile'] : [],
+  );
   // The mock is the child that is neither the integration nor there before.
   const mockPid = childPids().find((pid) => !before.has(pid) && pid !== system.integration.pid);
   let users = 0;
@@ -192,10 +234,17 @@ async function b2(profile: boolean): Promise<void> {
   };
   type Side = keyof typeof sides;
   /** CPU ms spent per process (integration, mock, this one) over a measurement, per side. */
-  const cpu = { integration: { integration: 0, mock: 0, client: 0, flows: 0 }, direct: { integration: 0, mock: 0, client: 0, flows: 0 } };
+  const cpu = {
+    integration: { integration: 0, mock: 0, client: 0, flows: 0 },
+    direct: { integration: 0, mock: 0, client: 0, flows: 0 },
+  };
   /** Flows per second over `count` flows, 4 at a time. */
   const measure = async (side: Side, count: number, counted = true) => {
-    const cpuBefore = { integration: cpuMsOf(system.integration.pid), mock: mockPid ? cpuMsOf(mockPid) : 0, client: ownCpuMs() };
+    const cpuBefore = {
+      integration: cpuMsOf(system.integration.pid),
+      mock: mockPid ? cpuMsOf(mockPid) : 0,
+      client: ownCpuMs(),
+    };
     const started = performance.now();
     for (let batch = 0; batch < count; batch += 4) await Promise.all([0, 1, 2, 3].map(() => sides[side]()));
     const rate = count / ((performance.now() - started) / 1000);
@@ -221,20 +270,46 @@ async function b2(profile: boolean): Promise<void> {
       const secondLate = await measure(second, half);
       const firstLate = await measure(first, half);
       // Flows per second over both halves (the harmonic mean: total flows over total time).
-      const rate = { [first]: 2 / (1 / firstEarly + 1 / firstLate), [second]: 2 / (1 / secondEarly + 1 / secondLate) } as { integration: number; direct: number };
+      const rate = {
+        [first]: 2 / (1 / firstEarly + 1 / firstLate),
+        [second]: 2 / (1 / secondEarly + 1 / secondLate),
+      } as { integration: number; direct: number };
       measured.push(rate);
     }
     const ratio = spread(measured.map((run) => run.integration / run.direct));
     // CPU per flow in microseconds, each process apart: where the integration's flows spend what the minimal client's do not.
-    const perFlow = (side: Side, process: 'integration' | 'mock' | 'client') => Math.round((cpu[side][process] * 1000) / Math.max(1, cpu[side].flows));
+    const perFlow = (side: Side, process: 'integration' | 'mock' | 'client') =>
+      Math.round((cpu[side][process] * 1000) / Math.max(1, cpu[side].flows));
     const cpuPerFlow = {
-      integration: { integration: perFlow('integration', 'integration'), mock: perFlow('integration', 'mock'), client: perFlow('integration', 'client') },
+      integration: {
+        integration: perFlow('integration', 'integration'),
+        mock: perFlow('integration', 'mock'),
+        client: perFlow('integration', 'client'),
+      },
       direct: { mock: perFlow('direct', 'mock'), client: perFlow('direct', 'client') },
     };
     results.b2 = { runs: measured, flowsPerSide: flows, concurrency: 4, ratio, target: 0.9, cpuUsPerFlow: cpuPerFlow };
-    row('B2', `connect flows/s via the integration (${flows} a run, 4 at a time)`, shown(spread(measured.map((run) => run.integration))), '', '');
-    row('B2', 'same provider steps by a minimal client (ceiling)', shown(spread(measured.map((run) => run.direct))), '', '');
-    row('B2', `ratio integration / minimal client, median of ${runs} (spread)`, shown(ratio), ratio.median >= 0.9 ? 'target >= 0.90: met' : 'target >= 0.90: MISSED', '');
+    row(
+      'B2',
+      `connect flows/s via the integration (${flows} a run, 4 at a time)`,
+      shown(spread(measured.map((run) => run.integration))),
+      '',
+      '',
+    );
+    row(
+      'B2',
+      'same provider steps by a minimal client (ceiling)',
+      shown(spread(measured.map((run) => run.direct))),
+      '',
+      '',
+    );
+    row(
+      'B2',
+      `ratio integration / minimal client, median of ${runs} (spread)`,
+      shown(ratio),
+      ratio.median >= 0.9 ? 'target >= 0.90: met' : 'target >= 0.90: MISSED',
+      '',
+    );
     row(
       'B2',
       'CPU per flow, us: integration process / mock / load generator',
@@ -242,7 +317,10 @@ async function b2(profile: boolean): Promise<void> {
       `minimal client: - / ${cpuPerFlow.direct.mock} / ${cpuPerFlow.direct.client}`,
       '',
     );
-    if (profile) process.stdout.write(`CPU profile written when the integration exits: bench/profiles/integration-b2.cpuprofile (${cpu.integration.flows + 20} flows).\n`);
+    if (profile)
+      process.stdout.write(
+        `CPU profile written when the integration exits: bench/profiles/integration-b2.cpuprofile (${cpu.integration.flows + 20} flows).\n`,
+      );
   } finally {
     await system.close();
   }
@@ -261,7 +339,10 @@ async function burst(urls: string[], cookie: string, calls: number): Promise<{ p
           retry: { limit: 0 },
           timeout: { request: 60_000 },
         })
-        .then((response) => response.statusCode, () => 0);
+        .then(
+          (response) => response.statusCode,
+          () => 0,
+        );
       latencies.push(performance.now() - started);
       if (status !== 200) failed += 1;
     }),
@@ -275,7 +356,11 @@ async function burst(urls: string[], cookie: string, calls: number): Promise<{ p
  * before expiry), then tokens for an hour again, so that the refreshed token
  * is fresh for the whole burst. The integration processes keep their own clock.
  */
-async function singleFlight(urls: () => Promise<string[]>, system: Awaited<ReturnType<typeof startSystem>>, calls: number) {
+async function singleFlight(
+  urls: () => Promise<string[]>,
+  system: Awaited<ReturnType<typeof startSystem>>,
+  calls: number,
+) {
   system.mock.setLifetimes({ accessToken: 62 });
   const jar = await connectThroughIntegration(system.integration.url, system.mock.issuer, 'bench');
   system.mock.setLifetimes({ accessToken: 3600 });
@@ -284,7 +369,10 @@ async function singleFlight(urls: () => Promise<string[]>, system: Awaited<Retur
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const before = system.mock.requests.to('token').length;
   const outcome = await burst(targets, cookie, calls);
-  const refreshRequests = system.mock.requests.to('token').slice(before).filter((request) => request.params.grant_type === 'refresh_token').length;
+  const refreshRequests = system.mock.requests
+    .to('token')
+    .slice(before)
+    .filter((request) => request.params.grant_type === 'refresh_token').length;
   return { refreshRequests, ...outcome };
 }
 
@@ -301,7 +389,13 @@ async function b3(): Promise<void> {
   } finally {
     await system.close();
   }
-  row('B3', `${calls} concurrent calls, token due for refresh, one instance`, String(oneInstance.refreshRequests), `refresh requests (must be 1); p99 ${oneInstance.p99.toFixed(0)} ms`, `${oneInstance.failed} failed`);
+  row(
+    'B3',
+    `${calls} concurrent calls, token due for refresh, one instance`,
+    String(oneInstance.refreshRequests),
+    `refresh requests (must be 1); p99 ${oneInstance.p99.toFixed(0)} ms`,
+    `${oneInstance.failed} failed`,
+  );
   results.b3 = { calls, oneInstance };
 
   if (!process.env.MYSQL_URL) {
@@ -313,8 +407,18 @@ async function b3(): Promise<void> {
     const mysqlSystem = await startSystem({ ...uncapped, MYSQL_URL: database.url });
     const second = await startSecondInstance(mysqlSystem);
     try {
-      const twoInstances = await singleFlight(async () => [mysqlSystem.integration.url, second.url], mysqlSystem, calls);
-      row('B3', `${calls} concurrent calls, token due for refresh, two instances on MySQL`, String(twoInstances.refreshRequests), `refresh requests (must be 1); p99 ${twoInstances.p99.toFixed(0)} ms`, `${twoInstances.failed} failed`);
+      const twoInstances = await singleFlight(
+        async () => [mysqlSystem.integration.url, second.url],
+        mysqlSystem,
+        calls,
+      );
+      row(
+        'B3',
+        `${calls} concurrent calls, token due for refresh, two instances on MySQL`,
+        String(twoInstances.refreshRequests),
+        `refresh requests (must be 1); p99 ${twoInstances.p99.toFixed(0)} ms`,
+        `${twoInstances.failed} failed`,
+      );
       results.b3 = { calls, oneInstance, twoInstances };
     } finally {
       await second.close();
@@ -329,9 +433,19 @@ async function b3(): Promise<void> {
 async function b4(): Promise<void> {
   noteLoad();
   const script = compiledScript(join(__dirname, 'memory.ts'));
-  type Memory = { store: string; connections: number; rssBeforeMiB: number; rssAfterMiB: number; heapGrowthMiB: number };
+  type Memory = {
+    store: string;
+    connections: number;
+    rssBeforeMiB: number;
+    rssAfterMiB: number;
+    heapGrowthMiB: number;
+  };
   const measure = (mysqlUrl?: string) =>
-    JSON.parse(execFileSync(process.execPath, ['--expose-gc', script], { env: { PATH: process.env.PATH, ...(mysqlUrl ? { MYSQL_URL: mysqlUrl } : {}) } }).toString()) as Memory;
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', script], {
+        env: { PATH: process.env.PATH, ...(mysqlUrl ? { MYSQL_URL: mysqlUrl } : {}) },
+      }).toString(),
+    ) as Memory;
   const stores: Array<{ name: string; url?: string; drop?: () => Promise<void> }> = [{ name: 'memory' }];
   if (process.env.MYSQL_URL) {
     const database = await ThrowawayDatabase.create('bench');
@@ -339,7 +453,8 @@ async function b4(): Promise<void> {
   }
   const measured: Record<string, Memory[]> = {};
   try {
-    for (let run = 0; run < runs; run += 1) for (const store of stores) (measured[store.name] ??= []).push(measure(store.url));
+    for (let run = 0; run < runs; run += 1)
+      for (const store of stores) (measured[store.name] ??= []).push(measure(store.url));
   } finally {
     for (const store of stores) await store.drop?.();
     await closeAdminPool();
@@ -371,9 +486,27 @@ function b5(): void {
   const scenarios = /memory: (\d+) scenarios/.exec(run.stdout)?.[1];
   // The FAPI 2.0 rerun of the flow features (issue 15): its own count and wall time, from .ci/test's "Profiles run" line.
   const [, fapi2Scenarios, fapi2Seconds] = /fapi2 on memory: (\d+) scenarios in (\d+) s/.exec(run.stdout) ?? [];
-  results.b5 = { seconds, passed: run.status === 0, scenarios: Number(scenarios), fapi2: { scenarios: Number(fapi2Scenarios), seconds: Number(fapi2Seconds) }, target: 30 };
-  row('B5', `npm test, memory profile (${scenarios} scenarios, under c8), s`, seconds, seconds <= 30 ? 'target <= 30 s: met' : 'target <= 30 s: MISSED', run.status === 0 ? 'passed' : 'FAILED');
-  row('B5', `  of which the fapi2 rerun of the flow features (${fapi2Scenarios} scenarios), s`, Number(fapi2Seconds), 'included in the line above', '');
+  results.b5 = {
+    seconds,
+    passed: run.status === 0,
+    scenarios: Number(scenarios),
+    fapi2: { scenarios: Number(fapi2Scenarios), seconds: Number(fapi2Seconds) },
+    target: 30,
+  };
+  row(
+    'B5',
+    `npm test, memory profile (${scenarios} scenarios, under c8), s`,
+    seconds,
+    seconds <= 30 ? 'target <= 30 s: met' : 'target <= 30 s: MISSED',
+    run.status === 0 ? 'passed' : 'FAILED',
+  );
+  row(
+    'B5',
+    `  of which the fapi2 rerun of the flow features (${fapi2Scenarios} scenarios), s`,
+    Number(fapi2Seconds),
+    'included in the line above',
+    '',
+  );
 }
 
 async function b6(profile: boolean): Promise<void> {
@@ -382,17 +515,44 @@ async function b6(profile: boolean): Promise<void> {
   const compiled = spread(starts.compiled.map((start) => start.readyMs));
   const tsNode = spread(starts['ts-node'].map((start) => start.readyMs));
   results.b6 = { starts, compiled, tsNode, target: 300 };
-  row('B6', `cold start to /readyz 200, compiled (dist/main.js), ms, median of ${compiled.values.length}`, shown(compiled), compiled.median <= 300 ? 'target <= 300 ms: met' : 'target <= 300 ms: MISSED', `RSS ${digits(spread(starts.compiled.map((s) => s.rssMiB)).median)} MiB`);
-  row('B6', 'the same through ts-node (baseline), ms', shown(tsNode), '', `RSS ${digits(spread(starts['ts-node'].map((s) => s.rssMiB)).median)} MiB`);
+  row(
+    'B6',
+    `cold start to /readyz 200, compiled (dist/main.js), ms, median of ${compiled.values.length}`,
+    shown(compiled),
+    compiled.median <= 300 ? 'target <= 300 ms: met' : 'target <= 300 ms: MISSED',
+    `RSS ${digits(spread(starts.compiled.map((s) => s.rssMiB)).median)} MiB`,
+  );
+  row(
+    'B6',
+    'the same through ts-node (baseline), ms',
+    shown(tsNode),
+    '',
+    `RSS ${digits(spread(starts['ts-node'].map((s) => s.rssMiB)).median)} MiB`,
+  );
   const cpu = (way: keyof typeof starts) => shown(spread(starts[way].map((start) => start.cpuMs)));
-  row('B6', 'CPU used by the process until ready, ms: compiled / ts-node', `${cpu('compiled')} / ${cpu('ts-node')}`, '', '');
+  row(
+    'B6',
+    'CPU used by the process until ready, ms: compiled / ts-node',
+    `${cpu('compiled')} / ${cpu('ts-node')}`,
+    '',
+    '',
+  );
   if (profile) {
     // One more compiled start under --cpu-prof (slower than the measured ones: the profiler costs), for where a start goes.
     const profiles = join(__dirname, 'profiles');
     mkdirSync(profiles, { recursive: true });
-    const profiled = { profiled: ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=start.cpuprofile', ...startCommands.compiled] };
+    const profiled = {
+      profiled: [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profiles}`,
+        '--cpu-prof-name=start.cpuprofile',
+        ...startCommands.compiled,
+      ],
+    };
     const [start] = (await coldStarts(profiled, 1)).profiled;
-    process.stdout.write(`CPU profile of one compiled start (${start?.readyMs.toFixed(0)} ms under the profiler): bench/profiles/start.cpuprofile\n`);
+    process.stdout.write(
+      `CPU profile of one compiled start (${start?.readyMs.toFixed(0)} ms under the profiler): bench/profiles/start.cpuprofile\n`,
+    );
   }
 }
 
@@ -409,14 +569,22 @@ async function main(): Promise<void> {
   const widths = [4, 72, 22, 40, 12];
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 10)).join(' ');
   const loads = (results.machine as { loadAverage: number[] }).loadAverage.map((one) => one.toFixed(1)).join(', ');
-  process.stdout.write(`\n${line(['', 'measure', 'value (spread)', 'baseline / target', 'notes'])}\n${rows.map(line).join('\n')}\n`);
-  process.stdout.write(`\nLoad average (1 min) when each measurement started: ${loads} on ${(results.machine as { cpus: string }).cpus} cores.\n`);
+  process.stdout.write(
+    `\n${line(['', 'measure', 'value (spread)', 'baseline / target', 'notes'])}\n${rows.map(line).join('\n')}\n`,
+  );
+  process.stdout.write(
+    `\nLoad average (1 min) when each measurement started: ${loads} on ${(results.machine as { cpus: string }).cpus} cores.\n`,
+  );
   // A partial run (`npm run bench -- b1`) updates its own rows and keeps the others.
   const file = join(__dirname, 'results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
-  const singleFlight = results.b3 as { oneInstance: { refreshRequests: number }; twoInstances?: { refreshRequests: number } } | undefined;
-  if (singleFlight && [singleFlight.oneInstance, singleFlight.twoInstances].some((run) => run && run.refreshRequests !== 1)) {
+  const singleFlight = results.b3 as
+    { oneInstance: { refreshRequests: number }; twoInstances?: { refreshRequests: number } } | undefined;
+  if (
+    singleFlight &&
+    [singleFlight.oneInstance, singleFlight.twoInstances].some((run) => run && run.refreshRequests !== 1)
+  ) {
     process.stderr.write('B3 FAILED: concurrent calls made more than one refresh request.\n');
     process.exitCode = 1;
   }

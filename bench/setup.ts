@@ -58,12 +58,18 @@ async function startWith<Mock extends { issuer: string; client: MockProvider['cl
 }
 
 /** The compiled integration in its own process, the mock in this one (its request log and controls at hand). */
-export function startSystem(extra: Environment = {}, nodeOptions: readonly string[] = []): Promise<System<MockProvider>> {
+export function startSystem(
+  extra: Environment = {},
+  nodeOptions: readonly string[] = [],
+): Promise<System<MockProvider>> {
   return startWith((client) => startMockProvider({ client }), extra, nodeOptions);
 }
 
 /** The compiled integration and the mock each in a process of their own. */
-export function startSystemApart(extra: Environment = {}, nodeOptions: readonly string[] = []): Promise<System<MockProcess>> {
+export function startSystemApart(
+  extra: Environment = {},
+  nodeOptions: readonly string[] = [],
+): Promise<System<MockProcess>> {
   return startWith((client) => startMockProcess(client), extra, nodeOptions);
 }
 
@@ -84,7 +90,14 @@ export async function startBareProxy(
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; (await fetch(url).then((response) => response.status, () => 0)) !== 200; attempt += 1) {
+  for (
+    let attempt = 0;
+    (await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    )) !== 200;
+    attempt += 1
+  ) {
     if (child.exitCode !== null || attempt > 3000) throw new Error('the bare proxy did not start');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

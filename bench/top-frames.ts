@@ -35,7 +35,10 @@ function ownerOf(url: string): string | undefined {
 
 const vmStates = new Set(['(garbage collector)', '(program)']);
 
-export function summarize(profile: Profile, top: number): { busyMs: number; frames: Array<[string, number]>; owners: Array<[string, number]> } {
+export function summarize(
+  profile: Profile,
+  top: number,
+): { busyMs: number; frames: Array<[string, number]>; owners: Array<[string, number]> } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -49,9 +52,14 @@ export function summarize(profile: Profile, top: number): { busyMs: number; fram
     if (!leaf || leaf.callFrame.functionName === '(idle)') return;
     busyMs += ms;
     const { functionName, url, lineNumber } = leaf.callFrame;
-    add(frames, `${functionName || '(anonymous)'} ${url ? `${ownerOf(url) ?? url.replace(/^node:/, 'node:')}:${lineNumber + 1}` : '(native)'}`, ms);
+    add(
+      frames,
+      `${functionName || '(anonymous)'} ${url ? `${ownerOf(url) ?? url.replace(/^node:/, 'node:')}:${lineNumber + 1}` : '(native)'}`,
+      ms,
+    );
     let owner = vmStates.has(functionName) ? functionName : undefined;
-    for (let at: number | undefined = id; !owner && at !== undefined; at = parentOf.get(at)) owner = ownerOf(byId.get(at)?.callFrame.url ?? '');
+    for (let at: number | undefined = id; !owner && at !== undefined; at = parentOf.get(at))
+      owner = ownerOf(byId.get(at)?.callFrame.url ?? '');
     add(owners, owner ?? '(node internals only)', ms);
   });
   const sorted = (table: Map<string, number>) => [...table].sort((a, b) => b[1] - a[1]).slice(0, top);

@@ -44,7 +44,8 @@ function withLock(work) {
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
       // A lock left behind by a killed build is taken over after two minutes.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000)
+        rmSync(lock, { recursive: true, force: true });
       sleep(100);
     }
   }
@@ -66,16 +67,24 @@ function buildNow({ strict = true } = {}) {
   try {
     tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
   } catch {
-    throw new Error('dist/ needs building and TypeScript is not installed: run `npm ci` (or `npm run build` where it is), then start again.');
+    throw new Error(
+      'dist/ needs building and TypeScript is not installed: run `npm ci` (or `npm run build` where it is), then start again.',
+    );
   }
   const started = Date.now();
   rmSync(dist, { recursive: true, force: true });
-  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) {
     const emitted = existsSync(join(dist, 'main.js')) && /error TS/.test(run.stdout);
-    if (strict || !emitted) throw new Error(`the build failed (tsc -p tsconfig.build.json):\n${run.stdout}${run.stderr}`);
+    if (strict || !emitted)
+      throw new Error(`the build failed (tsc -p tsconfig.build.json):\n${run.stdout}${run.stderr}`);
     const errors = run.stdout.split('\n').filter((line) => /error TS/.test(line));
-    process.stderr.write(`dist/ built with ${errors.length} type error(s), started anyway (npm run typecheck lists them):\n${errors.slice(0, 5).join('\n')}\n`);
+    process.stderr.write(
+      `dist/ built with ${errors.length} type error(s), started anyway (npm run typecheck lists them):\n${errors.slice(0, 5).join('\n')}\n`,
+    );
   }
   writeFileSync(stamp, `built from src/ as it was at ${new Date(started).toISOString()}\n`);
   utimesSync(stamp, started / 1000, started / 1000);

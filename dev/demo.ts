@@ -11,7 +11,11 @@ import { callbackOf, integrationClient, integrationEnvironment } from './local-s
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const mockPort = Number(process.env.MOCK_PORT ?? 4000);
-  const mock = await startMockProvider({ client: integrationClient(callbackOf(port)), port: mockPort, host: '127.0.0.1' });
+  const mock = await startMockProvider({
+    client: integrationClient(callbackOf(port)),
+    port: mockPort,
+    host: '127.0.0.1',
+  });
   const config = loadConfig(integrationEnvironment(mock, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }));
   const integration = await startIntegration(config);
   process.stdout.write(

@@ -50,7 +50,11 @@ export function callbackOf(server: Server | number): string {
 
 /** The integration's registration at the mock: its callback URL, and a client secret generated for this run. */
 export function integrationClient(redirectUri: string): ClientRegistration {
-  return { client_id: integrationClientId, client_secret: randomBytes(24).toString('base64url'), redirect_uris: [redirectUri] };
+  return {
+    client_id: integrationClientId,
+    client_secret: randomBytes(24).toString('base64url'),
+    redirect_uris: [redirectUri],
+  };
 }
 
 /**
@@ -59,7 +63,10 @@ export function integrationClient(redirectUri: string): ClientRegistration {
  * URI, and development secrets generated for this run (a token key ring of one key, "k1", and
  * a session key). `extra` adds or overrides variables (LOG_LEVEL, ...).
  */
-export function integrationEnvironment(mock: { readonly issuer: string; readonly client: ClientRegistration }, extra: Environment = {}): Environment {
+export function integrationEnvironment(
+  mock: { readonly issuer: string; readonly client: ClientRegistration },
+  extra: Environment = {},
+): Environment {
   const redirectUri = mock.client.redirect_uris[0];
   if (!redirectUri) throw new Error('the mock holds no redirect URI for the integration');
   const callback = new URL(redirectUri);
@@ -81,18 +88,25 @@ export function integrationEnvironment(mock: { readonly issuer: string; readonly
 }
 
 /** The mock alone in a process of its own (`npm run start:mock`), as a real vendor runs apart from the integration. */
-export async function startMockProcess(client: ClientRegistration, port?: number): Promise<{ readonly issuer: string; readonly client: ClientRegistration; close(): Promise<void> }> {
+export async function startMockProcess(
+  client: ClientRegistration,
+  port?: number,
+): Promise<{ readonly issuer: string; readonly client: ClientRegistration; close(): Promise<void> }> {
   const mockPort = port ?? (await freeLoopbackPort());
-  const child = spawn(process.execPath, ['--require', 'ts-node/register', join(__dirname, '..', 'mock-provider', 'main.ts')], {
-    env: {
-      ...process.env,
-      MOCK_PORT: String(mockPort),
-      MOCK_CLIENT_ID: client.client_id,
-      MOCK_CLIENT_SECRET: client.client_secret,
-      MOCK_REDIRECT_URI: client.redirect_uris[0],
+  const child = spawn(
+    process.execPath,
+    ['--require', 'ts-node/register', join(__dirname, '..', 'mock-provider', 'main.ts')],
+    {
+      env: {
+        ...process.env,
+        MOCK_PORT: String(mockPort),
+        MOCK_CLIENT_ID: client.client_id,
+        MOCK_CLIENT_SECRET: client.client_secret,
+        MOCK_REDIRECT_URI: client.redirect_uris[0],
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout.on('data', collect);
@@ -127,7 +141,10 @@ export interface IntegrationProcess {
  * Start `dist/main.js` with `environment` (and PATH) only, plus `nodeOptions`
  * before the script (`--cpu-prof`, ...); resolves once `GET /healthz` answers 200.
  */
-export async function startIntegrationProcess(environment: Environment, nodeOptions: readonly string[] = []): Promise<IntegrationProcess> {
+export async function startIntegrationProcess(
+  environment: Environment,
+  nodeOptions: readonly string[] = [],
+): Promise<IntegrationProcess> {
   buildIfStale();
   const child = spawn(process.execPath, [...nodeOptions, join(dist, 'main.js')], {
     env: { PATH: process.env.PATH, ...environment },
@@ -139,7 +156,10 @@ export async function startIntegrationProcess(environment: Environment, nodeOpti
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`dist/main.js exited with ${child.exitCode}: ${stderr}`);
-    const status = await fetch(`${url}/healthz`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}/healthz`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() - started > 30_000) {
       child.kill('SIGKILL');

@@ -124,7 +124,10 @@ export function providerConfiguration(options: {
       },
       // A client may revoke or introspect only the tokens issued to it.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
       // Access tokens are for the resource API (its audience), whether the client names it or not.
       // They carry every scope granted, OpenID ones included (as Auth0's API tokens do), so the
@@ -146,7 +149,8 @@ export function providerConfiguration(options: {
     // an earlier consent's grant is not reused: only the one this interaction made.
     loadExistingGrant: async (ctx) => {
       const grantId =
-        ctx.oidc.result?.consent?.grantId ?? (options.separateGrants() ? undefined : ctx.oidc.session?.grantIdFor(ctx.oidc.client?.clientId ?? ''));
+        ctx.oidc.result?.consent?.grantId ??
+        (options.separateGrants() ? undefined : ctx.oidc.session?.grantIdFor(ctx.oidc.client?.clientId ?? ''));
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     // oidc-provider's default, except that a revocation of one token never ends the grant itself
@@ -170,7 +174,10 @@ export function providerConfiguration(options: {
     },
     renderError: async (ctx: KoaContextWithOIDC, out) => {
       ctx.type = 'html';
-      ctx.body = errorPage(String(out.error), out.error_description === undefined ? undefined : String(out.error_description));
+      ctx.body = errorPage(
+        String(out.error),
+        out.error_description === undefined ? undefined : String(out.error_description),
+      );
     },
   };
 }

@@ -110,7 +110,23 @@ function controlRouter(controls: MockControls): Router {
       resourceBaseUrl: controls.resourceBaseUrl(),
       endpoints: { ...endpointPaths, resource: controls.modes().resourceBasePath },
       modes: controls.modes(),
-      controls: ['reset', 'requests', 'faults', 'rate-limits', 'tamperings', 'keys', 'lifetimes', 'modes', 'refresh-token-rotation', 'clock', 'grants/revoke', 'access-tokens/revoke', 'authorization-codes/consume', 'tokens/inspect', 'vendor-data'],
+      controls: [
+        'reset',
+        'requests',
+        'faults',
+        'rate-limits',
+        'tamperings',
+        'keys',
+        'lifetimes',
+        'modes',
+        'refresh-token-rotation',
+        'clock',
+        'grants/revoke',
+        'access-tokens/revoke',
+        'authorization-codes/consume',
+        'tokens/inspect',
+        'vendor-data',
+      ],
     };
   });
   router.post('/reset', (ctx) => {
@@ -260,12 +276,17 @@ export function controlApi(controls: MockControls, port: number): Middleware {
     ctx.set('cache-control', 'no-store');
     try {
       if (!isLocalCaller(ctx, port)) {
-        throw new ControlError(403, 'forbidden', 'the control API answers only on loopback, at a loopback host name with its own port');
+        throw new ControlError(
+          403,
+          'forbidden',
+          'the control API answers only on loopback, at a loopback host name with its own port',
+        );
       }
       await parseJson(ctx, async () => {
         await routes(ctx, async () => {
           const matched = (ctx as { matched?: Array<{ methods: string[] }> }).matched ?? [];
-          if (matched.some((layer) => layer.methods.length > 0)) throw new ControlError(405, 'method_not_allowed', `${ctx.method} is not a control here`);
+          if (matched.some((layer) => layer.methods.length > 0))
+            throw new ControlError(405, 'method_not_allowed', `${ctx.method} is not a control here`);
           throw new ControlError(404, 'not_found', 'no such control');
         });
       });

@@ -40,8 +40,18 @@ export type RateLimit = z.infer<typeof rateLimitSchema>;
 
 /** Token lifetimes in seconds, for tokens issued from now on. */
 export const lifetimesSchema = z.strictObject({
-  accessToken: z.number().int().min(1).max(10 * 365 * 86_400).optional(),
-  refreshToken: z.number().int().min(1).max(10 * 365 * 86_400).optional(),
+  accessToken: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365 * 86_400)
+    .optional(),
+  refreshToken: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365 * 86_400)
+    .optional(),
   authorizationCode: z.number().int().min(1).max(86_400).optional(),
 });
 export type LifetimesChange = z.infer<typeof lifetimesSchema>;
@@ -75,8 +85,18 @@ export const tamperingSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('id-token-times'),
-    issuedAtOffsetSeconds: z.number().int().min(-10 * 365 * 86_400).max(10 * 365 * 86_400).optional(),
-    expiresAtOffsetSeconds: z.number().int().min(-10 * 365 * 86_400).max(10 * 365 * 86_400).optional(),
+    issuedAtOffsetSeconds: z
+      .number()
+      .int()
+      .min(-10 * 365 * 86_400)
+      .max(10 * 365 * 86_400)
+      .optional(),
+    expiresAtOffsetSeconds: z
+      .number()
+      .int()
+      .min(-10 * 365 * 86_400)
+      .max(10 * 365 * 86_400)
+      .optional(),
   }),
   z.strictObject({ kind: z.literal('id-token-audience-array'), extra: z.array(z.string().min(1).max(256)).max(8) }),
   z.strictObject({ kind: z.literal('id-token-bad-signature'), alg: z.enum(['RS256', 'ES256']) }),
@@ -116,14 +136,33 @@ export const resourceBasePathSchema = z
   .string()
   .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path of one or more /segments, without a trailing slash')
   .max(128)
-  .refine((path) => !Object.entries(endpointPaths).some(([name, taken]) => name !== 'resource' && (path === taken || path.startsWith(`${taken}/`) || taken.startsWith(`${path}/`))), 'a path of its own, not one of the provider\'s endpoints')
+  .refine(
+    (path) =>
+      !Object.entries(endpointPaths).some(
+        ([name, taken]) =>
+          name !== 'resource' && (path === taken || path.startsWith(`${taken}/`) || taken.startsWith(`${path}/`)),
+      ),
+    "a path of its own, not one of the provider's endpoints",
+  )
   .refine((path) => !path.startsWith('/__control') && !path.startsWith('/interaction'), 'a path of its own');
 
 export const clockSchema = z.union([
   /** Time passes (for the mock; in-process for the integration too). */
-  z.strictObject({ advanceSeconds: z.number().int().min(0).max(10 * 365 * 86_400) }),
+  z.strictObject({
+    advanceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 365 * 86_400),
+  }),
   /** The mock's clock runs this far ahead (negative: behind) of the integration's, from now on. */
-  z.strictObject({ skewSeconds: z.number().int().min(-365 * 86_400).max(365 * 86_400) }),
+  z.strictObject({
+    skewSeconds: z
+      .number()
+      .int()
+      .min(-365 * 86_400)
+      .max(365 * 86_400),
+  }),
 ]);
 export type ClockChange = z.infer<typeof clockSchema>;
 

@@ -14,7 +14,11 @@ export const proofWindowSeconds = 60;
 
 export type ProofCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token'; readonly description: string };
+  | {
+      readonly ok: false;
+      readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token';
+      readonly description: string;
+    };
 
 export interface ProofRequest {
   readonly proof: string | undefined;
@@ -42,12 +46,18 @@ export class DpopProofs {
   }
 
   async check(request: ProofRequest): Promise<ProofCheck> {
-    const refuse = (error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token', description: string): ProofCheck => ({ ok: false, error, description });
+    const refuse = (
+      error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token',
+      description: string,
+    ): ProofCheck => ({ ok: false, error, description });
     if (!request.proof) return refuse('invalid_token', 'the token is DPoP-bound: a DPoP proof is required');
     let payload: Record<string, unknown>;
     let jwk: JWK | undefined;
     try {
-      const verified = await jwtVerify(request.proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256', 'PS256', 'EdDSA', 'Ed25519'] });
+      const verified = await jwtVerify(request.proof, EmbeddedJWK, {
+        typ: 'dpop+jwt',
+        algorithms: ['ES256', 'PS256', 'EdDSA', 'Ed25519'],
+      });
       payload = verified.payload;
       jwk = verified.protectedHeader.jwk;
     } catch {
@@ -55,8 +65,10 @@ export class DpopProofs {
     }
     if (!jwk || 'd' in jwk) return refuse('invalid_dpop_proof', 'the DPoP proof must carry a public key');
     const now = Math.floor(Date.now() / 1000);
-    if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > proofWindowSeconds) return refuse('invalid_dpop_proof', 'the DPoP proof is not recent');
-    if (typeof payload.jti !== 'string' || payload.jti.length < 16) return refuse('invalid_dpop_proof', 'the DPoP proof needs a jti');
+    if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > proofWindowSeconds)
+      return refuse('invalid_dpop_proof', 'the DPoP proof is not recent');
+    if (typeof payload.jti !== 'string' || payload.jti.length < 16)
+      return refuse('invalid_dpop_proof', 'the DPoP proof needs a jti');
     if (payload.htm !== request.method) return refuse('invalid_dpop_proof', 'htm does not match the request method');
     const htu = typeof payload.htu === 'string' && URL.canParse(payload.htu) ? new URL(payload.htu) : undefined;
     if (htu) {
@@ -67,7 +79,8 @@ export class DpopProofs {
     if (payload.ath !== createHash('sha256').update(request.accessToken, 'ascii').digest('base64url')) {
       return refuse('invalid_dpop_proof', 'ath does not match the access token');
     }
-    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt) return refuse('invalid_token', 'the token is bound to another key');
+    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt)
+      return refuse('invalid_token', 'the token is bound to another key');
     if (request.nonceRequired && (typeof payload.nonce !== 'string' || !this.nonces.includes(payload.nonce))) {
       return refuse('use_dpop_nonce', 'a DPoP nonce from this server is required');
     }

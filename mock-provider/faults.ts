@@ -27,8 +27,12 @@ const pushedRequestUrn = 'urn:ietf:params:oauth:request_uri:';
  */
 async function authorizationRequestOf(ctx: Context): Promise<{ redirectUri?: unknown; state?: unknown }> {
   const requestUri = ctx.query.request_uri;
-  if (typeof requestUri !== 'string' || !requestUri.startsWith(pushedRequestUrn)) return { redirectUri: ctx.query.redirect_uri, state: ctx.query.state };
-  const pushed = await (ctx.app as Provider).PushedAuthorizationRequest.find(requestUri.slice(pushedRequestUrn.length), { ignoreExpiration: true });
+  if (typeof requestUri !== 'string' || !requestUri.startsWith(pushedRequestUrn))
+    return { redirectUri: ctx.query.redirect_uri, state: ctx.query.state };
+  const pushed = await (ctx.app as Provider).PushedAuthorizationRequest.find(
+    requestUri.slice(pushedRequestUrn.length),
+    { ignoreExpiration: true },
+  );
   const parameters = pushed ? decodeJwt(pushed.request) : {};
   return { redirectUri: parameters.redirect_uri, state: parameters.state };
 }
@@ -92,7 +96,12 @@ export class Faults {
 
       for (const [name, value] of Object.entries(fault.headers ?? {})) ctx.set(name, value);
       const { redirectUri, state } = endpoint === 'authorization' ? await authorizationRequestOf(ctx) : {};
-      if (endpoint === 'authorization' && fault.error && typeof redirectUri === 'string' && this.redirectUris().includes(redirectUri)) {
+      if (
+        endpoint === 'authorization' &&
+        fault.error &&
+        typeof redirectUri === 'string' &&
+        this.redirectUris().includes(redirectUri)
+      ) {
         const target = new URL(redirectUri);
         target.searchParams.set('error', fault.error);
         if (fault.error_description) target.searchParams.set('error_description', fault.error_description);
@@ -106,7 +115,10 @@ export class Faults {
       if (fault.body !== undefined) {
         ctx.body = fault.body;
       } else if (fault.error) {
-        ctx.body = { error: fault.error, ...(fault.error_description ? { error_description: fault.error_description } : {}) };
+        ctx.body = {
+          error: fault.error,
+          ...(fault.error_description ? { error_description: fault.error_description } : {}),
+        };
       } else {
         ctx.body = { error: 'server_error', error_description: 'scripted fault' };
       }

@@ -12,7 +12,13 @@ import { Provider } from 'oidc-provider';
 import { demoAccounts, subjectOf } from './accounts';
 import { MemoryStorage, oneTokenRevocation } from './adapter';
 import { Clock } from './clock';
-import { defaultLifetimes, providerConfiguration, type ClientRegistration, type Lifetimes, type SecurityProfile } from './configuration';
+import {
+  defaultLifetimes,
+  providerConfiguration,
+  type ClientRegistration,
+  type Lifetimes,
+  type SecurityProfile,
+} from './configuration';
 import { controlApi } from './control-api';
 import type { MockControls, Modes, TokenState } from './controls';
 import { endpointIn, endpointNaming, endpointPaths } from './endpoints';
@@ -29,7 +35,15 @@ import { createVendorData, type VendorDataOptions, type VendorDataPlane } from '
 
 export type { ClientRegistration, SecurityProfile } from './configuration';
 export type { Endpoint } from './endpoints';
-export type { Fault, MockControls, Tampering as NamedTampering, KeyState, TokenState, Modes, ClockState } from './controls';
+export type {
+  Fault,
+  MockControls,
+  Tampering as NamedTampering,
+  KeyState,
+  TokenState,
+  Modes,
+  ClockState,
+} from './controls';
 export type { RecordedRequest } from './request-log';
 export { demoAccounts } from './accounts';
 
@@ -90,7 +104,9 @@ export const defaultModes: Modes = {
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
   const host = options.host ?? '127.0.0.1';
-  const server = options.server ?? (options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer());
+  const server =
+    options.server ??
+    (options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer());
   if (!server.listening) {
     server.listen(options.port ?? 0, host);
     await once(server, 'listening');
@@ -173,14 +189,21 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     serveSingleKeyWithoutKid: () => keySet.serveSingleKeyWithoutKid(),
     lifetimes: () => ({ ...lifetimes }),
     setLifetimes(change) {
-      lifetimes = { ...lifetimes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
+      lifetimes = {
+        ...lifetimes,
+        ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
+      };
     },
     modes: () => modes,
     setModes(change) {
       modes = { ...modes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
       return modes;
     },
-    clock: () => ({ now: new Date().toISOString(), advancedSeconds: clock.advancedMs / 1000, skewSeconds: clock.skewMs / 1000 }),
+    clock: () => ({
+      now: new Date().toISOString(),
+      advancedSeconds: clock.advancedMs / 1000,
+      skewSeconds: clock.skewMs / 1000,
+    }),
     changeClock(change) {
       if ('advanceSeconds' in change) clock.advance(change.advanceSeconds * 1000);
       else clock.skew(change.skewSeconds * 1000);

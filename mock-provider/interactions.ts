@@ -65,9 +65,14 @@ export function interactionRoutes(provider: Provider, options: { separateGrants:
       });
       return;
     }
-    await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: subjectOf(account.username) } }, {
-      mergeWithLastSubmission: false,
-    });
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: subjectOf(account.username) } },
+      {
+        mergeWithLastSubmission: false,
+      },
+    );
   });
 
   router.post('/confirm', parseForm, async (ctx) => {
@@ -81,9 +86,10 @@ export function interactionRoutes(provider: Provider, options: { separateGrants:
       return;
     }
 
-    const grant = details.grantId && !options.separateGrants()
-      ? await provider.Grant.find(details.grantId)
-      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
+    const grant =
+      details.grantId && !options.separateGrants()
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
     if (!grant) return ctx.throw(400, 'grant not found');
     const missing = prompt.details as {
       missingOIDCScope?: string[];
@@ -92,7 +98,8 @@ export function interactionRoutes(provider: Provider, options: { separateGrants:
     };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   });

@@ -50,7 +50,12 @@ export class KeySet {
 
   /** Whether anything differs from what oidc-provider serves and signs with. */
   get changed(): boolean {
-    return this.withoutKid || this.signer !== this.configuredKey('RS256') || this.entries.some((entry) => !entry.published) || this.entries.length !== this.configured.length;
+    return (
+      this.withoutKid ||
+      this.signer !== this.configuredKey('RS256') ||
+      this.entries.some((entry) => !entry.published) ||
+      this.entries.length !== this.configured.length
+    );
   }
 
   list(): KeyState[] {

@@ -16,7 +16,8 @@ import { MysqlPlane } from './vendor-data';
 async function main(): Promise<void> {
   const port = Number(process.env.MOCK_PORT ?? 4000);
   const profile = process.env.MOCK_PROFILE ?? 'basic';
-  if (profile !== 'basic' && profile !== 'fapi2') throw new Error(`MOCK_PROFILE must be "basic" or "fapi2", not "${profile}".`);
+  if (profile !== 'basic' && profile !== 'fapi2')
+    throw new Error(`MOCK_PROFILE must be "basic" or "fapi2", not "${profile}".`);
   const client = {
     client_id: process.env.MOCK_CLIENT_ID ?? 'mysql-integration',
     client_secret: process.env.MOCK_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
       vendorData = `MariaDB/MySQL at ${server.hostname}:${server.port || 3306}, databases vd_${runId}_*, users vd_${runId}_<account>_ro|rw`;
     } catch {
       await mock.close();
-      throw new Error("the vendor's data could not be seeded into VENDOR_MYSQL_URL's server (is it up, and may its user create databases and users?)");
+      throw new Error(
+        "the vendor's data could not be seeded into VENDOR_MYSQL_URL's server (is it up, and may its user create databases and users?)",
+      );
     }
   }
   process.stdout.write(
@@ -57,6 +60,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`The mock provider could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `The mock provider could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

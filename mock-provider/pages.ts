@@ -32,7 +32,9 @@ function page(title: string, body: string): string {
 }
 
 export function loginPage(options: { action: string; clientName: string; username?: string; error?: string }): string {
-  return page('Sign in', `
+  return page(
+    'Sign in',
+    `
 <h1>Sign in to continue to ${escapeHtml(options.clientName)}</h1>
 ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : ''}
 <form method="post" action="${escapeHtml(options.action)}">
@@ -41,7 +43,8 @@ ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`);
+</form>`,
+  );
 }
 
 const scopeWords: Record<string, string> = {
@@ -57,17 +60,23 @@ export function consentPage(options: { action: string; clientName: string; scope
   const items = options.scopes
     .map((scope) => `<li>${escapeHtml(scopeWords[scope] ?? scope)} <code>${escapeHtml(scope)}</code></li>`)
     .join('');
-  return page('Allow access', `
+  return page(
+    'Allow access',
+    `
 <h1>${escapeHtml(options.clientName)} asks to</h1>
 <ul>${items}</ul>
 <form method="post" action="${escapeHtml(options.action)}">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Decline</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function errorPage(error: string, description?: string): string {
-  return page('Something went wrong', `
+  return page(
+    'Something went wrong',
+    `
 <h1>Something went wrong</h1>
-<p class="error" role="alert"><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>`);
+<p class="error" role="alert"><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>`,
+  );
 }

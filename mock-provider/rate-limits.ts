@@ -56,7 +56,10 @@ export class RateLimits {
         await readParameters(ctx);
         ctx.set('retry-after', String(resetSeconds));
         ctx.status = 429;
-        ctx.body = { error: 'rate_limited', error_description: `at most ${limit.limit} requests per ${limit.windowSeconds} s` };
+        ctx.body = {
+          error: 'rate_limited',
+          error_description: `at most ${limit.limit} requests per ${limit.windowSeconds} s`,
+        };
         return;
       }
       await next();

@@ -111,7 +111,11 @@ export class RequestLog {
       try {
         await next();
       } finally {
-        const oidc = (ctx as { oidc?: { params?: Record<string, unknown>; client?: { clientId: string }; body?: Record<string, unknown> } }).oidc;
+        const oidc = (
+          ctx as {
+            oidc?: { params?: Record<string, unknown>; client?: { clientId: string }; body?: Record<string, unknown> };
+          }
+        ).oidc;
         const assertion = oidc?.body?.client_assertion ?? (ctx.state as FaultState).params?.client_assertion;
         record.clientAssertion = typeof assertion === 'string' ? assertion : undefined;
         const params = (ctx.state as FaultState).params ?? oidc?.params ?? {};

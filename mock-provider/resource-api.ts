@@ -46,7 +46,14 @@ export function resourceIndicatorOf(issuer: string): string {
 
 type Refusal = 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
-function refuse(ctx: Context, status: 401 | 403, error?: Refusal, description?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer', scope = requiredScope): void {
+function refuse(
+  ctx: Context,
+  status: 401 | 403,
+  error?: Refusal,
+  description?: string,
+  scheme: 'Bearer' | 'DPoP' = 'Bearer',
+  scope = requiredScope,
+): void {
   const parts = [`${scheme} realm="mock-mysql-cloud"`];
   if (error) parts.push(`error="${error}"`);
   // RFC 6750 3: error_description is quoted text without `"` or `\`.
@@ -109,14 +116,26 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
     }
     const token = await provider.AccessToken.find(match[2]);
     if (!token || token.isExpired) {
-      refuse(ctx, 401, 'invalid_token', 'the access token is invalid, expired or revoked', match[1] === 'DPoP' ? 'DPoP' : 'Bearer');
+      refuse(
+        ctx,
+        401,
+        'invalid_token',
+        'the access token is invalid, expired or revoked',
+        match[1] === 'DPoP' ? 'DPoP' : 'Bearer',
+      );
       return undefined;
     }
     // A DPoP-bound token is taken only as DPoP, with a valid proof of its key (RFC 9449 7.1); a bearer token never as DPoP.
     const jkt = (token as { jkt?: string }).jkt;
     if (jkt !== undefined || match[1] === 'DPoP') {
       if (jkt === undefined || match[1] !== 'DPoP') {
-        refuse(ctx, 401, 'invalid_token', jkt ? 'the access token is DPoP-bound: present it as DPoP' : 'the access token is not DPoP-bound', 'DPoP');
+        refuse(
+          ctx,
+          401,
+          'invalid_token',
+          jkt ? 'the access token is DPoP-bound: present it as DPoP' : 'the access token is not DPoP-bound',
+          'DPoP',
+        );
         return undefined;
       }
       const checked = await options.proofs.check({
@@ -148,13 +167,20 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
       refuse(ctx, 401, 'invalid_token', 'the account no longer exists');
       return undefined;
     }
-    return { username: account.username, scheme, session: { account: account.username, role: token.scopes.has(writeScope) ? 'write' : 'read' } };
+    return {
+      username: account.username,
+      scheme,
+      session: { account: account.username, role: token.scopes.has(writeScope) ? 'write' : 'read' },
+    };
   }
 
   /** A database the caller may name: its own, or (checks bypassed) anyone's; 400 for a bad name, 404 otherwise. */
   function databaseOf(caller: Caller, name: unknown): string {
     const checked = checkIdentifier(name, 'database');
-    const found = options.apiChecks() === 'bypassed' ? findDatabase(checked)?.database : databasesByAccount[caller.username]?.find((candidate) => candidate.name === checked);
+    const found =
+      options.apiChecks() === 'bypassed'
+        ? findDatabase(checked)?.database
+        : databasesByAccount[caller.username]?.find((candidate) => candidate.name === checked);
     if (!found) throw new VendorDataError('not_found', 'no such database');
     return found.name;
   }
@@ -164,7 +190,10 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
     try {
       await work();
     } catch (error) {
-      const refusal = error instanceof VendorDataError ? error : new VendorDataError('temporarily_unavailable', "the vendor's database is unavailable; try again shortly");
+      const refusal =
+        error instanceof VendorDataError
+          ? error
+          : new VendorDataError('temporarily_unavailable', "the vendor's database is unavailable; try again shortly");
       if (refusal.code === 'insufficient_scope') {
         refuse(ctx, 403, 'insufficient_scope', refusal.description, caller.scheme, writeScope);
         return;
@@ -187,7 +216,9 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
     await answering(ctx, caller, async () => {
       const visible = new Set(await options.data.databases(caller.session));
       ctx.body = {
-        databases: (databasesByAccount[caller.username] ?? []).filter(({ name }) => visible.has(name)).map(({ name, engine, region }) => ({ name, engine, region })),
+        databases: (databasesByAccount[caller.username] ?? [])
+          .filter(({ name }) => visible.has(name))
+          .map(({ name, engine, region }) => ({ name, engine, region })),
       };
     });
   });
@@ -226,7 +257,12 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
       const database = databaseOf(caller, ctx.params.name);
       const table = checkIdentifier(ctx.params.table, 'table');
       const body = await jsonBody(ctx);
-      if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).some((key) => key !== 'values')) {
+      if (
+        typeof body !== 'object' ||
+        body === null ||
+        Array.isArray(body) ||
+        Object.keys(body).some((key) => key !== 'values')
+      ) {
         throw new VendorDataError('invalid_request', 'the body must be {"values": {column: value}}');
       }
       const columns = await options.data.columns(caller.session, database, table);
@@ -244,12 +280,16 @@ const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' }) as un
 
 /** The request's JSON body; a body that is not JSON, or too large, is invalid_request. */
 async function jsonBody(ctx: Context): Promise<unknown> {
-  if (!ctx.is('application/json')) throw new VendorDataError('invalid_request', 'the body must be JSON (application/json)');
+  if (!ctx.is('application/json'))
+    throw new VendorDataError('invalid_request', 'the body must be JSON (application/json)');
   try {
     await parseJson(ctx, async () => undefined);
   } catch (error) {
     const status = (error as { status?: number }).status;
-    throw new VendorDataError('invalid_request', status === 413 ? 'the body is larger than 16 kB' : 'the body is not valid JSON');
+    throw new VendorDataError(
+      'invalid_request',
+      status === 413 ? 'the body is larger than 16 kB' : 'the body is not valid JSON',
+    );
   }
   return ctx.request.body;
 }

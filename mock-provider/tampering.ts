@@ -25,7 +25,11 @@ interface TokenResponseChange {
 }
 
 /** Sign claims with a key (with its `kid` unless told not to, with a header `typ` if given). */
-async function sign(claims: JWTPayload, key: SigningKey, options: { withKid?: boolean; typ?: string } = {}): Promise<string> {
+async function sign(
+  claims: JWTPayload,
+  key: SigningKey,
+  options: { withKid?: boolean; typ?: string } = {},
+): Promise<string> {
   const header = {
     alg: key.alg,
     ...(options.withKid === false ? {} : { kid: key.publicJwk.kid }),
@@ -81,7 +85,8 @@ type Signing = (claims: JWTPayload, keySet: KeySet, typ: string | undefined) => 
 function signingOf(tampering: NamedTampering): Signing | undefined {
   switch (tampering.kind) {
     case 'id-token-bad-signature':
-      return async (claims, keySet, typ) => flipSignatureByte(await sign(claims, keySet.signingKey(tampering.alg), { typ }));
+      return async (claims, keySet, typ) =>
+        flipSignatureByte(await sign(claims, keySet.signingKey(tampering.alg), { typ }));
     case 'id-token-unsigned':
       return async (claims) => unsigned(claims);
     case 'id-token-signed-with':
@@ -104,9 +109,15 @@ function fieldChangeOf(tampering: NamedTampering): ((body: TokenResponse) => Tok
 /** Named changes, all for one token response, as the closures that make them. */
 function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResponseChange {
   const claimsChanges = changes.map(claimsChangeOf).filter((change) => change !== undefined);
-  const signing = changes.map(signingOf).filter((change) => change !== undefined).at(-1);
+  const signing = changes
+    .map(signingOf)
+    .filter((change) => change !== undefined)
+    .at(-1);
   const fieldChanges = changes.map(fieldChangeOf).filter((change) => change !== undefined);
-  const typ = changes.map((change) => (change.kind === 'id-token-typ' ? change.typ : undefined)).filter((value) => value !== undefined).at(-1);
+  const typ = changes
+    .map((change) => (change.kind === 'id-token-typ' ? change.typ : undefined))
+    .filter((value) => value !== undefined)
+    .at(-1);
   const forgesIdToken = claimsChanges.length > 0 || signing !== undefined || typ !== undefined;
   return {
     ...(forgesIdToken
@@ -119,7 +130,9 @@ function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResp
           },
         }
       : {}),
-    ...(fieldChanges.length > 0 ? { tokenResponse: (body: TokenResponse) => fieldChanges.reduce((current, change) => change(current), body) } : {}),
+    ...(fieldChanges.length > 0
+      ? { tokenResponse: (body: TokenResponse) => fieldChanges.reduce((current, change) => change(current), body) }
+      : {}),
   };
 }
 

@@ -110,51 +110,52 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
 
 const identityHeaderRequired = 'IDENTITY_HEADER is required with IDENTITY=trusted-header.';
 
-const schema = z.object({
-  ISSUER_URL: secureUrl('ISSUER_URL', { query: true }),
-  CLIENT_ID: z.string({ error: 'CLIENT_ID is required.' }).min(1, { error: 'CLIENT_ID is required.' }),
-  // Required with client_secret_basic (checked below, with CLIENT_AUTH_METHOD).
-  CLIENT_SECRET: z.string().optional(),
-  CLIENT_AUTH_METHOD: z
-    .enum(['client_secret_basic', 'private_key_jwt'], { error: 'CLIENT_AUTH_METHOD must be client_secret_basic or private_key_jwt.' })
-    .optional()
-    .transform((value) => value ?? 'client_secret_basic'),
-  CLIENT_SIGNING_KEYS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const ring = parseClientKeyRing(value);
-      if (typeof ring === 'string') {
-        ctx.addIssue({ code: 'custom', message: `CLIENT_SIGNING_KEYS ${ring}` });
-        return z.NEVER;
-      }
-      return ring;
-    }),
-  PUSHED_AUTHORIZATION_REQUESTS: z
-    .enum(['true', 'false'], { error: 'PUSHED_AUTHORIZATION_REQUESTS must be true or false.' })
-    .optional()
-    .transform((value) => value === 'true'),
-  DPOP: z
-    .enum(['true', 'false'], { error: 'DPOP must be true or false.' })
-    .optional()
-    .transform((value) => value === 'true'),
-  REDIRECT_URI: secureUrl('REDIRECT_URI', {}),
-  SCOPES: z
-    .string()
-    .optional()
-    .transform((value) => (value ?? 'openid profile offline_access databases:read').split(' ').filter(Boolean))
-    .refine((scopes) => scopes.includes('openid'), { error: 'SCOPES must include "openid".' }),
-  OPTIONAL_SCOPES: z
-    .string()
-    .optional()
-    .transform((value) => (value ?? 'databases:write').split(' ').filter(Boolean))
-    .refine((scopes) => scopes.every((scope) => /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(scope)), {
-      error: 'OPTIONAL_SCOPES must be space-separated scope tokens (RFC 6749 3.3).',
-    }),
-  TOKEN_ENCRYPTION_KEYS: z
-    .string({ error: 'TOKEN_ENCRYPTION_KEYS is required.' })
-    .transform((value, ctx) => {
+const schema = z
+  .object({
+    ISSUER_URL: secureUrl('ISSUER_URL', { query: true }),
+    CLIENT_ID: z.string({ error: 'CLIENT_ID is required.' }).min(1, { error: 'CLIENT_ID is required.' }),
+    // Required with client_secret_basic (checked below, with CLIENT_AUTH_METHOD).
+    CLIENT_SECRET: z.string().optional(),
+    CLIENT_AUTH_METHOD: z
+      .enum(['client_secret_basic', 'private_key_jwt'], {
+        error: 'CLIENT_AUTH_METHOD must be client_secret_basic or private_key_jwt.',
+      })
+      .optional()
+      .transform((value) => value ?? 'client_secret_basic'),
+    CLIENT_SIGNING_KEYS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        const ring = parseClientKeyRing(value);
+        if (typeof ring === 'string') {
+          ctx.addIssue({ code: 'custom', message: `CLIENT_SIGNING_KEYS ${ring}` });
+          return z.NEVER;
+        }
+        return ring;
+      }),
+    PUSHED_AUTHORIZATION_REQUESTS: z
+      .enum(['true', 'false'], { error: 'PUSHED_AUTHORIZATION_REQUESTS must be true or false.' })
+      .optional()
+      .transform((value) => value === 'true'),
+    DPOP: z
+      .enum(['true', 'false'], { error: 'DPOP must be true or false.' })
+      .optional()
+      .transform((value) => value === 'true'),
+    REDIRECT_URI: secureUrl('REDIRECT_URI', {}),
+    SCOPES: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? 'openid profile offline_access databases:read').split(' ').filter(Boolean))
+      .refine((scopes) => scopes.includes('openid'), { error: 'SCOPES must include "openid".' }),
+    OPTIONAL_SCOPES: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? 'databases:write').split(' ').filter(Boolean))
+      .refine((scopes) => scopes.every((scope) => /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(scope)), {
+        error: 'OPTIONAL_SCOPES must be space-separated scope tokens (RFC 6749 3.3).',
+      }),
+    TOKEN_ENCRYPTION_KEYS: z.string({ error: 'TOKEN_ENCRYPTION_KEYS is required.' }).transform((value, ctx) => {
       const ring = parseKeyRing(value);
       if (typeof ring === 'string') {
         ctx.addIssue({ code: 'custom', message: `TOKEN_ENCRYPTION_KEYS: ${ring}` });
@@ -162,94 +163,108 @@ const schema = z.object({
       }
       return ring;
     }),
-  SESSION_KEYS: z
-    .string({ error: 'SESSION_KEYS is required.' })
-    .transform((value) => value.split(',').map((key) => key.trim()))
-    .refine((keys) => keys.every((key) => key.length >= 32), {
-      error: 'SESSION_KEYS must be comma-separated secrets of at least 32 characters each.',
+    SESSION_KEYS: z
+      .string({ error: 'SESSION_KEYS is required.' })
+      .transform((value) => value.split(',').map((key) => key.trim()))
+      .refine((keys) => keys.every((key) => key.length >= 32), {
+        error: 'SESSION_KEYS must be comma-separated secrets of at least 32 characters each.',
+      }),
+    PORT: integer('PORT', 3000, 0, 65535),
+    HOST: z
+      .string()
+      .optional()
+      .transform((value) => value || '127.0.0.1'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.',
+      })
+      .optional()
+      .transform((value) => value ?? 'info'),
+    ID_TOKEN_SIGNED_RESPONSE_ALG: z
+      .enum(['RS256', 'PS256', 'ES256', 'EdDSA'], {
+        error: 'ID_TOKEN_SIGNED_RESPONSE_ALG must be one of RS256, PS256, ES256, EdDSA.',
+      })
+      .optional()
+      .transform((value) => value ?? 'RS256'),
+    PROVIDER_TIMEOUT_MS: integer('PROVIDER_TIMEOUT_MS', 5000, 100, 120_000),
+    PENDING_AUTHORIZATION_TTL_SECONDS: integer('PENDING_AUTHORIZATION_TTL_SECONDS', 600, 30, 3600),
+    DISCOVERY_TTL_SECONDS: integer('DISCOVERY_TTL_SECONDS', 3600, 0, 86_400),
+    API_BASE_URL: secureUrl('API_BASE_URL', { query: true }).optional(),
+    REFRESH_MARGIN_SECONDS: integer('REFRESH_MARGIN_SECONDS', 60, 0, 3600),
+    REVOCATION_RETRY_INTERVAL_SECONDS: integer('REVOCATION_RETRY_INTERVAL_SECONDS', 30, 1, 86_400),
+    REVOCATION_MAX_ATTEMPTS: integer('REVOCATION_MAX_ATTEMPTS', 20, 1, 1000),
+    SERVER_HEADERS_TIMEOUT_MS: integer('SERVER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    SERVER_REQUEST_TIMEOUT_MS: integer('SERVER_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    SERVER_MAX_CONNECTIONS: integer('SERVER_MAX_CONNECTIONS', 1000, 1, 1_000_000),
+    PROVIDER_RETRY_ATTEMPTS: integer('PROVIDER_RETRY_ATTEMPTS', 3, 1, 10),
+    PROVIDER_RETRY_BASE_MS: integer('PROVIDER_RETRY_BASE_MS', 200, 1, 60_000),
+    PROVIDER_RETRY_MAX_MS: integer('PROVIDER_RETRY_MAX_MS', 2000, 1, 300_000),
+    PROVIDER_RETRY_AFTER_CAP_SECONDS: integer('PROVIDER_RETRY_AFTER_CAP_SECONDS', 10, 0, 3600),
+    MYSQL_URL: z
+      .string()
+      .optional()
+      .refine(
+        (value) =>
+          value === undefined ||
+          (URL.canParse(value) && new URL(value).protocol === 'mysql:' && new URL(value).pathname.length > 1),
+        {
+          error: 'MYSQL_URL must look like mysql://user:password@host:3306/database.',
+        },
+      ),
+    PROVIDER_CA_FILE: z
+      .string()
+      .optional()
+      .transform((path, ctx) => {
+        if (path === undefined) return undefined;
+        let pem: string;
+        try {
+          pem = readFileSync(path, 'utf8');
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `PROVIDER_CA_FILE: ${path} cannot be read.` });
+          return z.NEVER;
+        }
+        if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
+          ctx.addIssue({ code: 'custom', message: `PROVIDER_CA_FILE: ${path} holds no PEM certificate.` });
+          return z.NEVER;
+        }
+        return pem;
+      }),
+    TRUST_PROXY: z
+      .enum(['true', 'false'], { error: 'TRUST_PROXY must be true or false.' })
+      .optional()
+      .transform((value) => value === 'true'),
+    IDENTITY: z.enum(['demo', 'trusted-header'], {
+      error:
+        'IDENTITY is required: "trusted-header" (the user id comes from IDENTITY_HEADER, set by your proxy) or "demo" (anyone may sign in as anyone: never in production).',
     }),
-  PORT: integer('PORT', 3000, 0, 65535),
-  HOST: z.string().optional().transform((value) => value || '127.0.0.1'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.',
-    })
-    .optional()
-    .transform((value) => value ?? 'info'),
-  ID_TOKEN_SIGNED_RESPONSE_ALG: z
-    .enum(['RS256', 'PS256', 'ES256', 'EdDSA'], { error: 'ID_TOKEN_SIGNED_RESPONSE_ALG must be one of RS256, PS256, ES256, EdDSA.' })
-    .optional()
-    .transform((value) => value ?? 'RS256'),
-  PROVIDER_TIMEOUT_MS: integer('PROVIDER_TIMEOUT_MS', 5000, 100, 120_000),
-  PENDING_AUTHORIZATION_TTL_SECONDS: integer('PENDING_AUTHORIZATION_TTL_SECONDS', 600, 30, 3600),
-  DISCOVERY_TTL_SECONDS: integer('DISCOVERY_TTL_SECONDS', 3600, 0, 86_400),
-  API_BASE_URL: secureUrl('API_BASE_URL', { query: true }).optional(),
-  REFRESH_MARGIN_SECONDS: integer('REFRESH_MARGIN_SECONDS', 60, 0, 3600),
-  REVOCATION_RETRY_INTERVAL_SECONDS: integer('REVOCATION_RETRY_INTERVAL_SECONDS', 30, 1, 86_400),
-  REVOCATION_MAX_ATTEMPTS: integer('REVOCATION_MAX_ATTEMPTS', 20, 1, 1000),
-  SERVER_HEADERS_TIMEOUT_MS: integer('SERVER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
-  SERVER_REQUEST_TIMEOUT_MS: integer('SERVER_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
-  SERVER_MAX_CONNECTIONS: integer('SERVER_MAX_CONNECTIONS', 1000, 1, 1_000_000),
-  PROVIDER_RETRY_ATTEMPTS: integer('PROVIDER_RETRY_ATTEMPTS', 3, 1, 10),
-  PROVIDER_RETRY_BASE_MS: integer('PROVIDER_RETRY_BASE_MS', 200, 1, 60_000),
-  PROVIDER_RETRY_MAX_MS: integer('PROVIDER_RETRY_MAX_MS', 2000, 1, 300_000),
-  PROVIDER_RETRY_AFTER_CAP_SECONDS: integer('PROVIDER_RETRY_AFTER_CAP_SECONDS', 10, 0, 3600),
-  MYSQL_URL: z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || (URL.canParse(value) && new URL(value).protocol === 'mysql:' && new URL(value).pathname.length > 1), {
-      error: 'MYSQL_URL must look like mysql://user:password@host:3306/database.',
-    }),
-  PROVIDER_CA_FILE: z
-    .string()
-    .optional()
-    .transform((path, ctx) => {
-      if (path === undefined) return undefined;
-      let pem: string;
-      try {
-        pem = readFileSync(path, 'utf8');
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `PROVIDER_CA_FILE: ${path} cannot be read.` });
-        return z.NEVER;
-      }
-      if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
-        ctx.addIssue({ code: 'custom', message: `PROVIDER_CA_FILE: ${path} holds no PEM certificate.` });
-        return z.NEVER;
-      }
-      return pem;
-    }),
-  TRUST_PROXY: z
-    .enum(['true', 'false'], { error: 'TRUST_PROXY must be true or false.' })
-    .optional()
-    .transform((value) => value === 'true'),
-  IDENTITY: z.enum(['demo', 'trusted-header'], {
-    error:
-      'IDENTITY is required: "trusted-header" (the user id comes from IDENTITY_HEADER, set by your proxy) or "demo" (anyone may sign in as anyone: never in production).',
-  }),
-  IDENTITY_HEADER: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'IDENTITY_HEADER must be a header name (letters, digits and "-").' })
-    .optional(),
-  RATE_LIMITS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const limits = parseRateLimits(value ?? defaultRateLimits);
-      if (typeof limits === 'string') {
-        ctx.addIssue({ code: 'custom', message: `RATE_LIMITS: ${limits}` });
-        return z.NEVER;
-      }
-      return limits;
-    }),
-})
+    IDENTITY_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'IDENTITY_HEADER must be a header name (letters, digits and "-").' })
+      .optional(),
+    RATE_LIMITS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const limits = parseRateLimits(value ?? defaultRateLimits);
+        if (typeof limits === 'string') {
+          ctx.addIssue({ code: 'custom', message: `RATE_LIMITS: ${limits}` });
+          return z.NEVER;
+        }
+        return limits;
+      }),
+  })
   // Checked even when other settings are wrong, so that every problem is listed at once.
-  .refine((value) => value.IDENTITY !== 'trusted-header' || value.IDENTITY_HEADER !== undefined, { error: identityHeaderRequired, when: () => true })
+  .refine((value) => value.IDENTITY !== 'trusted-header' || value.IDENTITY_HEADER !== undefined, {
+    error: identityHeaderRequired,
+    when: () => true,
+  })
   .refine((value) => value.CLIENT_AUTH_METHOD !== 'client_secret_basic' || value.CLIENT_SECRET !== undefined, {
     error: 'CLIENT_SECRET is required.',
     when: () => true,
   })
   .refine((value) => value.CLIENT_AUTH_METHOD !== 'private_key_jwt' || value.CLIENT_SIGNING_KEYS !== undefined, {
-    error: 'CLIENT_SIGNING_KEYS is required with CLIENT_AUTH_METHOD=private_key_jwt: a JSON Web Key Set of the client\'s private keys, newest first.',
+    error:
+      "CLIENT_SIGNING_KEYS is required with CLIENT_AUTH_METHOD=private_key_jwt: a JSON Web Key Set of the client's private keys, newest first.",
     when: () => true,
   });
 
@@ -270,7 +285,9 @@ export class ConfigurationError extends Error {
 
 export function loadConfig(env: Environment): Config {
   // An empty variable counts as unset (as when .env.example is copied with blanks).
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')));
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
   if (!parsed.success) throw new ConfigurationError([...new Set(parsed.error.issues.map((issue) => issue.message))]);
   const value = parsed.data;
   return {

@@ -22,43 +22,72 @@ export const errorCodes = {
   invalid_row: { status: 400, advice: 'Check the columns and values of the row and try again.' },
   method_not_allowed: { status: 405, advice: 'Go back to the home page.' },
   // the callback: which request it answers
-  issuer_missing: { status: 400, advice: 'Start the connection again; if it keeps happening, tell the integration\'s administrator.' },
-  issuer_mismatch: { status: 400, advice: 'Start the connection again; this answer did not come from the provider you were sent to.' },
+  issuer_missing: {
+    status: 400,
+    advice: "Start the connection again; if it keeps happening, tell the integration's administrator.",
+  },
+  issuer_mismatch: {
+    status: 400,
+    advice: 'Start the connection again; this answer did not come from the provider you were sent to.',
+  },
   state_missing: { status: 400, advice: 'Start the connection again from this site.' },
   state_unknown: { status: 400, advice: 'Start the connection again from this site.' },
   state_expired: { status: 400, advice: 'The connection took too long; start it again.' },
-  state_already_used: { status: 400, advice: 'This answer was already used; start the connection again if you are not connected.' },
+  state_already_used: {
+    status: 400,
+    advice: 'This answer was already used; start the connection again if you are not connected.',
+  },
   state_mismatch: { status: 400, advice: 'Start the connection again in the same browser you signed in with.' },
   code_missing: { status: 400, advice: 'Start the connection again.' },
   // the provider's answer to the authorization request
   access_denied: { status: 403, advice: 'You declined the access; connect again if you change your mind.' },
-  invalid_request: { status: 400, advice: 'Contact the integration\'s administrator.' },
-  unauthorized_client: { status: 400, advice: 'Contact the integration\'s administrator.' },
-  unsupported_response_type: { status: 400, advice: 'Contact the integration\'s administrator.' },
-  invalid_scope: { status: 400, advice: 'Contact the integration\'s administrator.' },
+  invalid_request: { status: 400, advice: "Contact the integration's administrator." },
+  unauthorized_client: { status: 400, advice: "Contact the integration's administrator." },
+  unsupported_response_type: { status: 400, advice: "Contact the integration's administrator." },
+  invalid_scope: { status: 400, advice: "Contact the integration's administrator." },
   server_error: { status: 502, advice: 'The provider had a problem; try again later.' },
   temporarily_unavailable: { status: 503, advice: 'The provider is busy; try again shortly.' },
   login_required: { status: 400, advice: 'Connect again and sign in at the provider.' },
   consent_required: { status: 400, advice: 'Connect again and approve the access at the provider.' },
   interaction_required: { status: 400, advice: 'Connect again and complete the steps at the provider.' },
-  authorization_failed: { status: 400, advice: 'Start the connection again; if it keeps happening, contact the integration\'s administrator.' },
+  authorization_failed: {
+    status: 400,
+    advice: "Start the connection again; if it keeps happening, contact the integration's administrator.",
+  },
   // the token exchange and the ID token
   invalid_grant: { status: 400, advice: 'Start the connection again.' },
   invalid_client: { status: 502, advice: 'The integration is misconfigured; tell its administrator.' },
-  token_request_failed: { status: 502, advice: 'Contact the integration\'s administrator.' },
+  token_request_failed: { status: 502, advice: "Contact the integration's administrator." },
   invalid_token_response: { status: 502, advice: 'The provider answered something unexpected; try again later.' },
-  invalid_id_token: { status: 502, advice: 'The provider\'s answer could not be verified; try again later.' },
+  invalid_id_token: { status: 502, advice: "The provider's answer could not be verified; try again later." },
   provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
   // FAPI 2.0: pushed authorization requests (RFC 9126) and DPoP (RFC 9449)
-  pushed_authorization_refused: { status: 502, advice: "The provider refused the authorization request; try again, and if it keeps happening tell the integration's administrator." },
-  authorization_request_expired: { status: 400, advice: 'The connection took too long at the provider; start it again.' },
+  pushed_authorization_refused: {
+    status: 502,
+    advice:
+      "The provider refused the authorization request; try again, and if it keeps happening tell the integration's administrator.",
+  },
+  authorization_request_expired: {
+    status: 400,
+    advice: 'The connection took too long at the provider; start it again.',
+  },
   dpop_nonce_loop: { status: 502, advice: 'The provider kept asking for a new proof; try again later.' },
-  token_not_dpop_bound: { status: 502, advice: "The provider issued tokens that are not bound to this integration's key; tell the integration's administrator." },
-  provider_tls_error: { status: 502, advice: "The provider's certificate could not be verified; tell the integration's administrator." },
+  token_not_dpop_bound: {
+    status: 502,
+    advice:
+      "The provider issued tokens that are not bound to this integration's key; tell the integration's administrator.",
+  },
+  provider_tls_error: {
+    status: 502,
+    advice: "The provider's certificate could not be verified; tell the integration's administrator.",
+  },
   provider_unavailable: { status: 503, advice: 'The provider could not be reached; try again shortly.' },
   store_unavailable: { status: 503, advice: 'The integration cannot reach its database; try again shortly.' },
   // our own keys
-  encryption_key_unavailable: { status: 500, advice: 'The integration cannot read its stored tokens; tell its administrator (nothing was lost).' },
+  encryption_key_unavailable: {
+    status: 500,
+    advice: 'The integration cannot read its stored tokens; tell its administrator (nothing was lost).',
+  },
   // anything else
   internal_error: { status: 500, advice: 'Something went wrong on our side; try again later.' },
 } as const satisfies Record<string, { status: number; advice: string }>;

@@ -65,7 +65,9 @@ export interface Integration {
 }
 
 function identityFor(config: Config, store: Store, now: () => number): Identity {
-  return config.identity.kind === 'demo' ? new DemoSignIn(store, now) : new TrustedHeaderIdentity(config.identity.header);
+  return config.identity.kind === 'demo'
+    ? new DemoSignIn(store, now)
+    : new TrustedHeaderIdentity(config.identity.header);
 }
 
 export function createIntegration(config: Config, options: IntegrationOptions = {}): Integration {
@@ -86,18 +88,50 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
   const discovery = new Discovery(config.issuer, http, config.discoveryTtlSeconds * 1000, now);
   const jwks = new JwksCache(http, now);
   const clientAssertions =
-    config.clientAuthMethod === 'private_key_jwt' && config.clientSigningKeys ? new ClientAssertions(config.clientSigningKeys, config.clientId, now) : undefined;
+    config.clientAuthMethod === 'private_key_jwt' && config.clientSigningKeys
+      ? new ClientAssertions(config.clientSigningKeys, config.clientId, now)
+      : undefined;
   const clientAuth = clientAuthentication(config, clientAssertions, {
     now,
     onOlderKey: (refused, used) =>
-      logger.warn({ refusedKeyId: refused, keyId: used }, 'the provider refused the newest client key (invalid_client): signed with the older one, for a minute (has it fetched /jwks.json since the rotation?)'),
+      logger.warn(
+        { refusedKeyId: refused, keyId: used },
+        'the provider refused the newest client key (invalid_client): signed with the older one, for a minute (has it fetched /jwks.json since the rotation?)',
+      ),
   });
   const authorizationRedirect = new AuthorizationRedirect({ config, http, clientAuthentication: clientAuth });
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
-  const rateLimiter = new RateLimiter(config.rateLimits, metrics, (ctx) => identity.rateLimitKey(ctx), options.limiterFactory);
-  const revocations = new RevocationQueue({ config, store, cipher, discovery, http, clientAuthentication: clientAuth, logger, now });
+  const rateLimiter = new RateLimiter(
+    config.rateLimits,
+    metrics,
+    (ctx) => identity.rateLimitKey(ctx),
+    options.limiterFactory,
+  );
+  const revocations = new RevocationQueue({
+    config,
+    store,
+    cipher,
+    discovery,
+    http,
+    clientAuthentication: clientAuth,
+    logger,
+    now,
+  });
   const dpopNonces = new DpopNonces();
-  const tokens = new TokenManager({ config, store, cipher, discovery, http, clientAuthentication: clientAuth, dpopNonces, jwks, metrics, logger, now, revocations });
+  const tokens = new TokenManager({
+    config,
+    store,
+    cipher,
+    discovery,
+    http,
+    clientAuthentication: clientAuth,
+    dpopNonces,
+    jwks,
+    metrics,
+    logger,
+    now,
+    revocations,
+  });
   const vendorApi = new VendorApi({ apiBaseUrl: config.apiBaseUrl, http, tokens });
   return {
     config,

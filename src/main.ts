@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const { store, limiterFactory, description } = await openStore(config);
   const running = await startIntegration(config, { store, limiterFactory });
   const metadata = await running.integration.discovery.metadata().catch((error: unknown) => {
-    running.integration.logger.warn({ error: (error as Error).message }, 'discovery failed at start; will retry on first use');
+    running.integration.logger.warn(
+      { error: (error as Error).message },
+      'discovery failed at start; will retry on first use',
+    );
     return undefined;
   });
   process.stdout.write(
@@ -33,7 +36,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) {
-    process.stderr.write(`The integration cannot start; fix its configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
+    process.stderr.write(
+      `The integration cannot start; fix its configuration:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
+    );
   } else {
     process.stderr.write(`The integration cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -5,13 +5,19 @@ import { Recollection } from './support/recollection';
 import { callApi, connect } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-Given('{person} has connected her/his MySQL account as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
-  const response = await connect(this, person, account);
-  assert.ok([302, 303].includes(response.statusCode), `connected: ${response.statusCode} ${response.body.slice(0, 300)}`);
-  assert.ok(person.issuedAtConnect, 'the provider issued tokens');
-  // Ours stores exactly the tokens the provider issued.
-  if (this.store) assert.deepEqual(await this.store.tokens(person.username), person.issuedAtConnect);
-});
+Given(
+  '{person} has connected her/his MySQL account as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    const response = await connect(this, person, account);
+    assert.ok(
+      [302, 303].includes(response.statusCode),
+      `connected: ${response.statusCode} ${response.body.slice(0, 300)}`,
+    );
+    assert.ok(person.issuedAtConnect, 'the provider issued tokens');
+    // Ours stores exactly the tokens the provider issued.
+    if (this.store) assert.deepEqual(await this.store.tokens(person.username), person.issuedAtConnect);
+  },
+);
 
 Given('the integration asks only for the scopes {string}', async function (this: ConformanceWorld, scopes: string) {
   await this.inProcess.reconfigure({ SCOPES: scopes });
@@ -21,22 +27,32 @@ When('{person} lists her/his databases', async function (this: ConformanceWorld,
   await callApi(this, person, '/api/databases');
 });
 
-When('{person} lists the tables of {string}', async function (this: ConformanceWorld, person: Person, database: string) {
-  await callApi(this, person, `/api/databases/${encodeURIComponent(database)}/tables`);
-});
+When(
+  '{person} lists the tables of {string}',
+  async function (this: ConformanceWorld, person: Person, database: string) {
+    await callApi(this, person, `/api/databases/${encodeURIComponent(database)}/tables`);
+  },
+);
 
-When('{person} lists her/his databases and the tables of {string}', async function (this: ConformanceWorld, person: Person, database: string) {
-  this.recalled.answers = [
-    await callApi(this, person, '/api/databases'),
-    await callApi(this, person, `/api/databases/${database}/tables`),
-    await callApi(this, person, '/api/connection'),
-    await callApi(this, person, '/'),
-  ];
-});
+When(
+  '{person} lists her/his databases and the tables of {string}',
+  async function (this: ConformanceWorld, person: Person, database: string) {
+    this.recalled.answers = [
+      await callApi(this, person, '/api/databases'),
+      await callApi(this, person, `/api/databases/${database}/tables`),
+      await callApi(this, person, '/api/connection'),
+      await callApi(this, person, '/'),
+    ];
+  },
+);
 
 function namesIn(person: Person, list: 'databases' | 'tables'): string[] {
   const response = person.response;
-  assert.equal(response?.statusCode, 200, `${person.name}'s answer: ${response?.statusCode} ${response?.body.slice(0, 300)}`);
+  assert.equal(
+    response?.statusCode,
+    200,
+    `${person.name}'s answer: ${response?.statusCode} ${response?.body.slice(0, 300)}`,
+  );
   const body = JSON.parse(response.body) as Record<string, Array<{ name: string }>>;
   return (body[list] ?? []).map((entry) => entry.name);
 }

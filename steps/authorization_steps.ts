@@ -32,7 +32,9 @@ Then(
     const verifier = (await tokenRequest(this)).code_verifier;
     assert.equal(typeof verifier, 'string');
     assert.match(verifier as string, /^[A-Za-z0-9._~-]{43,128}$/);
-    const challenge = createHash('sha256').update(verifier as string).digest('base64url');
+    const challenge = createHash('sha256')
+      .update(verifier as string)
+      .digest('base64url');
     assert.equal(challenge, (await authorizationParameters(this, this.people.subject)).get('code_challenge'));
   },
 );
@@ -75,7 +77,10 @@ Then('each state and nonce carries at least 256 bits', async function (this: Con
 });
 
 Then("the authorization request's redirect URI is exactly the registered one", async function (this: ConformanceWorld) {
-  assert.equal((await authorizationParameters(this, this.people.subject)).get('redirect_uri'), this.provider.client.redirect_uris[0]);
+  assert.equal(
+    (await authorizationParameters(this, this.people.subject)).get('redirect_uri'),
+    this.provider.client.redirect_uris[0],
+  );
 });
 
 Then("the token request's redirect URI is the same", async function (this: ConformanceWorld) {
@@ -121,15 +126,22 @@ When(
 
 Then('no authorization request is made', async function (this: ConformanceWorld) {
   const person = this.people.subject;
-  assert.ok(![301, 302, 303, 307, 308].includes(person.response?.statusCode ?? 0), 'the browser is not sent to the provider');
+  assert.ok(
+    ![301, 302, 303, 307, 308].includes(person.response?.statusCode ?? 0),
+    'the browser is not sent to the provider',
+  );
   assert.equal(person.authorizationUrl, undefined);
   assert.equal((await this.provider.requests('authorization')).length, 0, 'the provider saw no authorization request');
   // Ours kept no pending authorization either.
-  if (this.store) assert.equal((await this.store.counts()).pendingAuthorizations, 0, 'no pending authorization was kept');
+  if (this.store)
+    assert.equal((await this.store.counts()).pendingAuthorizations, 0, 'no pending authorization was kept');
 });
 
-Then("{person} is sent to the provider's authorization endpoint", async function (this: ConformanceWorld, person: Person) {
-  assert.ok([302, 303].includes(person.response?.statusCode ?? 0), `a redirect, got ${person.response?.statusCode}`);
-  const endpoint = `${this.provider.issuer}${endpointPaths.authorization}`;
-  assert.ok(person.authorizationUrl?.startsWith(`${endpoint}?`), `${person.authorizationUrl} goes to ${endpoint}`);
-});
+Then(
+  "{person} is sent to the provider's authorization endpoint",
+  async function (this: ConformanceWorld, person: Person) {
+    assert.ok([302, 303].includes(person.response?.statusCode ?? 0), `a redirect, got ${person.response?.statusCode}`);
+    const endpoint = `${this.provider.issuer}${endpointPaths.authorization}`;
+    assert.ok(person.authorizationUrl?.startsWith(`${endpoint}?`), `${person.authorizationUrl} goes to ${endpoint}`);
+  },
+);

@@ -18,21 +18,28 @@ const malformedQueries: Record<string, (state: string, code: string) => string> 
   'nothing but the issuer': () => '',
 };
 
-When(/^(\w+)'s browser arrives at the callback with (.+)$/, async function (this: ConformanceWorld, name: string, problem: string) {
-  const person = this.people.named(name);
-  const genuine = new URL(await authorizeAtProvider(this, person, 'alice'));
-  const callback = `${genuine.origin}${genuine.pathname}`;
-  if (problem === 'an empty query') {
-    await deliverCallback(this, person, callback);
-    return;
-  }
-  const query = malformedQueries[problem];
-  assert.ok(query, `no malformed query named "${problem}"`);
-  const state = genuine.searchParams.get('state') as string;
-  const code = genuine.searchParams.get('code') as string;
-  // The issuer the provider sends, so that only the named problem is wrong.
-  await deliverCallback(this, person, `${callback}?${query(state, code)}${query(state, code) ? '&' : ''}iss=${encodeURIComponent(this.provider.issuer)}`);
-});
+When(
+  /^(\w+)'s browser arrives at the callback with (.+)$/,
+  async function (this: ConformanceWorld, name: string, problem: string) {
+    const person = this.people.named(name);
+    const genuine = new URL(await authorizeAtProvider(this, person, 'alice'));
+    const callback = `${genuine.origin}${genuine.pathname}`;
+    if (problem === 'an empty query') {
+      await deliverCallback(this, person, callback);
+      return;
+    }
+    const query = malformedQueries[problem];
+    assert.ok(query, `no malformed query named "${problem}"`);
+    const state = genuine.searchParams.get('state') as string;
+    const code = genuine.searchParams.get('code') as string;
+    // The issuer the provider sends, so that only the named problem is wrong.
+    await deliverCallback(
+      this,
+      person,
+      `${callback}?${query(state, code)}${query(state, code) ? '&' : ''}iss=${encodeURIComponent(this.provider.issuer)}`,
+    );
+  },
+);
 
 type Submission = { form?: Record<string, string>; body?: string; type?: string };
 
@@ -46,7 +53,11 @@ const signInSubmissions: Record<string, Submission> = {
 };
 
 /** A sign-in posted by a fresh browser; the browser is kept, so that "no session" can be checked with what it was given. */
-async function postSignIn(world: ConformanceWorld, submission: Submission, headers: Record<string, string> = {}): Promise<void> {
+async function postSignIn(
+  world: ConformanceWorld,
+  submission: Submission,
+  headers: Record<string, string> = {},
+): Promise<void> {
   if (world.store) world.recalled.sessionsBefore = (await world.store.counts()).sessions;
   const stranger = world.people.get('Visitor');
   const url = world.url('/session');
@@ -74,17 +85,22 @@ When("another site's page posts the sign-in form for Mallory", async function (t
   await postSignIn(this, { form: mallory(this) }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
 });
 
-When('a sibling site that forges the Origin posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
-  // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
-  await postSignIn(this, { form: mallory(this) }, { origin: this.origin, 'sec-fetch-site': 'same-site' });
-});
+When(
+  'a sibling site that forges the Origin posts the sign-in form for Mallory',
+  async function (this: ConformanceWorld) {
+    // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
+    await postSignIn(this, { form: mallory(this) }, { origin: this.origin, 'sec-fetch-site': 'same-site' });
+  },
+);
 
 When('a sandboxed frame posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
   await postSignIn(this, { form: mallory(this) }, { origin: 'null' });
 });
 
 Then('no session is created', async function (this: ConformanceWorld) {
-  const status = await this.people.get('Visitor').agent.get(this.url('/api/connection'), { accept: 'application/json' });
+  const status = await this.people
+    .get('Visitor')
+    .agent.get(this.url('/api/connection'), { accept: 'application/json' });
   assert.equal(status.statusCode, 401, 'whatever the browser holds opens no session');
   if (this.store) {
     assert.equal(this.lastAnswer?.headers['set-cookie'], undefined, 'our refusal sets no cookie');
@@ -99,7 +115,11 @@ When("{person}'s browser asks for {string}", async function (this: ConformanceWo
 
 When("{person}'s browser deletes {string}", async function (this: ConformanceWorld, person: Person, path: string) {
   const cookie = await person.agent.jar.getCookieString(this.url(path));
-  person.response = await got.delete(this.url(path), { throwHttpErrors: false, followRedirect: false, headers: { accept: 'text/html', cookie } });
+  person.response = await got.delete(this.url(path), {
+    throwHttpErrors: false,
+    followRedirect: false,
+    headers: { accept: 'text/html', cookie },
+  });
   this.lastAnswer = person.response;
 });
 
@@ -107,7 +127,11 @@ When("a link scanner sends HEAD to {person}'s callback", async function (this: C
   const url = await authorizeAtProvider(this, person, 'alice');
   this.recalled.tokenRequestsBeforeDelivery = (await this.provider.requests('token')).length;
   const cookie = await person.agent.jar.getCookieString(url);
-  this.recalled.scannerAnswer = await got.head(url, { headers: { cookie }, throwHttpErrors: false, followRedirect: false });
+  this.recalled.scannerAnswer = await got.head(url, {
+    headers: { cookie },
+    throwHttpErrors: false,
+    followRedirect: false,
+  });
 });
 
 Then('the scanner is told {int}, with no redirect', function (this: ConformanceWorld, status: number) {
@@ -133,5 +157,9 @@ Then('the answer is {int} with the status {string}', function (this: Conformance
 });
 
 When('a client without session posts a disconnect', async function (this: ConformanceWorld) {
-  this.lastAnswer = await got.post(this.url('/disconnect'), { headers: { origin: this.origin, accept: 'text/html' }, throwHttpErrors: false, followRedirect: false });
+  this.lastAnswer = await got.post(this.url('/disconnect'), {
+    headers: { origin: this.origin, accept: 'text/html' },
+    throwHttpErrors: false,
+    followRedirect: false,
+  });
 });

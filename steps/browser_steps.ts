@@ -22,22 +22,29 @@ async function signInAtProvider(world: ConformanceWorld, account: string, passwo
 async function connectInBrowser(world: ConformanceWorld, account: string, decision: 'approve' | 'deny'): Promise<void> {
   const tab = page(world);
   await tab.click('text=Connect your MySQL account');
-  await signInAtProvider(world, account, demoAccounts.find((candidate) => candidate.username === account)?.password ?? '');
+  await signInAtProvider(
+    world,
+    account,
+    demoAccounts.find((candidate) => candidate.username === account)?.password ?? '',
+  );
   await tab.click(`button[value="${decision}"]`);
   await tab.waitForURL((url) => url.href.startsWith(world.url('/')));
   await tab.waitForLoadState('load');
 }
 
-Given('{person} opens the integration in her/his browser and signs in', async function (this: ConformanceWorld, person: Person) {
-  const tab = page(this);
-  tab.on('request', (request) => {
-    if (request.url().startsWith(this.sut.settings.redirectUri)) this.recalled.browserCallback = request.url();
-  });
-  await tab.goto(this.url('/'));
-  await tab.fill('input[name="username"]', person.username);
-  await tab.click('button[type="submit"]');
-  await tab.waitForSelector('[data-connection-status]');
-});
+Given(
+  '{person} opens the integration in her/his browser and signs in',
+  async function (this: ConformanceWorld, person: Person) {
+    const tab = page(this);
+    tab.on('request', (request) => {
+      if (request.url().startsWith(this.sut.settings.redirectUri)) this.recalled.browserCallback = request.url();
+    });
+    await tab.goto(this.url('/'));
+    await tab.fill('input[name="username"]', person.username);
+    await tab.click('button[type="submit"]');
+    await tab.waitForSelector('[data-connection-status]');
+  },
+);
 
 When(
   /^(?:she|he) connects (?:her|his) MySQL account in the browser, signing in at the provider as (\w+) and (approving|denying)$/,
@@ -46,10 +53,13 @@ When(
   },
 );
 
-Given(/^(?:she|he) has connected (?:her|his) MySQL account in the browser as (\w+)$/, async function (this: ConformanceWorld, account: string) {
-  await connectInBrowser(this, account, 'approve');
-  await page(this).waitForSelector('[data-connection-status="connected"]');
-});
+Given(
+  /^(?:she|he) has connected (?:her|his) MySQL account in the browser as (\w+)$/,
+  async function (this: ConformanceWorld, account: string) {
+    await connectInBrowser(this, account, 'approve');
+    await page(this).waitForSelector('[data-connection-status="connected"]');
+  },
+);
 
 Then(
   /^(?:her|his) browser shows that (?:she|he) is connected as "([^"]+)" with the scopes "([^"]+)"$/,
@@ -65,11 +75,14 @@ Then(/^(?:her|his) browser lists the databases "([^"]+)"$/, async function (this
   assert.deepEqual(await page(this).locator('[data-databases] li').allTextContents(), names.split(', '));
 });
 
-Then(/^(?:her|his) browser shows the error "(\w+)" with what to do next$/, async function (this: ConformanceWorld, code: string) {
-  const tab = page(this);
-  assert.equal(await tab.textContent('[data-error-code]'), code);
-  assert.match((await tab.textContent('[data-error-advice]')) ?? '', /\w+/);
-});
+Then(
+  /^(?:her|his) browser shows the error "(\w+)" with what to do next$/,
+  async function (this: ConformanceWorld, code: string) {
+    const tab = page(this);
+    assert.equal(await tab.textContent('[data-error-code]'), code);
+    assert.match((await tab.textContent('[data-error-advice]')) ?? '', /\w+/);
+  },
+);
 
 When(
   /^(?:she|he) starts connecting in the browser and signs in at the provider as (\w+) with the password "([^"]+)"$/,
@@ -83,24 +96,33 @@ Then("the provider's page says {string}", async function (this: ConformanceWorld
   assert.equal((await page(this).textContent('[role="alert"]'))?.trim(), message);
 });
 
-When(/^(?:she|he) signs in at the provider as (\w+) with (?:her|his) password and approves$/, async function (this: ConformanceWorld, account: string) {
-  const tab = page(this);
-  await tab.fill('input[name="password"]', demoAccounts.find((candidate) => candidate.username === account)?.password ?? '');
-  await tab.click('button[type="submit"]');
-  await tab.click('button[value="approve"]');
-  await tab.waitForURL((url) => url.href.startsWith(this.url('/')));
-});
+When(
+  /^(?:she|he) signs in at the provider as (\w+) with (?:her|his) password and approves$/,
+  async function (this: ConformanceWorld, account: string) {
+    const tab = page(this);
+    await tab.fill(
+      'input[name="password"]',
+      demoAccounts.find((candidate) => candidate.username === account)?.password ?? '',
+    );
+    await tab.click('button[type="submit"]');
+    await tab.click('button[value="approve"]');
+    await tab.waitForURL((url) => url.href.startsWith(this.url('/')));
+  },
+);
 
 When(/^(?:she|he) presses Disconnect$/, async function (this: ConformanceWorld) {
   await page(this).click('text=Disconnect');
   await page(this).waitForSelector('[data-connection-status="not_connected"]');
 });
 
-Then(/^(?:her|his) browser shows that (?:her|his) MySQL account is not connected$/, async function (this: ConformanceWorld) {
-  const tab = page(this);
-  assert.equal(await tab.getAttribute('[data-connection-status]', 'data-connection-status'), 'not_connected');
-  assert.equal(await tab.locator('text=Connect your MySQL account').count(), 1);
-});
+Then(
+  /^(?:her|his) browser shows that (?:her|his) MySQL account is not connected$/,
+  async function (this: ConformanceWorld) {
+    const tab = page(this);
+    assert.equal(await tab.getAttribute('[data-connection-status]', 'data-connection-status'), 'not_connected');
+    assert.equal(await tab.locator('text=Connect your MySQL account').count(), 1);
+  },
+);
 
 When('she presses the back button and then revisits the callback address', async function (this: ConformanceWorld) {
   const tab = page(this);

@@ -8,34 +8,49 @@ import { authorizeAtProvider, connectionView, deliverCallback, rememberConnectio
 import type { ConformanceWorld } from './support/world';
 
 /** The callback the provider sent the person named last, with one change made by the step. */
-async function alteredCallback(world: ConformanceWorld, change: (parameters: URLSearchParams) => void): Promise<string> {
+async function alteredCallback(
+  world: ConformanceWorld,
+  change: (parameters: URLSearchParams) => void,
+): Promise<string> {
   const url = new URL(await authorizeAtProvider(world, world.people.subject, 'alice'));
   change(url.searchParams);
   return url.href;
 }
 
-Given('{person} has completed connecting as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
-  const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
-  assert.ok([302, 303].includes(response.statusCode), `connected: ${response.statusCode} ${response.body.slice(0, 300)}`);
-  await rememberConnection(this, person, account);
-});
+Given(
+  '{person} has completed connecting as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
+    assert.ok(
+      [302, 303].includes(response.statusCode),
+      `connected: ${response.statusCode} ${response.body.slice(0, 300)}`,
+    );
+    await rememberConnection(this, person, account);
+  },
+);
 
 Given('the provider has sent {person} back with a code', async function (this: ConformanceWorld, person: Person) {
   await authorizeAtProvider(this, person, 'alice');
 });
 
-Given("{person}'s browser has delivered the callback, in vain", async function (this: ConformanceWorld, person: Person) {
-  assertRefused(await deliverCallback(this, person, person.callbackUrl as string), 'invalid_grant');
-});
+Given(
+  "{person}'s browser has delivered the callback, in vain",
+  async function (this: ConformanceWorld, person: Person) {
+    assertRefused(await deliverCallback(this, person, person.callbackUrl as string), 'invalid_grant');
+  },
+);
 
 When("{person}'s browser delivers the callback", async function (this: ConformanceWorld, person: Person) {
   assert.ok(person.callbackUrl, `the provider sent ${person.name} back`);
   await deliverCallback(this, person, person.callbackUrl);
 });
 
-When("{person}'s browser delivers the callback the provider sent", async function (this: ConformanceWorld, person: Person) {
-  await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
-});
+When(
+  "{person}'s browser delivers the callback the provider sent",
+  async function (this: ConformanceWorld, person: Person) {
+    await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
+  },
+);
 
 Then('the answer tells the browser to send no Referer', function (this: ConformanceWorld) {
   assert.equal(this.lastAnswer?.headers['referrer-policy'], 'no-referrer');
@@ -47,25 +62,36 @@ When('the same callback arrives again', async function (this: ConformanceWorld) 
   await deliverCallback(this, person, person.callbackUrl);
 });
 
-When("{person}'s browser delivers {person}'s callback", async function (this: ConformanceWorld, intruder: Person, victim: Person) {
-  await deliverCallback(this, intruder, await authorizeAtProvider(this, victim, 'alice'));
-});
+When(
+  "{person}'s browser delivers {person}'s callback",
+  async function (this: ConformanceWorld, intruder: Person, victim: Person) {
+    await deliverCallback(this, intruder, await authorizeAtProvider(this, victim, 'alice'));
+  },
+);
 
-When("Dave's browser, not signed in, delivers {person}'s callback", async function (this: ConformanceWorld, victim: Person) {
-  const url = await authorizeAtProvider(this, victim, 'alice');
-  await deliverCallback(this, this.people.get('Dave'), url);
-});
+When(
+  "Dave's browser, not signed in, delivers {person}'s callback",
+  async function (this: ConformanceWorld, victim: Person) {
+    const url = await authorizeAtProvider(this, victim, 'alice');
+    await deliverCallback(this, this.people.get('Dave'), url);
+  },
+);
 
 Then("{person}'s pending authorization is still usable", async function (this: ConformanceWorld, person: Person) {
   const url = person.callbackUrl ?? (await authorizeAtProvider(this, person, 'alice'));
   const response = await deliverCallback(this, person, url);
-  assert.ok([302, 303].includes(response.statusCode), `the genuine callback still connects: ${response.statusCode} ${response.body.slice(0, 400)}`);
+  assert.ok(
+    [302, 303].includes(response.statusCode),
+    `the genuine callback still connects: ${response.statusCode} ${response.body.slice(0, 400)}`,
+  );
   assert.equal((await connectionView(this, person)).status, 'connected');
   if (this.store) assert.ok(await this.store.connection(person.username), 'and ours stored the connection');
 });
 
 When('a callback arrives with a state the integration never issued', async function (this: ConformanceWorld) {
-  const url = await alteredCallback(this, (parameters) => parameters.set('state', randomBytes(32).toString('base64url')));
+  const url = await alteredCallback(this, (parameters) =>
+    parameters.set('state', randomBytes(32).toString('base64url')),
+  );
   await deliverCallback(this, this.people.subject, url);
 });
 
@@ -102,12 +128,19 @@ Then('it is refused with {code}', function (this: ConformanceWorld, code: string
 });
 
 Then('no token request is made', async function (this: ConformanceWorld) {
-  assert.equal((await this.provider.requests('token')).length, this.recalled.tokenRequestsBeforeDelivery, 'the token endpoint was not called');
+  assert.equal(
+    (await this.provider.requests('token')).length,
+    this.recalled.tokenRequestsBeforeDelivery,
+    'the token endpoint was not called',
+  );
 });
 
 async function providerAnswers(world: ConformanceWorld, error: string, description?: string): Promise<void> {
   const person = world.people.subject;
-  await world.provider.failNext('authorization', { error, ...(description === undefined ? {} : { error_description: description }) });
+  await world.provider.failNext('authorization', {
+    error,
+    ...(description === undefined ? {} : { error_description: description }),
+  });
   await deliverCallback(world, person, await authorizeAtProvider(world, person, 'alice'));
 }
 
@@ -153,7 +186,9 @@ Then(
   function (this: ConformanceWorld, person: Person, description: string) {
     const body = person.response?.body ?? '';
     assert.ok(!body.includes(description), 'the raw markup is not in the page');
-    const text = unescapeHtml(body.replace(/&#x27;/gi, "'").replace(/&#(\d+);/g, (_entity, code: string) => String.fromCharCode(Number(code))));
+    const text = unescapeHtml(
+      body.replace(/&#x27;/gi, "'").replace(/&#(\d+);/g, (_entity, code: string) => String.fromCharCode(Number(code))),
+    );
     assert.ok(text.includes(description), 'the text is, escaped');
     assert.match(String(person.response?.headers['content-security-policy']), /default-src 'none'/);
   },

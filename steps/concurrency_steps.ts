@@ -7,23 +7,36 @@ import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
 function listDatabases(world: ConformanceWorld, person: Person, times: number): Array<Promise<HttpResponse>> {
-  return Array.from({ length: times }, () => person.agent.get(world.url('/api/databases'), { accept: 'application/json' }));
+  return Array.from({ length: times }, () =>
+    person.agent.get(world.url('/api/databases'), { accept: 'application/json' }),
+  );
 }
 
 function databaseNames(response: HttpResponse): string[] {
   assert.equal(response.statusCode, 200, response.body.slice(0, 300));
-  return (JSON.parse(response.body) as { databases: Array<{ name: string }> }).databases.map((database) => database.name);
+  return (JSON.parse(response.body) as { databases: Array<{ name: string }> }).databases.map(
+    (database) => database.name,
+  );
 }
 
-When('{person} lists her/his databases {int} times at once', async function (this: ConformanceWorld, person: Person, times: number) {
-  this.recalled.answers = await Promise.all(listDatabases(this, person, times));
-});
+When(
+  '{person} lists her/his databases {int} times at once',
+  async function (this: ConformanceWorld, person: Person, times: number) {
+    this.recalled.answers = await Promise.all(listDatabases(this, person, times));
+  },
+);
 
 When(
   '{person} and {person} each list their databases {int} times at once',
   async function (this: ConformanceWorld, first: Person, second: Person, times: number) {
-    const [firsts, seconds] = await Promise.all([Promise.all(listDatabases(this, first, times)), Promise.all(listDatabases(this, second, times))]);
-    this.recalled.answersByPerson = new Map([[first, firsts], [second, seconds]]);
+    const [firsts, seconds] = await Promise.all([
+      Promise.all(listDatabases(this, first, times)),
+      Promise.all(listDatabases(this, second, times)),
+    ]);
+    this.recalled.answersByPerson = new Map([
+      [first, firsts],
+      [second, seconds],
+    ]);
     this.recalled.answers = [...firsts, ...seconds];
   },
 );
@@ -34,14 +47,21 @@ Then('all {int} calls see the databases {string}', function (this: ConformanceWo
   for (const answer of answers) assert.deepEqual(databaseNames(answer), names.split(', '));
 });
 
-Then(/^every call of (\w+)'s sees "([^"]+)" and every call of (\w+)'s sees "([^"]+)"$/, function (this: ConformanceWorld, first: string, firstNames: string, second: string, secondNames: string) {
-  const byPerson = Recollection.needed(this.recalled.answersByPerson, "each person's calls");
-  for (const [name, names] of [[first, firstNames], [second, secondNames]] as Array<[string, string]>) {
-    const answers = byPerson.get(this.people.get(name));
-    assert.ok(answers?.length, `${name} made calls`);
-    for (const answer of answers) assert.deepEqual(databaseNames(answer), names.split(', '), `${name} sees her or his own databases`);
-  }
-});
+Then(
+  /^every call of (\w+)'s sees "([^"]+)" and every call of (\w+)'s sees "([^"]+)"$/,
+  function (this: ConformanceWorld, first: string, firstNames: string, second: string, secondNames: string) {
+    const byPerson = Recollection.needed(this.recalled.answersByPerson, "each person's calls");
+    for (const [name, names] of [
+      [first, firstNames],
+      [second, secondNames],
+    ] as Array<[string, string]>) {
+      const answers = byPerson.get(this.people.get(name));
+      assert.ok(answers?.length, `${name} made calls`);
+      for (const answer of answers)
+        assert.deepEqual(databaseNames(answer), names.split(', '), `${name} sees her or his own databases`);
+    }
+  },
+);
 
 Then(
   'the vendor API received {int} calls, all with her/his new access token',
@@ -51,6 +71,11 @@ Then(
     const calls = await this.provider.requests('resource');
     assert.equal(calls.length, count);
     assert.ok(calls.every((call) => call.bearerToken === refreshed.accessToken && call.status === 200));
-    if (this.store) assert.equal((await this.store.tokens(this.people.subject.username)).accessToken, refreshed.accessToken, 'ours stored it');
+    if (this.store)
+      assert.equal(
+        (await this.store.tokens(this.people.subject.username)).accessToken,
+        refreshed.accessToken,
+        'ours stored it',
+      );
   },
 );

@@ -47,7 +47,10 @@ Then('it exits with status {int}', function (this: ConformanceWorld, status: num
 
 Then('it says {string}', function (this: ConformanceWorld, sentence: string) {
   const { stderr } = Recollection.needed(this.recalled.process, 'a process');
-  assert.ok(stderr.split('\n').some((line) => line.trim() === `- ${sentence}`), `stderr lists "${sentence}":\n${stderr}`);
+  assert.ok(
+    stderr.split('\n').some((line) => line.trim() === `- ${sentence}`),
+    `stderr lists "${sentence}":\n${stderr}`,
+  );
 });
 
 Then('it prints no stack trace', function (this: ConformanceWorld) {
@@ -55,8 +58,15 @@ Then('it prints no stack trace', function (this: ConformanceWorld) {
   assert.doesNotMatch(stderr + stdout, /^\s+at .+[:(]\d+/m);
 });
 
-Given('the integration runs as its own process, configured only by its environment', async function (this: ConformanceWorld) {
-  const integration = this.inProcess;
-  await integration.close();
-  await this.processes.start('src/main.ts', { ...integration.environment, LOG_LEVEL: 'warn' }, 'Integration listening on');
-});
+Given(
+  'the integration runs as its own process, configured only by its environment',
+  async function (this: ConformanceWorld) {
+    const integration = this.inProcess;
+    await integration.close();
+    await this.processes.start(
+      'src/main.ts',
+      { ...integration.environment, LOG_LEVEL: 'warn' },
+      'Integration listening on',
+    );
+  },
+);

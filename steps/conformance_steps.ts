@@ -17,11 +17,14 @@ When('the conformance table is drawn from the features', function (this: Conform
   this.recalled.conformanceTable = conformanceTable(join(__dirname, '..', 'features')).lines;
 });
 
-Then(/^requirement "(\w+)" \([^)]*\) is covered by "([^"]+)"$/, function (this: ConformanceWorld, id: string, file: string) {
-  const line = row(this, id);
-  assert.match(line, / covered \|$/);
-  assert.ok(line.includes(file), line);
-});
+Then(
+  /^requirement "(\w+)" \([^)]*\) is covered by "([^"]+)"$/,
+  function (this: ConformanceWorld, id: string, file: string) {
+    const line = row(this, id);
+    assert.match(line, / covered \|$/);
+    assert.ok(line.includes(file), line);
+  },
+);
 
 Then(/^requirement "(\w+)" \([^)]*\) is marked uncovered$/, function (this: ConformanceWorld, id: string) {
   assert.match(row(this, id), /\*\*UNCOVERED\*\* \|$/);

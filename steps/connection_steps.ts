@@ -4,12 +4,22 @@ import { tokenContext } from '../src/crypto/sealed-tokens';
 import { TokenCipher } from '../src/crypto/token-cipher';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
-import { authorizeAtProvider, connect, connectionView, deliverCallback, rememberConnection, startConnecting } from './support/tasks';
+import {
+  authorizeAtProvider,
+  connect,
+  connectionView,
+  deliverCallback,
+  rememberConnection,
+  startConnecting,
+} from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-When('{person} connects her/his MySQL account as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
-  await connect(this, person, account);
-});
+When(
+  '{person} connects her/his MySQL account as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    await connect(this, person, account);
+  },
+);
 
 When(
   '{person} connects her/his MySQL account as {account}, starting from {string}',
@@ -20,13 +30,20 @@ When(
   },
 );
 
-Then('{person} is connected to the account {string}', async function (this: ConformanceWorld, person: Person, name: string) {
-  const view = await connectionView(this, person);
-  assert.equal(view.status, 'connected', `${person.name}'s connection: ${JSON.stringify(view)}`);
-  assert.equal(view.account?.name, name);
-  const page = await person.agent.get(this.url('/'));
-  assert.match(page.body, /\sdata-connection-status="connected"/, `the status page says connected:\n${page.body.slice(0, 1000)}`);
-});
+Then(
+  '{person} is connected to the account {string}',
+  async function (this: ConformanceWorld, person: Person, name: string) {
+    const view = await connectionView(this, person);
+    assert.equal(view.status, 'connected', `${person.name}'s connection: ${JSON.stringify(view)}`);
+    assert.equal(view.account?.name, name);
+    const page = await person.agent.get(this.url('/'));
+    assert.match(
+      page.body,
+      /\sdata-connection-status="connected"/,
+      `the status page says connected:\n${page.body.slice(0, 1000)}`,
+    );
+  },
+);
 
 Then('her/his connection has the scopes {string}', async function (this: ConformanceWorld, scopes: string) {
   const view = await connectionView(this, this.people.subject);
@@ -40,31 +57,50 @@ Then(
     const connection = await this.inProcess.storeForChecks().then((store) => store.findConnection(person.username));
     assert.ok(connection?.sealedRefreshToken, 'a refresh token is stored');
     const cipher = new TokenCipher(this.inProcess.config.tokenEncryptionKeys);
-    for (const [field, sealed] of [['access_token', connection.sealedAccessToken], ['refresh_token', connection.sealedRefreshToken]] as const) {
+    for (const [field, sealed] of [
+      ['access_token', connection.sealedAccessToken],
+      ['refresh_token', connection.sealedRefreshToken],
+    ] as const) {
       assert.equal(TokenCipher.keyIdOf(sealed), kid);
       const token = cipher.decrypt(sealed, tokenContext(person.username, field));
       assert.ok(!sealed.includes(token), `${field} is not stored in the clear`);
-      assert.throws(() => cipher.decrypt(sealed, tokenContext('someone-else', field)), 'a ciphertext is bound to its user');
+      assert.throws(
+        () => cipher.decrypt(sealed, tokenContext('someone-else', field)),
+        'a ciphertext is bound to its user',
+      );
     }
   },
 );
 
-Then('the provider confirms the access token it issued is active for {account}', async function (this: ConformanceWorld, account: string) {
-  const person = this.people.subject;
-  const { accessToken } = person.tokensAtConnect;
-  const state = await this.provider.tokenState(accessToken);
-  assert.equal(state.active, true, 'the provider holds the access token it issued as active');
-  assert.equal(state.username, account);
-  assert.equal(state.clientId, this.provider.client.client_id);
-  // Ours keeps exactly that token.
-  if (this.store) assert.equal((await this.store.tokens(person.username)).accessToken, accessToken, 'the stored access token is the one issued');
-});
+Then(
+  'the provider confirms the access token it issued is active for {account}',
+  async function (this: ConformanceWorld, account: string) {
+    const person = this.people.subject;
+    const { accessToken } = person.tokensAtConnect;
+    const state = await this.provider.tokenState(accessToken);
+    assert.equal(state.active, true, 'the provider holds the access token it issued as active');
+    assert.equal(state.username, account);
+    assert.equal(state.clientId, this.provider.client.client_id);
+    // Ours keeps exactly that token.
+    if (this.store)
+      assert.equal(
+        (await this.store.tokens(person.username)).accessToken,
+        accessToken,
+        'the stored access token is the one issued',
+      );
+  },
+);
 
 Then('her/his connection status shows no token, code or secret', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   const tokens = person.tokensAtConnect;
   assert.ok(tokens.refreshToken, 'the provider issued a refresh token');
-  const secrets = [tokens.accessToken, tokens.refreshToken, ...this.sut.knownSecrets(), new URL(person.callbackUrl ?? '').searchParams.get('code') ?? ''];
+  const secrets = [
+    tokens.accessToken,
+    tokens.refreshToken,
+    ...this.sut.knownSecrets(),
+    new URL(person.callbackUrl ?? '').searchParams.get('code') ?? '',
+  ];
   for (const path of ['/api/connection', '/']) {
     const body = (await person.agent.get(this.url(path))).body;
     for (const secret of secrets.filter(Boolean)) assert.ok(!body.includes(secret), `${path} shows no secret`);
@@ -73,7 +109,10 @@ Then('her/his connection status shows no token, code or secret', async function 
 
 Then('{person} lands on {string}', function (this: ConformanceWorld, person: Person, path: string) {
   const response = person.response;
-  assert.ok(response && [302, 303].includes(response.statusCode), `a redirect, got ${response?.statusCode}: ${response?.body.slice(0, 300)}`);
+  assert.ok(
+    response && [302, 303].includes(response.statusCode),
+    `a redirect, got ${response?.statusCode}: ${response?.body.slice(0, 300)}`,
+  );
   assert.equal(new URL(response.headers.location ?? '', this.url('/')).href, this.url(path));
 });
 

@@ -67,7 +67,10 @@ Then(
 
 Then('its discovery document names that issuer and requires PKCE with S256', async function (this: ConformanceWorld) {
   const issuer = /Issuer: (\S+)/.exec(printed(this))?.[1] as string;
-  const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+  const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<
+    string,
+    unknown
+  >;
   assert.equal(metadata.issuer, issuer);
   assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
   assert.equal(metadata.authorization_response_iss_parameter_supported, true);
@@ -78,22 +81,34 @@ function issuerOf(world: ConformanceWorld): string {
 }
 
 When(/^QA posts the fault (\{.*\}) to its control API$/, async function (this: ConformanceWorld, fault: string) {
-  this.recalled.controlAnswer = await fetch(`${issuerOf(this)}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fault });
+  this.recalled.controlAnswer = await fetch(`${issuerOf(this)}/__control/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: fault,
+  });
 });
 
-Then('its discovery document answers {int}, then {int}', async function (this: ConformanceWorld, first: number, second: number) {
-  assert.equal(Recollection.needed(this.recalled.controlAnswer, "the control API's answer").status, 201);
-  const url = `${issuerOf(this)}/.well-known/openid-configuration`;
-  assert.equal((await fetch(url)).status, first);
-  assert.equal((await fetch(url)).status, second);
-});
+Then(
+  'its discovery document answers {int}, then {int}',
+  async function (this: ConformanceWorld, first: number, second: number) {
+    assert.equal(Recollection.needed(this.recalled.controlAnswer, "the control API's answer").status, 201);
+    const url = `${issuerOf(this)}/.well-known/openid-configuration`;
+    assert.equal((await fetch(url)).status, first);
+    assert.equal((await fetch(url)).status, second);
+  },
+);
 
 Then(
   'its control API lists {int} requests to discovery, with the statuses {int} and {int}',
   async function (this: ConformanceWorld, count: number, first: number, second: number) {
-    const body = (await (await fetch(`${issuerOf(this)}/__control/requests?endpoint=discovery`)).json()) as { requests: Array<{ status: number }> };
+    const body = (await (await fetch(`${issuerOf(this)}/__control/requests?endpoint=discovery`)).json()) as {
+      requests: Array<{ status: number }>;
+    };
     assert.equal(body.requests.length, count);
-    assert.deepEqual(body.requests.map((request) => request.status), [first, second]);
+    assert.deepEqual(
+      body.requests.map((request) => request.status),
+      [first, second],
+    );
   },
 );
 

@@ -10,7 +10,9 @@ import type { ConformanceWorld } from './support/world';
 
 /** The integration's callback URL, with a query of our making. */
 function callbackWith(world: ConformanceWorld, query: string): string {
-  const callback = new URL(world.integrationUrl ? new URL('/callback', world.integrationUrl).href : world.sut.settings.redirectUri);
+  const callback = new URL(
+    world.integrationUrl ? new URL('/callback', world.integrationUrl).href : world.sut.settings.redirectUri,
+  );
   return `${callback.href}?${query}`;
 }
 
@@ -19,10 +21,13 @@ async function visit(world: ConformanceWorld, person: Person, url: string): Prom
   world.lastAnswer = person.response;
 }
 
-When("{person}'s browser is sent to the callback with the parameter {string} twice", async function (this: ConformanceWorld, person: Person, name: string) {
-  const pair = `${encodeURIComponent(name)}=1`;
-  await visit(this, person, callbackWith(this, `${pair}&${pair}`));
-});
+When(
+  "{person}'s browser is sent to the callback with the parameter {string} twice",
+  async function (this: ConformanceWorld, person: Person, name: string) {
+    const pair = `${encodeURIComponent(name)}=1`;
+    await visit(this, person, callbackWith(this, `${pair}&${pair}`));
+  },
+);
 
 When(
   "{person}'s browser is sent to the callback with the parameter {string} {int} characters long",
@@ -42,5 +47,6 @@ Then('she/he sees an error page that does not say {string}', function (this: Con
   assert.match(String(answer.headers['content-type']), /text\/html/, 'an HTML page');
   assert.ok(errorCodeOf(answer.body), 'the page names an error code');
   const shown = unescapeHtml(answer.body).toLowerCase();
-  for (const form of [text, encodeURIComponent(text)]) assert.ok(!shown.includes(form.toLowerCase()), `the page says "${form}":\n${answer.body}`);
+  for (const form of [text, encodeURIComponent(text)])
+    assert.ok(!shown.includes(form.toLowerCase()), `the page says "${form}":\n${answer.body}`);
 });

@@ -41,7 +41,11 @@ function stateOf(world: ConformanceWorld): Fapi2State {
 /** Check a refusal by our own table of codes (src/errors.ts): the code, its status, no stack. */
 function assertRefusedWith(response: { statusCode: number; body: string } | undefined, code: string): void {
   assert.ok(response, 'no answer to check');
-  assert.equal(errorCodeOf(response.body), code, `expected "${code}", got ${response.statusCode}: ${response.body.slice(0, 600)}`);
+  assert.equal(
+    errorCodeOf(response.body),
+    code,
+    `expected "${code}", got ${response.statusCode}: ${response.body.slice(0, 600)}`,
+  );
   assert.ok(isErrorCode(code));
   assert.equal(response.statusCode, errorCodes[code].status);
   assert.doesNotMatch(response.body, /\bat .+\.(ts|js):\d+/, 'no stack trace');
@@ -58,7 +62,11 @@ Given(
     // A run in the fapi2 security profile started them so already.
     if (old.profile === 'fapi2') return;
     await old.close();
-    this.provider = await startInProcessMock(old.client, { port: Number(new URL(old.issuer).port), profile: 'fapi2', store: this.storeKind });
+    this.provider = await startInProcessMock(old.client, {
+      port: Number(new URL(old.issuer).port),
+      profile: 'fapi2',
+      store: this.storeKind,
+    });
     this.clientKeys = [newClientKey('client-1')];
     await this.inProcess.reconfigure(fapi2Environment(this.clientKeys));
   },
@@ -68,28 +76,37 @@ Given('the vendor demands DPoP nonces', async function (this: ConformanceWorld) 
   this.inProcessProvider.local.controls.setModes({ dpopNonces: true });
 });
 
-Given("the provider's pushed authorization request endpoint will answer {int} {string}", async function (this: ConformanceWorld, status: number, error: string) {
-  await this.provider.failNext('par', { status, error });
-});
+Given(
+  "the provider's pushed authorization request endpoint will answer {int} {string}",
+  async function (this: ConformanceWorld, status: number, error: string) {
+    await this.provider.failNext('par', { status, error });
+  },
+);
 
-Then('the provider received one pushed authorization request, authenticated as {string}', async function (this: ConformanceWorld, method: string) {
-  const pushed = await this.provider.requests('par');
-  assert.equal(pushed.length, 1, 'one pushed request');
-  const [request] = pushed;
-  assert.equal(request?.status, 201);
-  assert.equal(request?.clientId, this.provider.client.client_id);
-  if (method === 'client_secret_basic') assert.equal(request?.authorizationScheme, 'Basic');
-  else assert.ok(request?.clientAssertion, 'a client assertion');
-  assert.equal(request?.params.code_challenge_method, 'S256');
-  assert.ok(request?.params.state && request.params.nonce, 'state and nonce went in the back channel');
-});
+Then(
+  'the provider received one pushed authorization request, authenticated as {string}',
+  async function (this: ConformanceWorld, method: string) {
+    const pushed = await this.provider.requests('par');
+    assert.equal(pushed.length, 1, 'one pushed request');
+    const [request] = pushed;
+    assert.equal(request?.status, 201);
+    assert.equal(request?.clientId, this.provider.client.client_id);
+    if (method === 'client_secret_basic') assert.equal(request?.authorizationScheme, 'Basic');
+    else assert.ok(request?.clientAssertion, 'a client assertion');
+    assert.equal(request?.params.code_challenge_method, 'S256');
+    assert.ok(request?.params.state && request.params.nonce, 'state and nonce went in the back channel');
+  },
+);
 
-Then('her/his browser was sent to the provider with only the client id and the request URI', function (this: ConformanceWorld) {
-  const person = this.people.subject;
-  const url = new URL(person.authorizationUrl ?? '');
-  assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request_uri']);
-  assert.match(url.searchParams.get('request_uri') ?? '', /^urn:ietf:params:oauth:request_uri:/);
-});
+Then(
+  'her/his browser was sent to the provider with only the client id and the request URI',
+  function (this: ConformanceWorld) {
+    const person = this.people.subject;
+    const url = new URL(person.authorizationUrl ?? '');
+    assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request_uri']);
+    assert.match(url.searchParams.get('request_uri') ?? '', /^urn:ietf:params:oauth:request_uri:/);
+  },
+);
 
 When('{person} tries to start connecting', async function (this: ConformanceWorld, person: Person) {
   this.lastAnswer = await startConnecting(this, person);
@@ -100,137 +117,195 @@ Then('she/he is refused by the integration with {string}', function (this: Confo
   assertRefusedWith(this.lastAnswer, code);
 });
 
-When('{person} connects as {account} after {int} seconds at the provider', async function (this: ConformanceWorld, person: Person, account: string, seconds: number) {
-  await startConnecting(this, person);
-  await this.timePasses(seconds);
-  await authorizeAtProvider(this, person, account).then(
-    (url) => deliverCallback(this, person, url),
-    () => undefined,
-  );
-});
+When(
+  '{person} connects as {account} after {int} seconds at the provider',
+  async function (this: ConformanceWorld, person: Person, account: string, seconds: number) {
+    await startConnecting(this, person);
+    await this.timePasses(seconds);
+    await authorizeAtProvider(this, person, account).then(
+      (url) => deliverCallback(this, person, url),
+      () => undefined,
+    );
+  },
+);
 
 Then('the provider shows her/him that the request URI is no longer valid', function (this: ConformanceWorld) {
   const page = this.people.subject.providerPage;
   assert.match(page?.body ?? '', /invalid_request_uri/);
 });
 
-Then('her/his connection is DPoP-bound, its key sealed at rest with the key {string}', async function (this: ConformanceWorld, kid: string) {
-  const person = this.people.subject;
-  const connection = await (await this.inProcess.storeForChecks()).findConnection(person.username);
-  assert.ok(connection?.sealedDpopKey, 'a DPoP key is stored');
-  assert.equal(TokenCipher.keyIdOf(connection.sealedDpopKey), kid);
-  assert.doesNotMatch(connection.sealedDpopKey, /"d"|"kty"/, 'the key is not stored in the clear');
-  const cipher = new TokenCipher(this.inProcess.config.tokenEncryptionKeys);
-  const key = openDpopKey(cipher, connection);
-  assert.throws(() => openDpopKey(cipher, { ...connection, userId: 'someone-else' }), 'a sealed key is bound to its user');
-  const [tokenRequest] = (await this.provider.requests('token')).filter((request) => request.status === 200);
-  assert.equal(decodeProtectedHeader(tokenRequest?.dpopProof ?? '').jwk?.x, key?.publicJwk.x, 'the token request was proved with that key');
-});
+Then(
+  'her/his connection is DPoP-bound, its key sealed at rest with the key {string}',
+  async function (this: ConformanceWorld, kid: string) {
+    const person = this.people.subject;
+    const connection = await (await this.inProcess.storeForChecks()).findConnection(person.username);
+    assert.ok(connection?.sealedDpopKey, 'a DPoP key is stored');
+    assert.equal(TokenCipher.keyIdOf(connection.sealedDpopKey), kid);
+    assert.doesNotMatch(connection.sealedDpopKey, /"d"|"kty"/, 'the key is not stored in the clear');
+    const cipher = new TokenCipher(this.inProcess.config.tokenEncryptionKeys);
+    const key = openDpopKey(cipher, connection);
+    assert.throws(
+      () => openDpopKey(cipher, { ...connection, userId: 'someone-else' }),
+      'a sealed key is bound to its user',
+    );
+    const [tokenRequest] = (await this.provider.requests('token')).filter((request) => request.status === 200);
+    assert.equal(
+      decodeProtectedHeader(tokenRequest?.dpopProof ?? '').jwk?.x,
+      key?.publicJwk.x,
+      'the token request was proved with that key',
+    );
+  },
+);
 
-Then('every request to the token endpoint and the vendor API carried a fresh DPoP proof', async function (this: ConformanceWorld) {
-  const requests = (await this.provider.requests()).filter((request) => request.endpoint === 'token' || request.endpoint === 'resource');
-  assert.ok(requests.length >= 2);
-  const jtis = new Set<string>();
-  for (const request of requests) {
-    assert.ok(request.dpopProof, `a proof on ${request.endpoint}`);
-    const claims = decodeJwt(request.dpopProof);
-    assert.equal(decodeProtectedHeader(request.dpopProof).typ, 'dpop+jwt');
-    assert.equal(claims.htm, request.method);
-    assert.equal(claims.htu, `${this.provider.issuer}${request.path}`);
-    assert.equal(typeof claims.iat, 'number');
-    assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
-    jtis.add(claims.jti);
-    if (request.endpoint === 'resource') {
-      assert.equal(request.authorizationScheme, 'DPoP');
-      assert.equal(claims.ath, createHash('sha256').update(request.bearerToken ?? '').digest('base64url'), 'ath is the hash of the token sent');
+Then(
+  'every request to the token endpoint and the vendor API carried a fresh DPoP proof',
+  async function (this: ConformanceWorld) {
+    const requests = (await this.provider.requests()).filter(
+      (request) => request.endpoint === 'token' || request.endpoint === 'resource',
+    );
+    assert.ok(requests.length >= 2);
+    const jtis = new Set<string>();
+    for (const request of requests) {
+      assert.ok(request.dpopProof, `a proof on ${request.endpoint}`);
+      const claims = decodeJwt(request.dpopProof);
+      assert.equal(decodeProtectedHeader(request.dpopProof).typ, 'dpop+jwt');
+      assert.equal(claims.htm, request.method);
+      assert.equal(claims.htu, `${this.provider.issuer}${request.path}`);
+      assert.equal(typeof claims.iat, 'number');
+      assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
+      jtis.add(claims.jti);
+      if (request.endpoint === 'resource') {
+        assert.equal(request.authorizationScheme, 'DPoP');
+        assert.equal(
+          claims.ath,
+          createHash('sha256')
+            .update(request.bearerToken ?? '')
+            .digest('base64url'),
+          'ath is the hash of the token sent',
+        );
+      }
     }
-  }
-});
+  },
+);
 
-Then('every client assertion was fresh, short-lived and addressed to the issuer', async function (this: ConformanceWorld) {
-  const requests = (await this.provider.requests()).filter((request) => request.clientAssertion !== undefined);
-  assert.ok(requests.length >= 2, 'PAR and the token request authenticated with assertions');
-  const jtis = new Set<string>();
-  for (const request of requests) {
-    const assertion = String(request.clientAssertion);
-    const claims = decodeJwt(assertion);
-    assert.equal(claims.aud, this.provider.issuer);
-    assert.equal(claims.iss, this.provider.client.client_id);
-    assert.equal(claims.sub, this.provider.client.client_id);
-    assert.ok(typeof claims.exp === 'number' && typeof claims.iat === 'number' && claims.exp - claims.iat <= 60, 'exp at most 60 s after iat');
-    assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
-    jtis.add(claims.jti);
-    assert.equal(decodeProtectedHeader(assertion).kid, this.clientKeys[0]?.kid);
-  }
-});
+Then(
+  'every client assertion was fresh, short-lived and addressed to the issuer',
+  async function (this: ConformanceWorld) {
+    const requests = (await this.provider.requests()).filter((request) => request.clientAssertion !== undefined);
+    assert.ok(requests.length >= 2, 'PAR and the token request authenticated with assertions');
+    const jtis = new Set<string>();
+    for (const request of requests) {
+      const assertion = String(request.clientAssertion);
+      const claims = decodeJwt(assertion);
+      assert.equal(claims.aud, this.provider.issuer);
+      assert.equal(claims.iss, this.provider.client.client_id);
+      assert.equal(claims.sub, this.provider.client.client_id);
+      assert.ok(
+        typeof claims.exp === 'number' && typeof claims.iat === 'number' && claims.exp - claims.iat <= 60,
+        'exp at most 60 s after iat',
+      );
+      assert.ok(typeof claims.jti === 'string' && !jtis.has(claims.jti), 'a fresh jti');
+      jtis.add(claims.jti);
+      assert.equal(decodeProtectedHeader(assertion).kid, this.clientKeys[0]?.kid);
+    }
+  },
+);
 
-Then('the integration publishes its public client keys at {string}, newest first', async function (this: ConformanceWorld, path: string) {
-  const answer = await got(this.url(path), { throwHttpErrors: false, responseType: 'json' });
-  assert.equal(answer.statusCode, 200);
-  const keys = (answer.body as { keys: JWK[] }).keys;
-  assert.deepEqual(keys.map((key) => key.kid), this.clientKeys.map((key) => key.kid));
-  for (const key of keys) assert.equal(key.d, undefined, 'no private part');
-});
+Then(
+  'the integration publishes its public client keys at {string}, newest first',
+  async function (this: ConformanceWorld, path: string) {
+    const answer = await got(this.url(path), { throwHttpErrors: false, responseType: 'json' });
+    assert.equal(answer.statusCode, 200);
+    const keys = (answer.body as { keys: JWK[] }).keys;
+    assert.deepEqual(
+      keys.map((key) => key.kid),
+      this.clientKeys.map((key) => key.kid),
+    );
+    for (const key of keys) assert.equal(key.d, undefined, 'no private part');
+  },
+);
 
-Given('a thief has copied her/his access token and refresh token, but not the key', async function (this: ConformanceWorld) {
-  const { accessToken, refreshToken } = this.people.subject.tokensAtConnect;
-  const [resourceCall] = (await this.provider.requests('resource')).filter((request) => request.status === 200);
-  stateOf(this).stolen = { accessToken, refreshToken, proof: resourceCall?.dpopProof };
-});
+Given(
+  'a thief has copied her/his access token and refresh token, but not the key',
+  async function (this: ConformanceWorld) {
+    const { accessToken, refreshToken } = this.people.subject.tokensAtConnect;
+    const [resourceCall] = (await this.provider.requests('resource')).filter((request) => request.status === 200);
+    stateOf(this).stolen = { accessToken, refreshToken, proof: resourceCall?.dpopProof };
+  },
+);
 
-When("the thief calls the vendor API with the stolen access token as a bearer token", async function (this: ConformanceWorld) {
-  const state = stateOf(this);
-  state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
-    headers: { authorization: `Bearer ${state.stolen?.accessToken}` },
-    throwHttpErrors: false,
-  });
-});
+When(
+  'the thief calls the vendor API with the stolen access token as a bearer token',
+  async function (this: ConformanceWorld) {
+    const state = stateOf(this);
+    state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
+      headers: { authorization: `Bearer ${state.stolen?.accessToken}` },
+      throwHttpErrors: false,
+    });
+  },
+);
 
-When('the thief calls the vendor API with the stolen access token and a proof of a key of its own', async function (this: ConformanceWorld) {
-  const state = stateOf(this);
-  const url = `${await this.provider.resourceBaseUrl()}/databases`;
-  const proof = await dpopProof(generateDpopKey(), { method: 'GET', url, accessToken: state.stolen?.accessToken }, Date.now());
-  state.answer = await got(url, { headers: { authorization: `DPoP ${state.stolen?.accessToken}`, dpop: proof }, throwHttpErrors: false });
-});
+When(
+  'the thief calls the vendor API with the stolen access token and a proof of a key of its own',
+  async function (this: ConformanceWorld) {
+    const state = stateOf(this);
+    const url = `${await this.provider.resourceBaseUrl()}/databases`;
+    const proof = await dpopProof(
+      generateDpopKey(),
+      { method: 'GET', url, accessToken: state.stolen?.accessToken },
+      Date.now(),
+    );
+    state.answer = await got(url, {
+      headers: { authorization: `DPoP ${state.stolen?.accessToken}`, dpop: proof },
+      throwHttpErrors: false,
+    });
+  },
+);
 
-When("the thief replays the proof the integration sent with the stolen access token", async function (this: ConformanceWorld) {
-  const state = stateOf(this);
-  assert.ok(state.stolen?.proof, 'a proof was captured');
-  state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
-    headers: { authorization: `DPoP ${state.stolen.accessToken}`, dpop: state.stolen.proof },
-    throwHttpErrors: false,
-  });
-});
+When(
+  'the thief replays the proof the integration sent with the stolen access token',
+  async function (this: ConformanceWorld) {
+    const state = stateOf(this);
+    assert.ok(state.stolen?.proof, 'a proof was captured');
+    state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
+      headers: { authorization: `DPoP ${state.stolen.accessToken}`, dpop: state.stolen.proof },
+      throwHttpErrors: false,
+    });
+  },
+);
 
-When('the thief redeems the stolen refresh token with a proof and an assertion of keys of its own', async function (this: ConformanceWorld) {
-  const state = stateOf(this);
-  const tokenEndpoint = `${this.provider.issuer}/token`;
-  const proof = await dpopProof(generateDpopKey(), { method: 'POST', url: tokenEndpoint }, Date.now());
-  // The thief's own key, under the kid of the client's key: it does not verify.
-  const key = newClientKey(this.clientKeys[0]?.kid ?? 'client-1');
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-    .setIssuer(this.provider.client.client_id)
-    .setSubject(this.provider.client.client_id)
-    .setAudience(this.provider.issuer)
-    .setJti(randomBytes(16).toString('base64url'))
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + 60)
-    .sign(await importJWK(key, 'ES256'));
-  state.answer = await got.post(tokenEndpoint, {
-    headers: { dpop: proof },
-    form: {
-      grant_type: 'refresh_token',
-      refresh_token: state.stolen?.refreshToken,
-      client_id: this.provider.client.client_id,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    },
-    throwHttpErrors: false,
-  });
-});
+When(
+  'the thief redeems the stolen refresh token with a proof and an assertion of keys of its own',
+  async function (this: ConformanceWorld) {
+    const state = stateOf(this);
+    const tokenEndpoint = `${this.provider.issuer}/token`;
+    const proof = await dpopProof(generateDpopKey(), { method: 'POST', url: tokenEndpoint }, Date.now());
+    // The thief's own key, under the kid of the client's key: it does not verify.
+    const key = newClientKey(this.clientKeys[0]?.kid ?? 'client-1');
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .setIssuer(this.provider.client.client_id)
+      .setSubject(this.provider.client.client_id)
+      .setAudience(this.provider.issuer)
+      .setJti(randomBytes(16).toString('base64url'))
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + 60)
+      .sign(await importJWK(key, 'ES256'));
+    state.answer = await got.post(tokenEndpoint, {
+      headers: { dpop: proof },
+      form: {
+        grant_type: 'refresh_token',
+        refresh_token: state.stolen?.refreshToken,
+        client_id: this.provider.client.client_id,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      },
+      throwHttpErrors: false,
+    });
+  },
+);
 
 Then('the vendor API refuses it with {int} {string}', function (this: ConformanceWorld, status: number, error: string) {
   const answer = stateOf(this).answer;
@@ -245,26 +320,36 @@ Then('the token endpoint refuses it with {string}', function (this: ConformanceW
   assert.equal((JSON.parse(answer?.body ?? '{}') as { error?: string }).error, error);
 });
 
-When('{person} lists her/his databases after the access token expired', async function (this: ConformanceWorld, person: Person) {
-  await this.timePasses(3600);
-  person.response = await callApi(this, person, '/api/databases');
-  this.lastAnswer = person.response;
-});
+When(
+  '{person} lists her/his databases after the access token expired',
+  async function (this: ConformanceWorld, person: Person) {
+    await this.timePasses(3600);
+    person.response = await callApi(this, person, '/api/databases');
+    this.lastAnswer = person.response;
+  },
+);
 
-Then('the answers that demanded a nonce were each followed by one retry with it', async function (this: ConformanceWorld) {
-  const requests = (await this.provider.requests()).filter((request) => request.endpoint === 'token' || request.endpoint === 'resource');
-  const demanded = requests.filter((request) => (request.endpoint === 'token' ? request.status === 400 : request.status === 401));
-  assert.ok(demanded.length >= 2, `the token endpoint and the vendor API each demanded a nonce (${demanded.length})`);
-  for (const request of demanded) {
-    const next = requests[requests.indexOf(request) + 1];
-    assert.ok(next, 'a retry followed');
-    assert.equal(next.endpoint, request.endpoint);
-    assert.equal(typeof decodeJwt(next.dpopProof ?? '').nonce, 'string', 'the retry carried the nonce');
-    assert.ok([200].includes(next.status), `the retry succeeded (${next.status})`);
-  }
-});
+Then(
+  'the answers that demanded a nonce were each followed by one retry with it',
+  async function (this: ConformanceWorld) {
+    const requests = (await this.provider.requests()).filter(
+      (request) => request.endpoint === 'token' || request.endpoint === 'resource',
+    );
+    const demanded = requests.filter((request) =>
+      request.endpoint === 'token' ? request.status === 400 : request.status === 401,
+    );
+    assert.ok(demanded.length >= 2, `the token endpoint and the vendor API each demanded a nonce (${demanded.length})`);
+    for (const request of demanded) {
+      const next = requests[requests.indexOf(request) + 1];
+      assert.ok(next, 'a retry followed');
+      assert.equal(next.endpoint, request.endpoint);
+      assert.equal(typeof decodeJwt(next.dpopProof ?? '').nonce, 'string', 'the retry carried the nonce');
+      assert.ok([200].includes(next.status), `the retry succeeded (${next.status})`);
+    }
+  },
+);
 
-Given("the vendor API will demand a new DPoP nonce on every request", async function (this: ConformanceWorld) {
+Given('the vendor API will demand a new DPoP nonce on every request', async function (this: ConformanceWorld) {
   await this.provider.failNext('resource', {
     status: 401,
     headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': `n-${randomBytes(8).toString('hex')}` },
@@ -273,9 +358,12 @@ Given("the vendor API will demand a new DPoP nonce on every request", async func
   });
 });
 
-Then('the vendor API received exactly {int} requests from her/him', async function (this: ConformanceWorld, count: number) {
-  assert.equal((await this.provider.requests('resource')).length, count);
-});
+Then(
+  'the vendor API received exactly {int} requests from her/him',
+  async function (this: ConformanceWorld, count: number) {
+    assert.equal((await this.provider.requests('resource')).length, count);
+  },
+);
 
 Given('the integration rotates its client key, the new key first', async function (this: ConformanceWorld) {
   this.clientKeys = [newClientKey('client-2'), ...this.clientKeys];
@@ -283,33 +371,43 @@ Given('the integration rotates its client key, the new key first', async functio
   await this.provider.clearRequests();
 });
 
-Given('the integration replaces its client key with a new one {string}, keeping no older key', async function (this: ConformanceWorld, kid: string) {
-  this.clientKeys = [newClientKey(kid)];
-  await this.inProcess.reconfigure({ CLIENT_SIGNING_KEYS: JSON.stringify({ keys: this.clientKeys }) });
-  await this.provider.clearRequests();
-});
+Given(
+  'the integration replaces its client key with a new one {string}, keeping no older key',
+  async function (this: ConformanceWorld, kid: string) {
+    this.clientKeys = [newClientKey(kid)];
+    await this.inProcess.reconfigure({ CLIENT_SIGNING_KEYS: JSON.stringify({ keys: this.clientKeys }) });
+    await this.provider.clearRequests();
+  },
+);
 
-Then('the provider received {int} pushed authorization request(s), refused as {string}', async function (this: ConformanceWorld, count: number, error: string) {
-  const pushed = await this.provider.requests('par');
-  assert.deepEqual(
-    pushed.map((request) => [request.status, request.error]),
-    Array.from({ length: count }, () => [401, error]),
-  );
-});
+Then(
+  'the provider received {int} pushed authorization request(s), refused as {string}',
+  async function (this: ConformanceWorld, count: number, error: string) {
+    const pushed = await this.provider.requests('par');
+    assert.deepEqual(
+      pushed.map((request) => [request.status, request.error]),
+      Array.from({ length: count }, () => [401, error]),
+    );
+  },
+);
 
 When('{person} reconnects as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
   await this.provider.clearRequests();
   await connect(this, person, account);
 });
 
-Then('the provider accepted assertions signed with the new key {string}', async function (this: ConformanceWorld, kid: string) {
-  const token = (await this.provider.requests('token')).filter((request) => request.status === 200);
-  assert.ok(token.length >= 1);
-  for (const request of token) assert.equal(decodeProtectedHeader(String(request.clientAssertion)).kid, kid);
-});
+Then(
+  'the provider accepted assertions signed with the new key {string}',
+  async function (this: ConformanceWorld, kid: string) {
+    const token = (await this.provider.requests('token')).filter((request) => request.status === 200);
+    assert.ok(token.length >= 1);
+    for (const request of token) assert.equal(decodeProtectedHeader(String(request.clientAssertion)).kid, kid);
+  },
+);
 
 /** The kid of the client assertion a recorded request authenticated with. */
-const assertionKeyOf = (request: { clientAssertion: string | undefined }) => decodeProtectedHeader(String(request.clientAssertion)).kid;
+const assertionKeyOf = (request: { clientAssertion: string | undefined }) =>
+  decodeProtectedHeader(String(request.clientAssertion)).kid;
 
 Then(
   'the provider refused the pushed request signed with the new key {string} as {string}, and accepted it signed with {string}',
@@ -325,13 +423,16 @@ Then(
   },
 );
 
-Then('the provider accepted the token request signed with {string}', async function (this: ConformanceWorld, kid: string) {
-  const token = await this.provider.requests('token');
-  assert.deepEqual(
-    token.map((request) => [assertionKeyOf(request), request.status]),
-    [[kid, 200]],
-  );
-});
+Then(
+  'the provider accepted the token request signed with {string}',
+  async function (this: ConformanceWorld, kid: string) {
+    const token = await this.provider.requests('token');
+    assert.deepEqual(
+      token.map((request) => [assertionKeyOf(request), request.status]),
+      [[kid, 200]],
+    );
+  },
+);
 
 When('someone replays the client assertion of her/his token request', async function (this: ConformanceWorld) {
   const [request] = (await this.provider.requests('token')).filter((candidate) => candidate.status === 200);
@@ -379,14 +480,21 @@ Then('the provider refuses the client with {string}', function (this: Conformanc
   assert.equal((JSON.parse(answer?.body ?? '{}') as { error?: string }).error, error);
 });
 
-When('the integration starts with the client key setting {string}', async function (this: ConformanceWorld, value: string) {
-  try {
-    loadConfig({ ...this.inProcess.environment, CLIENT_AUTH_METHOD: 'private_key_jwt', CLIENT_SIGNING_KEYS: value === '(none)' ? undefined : value });
-    stateOf(this).startProblem = '';
-  } catch (error) {
-    stateOf(this).startProblem = (error as Error).message;
-  }
-});
+When(
+  'the integration starts with the client key setting {string}',
+  async function (this: ConformanceWorld, value: string) {
+    try {
+      loadConfig({
+        ...this.inProcess.environment,
+        CLIENT_AUTH_METHOD: 'private_key_jwt',
+        CLIENT_SIGNING_KEYS: value === '(none)' ? undefined : value,
+      });
+      stateOf(this).startProblem = '';
+    } catch (error) {
+      stateOf(this).startProblem = (error as Error).message;
+    }
+  },
+);
 
 Then('it refuses to start, saying {string}', function (this: ConformanceWorld, sentence: string) {
   const problem = stateOf(this).startProblem ?? '';

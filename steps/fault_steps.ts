@@ -32,37 +32,53 @@ const faults: Record<string, Fault | 'rate limited' | 'too late'> = {
   'answers too late': 'too late',
 };
 
-Given(/^the provider's (.+?) keeps failing: (.+)$/, async function (this: ConformanceWorld, where: string, what: string) {
-  const endpoint = endpoints[where];
-  const fault = faults[what];
-  assert.ok(endpoint && fault, `no endpoint "${where}" or fault "${what}"`);
-  if (this.people.subject.issuedAtConnect) await rememberConnectionState(this);
-  // A new signing key, so that the integration must fetch the keys, whatever it cached before.
-  if (endpoint === 'jwks') await this.provider.rotateSigningKey();
-  if (fault === 'rate limited') {
-    await this.provider.setRateLimit(endpoint, { limit: 0, windowSeconds: 60 });
-  } else if (fault === 'too late') {
-    // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits.
-    if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
-    await this.provider.failNext(endpoint, { delayMs: this.sut.settings.providerTimeoutMs + 800, times: 1000 });
-  } else {
-    await this.provider.failNext(endpoint, { ...fault, times: 1000 });
-  }
-});
+Given(
+  /^the provider's (.+?) keeps failing: (.+)$/,
+  async function (this: ConformanceWorld, where: string, what: string) {
+    const endpoint = endpoints[where];
+    const fault = faults[what];
+    assert.ok(endpoint && fault, `no endpoint "${where}" or fault "${what}"`);
+    if (this.people.subject.issuedAtConnect) await rememberConnectionState(this);
+    // A new signing key, so that the integration must fetch the keys, whatever it cached before.
+    if (endpoint === 'jwks') await this.provider.rotateSigningKey();
+    if (fault === 'rate limited') {
+      await this.provider.setRateLimit(endpoint, { limit: 0, windowSeconds: 60 });
+    } else if (fault === 'too late') {
+      // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits.
+      if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
+      await this.provider.failNext(endpoint, { delayMs: this.sut.settings.providerTimeoutMs + 800, times: 1000 });
+    } else {
+      await this.provider.failNext(endpoint, { ...fault, times: 1000 });
+    }
+  },
+);
 
 Then('she/he is still signed in, and not connected', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
   // Ours holds nothing but the session.
-  if (this.store) assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 0, connections: 0, revocations: 0 });
+  if (this.store)
+    assert.deepEqual(await this.store.counts(), {
+      sessions: 1,
+      pendingAuthorizations: 0,
+      connections: 0,
+      revocations: 0,
+    });
 });
 
 Then('she/he is not connected, and her/his attempt is spent', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
   if (this.store) {
-    assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 1, connections: 0, revocations: 0 });
-    const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get('state') as string;
+    assert.deepEqual(await this.store.counts(), {
+      sessions: 1,
+      pendingAuthorizations: 1,
+      connections: 0,
+      revocations: 0,
+    });
+    const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get(
+      'state',
+    ) as string;
     assert.notEqual((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is spent');
   }
   // The same callback again is refused as a reused state, without a token request.
@@ -72,19 +88,32 @@ Then('she/he is not connected, and her/his attempt is spent', async function (th
   assert.equal((await this.provider.requests('token')).length, tokenRequests, 'the replay made no token request');
 });
 
-Then('she/he is not connected, and her/his attempt is still usable once the provider is back', async function (this: ConformanceWorld) {
-  const person = this.people.subject;
-  assert.equal((await connectionView(this, person)).status, 'not_connected');
-  if (this.store) {
-    assert.deepEqual(await this.store.counts(), { sessions: 1, pendingAuthorizations: 1, connections: 0, revocations: 0 });
-    const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get('state') as string;
-    assert.equal((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is unused');
-  }
-  await this.provider.clearFaults();
-  const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
-  assert.ok([302, 303].includes(response.statusCode), `the attempt still connects: ${response.statusCode} ${response.body.slice(0, 300)}`);
-  assert.equal((await connectionView(this, person)).status, 'connected');
-});
+Then(
+  'she/he is not connected, and her/his attempt is still usable once the provider is back',
+  async function (this: ConformanceWorld) {
+    const person = this.people.subject;
+    assert.equal((await connectionView(this, person)).status, 'not_connected');
+    if (this.store) {
+      assert.deepEqual(await this.store.counts(), {
+        sessions: 1,
+        pendingAuthorizations: 1,
+        connections: 0,
+        revocations: 0,
+      });
+      const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get(
+        'state',
+      ) as string;
+      assert.equal((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is unused');
+    }
+    await this.provider.clearFaults();
+    const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
+    assert.ok(
+      [302, 303].includes(response.statusCode),
+      `the attempt still connects: ${response.statusCode} ${response.body.slice(0, 300)}`,
+    );
+    assert.equal((await connectionView(this, person)).status, 'connected');
+  },
+);
 
 Then('her/his connection and tokens are exactly as they were', async function (this: ConformanceWorld) {
   const person = this.people.subject;
@@ -97,7 +126,12 @@ Then('her/his connection and tokens are exactly as they were', async function (t
   }
   // No refresh reached the provider: the refresh token she connected with still works there.
   const { refreshToken } = person.tokensAtConnect;
-  if (refreshToken) assert.equal((await this.provider.tokenState(refreshToken)).active, true, 'her refresh token still works at the provider');
+  if (refreshToken)
+    assert.equal(
+      (await this.provider.tokenState(refreshToken)).active,
+      true,
+      'her refresh token still works at the provider',
+    );
   if (this.store) {
     assert.deepEqual(await this.store.connection(person.username), before.stored);
     assert.deepEqual(await this.store.revocations(), []);
@@ -130,7 +164,11 @@ Given(
 Given(
   /^the provider's resource API will answer (\d+) with "Retry-After: (\d+)"$/,
   async function (this: ConformanceWorld, status: string, seconds: string) {
-    await this.provider.failNext('resource', { status: Number(status), headers: { 'retry-after': String(seconds) }, times: 1000 });
+    await this.provider.failNext('resource', {
+      status: Number(status),
+      headers: { 'retry-after': String(seconds) },
+      times: 1000,
+    });
   },
 );
 
@@ -142,21 +180,30 @@ Then('the vendor API received {int} request(s)', async function (this: Conforman
   assert.equal((await this.provider.requests('resource')).length, count);
 });
 
-Given("the provider's resource API allows {int} requests a minute", async function (this: ConformanceWorld, limit: number) {
-  await this.provider.setRateLimit('resource', { limit, windowSeconds: 60 });
-});
+Given(
+  "the provider's resource API allows {int} requests a minute",
+  async function (this: ConformanceWorld, limit: number) {
+    await this.provider.setRateLimit('resource', { limit, windowSeconds: 60 });
+  },
+);
 
-When('{person} lists her/his databases {int} times, one after another', async function (this: ConformanceWorld, person: Person, times: number) {
-  const answers: HttpResponse[] = [];
-  for (let call = 0; call < times; call += 1) answers.push(await callApi(this, person, '/api/databases'));
-  this.recalled.answers = answers;
-});
+When(
+  '{person} lists her/his databases {int} times, one after another',
+  async function (this: ConformanceWorld, person: Person, times: number) {
+    const answers: HttpResponse[] = [];
+    for (let call = 0; call < times; call += 1) answers.push(await callApi(this, person, '/api/databases'));
+    this.recalled.answers = answers;
+  },
+);
 
 Then(
   '{int} of the calls succeed and {int} are refused with {code}',
   function (this: ConformanceWorld, succeeded: number, refused: number, code: string) {
     const answers = Recollection.needed(this.recalled.answers, 'the calls');
     assert.equal(answers.filter((answer) => answer.statusCode === 200).length, succeeded);
-    assert.equal(answers.filter((answer) => answer.statusCode !== 200 && errorCodeOf(answer.body) === code).length, refused);
+    assert.equal(
+      answers.filter((answer) => answer.statusCode !== 200 && errorCodeOf(answer.body) === code).length,
+      refused,
+    );
   },
 );

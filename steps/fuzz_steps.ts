@@ -45,11 +45,27 @@ function send(base: string, hostile: HostileRequest, through: Agent = agent): Pr
   return new Promise((resolve) => {
     let outgoing;
     try {
-      outgoing = request({ host: url.hostname, port: url.port, path: hostile.target, method: hostile.method, headers: hostile.headers, agent: through }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      });
+      outgoing = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: hostile.target,
+          method: hostile.method,
+          headers: hostile.headers,
+          agent: through,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
     } catch {
       resolve(undefined);
       return;
@@ -61,7 +77,11 @@ function send(base: string, hostile: HostileRequest, through: Agent = agent): Pr
 
 /** Plain GET with a cookie, for the observations (not counted as generated requests). */
 function getWithCookie(world: ConformanceWorld, path: string, cookie: string): Promise<Answer> {
-  return send(world.url('/'), { method: 'GET', target: path, headers: { cookie, accept: 'application/json' } }, observer) as Promise<Answer>;
+  return send(
+    world.url('/'),
+    { method: 'GET', target: path, headers: { cookie, accept: 'application/json' } },
+    observer,
+  ) as Promise<Answer>;
 }
 
 /**
@@ -73,7 +93,12 @@ function getWithCookie(world: ConformanceWorld, path: string, cookie: string): P
  */
 async function observe(world: ConformanceWorld, knowns: Knowns, aliceUsername: string): Promise<string> {
   const view = await getWithCookie(world, '/api/connection', knowns.sessionCookie);
-  const seen: unknown[] = [view.status, view.body, (await world.provider.requests('token')).length, (await revocationsOfThisScenario(world)).length];
+  const seen: unknown[] = [
+    view.status,
+    view.body,
+    (await world.provider.requests('token')).length,
+    (await revocationsOfThisScenario(world)).length,
+  ];
   const store = world.store;
   if (store) {
     const sessionId = /session=([^;]+)/.exec(knowns.sessionCookie)?.[1] ?? '';
@@ -101,14 +126,20 @@ async function settled(world: ConformanceWorld): Promise<void> {
 
 /** Whether the answer gave the client a cookie that opens a session: a session was created. */
 async function openedASession(world: ConformanceWorld, answer: Answer): Promise<boolean> {
-  const cookies = ([] as string[]).concat(answer.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]).filter((pair) => pair && !/=$/.test(pair));
+  const cookies = ([] as string[])
+    .concat(answer.headers['set-cookie'] ?? [])
+    .map((line) => line.split(';')[0])
+    .filter((pair) => pair && !/=$/.test(pair));
   if (cookies.length === 0) return false;
   return (await getWithCookie(world, '/api/connection', cookies.join('; '))).status === 200;
 }
 
 Given("the integration's rate limits are out of the way", async function (this: ConformanceWorld) {
   // Ours in-process is reconfigured; a remote integration declares limits that allow the run, and the run counts any 429.
-  if (this.store) await this.inProcess.reconfigure({ RATE_LIMITS: 'sign_in=1000000/60,connect=1000000/60,callback=1000000/60,api=1000000/60' });
+  if (this.store)
+    await this.inProcess.reconfigure({
+      RATE_LIMITS: 'sign_in=1000000/60,connect=1000000/60,callback=1000000/60,api=1000000/60',
+    });
 });
 
 /** A request a browser would send from this site's own page: no foreign Origin, no cross-site fetch. */
@@ -124,11 +155,17 @@ type Legitimate = (change: Change, knowns: Knowns) => boolean;
 const legitimate: Record<string, Legitimate> = {
   // Only the owner's browser, answering one of its own live authorization requests, may use up a state.
   "Alice's own live callbacks": ({ request }, knowns) =>
-    request.method === 'GET' && request.headers.cookie === knowns.sessionCookie && knowns.liveStates.some((state) => request.target.includes(state)),
+    request.method === 'GET' &&
+    request.headers.cookie === knowns.sessionCookie &&
+    knowns.liveStates.some((state) => request.target.includes(state)),
   'those sent to the provider': ({ answer }) => [302, 303].includes(answer.status),
-  'the successful sign-ins': ({ request, answer }, knowns) => request.method === 'POST' && answer.status === 303 && fromThisSite(request, knowns.origin),
+  'the successful sign-ins': ({ request, answer }, knowns) =>
+    request.method === 'POST' && answer.status === 303 && fromThisSite(request, knowns.origin),
   "a same-site request carrying Alice's session": ({ request, answer }, knowns) =>
-    request.method === 'POST' && request.headers.cookie === knowns.sessionCookie && [200, 302, 303].includes(answer.status) && fromThisSite(request, knowns.origin),
+    request.method === 'POST' &&
+    request.headers.cookie === knowns.sessionCookie &&
+    [200, 302, 303].includes(answer.status) &&
+    fromThisSite(request, knowns.origin),
   nothing: () => false,
 };
 
@@ -140,76 +177,106 @@ const legitimateOn: Record<string, Legitimate> = {
   '/api/': legitimate.nothing as Legitimate,
 };
 
-When('{int} generated requests hit {string}', { timeout: 300_000 }, async function (this: ConformanceWorld, runs: number, route: string) {
-  const alice = this.people.get('Alice');
-  const secrets = [...(await secretsSeen(this))];
-  const issued = alice.tokensAtConnect;
-  secrets.push(issued.accessToken, ...(issued.refreshToken ? [issued.refreshToken] : []));
-  const sessionCookie = await alice.agent.jar.getCookieString(this.url('/'));
-  const liveStates: string[] = [];
-  if (route === '/callback') {
-    // Live authorization requests of Alice's, so that generated callbacks reach the state lookup and beyond.
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      await startConnecting(this, alice);
-      liveStates.push(new URL(alice.authorizationUrl as string).searchParams.get('state') as string);
+When(
+  '{int} generated requests hit {string}',
+  { timeout: 300_000 },
+  async function (this: ConformanceWorld, runs: number, route: string) {
+    const alice = this.people.get('Alice');
+    const secrets = [...(await secretsSeen(this))];
+    const issued = alice.tokensAtConnect;
+    secrets.push(issued.accessToken, ...(issued.refreshToken ? [issued.refreshToken] : []));
+    const sessionCookie = await alice.agent.jar.getCookieString(this.url('/'));
+    const liveStates: string[] = [];
+    if (route === '/callback') {
+      // Live authorization requests of Alice's, so that generated callbacks reach the state lookup and beyond.
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        await startConnecting(this, alice);
+        liveStates.push(new URL(alice.authorizationUrl as string).searchParams.get('state') as string);
+      }
     }
-  }
-  const knowns: Knowns = { issuer: this.provider.issuer, sessionCookie, origin: this.origin, liveStates, callbackPath: new URL(this.sut.settings.redirectUri).pathname };
-  this.recalled.fuzzKnowns = knowns;
-  const report: FuzzReport = { runs: 0, sent: 0, rateLimited: 0, toProvider: 0, changes: [] };
-  const isLegitimate = legitimateOn[route];
-  assert.ok(isLegitimate, `a property for ${route}`);
+    const knowns: Knowns = {
+      issuer: this.provider.issuer,
+      sessionCookie,
+      origin: this.origin,
+      liveStates,
+      callbackPath: new URL(this.sut.settings.redirectUri).pathname,
+    };
+    this.recalled.fuzzKnowns = knowns;
+    const report: FuzzReport = { runs: 0, sent: 0, rateLimited: 0, toProvider: 0, changes: [] };
+    const isLegitimate = legitimateOn[route];
+    assert.ok(isLegitimate, `a property for ${route}`);
 
-  await fc.assert(
-    fc.asyncProperty(hostileRequests(route, knowns), async (hostile) => {
-      report.runs += 1;
-      const before = await observe(this, knowns, alice.username);
-      const answer = await send(this.url('/'), hostile);
-      if (!answer) return;
-      report.sent += 1;
-      if (answer.status === 429) report.rateLimited += 1;
-      const shown = `${answer.body}\n${JSON.stringify(answer.headers)}`;
-      assert.ok(answer.status < 500, `answered ${answer.status}`);
-      assert.doesNotMatch(shown, /\n\s+at \S|node_modules|\/work\/|\.ts:\d+|Error: /, 'no stack trace or internal path');
-      for (const secret of secrets) assert.ok(!shown.includes(secret), 'no secret in the answer');
-      const after = await observe(this, knowns, alice.username);
-      if (after !== before || (await openedASession(this, answer))) {
-        const change = { request: hostile, answer };
-        report.changes.push(change);
-        assert.ok(isLegitimate(change, knowns), `something changed after a ${answer.status} that was no legitimate step:\n${before}\n${after}`);
-      }
-      const location = answer.headers.location;
-      if (route === '/connect' && [302, 303].includes(answer.status) && typeof location === 'string') {
-        report.toProvider += 1;
-        assert.ok(location.startsWith(`${this.provider.issuer}/`), `the connect leads to the provider only, not to ${location}`);
-        // Where the user will land after the provider: ours keeps return_to in its store; another integration is followed there.
-        if (this.store) {
-          const pending = await this.store.pendingAuthorization(new URL(location).searchParams.get('state') ?? '');
-          assert.ok(pending, 'the pending authorization is stored');
-          const landing = new URL(pending.returnTo, this.url('/'));
-          assert.equal(landing.origin, this.origin, `return_to ${pending.returnTo} stays on this site`);
-          assert.match(pending.returnTo, /^\/(?![/\\])/, 'a plain path');
-        } else {
-          alice.authorizationUrl = location;
-          const landing = await alice.agent.get(await authorizeAtProvider(this, alice, 'alice'));
-          await settled(this);
-          assert.ok([302, 303].includes(landing.statusCode), `the callback lands her somewhere: ${landing.statusCode} ${landing.body.slice(0, 200)}`);
-          const target = landing.headers.location ?? '';
-          assert.equal(new URL(target, this.url('/')).origin, this.origin, `she lands on this site, not at ${target}`);
-          assert.match(target.replace(/^https?:\/\/[^/]+/, ''), /^\/(?![/\\])/, 'at a plain path');
-          // What the connect kept (its pending authorization) is seen only now that it was used: it changed something.
-          if (!report.changes.some((change) => change.request === hostile)) report.changes.push({ request: hostile, answer });
-        }
-      }
-    }),
-    { seed: fuzzSeed, numRuns: runs },
-  ).catch((error: unknown) => {
-    // fast-check keeps the failed check in `cause`: say it, with the shrunk counterexample.
-    const cause = (error as { cause?: unknown }).cause;
-    throw new Error(`${(error as Error).message}\n${cause instanceof Error ? cause.message : ''}`);
-  });
-  this.recalled.fuzz = report;
-});
+    await fc
+      .assert(
+        fc.asyncProperty(hostileRequests(route, knowns), async (hostile) => {
+          report.runs += 1;
+          const before = await observe(this, knowns, alice.username);
+          const answer = await send(this.url('/'), hostile);
+          if (!answer) return;
+          report.sent += 1;
+          if (answer.status === 429) report.rateLimited += 1;
+          const shown = `${answer.body}\n${JSON.stringify(answer.headers)}`;
+          assert.ok(answer.status < 500, `answered ${answer.status}`);
+          assert.doesNotMatch(
+            shown,
+            /\n\s+at \S|node_modules|\/work\/|\.ts:\d+|Error: /,
+            'no stack trace or internal path',
+          );
+          for (const secret of secrets) assert.ok(!shown.includes(secret), 'no secret in the answer');
+          const after = await observe(this, knowns, alice.username);
+          if (after !== before || (await openedASession(this, answer))) {
+            const change = { request: hostile, answer };
+            report.changes.push(change);
+            assert.ok(
+              isLegitimate(change, knowns),
+              `something changed after a ${answer.status} that was no legitimate step:\n${before}\n${after}`,
+            );
+          }
+          const location = answer.headers.location;
+          if (route === '/connect' && [302, 303].includes(answer.status) && typeof location === 'string') {
+            report.toProvider += 1;
+            assert.ok(
+              location.startsWith(`${this.provider.issuer}/`),
+              `the connect leads to the provider only, not to ${location}`,
+            );
+            // Where the user will land after the provider: ours keeps return_to in its store; another integration is followed there.
+            if (this.store) {
+              const pending = await this.store.pendingAuthorization(new URL(location).searchParams.get('state') ?? '');
+              assert.ok(pending, 'the pending authorization is stored');
+              const landing = new URL(pending.returnTo, this.url('/'));
+              assert.equal(landing.origin, this.origin, `return_to ${pending.returnTo} stays on this site`);
+              assert.match(pending.returnTo, /^\/(?![/\\])/, 'a plain path');
+            } else {
+              alice.authorizationUrl = location;
+              const landing = await alice.agent.get(await authorizeAtProvider(this, alice, 'alice'));
+              await settled(this);
+              assert.ok(
+                [302, 303].includes(landing.statusCode),
+                `the callback lands her somewhere: ${landing.statusCode} ${landing.body.slice(0, 200)}`,
+              );
+              const target = landing.headers.location ?? '';
+              assert.equal(
+                new URL(target, this.url('/')).origin,
+                this.origin,
+                `she lands on this site, not at ${target}`,
+              );
+              assert.match(target.replace(/^https?:\/\/[^/]+/, ''), /^\/(?![/\\])/, 'at a plain path');
+              // What the connect kept (its pending authorization) is seen only now that it was used: it changed something.
+              if (!report.changes.some((change) => change.request === hostile))
+                report.changes.push({ request: hostile, answer });
+            }
+          }
+        }),
+        { seed: fuzzSeed, numRuns: runs },
+      )
+      .catch((error: unknown) => {
+        // fast-check keeps the failed check in `cause`: say it, with the shrunk counterexample.
+        const cause = (error as { cause?: unknown }).cause;
+        throw new Error(`${(error as Error).message}\n${cause instanceof Error ? cause.message : ''}`);
+      });
+    this.recalled.fuzz = report;
+  },
+);
 
 function fuzzReport(world: ConformanceWorld): FuzzReport {
   return Recollection.needed(world.recalled.fuzz, 'the generated requests');
@@ -219,11 +286,19 @@ Then('none was answered 5xx, showed a stack trace, an internal path or a secret'
   const { runs, sent, rateLimited } = fuzzReport(this);
   // The checks ran inside the property, on every request actually sent; most must have been sendable, and reached the routes.
   assert.ok(sent >= runs * 0.8, `${sent} of ${runs} generated requests could be sent`);
-  assert.ok(rateLimited <= sent * 0.05, `${rateLimited} of ${sent} were refused by a rate limit: the limits were in the way`);
+  assert.ok(
+    rateLimited <= sent * 0.05,
+    `${rateLimited} of ${sent} were refused by a rate limit: the limits were in the way`,
+  );
 });
 
 Then('none changed the store', function (this: ConformanceWorld) {
-  assert.deepEqual(fuzzReport(this).changes.map((change) => `${change.request.method} ${change.request.target} -> ${change.answer.status}`), []);
+  assert.deepEqual(
+    fuzzReport(this).changes.map(
+      (change) => `${change.request.method} ${change.request.target} -> ${change.answer.status}`,
+    ),
+    [],
+  );
 });
 
 Then('every one sent to the provider will return to a path on this site', function (this: ConformanceWorld) {
@@ -231,11 +306,18 @@ Then('every one sent to the provider will return to a path on this site', functi
   assert.ok(fuzzReport(this).toProvider > 0, 'some generated values were legitimate paths');
 });
 
-Then(/^only (those sent to the provider|the successful sign-ins|a same-site request carrying Alice's session|Alice's own live callbacks) changed the store$/, function (this: ConformanceWorld, which: string) {
-  const { changes } = fuzzReport(this);
-  const isLegitimate = legitimate[which] as Legitimate;
-  const knowns = Recollection.needed(this.recalled.fuzzKnowns, 'what the generated requests knew');
-  assert.ok(changes.length > 0, 'the legitimate requests did change something');
-  const others = changes.filter((change) => !isLegitimate(change, knowns));
-  assert.deepEqual(others.map((change) => `${change.request.method} ${change.request.target} -> ${change.answer.status}`), [], `only ${which}`);
-});
+Then(
+  /^only (those sent to the provider|the successful sign-ins|a same-site request carrying Alice's session|Alice's own live callbacks) changed the store$/,
+  function (this: ConformanceWorld, which: string) {
+    const { changes } = fuzzReport(this);
+    const isLegitimate = legitimate[which] as Legitimate;
+    const knowns = Recollection.needed(this.recalled.fuzzKnowns, 'what the generated requests knew');
+    assert.ok(changes.length > 0, 'the legitimate requests did change something');
+    const others = changes.filter((change) => !isLegitimate(change, knowns));
+    assert.deepEqual(
+      others.map((change) => `${change.request.method} ${change.request.target} -> ${change.answer.status}`),
+      [],
+      `only ${which}`,
+    );
+  },
+);

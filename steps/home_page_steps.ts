@@ -8,20 +8,31 @@ import { got } from 'got';
 import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';
 
-When('{person} loads the home page {int} times, and asks for its headers {int} times', async function (this: ConformanceWorld, person: Person, gets: number, heads: number) {
-  for (let load = 0; load < gets; load += 1) {
-    person.response = await person.agent.get(this.url('/'));
-    assert.equal(person.response.statusCode, 200, `GET / answered ${person.response.statusCode}`);
-  }
-  for (let load = 0; load < heads; load += 1) {
-    const answer = await got.head(this.url('/'), { cookieJar: person.agent.jar, throwHttpErrors: false, followRedirect: false, retry: { limit: 0 } });
-    assert.ok(answer.statusCode < 500, `HEAD / answered ${answer.statusCode}`);
-  }
-  this.lastAnswer = person.response;
-});
+When(
+  '{person} loads the home page {int} times, and asks for its headers {int} times',
+  async function (this: ConformanceWorld, person: Person, gets: number, heads: number) {
+    for (let load = 0; load < gets; load += 1) {
+      person.response = await person.agent.get(this.url('/'));
+      assert.equal(person.response.statusCode, 200, `GET / answered ${person.response.statusCode}`);
+    }
+    for (let load = 0; load < heads; load += 1) {
+      const answer = await got.head(this.url('/'), {
+        cookieJar: person.agent.jar,
+        throwHttpErrors: false,
+        followRedirect: false,
+        retry: { limit: 0 },
+      });
+      assert.ok(answer.statusCode < 500, `HEAD / answered ${answer.statusCode}`);
+    }
+    this.lastAnswer = person.response;
+  },
+);
 
-Then('her/his last page says her/his databases could not be listed, with {string}', function (this: ConformanceWorld, code: string) {
-  const body = this.people.subject.response?.body ?? '';
-  assert.match(body, /data-databases-problem/, 'the page notes a problem with the databases');
-  assert.ok(body.includes(`<code>${code}</code>`), `the note names "${code}"`);
-});
+Then(
+  'her/his last page says her/his databases could not be listed, with {string}',
+  function (this: ConformanceWorld, code: string) {
+    const body = this.people.subject.response?.body ?? '';
+    assert.match(body, /data-databases-problem/, 'the page notes a problem with the databases');
+    assert.ok(body.includes(`<code>${code}</code>`), `the note names "${code}"`);
+  },
+);

@@ -5,23 +5,34 @@ import type { Person } from './support/people';
 import type { CertificateKind } from './support/tls';
 import type { ConformanceWorld } from './support/world';
 
-Given(/^the provider presents a certificate (from another CA|for another name|expired)$/, async function (this: ConformanceWorld, kind: string) {
-  await this.presentCertificate(kind as CertificateKind);
-});
+Given(
+  /^the provider presents a certificate (from another CA|for another name|expired)$/,
+  async function (this: ConformanceWorld, kind: string) {
+    await this.presentCertificate(kind as CertificateKind);
+  },
+);
 
 Then('the provider received no request from the integration', async function (this: ConformanceWorld) {
   // The TLS handshake failed: no HTTP request ever reached the provider.
   assert.deepEqual(await this.provider.requests(), []);
 });
 
-Given('the integration is served at an https address behind a trusted TLS-terminating proxy', async function (this: ConformanceWorld) {
-  const address = new URL(this.inProcess.config.redirectUri);
-  address.protocol = 'https:';
-  await this.inProcess.reconfigure({ REDIRECT_URI: address.href, TRUST_PROXY: 'true' });
-});
+Given(
+  'the integration is served at an https address behind a trusted TLS-terminating proxy',
+  async function (this: ConformanceWorld) {
+    const address = new URL(this.inProcess.config.redirectUri);
+    address.protocol = 'https:';
+    await this.inProcess.reconfigure({ REDIRECT_URI: address.href, TRUST_PROXY: 'true' });
+  },
+);
 
 /** A sign-in with the headers a TLS-terminating proxy adds (or a client forges); it must succeed. */
-async function signInWith(world: ConformanceWorld, person: Person, origin: string, headers: Record<string, string>): Promise<void> {
+async function signInWith(
+  world: ConformanceWorld,
+  person: Person,
+  origin: string,
+  headers: Record<string, string>,
+): Promise<void> {
   world.lastAnswer = await got.post(world.url('/session'), {
     form: { username: person.username },
     headers: { origin, ...headers },
@@ -32,7 +43,10 @@ async function signInWith(world: ConformanceWorld, person: Person, origin: strin
 }
 
 When('{person} signs in through the proxy', async function (this: ConformanceWorld, person: Person) {
-  await signInWith(this, person, new URL(this.inProcess.config.redirectUri).origin, { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' });
+  await signInWith(this, person, new URL(this.inProcess.config.redirectUri).origin, {
+    'x-forwarded-proto': 'https',
+    'x-forwarded-for': '203.0.113.7',
+  });
 });
 
 /** Ours names its session cookie "session" (each integration names its own). */

@@ -28,54 +28,85 @@ function userId(world: ConformanceWorld, name: string): string {
 }
 
 /** A request as the proxy forwards it: the user's id in the header when `name` is given. */
-async function forward(world: ConformanceWorld, path: string, name?: string, method: 'GET' | 'POST' = 'GET', form?: Record<string, string>) {
+async function forward(
+  world: ConformanceWorld,
+  path: string,
+  name?: string,
+  method: 'GET' | 'POST' = 'GET',
+  form?: Record<string, string>,
+) {
   const { header } = scene(world);
   const headers: Record<string, string> = { accept: 'application/json', origin: world.origin };
   if (name !== undefined) headers[header] = userId(world, name);
-  scene(world).answer = await got(world.url(path), { method, headers, form, throwHttpErrors: false, followRedirect: false });
+  scene(world).answer = await got(world.url(path), {
+    method,
+    headers,
+    form,
+    throwHttpErrors: false,
+    followRedirect: false,
+  });
   return scene(world).answer as Response<string>;
 }
 
-Given('the integration takes its users from the {string} header set by a trusted proxy', async function (this: ConformanceWorld, header: string) {
-  scenes.set(this, { header, users: new Map() });
-  await this.inProcess.reconfigure({ IDENTITY: 'trusted-header', IDENTITY_HEADER: header });
-});
+Given(
+  'the integration takes its users from the {string} header set by a trusted proxy',
+  async function (this: ConformanceWorld, header: string) {
+    scenes.set(this, { header, users: new Map() });
+    await this.inProcess.reconfigure({ IDENTITY: 'trusted-header', IDENTITY_HEADER: header });
+  },
+);
 
-When('the proxy asks for the connection status of a user {string}', async function (this: ConformanceWorld, name: string) {
-  await forward(this, '/api/connection', name);
-});
+When(
+  'the proxy asks for the connection status of a user {string}',
+  async function (this: ConformanceWorld, name: string) {
+    await forward(this, '/api/connection', name);
+  },
+);
 
 When('a request without the header asks for {string}', async function (this: ConformanceWorld, path: string) {
   await forward(this, path);
 });
 
-When('a browser posts the username {string} to the demo sign-in', async function (this: ConformanceWorld, name: string) {
-  await forward(this, '/session', undefined, 'POST', { username: name });
-});
+When(
+  'a browser posts the username {string} to the demo sign-in',
+  async function (this: ConformanceWorld, name: string) {
+    await forward(this, '/session', undefined, 'POST', { username: name });
+  },
+);
 
-Given('the proxy has started connecting the MySQL account of a user {string}', async function (this: ConformanceWorld, name: string) {
-  const answer = await forward(this, '/connect', name);
-  assert.equal(answer.statusCode, 302, answer.body);
-  const state = new URL(answer.headers.location ?? '').searchParams.get('state');
-  assert.ok(state, 'the authorization request carries a state');
-  scene(this).state = state;
-});
+Given(
+  'the proxy has started connecting the MySQL account of a user {string}',
+  async function (this: ConformanceWorld, name: string) {
+    const answer = await forward(this, '/connect', name);
+    assert.equal(answer.statusCode, 302, answer.body);
+    const state = new URL(answer.headers.location ?? '').searchParams.get('state');
+    assert.ok(state, 'the authorization request carries a state');
+    scene(this).state = state;
+  },
+);
 
 When(
   /^the provider's answer to that connect arrives for a user "([^"]+)"(, with a code the provider never issued)?$/,
   async function (this: ConformanceWorld, name: string, _unknownCode?: string) {
     const { state } = scene(this);
     assert.ok(state, 'a connect was started');
-    const query = new URLSearchParams({ state, code: randomBytes(16).toString('base64url'), iss: this.inProcess.integration.config.issuer });
+    const query = new URLSearchParams({
+      state,
+      code: randomBytes(16).toString('base64url'),
+      iss: this.inProcess.integration.config.issuer,
+    });
     await forward(this, `${new URL(this.inProcess.integration.config.redirectUri).pathname}?${query}`, name);
   },
 );
 
-Then("the proxy's answer is {int} and says {string}", function (this: ConformanceWorld, status: number, connection: string) {
-  const { answer } = scene(this);
-  assert.equal(answer?.statusCode, status, answer?.body);
-  assert.equal((JSON.parse(answer.body) as { status?: string }).status, connection);
-});
+Then(
+  "the proxy's answer is {int} and says {string}",
+  function (this: ConformanceWorld, status: number, connection: string) {
+    const { answer } = scene(this);
+    assert.equal(answer?.statusCode, status, answer?.body);
+    assert.equal((JSON.parse(answer.body) as { status?: string }).status, connection);
+  },
+);
 
 Then("the proxy's answer is refused with {string}", function (this: ConformanceWorld, code: string) {
   const { answer } = scene(this);

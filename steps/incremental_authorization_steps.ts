@@ -42,14 +42,21 @@ async function followWriteLink(world: ConformanceWorld, person: Person): Promise
   const { link } = writeLinkOf(world, person);
   person.response = await person.agent.get(link);
   world.lastAnswer = person.response;
-  assert.ok([302, 303].includes(person.response.statusCode), `the link sends the browser to the provider: ${person.response.statusCode} ${person.response.body.slice(0, 300)}`);
+  assert.ok(
+    [302, 303].includes(person.response.statusCode),
+    `the link sends the browser to the provider: ${person.response.statusCode} ${person.response.body.slice(0, 300)}`,
+  );
   person.authorizationUrl = UserAgent.location(person.response);
 }
 
 /** At the provider (still signed in there), approve or decline; the browser brings the answer back. */
 async function answerAtProvider(world: ConformanceWorld, person: Person, decision: Decision): Promise<void> {
   assert.ok(person.account, `${person.name} has connected`);
-  const response = await deliverCallback(world, person, await authorizeAtProvider(world, person, person.account, decision));
+  const response = await deliverCallback(
+    world,
+    person,
+    await authorizeAtProvider(world, person, person.account, decision),
+  );
   if (decision === 'approve') {
     assert.equal(response.statusCode, 303, `approved: ${response.statusCode} ${response.body.slice(0, 300)}`);
     await rememberConnection(world, person, person.account);
@@ -61,28 +68,40 @@ async function allowWriting(world: ConformanceWorld, person: Person): Promise<vo
   await answerAtProvider(world, person, 'approve');
 }
 
-Given('{person} has allowed the integration to write to her/his databases', async function (this: ConformanceWorld, person: Person) {
-  await allowWriting(this, person);
-});
+Given(
+  '{person} has allowed the integration to write to her/his databases',
+  async function (this: ConformanceWorld, person: Person) {
+    await allowWriting(this, person);
+  },
+);
 
-When('{person} allows the integration to write to her/his databases', async function (this: ConformanceWorld, person: Person) {
-  await allowWriting(this, person);
-});
+When(
+  '{person} allows the integration to write to her/his databases',
+  async function (this: ConformanceWorld, person: Person) {
+    await allowWriting(this, person);
+  },
+);
 
 When('{person} follows the link to allow writing', async function (this: ConformanceWorld, person: Person) {
   await followWriteLink(this, person);
 });
 
-When('{person} follows the link to allow writing, and declines at the provider', async function (this: ConformanceWorld, person: Person) {
-  await followWriteLink(this, person);
-  await answerAtProvider(this, person, 'deny');
-});
+When(
+  '{person} follows the link to allow writing, and declines at the provider',
+  async function (this: ConformanceWorld, person: Person) {
+    await followWriteLink(this, person);
+    await answerAtProvider(this, person, 'deny');
+  },
+);
 
-When('{person} asks to grant the scope {string}', async function (this: ConformanceWorld, person: Person, scope: string) {
-  rememberedAuthorizations.set(this, (await this.provider.requests('authorization')).length);
-  person.response = await person.agent.get(this.url(`/connect?scope=${encodeURIComponent(scope)}`));
-  this.lastAnswer = person.response;
-});
+When(
+  '{person} asks to grant the scope {string}',
+  async function (this: ConformanceWorld, person: Person, scope: string) {
+    rememberedAuthorizations.set(this, (await this.provider.requests('authorization')).length);
+    person.response = await person.agent.get(this.url(`/connect?scope=${encodeURIComponent(scope)}`));
+    this.lastAnswer = person.response;
+  },
+);
 
 const rememberedAuthorizations = new WeakMap<ConformanceWorld, number>();
 
@@ -106,14 +125,25 @@ Then('the provider is asked for the scopes {string}', async function (this: Conf
 
 Then('no new authorization request is made', async function (this: ConformanceWorld) {
   const person = this.people.subject;
-  assert.ok(![301, 302, 303, 307, 308].includes(person.response?.statusCode ?? 0), 'the browser is not sent to the provider');
-  assert.equal((await this.provider.requests('authorization')).length, rememberedAuthorizations.get(this), 'the provider saw no new authorization request');
+  assert.ok(
+    ![301, 302, 303, 307, 308].includes(person.response?.statusCode ?? 0),
+    'the browser is not sent to the provider',
+  );
+  assert.equal(
+    (await this.provider.requests('authorization')).length,
+    rememberedAuthorizations.get(this),
+    'the provider saw no new authorization request',
+  );
 });
 
 Then('she/he still reads the rows of {string}', async function (this: ConformanceWorld, name: string) {
   const person = this.people.subject;
   const { database, table } = qualified(name);
-  const answer = await callApi(this, person, `/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`);
+  const answer = await callApi(
+    this,
+    person,
+    `/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`,
+  );
   assert.equal(answer.statusCode, 200, `reading: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
   assert.ok(((JSON.parse(answer.body) as { rows?: unknown[] }).rows ?? []).length > 0, 'rows are read');
 });
@@ -136,7 +166,10 @@ When(
     await tab.waitForURL((url) => url.href.startsWith(this.provider.issuer));
     if (await tab.locator('input[name="password"]').count()) {
       await tab.fill('input[name="username"]', account);
-      await tab.fill('input[name="password"]', demoAccounts.find((candidate) => candidate.username === account)?.password ?? '');
+      await tab.fill(
+        'input[name="password"]',
+        demoAccounts.find((candidate) => candidate.username === account)?.password ?? '',
+      );
       await tab.click('button[type="submit"]');
     }
     await tab.click('button[value="approve"]');
@@ -145,16 +178,25 @@ When(
   },
 );
 
-When(/^(?:she|he) adds the guest "([^"]+)" at seat (\d+) with the page's form$/, async function (this: ConformanceWorld, guest: string, seat: number | string) {
-  const tab = browserPage(this);
-  await tab.fill('[data-insert-form] input[name="name"]', guest);
-  await tab.fill('[data-insert-form] input[name="seat"]', String(seat));
-  await tab.click('[data-insert-form] button[type="submit"]');
-  await tab.waitForLoadState('load');
-});
+When(
+  /^(?:she|he) adds the guest "([^"]+)" at seat (\d+) with the page's form$/,
+  async function (this: ConformanceWorld, guest: string, seat: number | string) {
+    const tab = browserPage(this);
+    await tab.fill('[data-insert-form] input[name="name"]', guest);
+    await tab.fill('[data-insert-form] input[name="seat"]', String(seat));
+    await tab.click('[data-insert-form] button[type="submit"]');
+    await tab.waitForLoadState('load');
+  },
+);
 
-Then(/^(?:her|his) browser shows "([^"]+)" in the last row of "([^"]+)"$/, async function (this: ConformanceWorld, value: string, table: string) {
-  const tab = browserPage(this);
-  assert.match((await tab.textContent('h2:has-text("First rows of")')) ?? '', new RegExp(table));
-  assert.ok((await tab.locator('[data-rows] tbody tr').last().textContent())?.includes(value), `the last row shows "${value}"`);
-});
+Then(
+  /^(?:her|his) browser shows "([^"]+)" in the last row of "([^"]+)"$/,
+  async function (this: ConformanceWorld, value: string, table: string) {
+    const tab = browserPage(this);
+    assert.match((await tab.textContent('h2:has-text("First rows of")')) ?? '', new RegExp(table));
+    assert.ok(
+      (await tab.locator('[data-rows] tbody tr').last().textContent())?.includes(value),
+      `the last row shows "${value}"`,
+    );
+  },
+);

@@ -10,7 +10,8 @@ import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 import type { RunningIntegration } from '../src/server';
 
-const second = (world: ConformanceWorld): RunningIntegration => Recollection.needed(world.recalled.secondInstance, 'a second instance');
+const second = (world: ConformanceWorld): RunningIntegration =>
+  Recollection.needed(world.recalled.secondInstance, 'a second instance');
 
 /** The same path on the second instance. */
 function onSecond(world: ConformanceWorld, url: string): string {
@@ -36,32 +37,45 @@ When(
 
 When('the provider sends her/him back to the second instance', async function (this: ConformanceWorld) {
   const person = this.people.subject;
-  const response = await deliverCallback(this, person, onSecond(this, await authorizeAtProvider(this, person, 'alice')));
+  const response = await deliverCallback(
+    this,
+    person,
+    onSecond(this, await authorizeAtProvider(this, person, 'alice')),
+  );
   assert.equal(response.statusCode, 303, response.body);
 });
 
-Given('both instances allow {int} API calls a minute per session', async function (this: ConformanceWorld, points: number) {
-  await second(this).close();
-  await this.inProcess.reconfigure({ RATE_LIMITS: `api=${points}/60` });
-  this.recalled.secondInstance = await this.inProcess.startSecondServer();
-});
+Given(
+  'both instances allow {int} API calls a minute per session',
+  async function (this: ConformanceWorld, points: number) {
+    await second(this).close();
+    await this.inProcess.reconfigure({ RATE_LIMITS: `api=${points}/60` });
+    this.recalled.secondInstance = await this.inProcess.startSecondServer();
+  },
+);
 
-When('{person} asks for her/his connection status twice on each instance', async function (this: ConformanceWorld, person: Person) {
-  const answers: HttpResponse[] = [];
-  for (const url of [this.url('/api/connection'), onSecond(this, this.url('/api/connection'))]) {
-    for (const _time of [1, 2]) answers.push(await person.agent.get(url, { accept: 'application/json' }));
-  }
-  this.recalled.answers = answers;
-});
+When(
+  '{person} asks for her/his connection status twice on each instance',
+  async function (this: ConformanceWorld, person: Person) {
+    const answers: HttpResponse[] = [];
+    for (const url of [this.url('/api/connection'), onSecond(this, this.url('/api/connection'))]) {
+      for (const _time of [1, 2]) answers.push(await person.agent.get(url, { accept: 'application/json' }));
+    }
+    this.recalled.answers = answers;
+  },
+);
 
-Then(/^her (\d+)(?:st|nd|rd|th) answer is refused with "(\w+)"$/, function (this: ConformanceWorld, nth: string, code: string) {
-  const answers = Recollection.needed(this.recalled.answers, 'the answers');
-  assert.deepEqual(
-    answers.map((answer) => answer.statusCode),
-    answers.map((_answer, index) => (index === Number(nth) - 1 ? 429 : 200)),
-  );
-  assert.match(answers[Number(nth) - 1]?.body ?? '', new RegExp(`"error":"${code}"`));
-});
+Then(
+  /^her (\d+)(?:st|nd|rd|th) answer is refused with "(\w+)"$/,
+  function (this: ConformanceWorld, nth: string, code: string) {
+    const answers = Recollection.needed(this.recalled.answers, 'the answers');
+    assert.deepEqual(
+      answers.map((answer) => answer.statusCode),
+      answers.map((_answer, index) => (index === Number(nth) - 1 ? 429 : 200)),
+    );
+    assert.match(answers[Number(nth) - 1]?.body ?? '', new RegExp(`"error":"${code}"`));
+  },
+);
 
 When('the integration restarts', async function (this: ConformanceWorld) {
   await this.inProcess.restart();
@@ -71,7 +85,8 @@ When(
   "{person} lists her/his databases, and the integration's process is killed while the provider holds its refresh",
   async function (this: ConformanceWorld, person: Person) {
     const call = callApi(this, person, '/api/databases').catch((error: unknown) => error);
-    while (!(await this.provider.requests('token')).some((request) => request.status === -1)) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!(await this.provider.requests('token')).some((request) => request.status === -1))
+      await new Promise((resolve) => setTimeout(resolve, 10));
     this.processes.crash();
     await call;
   },
@@ -88,7 +103,11 @@ Then(
 );
 
 When('the integration is started again', async function (this: ConformanceWorld) {
-  await this.processes.start('src/main.ts', { ...this.inProcess.environment, LOG_LEVEL: 'warn' }, 'Integration listening on');
+  await this.processes.start(
+    'src/main.ts',
+    { ...this.inProcess.environment, LOG_LEVEL: 'warn' },
+    'Integration listening on',
+  );
 });
 
 Given('the integration reaches its database through a proxy', async function (this: ConformanceWorld) {
@@ -98,7 +117,10 @@ Given('the integration reaches its database through a proxy', async function (th
   this.recalled.databaseProxy = proxy;
   await this.inProcess.restart(database.via('127.0.0.1', proxy.port));
   const person = this.people.subject;
-  this.recalled.before = { view: await connectionView(this, person), stored: await this.store?.connection(person.username) };
+  this.recalled.before = {
+    view: await connectionView(this, person),
+    stored: await this.store?.connection(person.username),
+  };
 });
 
 When('the database connection is cut', function (this: ConformanceWorld) {
@@ -109,16 +131,20 @@ When('the database connection is back', function (this: ConformanceWorld) {
   Recollection.needed(this.recalled.databaseProxy, 'the database proxy').restore();
 });
 
-Given('the database connection will be cut when the provider receives the first revocation', async function (this: ConformanceWorld) {
-  // The revocation waits a moment at the provider, the time for the step to cut the database.
-  await this.provider.failNext('revocation', { delayMs: 300 });
-  this.recalled.cutOnRevocation = true;
-});
+Given(
+  'the database connection will be cut when the provider receives the first revocation',
+  async function (this: ConformanceWorld) {
+    // The revocation waits a moment at the provider, the time for the step to cut the database.
+    await this.provider.failNext('revocation', { delayMs: 300 });
+    this.recalled.cutOnRevocation = true;
+  },
+);
 
 When('{person} tries to disconnect her/his MySQL account', async function (this: ConformanceWorld, person: Person) {
   const call = person.agent.post(this.url('/disconnect'), {});
   if (this.recalled.cutOnRevocation) {
-    while ((await this.provider.requests('revocation')).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((await this.provider.requests('revocation')).length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     Recollection.needed(this.recalled.databaseProxy, 'the database proxy').cutOff();
   }
   person.response = await call;
@@ -132,7 +158,10 @@ Then('{person} is disconnected', function (this: ConformanceWorld, person: Perso
 When(
   'the integration is started as its own process with MySQL at a port where nothing listens',
   async function (this: ConformanceWorld) {
-    this.recalled.process = await this.processes.run('src/main.ts', { ...this.inProcess.environment, MYSQL_URL: 'mysql://root:s3cret-password@127.0.0.1:1/test' });
+    this.recalled.process = await this.processes.run('src/main.ts', {
+      ...this.inProcess.environment,
+      MYSQL_URL: 'mysql://root:s3cret-password@127.0.0.1:1/test',
+    });
   },
 );
 
@@ -142,19 +171,29 @@ Then('it says that MySQL cannot be used, and why', function (this: ConformanceWo
   assert.ok(!stderr.includes('s3cret-password'), 'the password is not shown');
 });
 
-Given('the database schema was migrated by a newer version of the integration', async function (this: ConformanceWorld) {
-  await Recollection.needed(this.inProcess.database, "the scenario's database").query("INSERT INTO {db}.schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 0)");
-});
+Given(
+  'the database schema was migrated by a newer version of the integration',
+  async function (this: ConformanceWorld) {
+    await Recollection.needed(this.inProcess.database, "the scenario's database").query(
+      "INSERT INTO {db}.schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 0)",
+    );
+  },
+);
 
 Then('it says that the schema is newer than it knows', function (this: ConformanceWorld) {
   const { stderr } = Recollection.needed(this.recalled.process, 'a process');
-  assert.match(stderr, /the database schema is at version 99, newer than this integration knows \(2\); run a newer integration/);
+  assert.match(
+    stderr,
+    /the database schema is at version 99, newer than this integration knows \(2\); run a newer integration/,
+  );
 });
 
 Given('an empty database', async function (this: ConformanceWorld) {
   const database = await ThrowawayDatabase.create();
   await database.drop();
-  await Recollection.needed(this.inProcess.database, "the scenario's database").query(`CREATE DATABASE \`${database.name}\``);
+  await Recollection.needed(this.inProcess.database, "the scenario's database").query(
+    `CREATE DATABASE \`${database.name}\``,
+  );
   this.inProcess.onStop(() => database.drop());
   this.recalled.emptyDatabase = database;
 });
@@ -167,7 +206,10 @@ When('"npm run migrate" runs against it', async function (this: ConformanceWorld
 Then('it says it migrated to version {int}', function (this: ConformanceWorld, version: number) {
   const { stdout, status } = Recollection.needed(this.recalled.process, 'a process');
   assert.equal(status, 0);
-  assert.match(stdout, new RegExp(`Migrated MySQL at 127\\.0\\.0\\.1:3306/it_\\w+ to version ${version} \\(applied [\\d, ]+\\)`));
+  assert.match(
+    stdout,
+    new RegExp(`Migrated MySQL at 127\\.0\\.0\\.1:3306/it_\\w+ to version ${version} \\(applied [\\d, ]+\\)`),
+  );
 });
 
 Then('it says it is already at version {int}', function (this: ConformanceWorld, version: number) {
@@ -178,12 +220,23 @@ Then('it says it is already at version {int}', function (this: ConformanceWorld,
 
 When('"npm run rotate-keys" runs with the key ring {string}', async function (this: ConformanceWorld, ring: string) {
   const keys = keyRing(this, ring.split(', '));
-  this.recalled.process = await this.processes.run('src/cli/rotate-keys.ts', { MYSQL_URL: this.inProcess.database?.url, TOKEN_ENCRYPTION_KEYS: keys });
+  this.recalled.process = await this.processes.run('src/cli/rotate-keys.ts', {
+    MYSQL_URL: this.inProcess.database?.url,
+    TOKEN_ENCRYPTION_KEYS: keys,
+  });
   await this.inProcess.reconfigure({ TOKEN_ENCRYPTION_KEYS: keys });
 });
 
-Then('it says it re-encrypted {int} connection with key {string}', function (this: ConformanceWorld, count: number, kid: string) {
-  const { stdout, status, stderr } = Recollection.needed(this.recalled.process, 'a process');
-  assert.equal(status, 0, stderr);
-  assert.match(stdout, new RegExp(`Re-encrypted with key "${kid}" in MySQL at .*: ${count} connection\\(s\\), 0 queued revocation\\(s\\)`));
-});
+Then(
+  'it says it re-encrypted {int} connection with key {string}',
+  function (this: ConformanceWorld, count: number, kid: string) {
+    const { stdout, status, stderr } = Recollection.needed(this.recalled.process, 'a process');
+    assert.equal(status, 0, stderr);
+    assert.match(
+      stdout,
+      new RegExp(
+        `Re-encrypted with key "${kid}" in MySQL at .*: ${count} connection\\(s\\), 0 queued revocation\\(s\\)`,
+      ),
+    );
+  },
+);

@@ -19,9 +19,12 @@ When('a day passes', async function (this: ConformanceWorld) {
   await this.timePasses(24 * 3600);
 });
 
-When('{person} signs in again and connects as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
-  person.signedIn = false;
-  await signIn(this, person);
-  await startConnecting(this, person);
-  await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
-});
+When(
+  '{person} signs in again and connects as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    person.signedIn = false;
+    await signIn(this, person);
+    await startConnecting(this, person);
+    await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
+  },
+);

@@ -88,7 +88,12 @@ class MockRun {
     }
     const code = new URL(location).searchParams.get('code');
     assert.ok(code, `the mock sent the browser back with ${location}`);
-    const tokens = await this.redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
+    const tokens = await this.redeem({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
     this.authorizations.push(tokens);
     return tokens;
   }
@@ -100,7 +105,11 @@ class MockRun {
   }
 
   async revoke(token: string): Promise<void> {
-    const response = await http.post(`${this.mock.issuer}/token/revocation`, { username: clientId, password: clientSecret, form: { token } });
+    const response = await http.post(`${this.mock.issuer}/token/revocation`, {
+      username: clientId,
+      password: clientSecret,
+      form: { token },
+    });
     assert.equal(response.statusCode, 200, response.body);
   }
 
@@ -120,7 +129,13 @@ class MockRun {
     assert.ok(genuine);
     const client = await this.mock.provider.Client.find(clientId);
     assert.ok(client);
-    const token = new this.mock.provider.AccessToken({ accountId: genuine.accountId, client, grantId: genuine.grantId, gty: 'authorization_code', scope: genuine.scope ?? '' });
+    const token = new this.mock.provider.AccessToken({
+      accountId: genuine.accountId,
+      client,
+      grantId: genuine.grantId,
+      gty: 'authorization_code',
+      scope: genuine.scope ?? '',
+    });
     if (change.audience) token.setAudience(change.audience);
     if (change.clientId) token.clientId = change.clientId;
     return token.save();
@@ -164,7 +179,14 @@ Given('the harness has changed every control of the mock', async function (this:
   await remote.advanceClock(3600);
   await remote.skewClock(-90);
   assert.equal((await http.get(`${mock.issuer}/jwks`)).statusCode, 429, 'the rate limit holds before the reset');
-  assert.deepEqual(await remote.modes(), { separateGrants: false, revocationScope: 'grant', refreshTokenRotation: false, resourceBasePath: '/vendor/v1', dpopNonces: false, apiChecks: 'bypassed' });
+  assert.deepEqual(await remote.modes(), {
+    separateGrants: false,
+    revocationScope: 'grant',
+    refreshTokenRotation: false,
+    resourceBasePath: '/vendor/v1',
+    dpopNonces: false,
+    apiChecks: 'bypassed',
+  });
 });
 
 When('the harness resets the mock', async function (this: object) {
@@ -183,29 +205,58 @@ Then('the mock is as it started, but for the time that has passed', async functi
   assert.deepEqual(await remote.requests(), [], 'the request log is empty');
   for (const endpoint of ['token', 'jwks', 'discovery'] as const) assert.equal(await remote.pendingFaults(endpoint), 0);
   assert.equal(await remote.pendingTamperings(), 0);
-  assert.deepEqual(await remote.lifetimes(), { accessToken: 3600, refreshToken: 14 * 24 * 3600, authorizationCode: 60 });
-  assert.deepEqual(await remote.modes(), { separateGrants: true, revocationScope: 'token', refreshTokenRotation: true, resourceBasePath: '/v1', dpopNonces: false, apiChecks: 'enforced' });
+  assert.deepEqual(await remote.lifetimes(), {
+    accessToken: 3600,
+    refreshToken: 14 * 24 * 3600,
+    authorizationCode: 60,
+  });
+  assert.deepEqual(await remote.modes(), {
+    separateGrants: true,
+    revocationScope: 'token',
+    refreshTokenRotation: true,
+    resourceBasePath: '/v1',
+    dpopNonces: false,
+    apiChecks: 'enforced',
+  });
   const clock = await remote.clock();
-  assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [3600, 0], 'the skew is gone; time that passed stays passed, as for a remote integration');
+  assert.deepEqual(
+    [clock.advancedSeconds, clock.skewSeconds],
+    [3600, 0],
+    'the skew is gone; time that passed stays passed, as for a remote integration',
+  );
   const configured = (await keys)?.map((key) => key.publicJwk.kid);
-  assert.deepEqual((await remote.keys()).map((key) => [key.kid, key.published]), configured?.map((kid) => [kid, true]));
+  assert.deepEqual(
+    (await remote.keys()).map((key) => [key.kid, key.published]),
+    configured?.map((kid) => [kid, true]),
+  );
   const jwks = await http.get(`${mock.issuer}/jwks`);
   assert.equal(jwks.statusCode, 200, 'no rate limit any more');
-  assert.deepEqual((JSON.parse(jwks.body) as { keys: Array<{ kid?: string }> }).keys.map((key) => key.kid), configured);
+  assert.deepEqual(
+    (JSON.parse(jwks.body) as { keys: Array<{ kid?: string }> }).keys.map((key) => key.kid),
+    configured,
+  );
   assert.equal(await remote.resourceBaseUrl(), `${mock.issuer}/v1`);
 });
 
-Then('a control call naming the mock {string} is answered {int}', async function (this: object, host: string, status: number) {
-  const run = runOf(this);
-  const response = await http.get(`${run.mock.issuer}/__control`, { headers: { host: host.replace('<port>', run.port) } });
-  assert.equal(response.statusCode, status, response.body);
-  if (status === 403) assert.equal((JSON.parse(response.body) as { error: string }).error, 'forbidden');
-  else assert.equal((JSON.parse(response.body) as { issuer: string }).issuer, run.mock.issuer);
-});
+Then(
+  'a control call naming the mock {string} is answered {int}',
+  async function (this: object, host: string, status: number) {
+    const run = runOf(this);
+    const response = await http.get(`${run.mock.issuer}/__control`, {
+      headers: { host: host.replace('<port>', run.port) },
+    });
+    assert.equal(response.statusCode, status, response.body);
+    if (status === 403) assert.equal((JSON.parse(response.body) as { error: string }).error, 'forbidden');
+    else assert.equal((JSON.parse(response.body) as { issuer: string }).issuer, run.mock.issuer);
+  },
+);
 
 When('the harness sends {} to the control {string}', async function (this: object, body: string, route: string) {
   const run = runOf(this);
-  run.lastControl = await http.post(`${run.mock.issuer}/__control/${route}`, { body, headers: { 'content-type': 'application/json' } });
+  run.lastControl = await http.post(`${run.mock.issuer}/__control/${route}`, {
+    body,
+    headers: { 'content-type': 'application/json' },
+  });
 });
 
 Then('the control is refused with {int} {string}', function (this: object, status: number, error: string) {
@@ -232,7 +283,10 @@ Then('the in-process driver refuses the resource base path {string}', async func
 
 When('the harness rotates in a new signing key', async function (this: object) {
   const run = runOf(this);
-  run.notes.set('replaced', (await run.remote.keys()).find((key) => key.signing));
+  run.notes.set(
+    'replaced',
+    (await run.remote.keys()).find((key) => key.signing),
+  );
   run.notes.set('rotated', await run.remote.rotateSigningKey());
 });
 
@@ -246,7 +300,9 @@ Then('the JWKS publishes the new key and the ES256 key, and not the withdrawn on
   const run = runOf(this);
   const rotated = run.notes.get('rotated') as KeyState;
   const es256 = (await run.remote.keys()).find((key) => key.alg === 'ES256');
-  const published = (JSON.parse((await http.get(`${run.mock.issuer}/jwks`)).body) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
+  const published = (
+    JSON.parse((await http.get(`${run.mock.issuer}/jwks`)).body) as { keys: Array<{ kid: string }> }
+  ).keys.map((key) => key.kid);
   assert.deepEqual(published, [rotated.kid, es256?.kid]);
   assert.ok(!published.includes((run.notes.get('replaced') as KeyState).kid));
 });
@@ -344,21 +400,29 @@ async function callResourceApi(run: MockRun, token: string, path = '/v1/database
 Then('the resource API answers 200 to her access token', async function (this: object) {
   const run = runOf(this);
   const state = await run.remote.tokenState(run.token(0).access_token);
-  assert.deepEqual([state.active, state.kind, state.username, state.clientId], [true, 'access_token', 'alice', clientId]);
+  assert.deepEqual(
+    [state.active, state.kind, state.username, state.clientId],
+    [true, 'access_token', 'alice', clientId],
+  );
   assert.equal((await callResourceApi(run, run.token(0).access_token)).statusCode, 200);
 });
 
-Then(/^it answers 401 "invalid_token" to a live token of hers (that names no audience|issued to another client)$/, async function (this: object, kind: string) {
-  const run = runOf(this);
-  const token = await run.forgeAccessToken(
-    kind === 'that names no audience' ? {} : { audience: resourceIndicatorOf(run.mock.issuer), clientId: 'another-client' },
-  );
-  assert.equal((await run.remote.tokenState(token)).active, true, 'the provider holds it live');
-  const response = await callResourceApi(run, token);
-  assert.equal(response.statusCode, 401);
-  assert.equal((JSON.parse(response.body) as { error: string }).error, 'invalid_token');
-  assert.match(String(response.headers['www-authenticate']), /error="invalid_token"/);
-});
+Then(
+  /^it answers 401 "invalid_token" to a live token of hers (that names no audience|issued to another client)$/,
+  async function (this: object, kind: string) {
+    const run = runOf(this);
+    const token = await run.forgeAccessToken(
+      kind === 'that names no audience'
+        ? {}
+        : { audience: resourceIndicatorOf(run.mock.issuer), clientId: 'another-client' },
+    );
+    assert.equal((await run.remote.tokenState(token)).active, true, 'the provider holds it live');
+    const response = await callResourceApi(run, token);
+    assert.equal(response.statusCode, 401);
+    assert.equal((JSON.parse(response.body) as { error: string }).error, 'invalid_token');
+    assert.match(String(response.headers['www-authenticate']), /error="invalid_token"/);
+  },
+);
 
 When('the harness moves the resource API to {string}', async function (this: object, path: string) {
   const run = runOf(this);
@@ -368,7 +432,10 @@ When('the harness moves the resource API to {string}', async function (this: obj
 Then('the resource API answers 200 to her access token at {string}', async function (this: object, path: string) {
   const run = runOf(this);
   assert.equal((await callResourceApi(run, run.token(0).access_token, path)).statusCode, 200);
-  assert.deepEqual((await run.remote.requests('resource')).map((request) => request.path), [path]);
+  assert.deepEqual(
+    (await run.remote.requests('resource')).map((request) => request.path),
+    [path],
+  );
 });
 
 Then('the mock answers 404 to her access token at {string}', async function (this: object, path: string) {
@@ -378,7 +445,10 @@ Then('the mock answers 404 to her access token at {string}', async function (thi
 
 Then('every login and consent page she saw forbids framing', function (this: object) {
   const { pages } = runOf(this);
-  assert.deepEqual(pages.map((page) => /name="password"/.test(page.body) ? 'login' : 'consent'), ['login', 'consent']);
+  assert.deepEqual(
+    pages.map((page) => (/name="password"/.test(page.body) ? 'login' : 'consent')),
+    ['login', 'consent'],
+  );
   for (const page of pages) {
     assert.equal(page.headers['content-security-policy'], "frame-ancestors 'none'");
     assert.equal(page.headers['x-frame-options'], 'DENY');
@@ -393,11 +463,14 @@ When("the harness skews the mock's clock {int} seconds ahead", async function (t
   await run.remote.skewClock(seconds);
 });
 
-Then(/^the mock's clock is (?:still )?(\d+) seconds ahead of the integration's$/, async function (this: object, seconds: string) {
-  const mockNow = Date.parse((await runOf(this).remote.clock()).now);
-  const ahead = (mockNow - integrationClock.now()) / 1000;
-  assert.ok(Math.abs(ahead - Number(seconds)) < 5, `the mock is ${ahead} s ahead`);
-});
+Then(
+  /^the mock's clock is (?:still )?(\d+) seconds ahead of the integration's$/,
+  async function (this: object, seconds: string) {
+    const mockNow = Date.parse((await runOf(this).remote.clock()).now);
+    const ahead = (mockNow - integrationClock.now()) / 1000;
+    assert.ok(Math.abs(ahead - Number(seconds)) < 5, `the mock is ${ahead} s ahead`);
+  },
+);
 
 When('the harness moves time {int} seconds forward', async function (this: object, seconds: number) {
   await runOf(this).remote.advanceClock(seconds);

@@ -16,21 +16,26 @@ Then('every log line of her/his connect carries a request id', async function (t
   assert.ok(lines.length >= 4, 'the connect wrote log lines');
   // Ours writes nothing but the lines of her requests here; a remote integration's log may hold lines of its own
   // background work: the lines that are surely of her requests are the request lines and those of her flow.
-  const ofHerRequests = this.store ? lines : lines.filter((line) => line.msg === 'request' || line.flowId !== undefined);
+  const ofHerRequests = this.store
+    ? lines
+    : lines.filter((line) => line.msg === 'request' || line.flowId !== undefined);
   assert.ok(ofHerRequests.length >= 2, 'the requests of her connect were logged');
   for (const line of ofHerRequests) assert.match(line.requestId ?? '', /^[0-9a-f-]{36}$/, JSON.stringify(line));
 });
 
-Then('the lines of the authorization request and of the callback carry the same flow id', async function (this: ConformanceWorld) {
-  const lines = await logLines(this);
-  const started = lines.find((line) => line.msg === 'authorization request');
-  const connected = lines.find((line) => line.msg === 'connected');
-  const callbackRequest = lines.find((line) => line.msg === 'request' && line.path === '/callback');
-  assert.ok(started?.flowId && connected && callbackRequest, 'the flow was logged');
-  assert.equal(connected.flowId, started.flowId);
-  assert.equal(callbackRequest.flowId, started.flowId);
-  assert.equal(connected.requestId, callbackRequest.requestId);
-});
+Then(
+  'the lines of the authorization request and of the callback carry the same flow id',
+  async function (this: ConformanceWorld) {
+    const lines = await logLines(this);
+    const started = lines.find((line) => line.msg === 'authorization request');
+    const connected = lines.find((line) => line.msg === 'connected');
+    const callbackRequest = lines.find((line) => line.msg === 'request' && line.path === '/callback');
+    assert.ok(started?.flowId && connected && callbackRequest, 'the flow was logged');
+    assert.equal(connected.flowId, started.flowId);
+    assert.equal(callbackRequest.flowId, started.flowId);
+    assert.equal(connected.requestId, callbackRequest.requestId);
+  },
+);
 
 When(
   '{person} asks for her/his connection status with the request id {string}',
@@ -56,7 +61,9 @@ Then('a log line of that request carries it too', async function (this: Conforma
  */
 async function moved(world: ConformanceWorld, name: string, labels: Record<string, string> = {}): Promise<number> {
   const start = world.recalled.metricsAtStart;
-  return metricValue(await metricsText(world), name, labels) - (start === undefined ? 0 : metricValue(start, name, labels));
+  return (
+    metricValue(await metricsText(world), name, labels) - (start === undefined ? 0 : metricValue(start, name, labels))
+  );
 }
 
 Then('the metric {string} went up by {int}', async function (this: ConformanceWorld, name: string, value: number) {

@@ -6,7 +6,10 @@ import type { ConformanceWorld } from './support/world';
 
 async function startsConnecting(this: ConformanceWorld, person: Person): Promise<void> {
   const response = await startConnecting(this, person);
-  assert.ok([302, 303].includes(response.statusCode), `connect redirects to the provider: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  assert.ok(
+    [302, 303].includes(response.statusCode),
+    `connect redirects to the provider: ${response.statusCode} ${response.body.slice(0, 300)}`,
+  );
 }
 When('{person} starts connecting her/his MySQL account', startsConnecting);
 Given('{person} has started connecting her/his MySQL account', startsConnecting);
@@ -26,7 +29,10 @@ Then('the provider shows the sign-in form again with {string}', function (this: 
   assert.ok(page.body.includes(message), `the page says "${message}"`);
 });
 
-When('{person} approves at the provider as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
-  const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
-  if ([302, 303].includes(response.statusCode)) await rememberConnection(this, person, account);
-});
+When(
+  '{person} approves at the provider as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
+    if ([302, 303].includes(response.statusCode)) await rememberConnection(this, person, account);
+  },
+);

@@ -14,7 +14,8 @@ import type { ConformanceWorld } from './support/world';
 /** The tokens of every successful token response, in order, by grant type (access token first, then refresh token, ID token). */
 async function issued(world: ConformanceWorld, grantType?: string): Promise<string[][]> {
   const answered = (await world.provider.requests('token')).filter(
-    (request: RecordedRequest) => request.status === 200 && (grantType === undefined || request.params.grant_type === grantType),
+    (request: RecordedRequest) =>
+      request.status === 200 && (grantType === undefined || request.params.grant_type === grantType),
   );
   return answered.map((request) => [...(request.issuedTokens ?? [])]);
 }
@@ -23,7 +24,8 @@ const isJwt = (token: string) => /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(token);
 
 async function stillActive(world: ConformanceWorld, tokens: readonly string[]): Promise<string[]> {
   const active: string[] = [];
-  for (const token of tokens.filter((candidate) => !isJwt(candidate))) if ((await world.provider.tokenState(token)).active) active.push(token);
+  for (const token of tokens.filter((candidate) => !isJwt(candidate)))
+    if ((await world.provider.tokenState(token)).active) active.push(token);
   return active;
 }
 
@@ -31,7 +33,8 @@ async function stillActive(world: ConformanceWorld, tokens: readonly string[]): 
 async function signOutAtProvider(world: ConformanceWorld, person: Person): Promise<void> {
   const issuer = world.provider.issuer;
   for (const cookie of await person.agent.jar.getCookies(issuer)) {
-    if (cookie.key.startsWith('_session')) await person.agent.jar.setCookie(`${cookie.key}=; Path=${cookie.path ?? '/'}; Max-Age=0`, issuer);
+    if (cookie.key.startsWith('_session'))
+      await person.agent.jar.setCookie(`${cookie.key}=; Path=${cookie.path ?? '/'}; Max-Age=0`, issuer);
   }
 }
 
@@ -44,9 +47,12 @@ async function reconnect(world: ConformanceWorld, person: Person, account: strin
   await rememberConnection(world, person, account);
 }
 
-When('{person} connects again, signing in at the provider as {account}', async function (this: ConformanceWorld, person: Person, account: string) {
-  await reconnect(this, person, account);
-});
+When(
+  '{person} connects again, signing in at the provider as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    await reconnect(this, person, account);
+  },
+);
 
 When('her/his access token comes within the refresh margin', async function (this: ConformanceWorld) {
   assert.ok(this.sut.offers('clock'), 'time must pass for the integration: tag the scenario @needs-clock');
@@ -56,7 +62,8 @@ When('her/his access token comes within the refresh margin', async function (thi
 When(
   '{person} lists her/his databases, and while the provider is slow to answer that refresh, signs in at the provider as {account} and connects again',
   async function (this: ConformanceWorld, person: Person, account: string) {
-    const inFlight = async () => (await this.provider.requests('token')).filter((request) => request.status === -1).length;
+    const inFlight = async () =>
+      (await this.provider.requests('token')).filter((request) => request.status === -1).length;
     // The refresh is held at the provider until the reconnect has replaced the connection (the reconnect is not held).
     await this.provider.failNext('token', { delayMs: 3000 });
     const listing = callApi(this, person, '/api/databases');
@@ -65,21 +72,36 @@ When(
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await reconnect(this, person, account);
-    assert.equal((await this.provider.requests('token')).filter((request) => request.status === -1).length, 1, 'the refresh was still in flight');
+    assert.equal(
+      (await this.provider.requests('token')).filter((request) => request.status === -1).length,
+      1,
+      'the refresh was still in flight',
+    );
     await listing;
   },
 );
 
-Then('the provider no longer accepts the tokens issued when she/he first connected', async function (this: ConformanceWorld) {
-  const [first] = await issued(this, 'authorization_code');
-  assert.ok(first && first.length >= 2, 'an access token and a refresh token were issued at the first connect');
-  assert.deepEqual(await stillActive(this, first), [], 'the tokens of the replaced connection still work at the provider');
-});
+Then(
+  'the provider no longer accepts the tokens issued when she/he first connected',
+  async function (this: ConformanceWorld) {
+    const [first] = await issued(this, 'authorization_code');
+    assert.ok(first && first.length >= 2, 'an access token and a refresh token were issued at the first connect');
+    assert.deepEqual(
+      await stillActive(this, first),
+      [],
+      'the tokens of the replaced connection still work at the provider',
+    );
+  },
+);
 
 Then('the provider no longer accepts the tokens that refresh was issued', async function (this: ConformanceWorld) {
   const refreshes = await issued(this, 'refresh_token');
   assert.equal(refreshes.length, 1, 'one refresh was answered');
-  assert.deepEqual(await stillActive(this, refreshes[0] as string[]), [], 'the tokens of the refresh that lost still work at the provider');
+  assert.deepEqual(
+    await stillActive(this, refreshes[0] as string[]),
+    [],
+    'the tokens of the refresh that lost still work at the provider',
+  );
 });
 
 Then('the provider no longer accepts any token it issued to the integration', async function (this: ConformanceWorld) {

@@ -18,7 +18,9 @@ import type { ConformanceWorld } from './support/world';
  * nonce) counts once, with the retry that follows it.
  */
 function refreshRequests(requests: readonly RecordedRequest[]): RecordedRequest[] {
-  return requests.filter((request) => request.params.grant_type === 'refresh_token' && request.error !== 'use_dpop_nonce');
+  return requests.filter(
+    (request) => request.params.grant_type === 'refresh_token' && request.error !== 'use_dpop_nonce',
+  );
 }
 
 Given(
@@ -27,7 +29,10 @@ Given(
     const person = this.people.named(name);
     await prepareTokenState(this, state);
     const response = await connect(this, person, account);
-    assert.ok([302, 303].includes(response.statusCode), `connected: ${response.statusCode} ${response.body.slice(0, 300)}`);
+    assert.ok(
+      [302, 303].includes(response.statusCode),
+      `connected: ${response.statusCode} ${response.body.slice(0, 300)}`,
+    );
     await reachTokenState(this, person, state);
   },
 );
@@ -42,17 +47,30 @@ Then('the vendor API saw only her/his new access token', async function (this: C
   assert.ok(refreshed, 'a refresh issued a new access token');
   assert.notEqual(refreshed.accessToken, person.tokensAtConnect.accessToken, 'the access token changed');
   const seen = await this.provider.requests('resource');
-  assert.deepEqual(seen.map((request) => [request.bearerToken, request.status]), [[refreshed.accessToken, 200]]);
-  if (this.store) assert.equal((await this.store.tokens(person.username)).accessToken, refreshed.accessToken, 'ours stored it');
+  assert.deepEqual(
+    seen.map((request) => [request.bearerToken, request.status]),
+    [[refreshed.accessToken, 200]],
+  );
+  if (this.store)
+    assert.equal((await this.store.tokens(person.username)).accessToken, refreshed.accessToken, 'ours stored it');
 });
 
-Given("the provider has revoked {person}'s access token early", async function (this: ConformanceWorld, person: Person) {
-  await this.provider.revokeAccessToken(person.tokensAtConnect.accessToken);
-});
+Given(
+  "the provider has revoked {person}'s access token early",
+  async function (this: ConformanceWorld, person: Person) {
+    await this.provider.revokeAccessToken(person.tokensAtConnect.accessToken);
+  },
+);
 
-Then('the vendor API answered {int} then {int}', async function (this: ConformanceWorld, first: number, second: number) {
-  assert.deepEqual((await this.provider.requests('resource')).map((request) => request.status), [first, second]);
-});
+Then(
+  'the vendor API answered {int} then {int}',
+  async function (this: ConformanceWorld, first: number, second: number) {
+    assert.deepEqual(
+      (await this.provider.requests('resource')).map((request) => request.status),
+      [first, second],
+    );
+  },
+);
 
 Then('the refresh request asked for no scope', async function (this: ConformanceWorld) {
   const [request] = refreshRequests(await this.provider.requests('token'));
@@ -73,7 +91,11 @@ async function nextRefresh(world: ConformanceWorld, person: Person): Promise<Rec
   await world.provider.revokeAccessToken(current);
   const before = refreshRequests(await world.provider.requests('token')).length;
   const answer = await callApi(world, person, '/api/databases');
-  assert.equal(answer.statusCode, 200, `the call after the access token ended: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
+  assert.equal(
+    answer.statusCode,
+    200,
+    `the call after the access token ended: ${answer.statusCode} ${answer.body.slice(0, 300)}`,
+  );
   const refreshes = refreshRequests(await world.provider.requests('token'));
   assert.equal(refreshes.length, before + 1, 'the integration refreshed once');
   return refreshes.at(-1) as RecordedRequest;
@@ -84,9 +106,18 @@ Then('her/his stored refresh token is the new one the provider issued', async fu
   const refreshed = await lastIssued(this, 'refresh_token');
   assert.ok(refreshed?.refreshToken, 'the refresh issued a new refresh token');
   assert.notEqual(refreshed.refreshToken, person.tokensAtConnect.refreshToken);
-  assert.equal((await this.provider.tokenState(refreshed.refreshToken)).active, true, 'the provider accepts the new refresh token');
-  if (this.store) assert.equal((await this.store.tokens(person.username)).refreshToken, refreshed.refreshToken, 'ours stored it');
-  assert.equal((await nextRefresh(this, person)).params.refresh_token, refreshed.refreshToken, 'the next refresh uses the new refresh token');
+  assert.equal(
+    (await this.provider.tokenState(refreshed.refreshToken)).active,
+    true,
+    'the provider accepts the new refresh token',
+  );
+  if (this.store)
+    assert.equal((await this.store.tokens(person.username)).refreshToken, refreshed.refreshToken, 'ours stored it');
+  assert.equal(
+    (await nextRefresh(this, person)).params.refresh_token,
+    refreshed.refreshToken,
+    'the next refresh uses the new refresh token',
+  );
 });
 
 Then('the provider no longer accepts her/his old refresh token', async function (this: ConformanceWorld) {
@@ -104,22 +135,36 @@ Then('her/his stored refresh token is still the one she/he had', async function 
   const original = person.tokensAtConnect.refreshToken;
   assert.ok(original, 'a refresh token was issued at connect');
   if (this.store) assert.equal((await this.store.tokens(person.username)).refreshToken, original, 'ours kept it');
-  assert.equal((await nextRefresh(this, person)).params.refresh_token, original, 'the next refresh uses the refresh token she had');
+  assert.equal(
+    (await nextRefresh(this, person)).params.refresh_token,
+    original,
+    'the next refresh uses the refresh token she had',
+  );
 });
 
-Then(/^(?:her|his) connection needs to be made again because of ("[a-z_]+"(?: or "[a-z_]+")*)$/, async function (this: ConformanceWorld, reasons: string) {
-  const person = this.people.subject;
-  const view = await connectionView(this, person);
-  assert.equal(view.status, 'reauth_required');
-  const accepted = [...reasons.matchAll(/"([a-z_]+)"/g)].map((match) => match[1]);
-  assert.ok(accepted.includes(view.reason), `the reason is ${accepted.join(' or ')}, not ${view.reason}`);
-  assert.match((await person.agent.get(this.url('/'))).body, /\sdata-connection-status="reauth_required"/, 'the page says the connection must be made again');
-});
+Then(
+  /^(?:her|his) connection needs to be made again because of ("[a-z_]+"(?: or "[a-z_]+")*)$/,
+  async function (this: ConformanceWorld, reasons: string) {
+    const person = this.people.subject;
+    const view = await connectionView(this, person);
+    assert.equal(view.status, 'reauth_required');
+    const accepted = [...reasons.matchAll(/"([a-z_]+)"/g)].map((match) => match[1]);
+    assert.ok(accepted.includes(view.reason), `the reason is ${accepted.join(' or ')}, not ${view.reason}`);
+    assert.match(
+      (await person.agent.get(this.url('/'))).body,
+      /\sdata-connection-status="reauth_required"/,
+      'the page says the connection must be made again',
+    );
+  },
+);
 
-Given("{person} has revoked the integration's access at the vendor", async function (this: ConformanceWorld, person: Person) {
-  assert.ok(person.account, `${person.name} connected a vendor account`);
-  assert.ok((await this.provider.revokeGrants(person.account)) >= 1, 'a grant was revoked');
-});
+Given(
+  "{person} has revoked the integration's access at the vendor",
+  async function (this: ConformanceWorld, person: Person) {
+    assert.ok(person.account, `${person.name} connected a vendor account`);
+    assert.ok((await this.provider.revokeGrants(person.account)) >= 1, 'a grant was revoked');
+  },
+);
 
 Given('{person} has been told to reconnect', async function (this: ConformanceWorld, person: Person) {
   assertRefused(await callApi(this, person, '/api/databases'), 'reconnect_required');
@@ -145,8 +190,16 @@ async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person:
     throwHttpErrors: false,
   });
   assert.equal(response.statusCode, 200, response.body);
-  const tokens = processTokenResponse(response, connection.scopes, { idTokenRequired: false, dpop: dpopKey !== undefined });
-  assert.ok(await store.updateConnection(sealRefreshedConnection(integration.cipher, connection, tokens, Date.now()), connection.version));
+  const tokens = processTokenResponse(response, connection.scopes, {
+    idTokenRequired: false,
+    dpop: dpopKey !== undefined,
+  });
+  assert.ok(
+    await store.updateConnection(
+      sealRefreshedConnection(integration.cipher, connection, tokens, Date.now()),
+      connection.version,
+    ),
+  );
 }
 
 When(
@@ -170,11 +223,18 @@ Then('her/his connection is still connected', async function (this: ConformanceW
 
 Then('the refresh was sent {int} time(s)', async function (this: ConformanceWorld, count: number) {
   // Every token request after the code exchange, including those a fault answered before reading them.
-  assert.equal((await this.provider.requests('token')).filter((request) => request.params.grant_type !== 'authorization_code').length, count);
+  assert.equal(
+    (await this.provider.requests('token')).filter((request) => request.params.grant_type !== 'authorization_code')
+      .length,
+    count,
+  );
 });
 
-When("her/his access token has expired", async function (this: ConformanceWorld) {
+When('her/his access token has expired', async function (this: ConformanceWorld) {
   // After the connect, only a clock can make it so (in-process, or a remote integration's "clock" hook).
-  assert.ok(this.sut.offers('clock'), 'her access token can expire after the connect only with a clock to move: tag the scenario @needs-clock');
+  assert.ok(
+    this.sut.offers('clock'),
+    'her access token can expire after the connect only with a clock to move: tag the scenario @needs-clock',
+  );
   await reachTokenState(this, this.people.subject, 'expired');
 });

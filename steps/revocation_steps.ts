@@ -12,7 +12,10 @@ async function disconnect(world: ConformanceWorld, person: Person, headers: Reco
 
 When('{person} disconnects her/his MySQL account', async function (this: ConformanceWorld, person: Person) {
   const response = await disconnect(this, person);
-  assert.ok([302, 303].includes(response.statusCode), `disconnected: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  assert.ok(
+    [302, 303].includes(response.statusCode),
+    `disconnected: ${response.statusCode} ${response.body.slice(0, 300)}`,
+  );
   person.response = await person.agent.get(this.url('/'));
   this.lastAnswer = person.response;
 });
@@ -22,9 +25,12 @@ Given('{person} has disconnected her/his MySQL account', async function (this: C
   assert.ok([302, 303].includes(response.statusCode), `disconnected: ${response.statusCode}`);
 });
 
-When("another site's page posts a disconnect in {person}'s browser", async function (this: ConformanceWorld, person: Person) {
-  await disconnect(this, person, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
-});
+When(
+  "another site's page posts a disconnect in {person}'s browser",
+  async function (this: ConformanceWorld, person: Person) {
+    await disconnect(this, person, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+  },
+);
 
 Then(
   'the provider received the revocation of her/his refresh token, then of her/his access token, from the integration',
@@ -50,7 +56,10 @@ Then(
 async function activeTokens(world: ConformanceWorld, person: Person): Promise<{ refresh: boolean; access: boolean }> {
   const { accessToken, refreshToken } = person.tokensAtConnect;
   assert.ok(refreshToken, 'a refresh token was issued at connect');
-  return { refresh: (await world.provider.tokenState(refreshToken)).active, access: (await world.provider.tokenState(accessToken)).active };
+  return {
+    refresh: (await world.provider.tokenState(refreshToken)).active,
+    access: (await world.provider.tokenState(accessToken)).active,
+  };
 }
 
 Then('the provider no longer accepts either of her/his tokens', async function (this: ConformanceWorld) {
@@ -94,13 +103,20 @@ Then(
 Given(
   /^the provider's revocation endpoint will answer (\d+) with "Retry-After: (\d+)" twice$/,
   async function (this: ConformanceWorld, status: string, seconds: string) {
-    await this.provider.failNext('revocation', { status: Number(status), headers: { 'retry-after': String(seconds) }, times: 2 });
+    await this.provider.failNext('revocation', {
+      status: Number(status),
+      headers: { 'retry-after': String(seconds) },
+      times: 2,
+    });
   },
 );
 
-Given("the provider's revocation endpoint will answer {int} {int} times", async function (this: ConformanceWorld, status: number, times: number) {
-  await this.provider.failNext('revocation', { status, times });
-});
+Given(
+  "the provider's revocation endpoint will answer {int} {int} times",
+  async function (this: ConformanceWorld, status: number, times: number) {
+    await this.provider.failNext('revocation', { status, times });
+  },
+);
 
 When(
   /^(\d+) (?:more )?minutes? pass(?:es)? and the integration retries waiting revocations$/,
@@ -110,20 +126,29 @@ When(
   },
 );
 
-Then('the provider received {int} revocation request(s) in all', async function (this: ConformanceWorld, count: number) {
-  assert.equal((await revocationsOfThisScenario(this)).length, count);
-});
+Then(
+  'the provider received {int} revocation request(s) in all',
+  async function (this: ConformanceWorld, count: number) {
+    assert.equal((await revocationsOfThisScenario(this)).length, count);
+  },
+);
 
-When('{person} disconnects her/his MySQL account, asking for JSON', async function (this: ConformanceWorld, person: Person) {
-  await disconnect(this, person, { accept: 'application/json' });
-});
+When(
+  '{person} disconnects her/his MySQL account, asking for JSON',
+  async function (this: ConformanceWorld, person: Person) {
+    await disconnect(this, person, { accept: 'application/json' });
+  },
+);
 
-Then('the answer says she/he is not connected, and the revocation is {string}', function (this: ConformanceWorld, revocation: string) {
-  const answer = this.people.subject.response;
-  assert.equal(answer?.statusCode, 200, `${answer?.statusCode} ${answer?.body.slice(0, 300)}`);
-  assert.match(String(answer.headers['content-type']), /application\/json/);
-  assert.deepEqual(JSON.parse(answer.body), { status: 'not_connected', revocation });
-});
+Then(
+  'the answer says she/he is not connected, and the revocation is {string}',
+  function (this: ConformanceWorld, revocation: string) {
+    const answer = this.people.subject.response;
+    assert.equal(answer?.statusCode, 200, `${answer?.statusCode} ${answer?.body.slice(0, 300)}`);
+    assert.match(String(answer.headers['content-type']), /application\/json/);
+    assert.deepEqual(JSON.parse(answer.body), { status: 'not_connected', revocation });
+  },
+);
 
 When(
   /^the (first|second) backoff has passed and the integration retries waiting revocations$/,

@@ -16,9 +16,12 @@ interface SlowRequest {
 /** What became of each scenario's slow request. */
 const slowRequests = new WeakMap<ConformanceWorld, SlowRequest>();
 
-Given("the integration waits at most {int} second(s) for a request's headers", async function (this: ConformanceWorld, seconds: number) {
-  await this.inProcess.reconfigure({ SERVER_HEADERS_TIMEOUT_MS: String(seconds * 1000) });
-});
+Given(
+  "the integration waits at most {int} second(s) for a request's headers",
+  async function (this: ConformanceWorld, seconds: number) {
+    await this.inProcess.reconfigure({ SERVER_HEADERS_TIMEOUT_MS: String(seconds * 1000) });
+  },
+);
 
 When("a client sends half of a request's headers and then nothing", async function (this: ConformanceWorld) {
   const target = new URL(this.url('/'));
@@ -48,5 +51,8 @@ Then('the integration closes that connection', function (this: ConformanceWorld)
   assert.ok(outcome, 'a slow request was sent');
   assert.ok(outcome.closed, 'the connection was still open long after the headers timeout');
   // Node answers 408 before closing; nothing else may come back.
-  assert.ok(outcome.answer === '' || /^HTTP\/1\.1 408 /.test(outcome.answer), `unexpected answer: ${outcome.answer.slice(0, 200)}`);
+  assert.ok(
+    outcome.answer === '' || /^HTTP\/1\.1 408 /.test(outcome.answer),
+    `unexpected answer: ${outcome.answer.slice(0, 200)}`,
+  );
 });

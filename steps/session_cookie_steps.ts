@@ -9,7 +9,9 @@ import type { ConformanceWorld } from './support/world';
 
 /** Ours names its session cookie "session", "__Host-session" over https. */
 Then(/^the session cookie carries the __Host- prefix: Path=\/ and no Domain$/, function (this: ConformanceWorld) {
-  const cookies = (this.lastAnswer?.headers['set-cookie'] ?? []).filter((line) => /^(__Host-)?session(\.sig)?=/.test(line));
+  const cookies = (this.lastAnswer?.headers['set-cookie'] ?? []).filter((line) =>
+    /^(__Host-)?session(\.sig)?=/.test(line),
+  );
   assert.ok(cookies.length > 0, 'a session cookie was set');
   for (const cookie of cookies) {
     assert.match(cookie, /^__Host-/, `the cookie carries the prefix: ${cookie.split(';')[0]?.split('=')[0]}`);

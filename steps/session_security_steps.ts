@@ -13,7 +13,12 @@ async function cookiesOf(world: ConformanceWorld, person: Person): Promise<Recor
   return Object.fromEntries(cookies.map((cookie) => [cookie.key, cookie.value]));
 }
 
-function withCookie(world: ConformanceWorld, path: string, cookie: string, method: 'GET' | 'POST' = 'GET'): Promise<HttpResponse> {
+function withCookie(
+  world: ConformanceWorld,
+  path: string,
+  cookie: string,
+  method: 'GET' | 'POST' = 'GET',
+): Promise<HttpResponse> {
   return got(world.url(path), {
     method,
     headers: { cookie, accept: 'application/json', ...(method === 'POST' ? { origin: world.origin } : {}) },
@@ -25,13 +30,18 @@ function withCookie(world: ConformanceWorld, path: string, cookie: string, metho
 When("Alice's browser tries to reach Bob's connection by {}", async function (this: ConformanceWorld, trick: string) {
   const alice = this.people.get('Alice');
   const bob = this.people.get('Bob');
-  this.recalled.before = { view: await connectionView(this, bob), ...(this.store ? { stored: await this.store.connection(bob.username) } : {}) };
+  this.recalled.before = {
+    view: await connectionView(this, bob),
+    ...(this.store ? { stored: await this.store.connection(bob.username) } : {}),
+  };
   const paths = ['/api/connection', '/api/databases', '/api/databases/builder_yard/tables', '/'];
   let cookie: string;
   switch (trick) {
     case 'naming Bob in the query': {
       const bobs = `user=${bob.username}&userId=${bob.username}&user_id=${bob.username}`;
-      const answers = await Promise.all(paths.map((path) => alice.agent.get(this.url(`${path}?${bobs}`), { accept: 'application/json' })));
+      const answers = await Promise.all(
+        paths.map((path) => alice.agent.get(this.url(`${path}?${bobs}`), { accept: 'application/json' })),
+      );
       answers.push(await alice.agent.post(this.url(`/disconnect?${bobs}`), { user: bob.username }));
       this.recalled.answers = answers;
       return;
@@ -80,11 +90,18 @@ When('{person} signs out', async function (this: ConformanceWorld, person: Perso
   assert.ok([302, 303].includes(person.response.statusCode), `signed out: ${person.response.statusCode}`);
 });
 
-Then('the kept cookie opens nothing: her/his connection status answers {string}', async function (this: ConformanceWorld, code: string) {
-  const answer = await withCookie(this, '/api/connection', Recollection.needed(this.recalled.keptCookie, 'the kept cookie'));
-  assert.equal(answer.statusCode, 401);
-  assert.equal((JSON.parse(answer.body) as { error: string }).error, code);
-});
+Then(
+  'the kept cookie opens nothing: her/his connection status answers {string}',
+  async function (this: ConformanceWorld, code: string) {
+    const answer = await withCookie(
+      this,
+      '/api/connection',
+      Recollection.needed(this.recalled.keptCookie, 'the kept cookie'),
+    );
+    assert.equal(answer.statusCode, 401);
+    assert.equal((JSON.parse(answer.body) as { error: string }).error, code);
+  },
+);
 
 Then('her/his browser is signed out too', async function (this: ConformanceWorld) {
   const person = this.people.subject;
@@ -94,10 +111,17 @@ Then('her/his browser is signed out too', async function (this: ConformanceWorld
   if (this.store) assert.equal((await cookiesOf(this, person)).session, undefined);
 });
 
-When("another site's page posts a sign-out in {person}'s browser", async function (this: ConformanceWorld, person: Person) {
-  person.response = await person.agent.post(this.url('/session/end'), {}, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
-  this.lastAnswer = person.response;
-});
+When(
+  "another site's page posts a sign-out in {person}'s browser",
+  async function (this: ConformanceWorld, person: Person) {
+    person.response = await person.agent.post(
+      this.url('/session/end'),
+      {},
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
+    this.lastAnswer = person.response;
+  },
+);
 
 Then('{person} is still signed in', async function (this: ConformanceWorld, person: Person) {
   assert.equal((await person.agent.get(this.url('/api/connection'), { accept: 'application/json' })).statusCode, 200);

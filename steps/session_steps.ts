@@ -16,13 +16,16 @@ async function openTheIntegration(this: ConformanceWorld, person: Person): Promi
 When('{person} opens the integration', openTheIntegration);
 When('{person}, who is not signed in, opens the integration', openTheIntegration);
 
-Then('{person} sees that her/his MySQL account is not connected, with a Connect button', async function (this: ConformanceWorld, person: Person) {
-  const page = person.response?.body ?? '';
-  assert.equal(person.response?.statusCode, 200, `${person.name}'s page: ${person.response?.statusCode}`);
-  assert.match(page, /\sdata-connection-status="not_connected"/, 'the page says not connected');
-  assert.match(page, /<a\b[^>]*\shref="\/connect"/, 'the page links to /connect');
-  assert.equal((await connectionView(this, person)).status, 'not_connected');
-});
+Then(
+  '{person} sees that her/his MySQL account is not connected, with a Connect button',
+  async function (this: ConformanceWorld, person: Person) {
+    const page = person.response?.body ?? '';
+    assert.equal(person.response?.statusCode, 200, `${person.name}'s page: ${person.response?.statusCode}`);
+    assert.match(page, /\sdata-connection-status="not_connected"/, 'the page says not connected');
+    assert.match(page, /<a\b[^>]*\shref="\/connect"/, 'the page links to /connect');
+    assert.equal((await connectionView(this, person)).status, 'not_connected');
+  },
+);
 
 Then('{person} sees the sign-in form', function (this: ConformanceWorld, person: Person) {
   const form = formWith(person.response?.body ?? '', this.url('/'), 'username');

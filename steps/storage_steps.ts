@@ -32,12 +32,15 @@ Then('it holds neither her/his access token nor her/his refresh token', function
   assert.ok(!raw.includes(tokens.refreshToken as string));
 });
 
-Then(/^each of (?:them|her tokens|his tokens) is sealed with the key "(\w+)"$/, async function (this: ConformanceWorld, kid: string) {
-  const store = await this.inProcess.storeForChecks();
-  const connection = await store.findConnection(this.people.subject.username);
-  assert.equal(TokenCipher.keyIdOf(connection?.sealedAccessToken as string), kid);
-  assert.equal(TokenCipher.keyIdOf(connection?.sealedRefreshToken as string), kid);
-});
+Then(
+  /^each of (?:them|her tokens|his tokens) is sealed with the key "(\w+)"$/,
+  async function (this: ConformanceWorld, kid: string) {
+    const store = await this.inProcess.storeForChecks();
+    const connection = await store.findConnection(this.people.subject.username);
+    assert.equal(TokenCipher.keyIdOf(connection?.sealedAccessToken as string), kid);
+    assert.equal(TokenCipher.keyIdOf(connection?.sealedRefreshToken as string), kid);
+  },
+);
 
 Given('the integration restarts with the key ring {string}', async function (this: ConformanceWorld, ring: string) {
   const store = await this.inProcess.storeForChecks();
@@ -46,7 +49,10 @@ Given('the integration restarts with the key ring {string}', async function (thi
 });
 
 When('the keys are rotated', async function (this: ConformanceWorld) {
-  this.recalled.rotation = await rotateKeys(this.inProcess.integration.store, this.inProcess.config.tokenEncryptionKeys);
+  this.recalled.rotation = await rotateKeys(
+    this.inProcess.integration.store,
+    this.inProcess.config.tokenEncryptionKeys,
+  );
 });
 
 Then('{int} connection(s) was/were re-encrypted', function (this: ConformanceWorld, count: number) {
@@ -55,5 +61,8 @@ Then('{int} connection(s) was/were re-encrypted', function (this: ConformanceWor
 
 Then('her/his stored connection is what it was before the restart', async function (this: ConformanceWorld) {
   const store = await this.inProcess.storeForChecks();
-  assert.deepEqual(await store.findConnection(this.people.subject.username), Recollection.needed(this.recalled.storedBeforeRestart, 'the connection before the restart'));
+  assert.deepEqual(
+    await store.findConnection(this.people.subject.username),
+    Recollection.needed(this.recalled.storedBeforeRestart, 'the connection before the restart'),
+  );
 });

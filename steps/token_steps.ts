@@ -32,15 +32,20 @@ Given('someone has already redeemed that code', async function (this: Conformanc
   await this.provider.consumeAuthorizationCode(code as string);
 });
 
-Given('Mallory has obtained a code for the account {account}', async function (this: ConformanceWorld, account: string) {
-  const mallory = this.people.get('Mallory');
-  await signIn(this, mallory);
-  await startConnecting(this, mallory);
-  this.recalled.malloryCallback = await authorizeAtProvider(this, mallory, account);
-});
+Given(
+  'Mallory has obtained a code for the account {account}',
+  async function (this: ConformanceWorld, account: string) {
+    const mallory = this.people.get('Mallory');
+    await signIn(this, mallory);
+    await startConnecting(this, mallory);
+    this.recalled.malloryCallback = await authorizeAtProvider(this, mallory, account);
+  },
+);
 
 When("{person}'s callback arrives carrying Mallory's code", async function (this: ConformanceWorld, person: Person) {
-  const malloryCode = new URL(Recollection.needed(this.recalled.malloryCallback, "Mallory's callback")).searchParams.get('code') as string;
+  const malloryCode = new URL(
+    Recollection.needed(this.recalled.malloryCallback, "Mallory's callback"),
+  ).searchParams.get('code') as string;
   const url = new URL(await authorizeAtProvider(this, person, 'alice'));
   url.searchParams.set('code', malloryCode);
   await deliverCallback(this, person, url.href);
@@ -64,7 +69,10 @@ export async function rememberConnectionState(world: ConformanceWorld): Promise<
 }
 
 Given("the provider's token endpoint will answer {int}", async function (this: ConformanceWorld, status: number) {
-  await this.provider.failNext('token', { status, ...(status === 429 || status === 503 ? { headers: { 'retry-after': '30' } } : {}) });
+  await this.provider.failNext('token', {
+    status,
+    ...(status === 429 || status === 503 ? { headers: { 'retry-after': '30' } } : {}),
+  });
   if (this.people.subject.issuedAtConnect) await rememberConnectionState(this);
 });
 
@@ -75,33 +83,51 @@ Given(
   },
 );
 
-Given("the provider's token endpoint will answer only after the integration has stopped waiting", async function (this: ConformanceWorld) {
-  // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits (PROVIDER_TIMEOUT_MS).
-  if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '300' });
-  await this.provider.failNext('token', { delayMs: this.sut.settings.providerTimeoutMs + 1000 });
-});
+Given(
+  "the provider's token endpoint will answer only after the integration has stopped waiting",
+  async function (this: ConformanceWorld) {
+    // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits (PROVIDER_TIMEOUT_MS).
+    if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '300' });
+    await this.provider.failNext('token', { delayMs: this.sut.settings.providerTimeoutMs + 1000 });
+  },
+);
 
-Given("the provider's token endpoint will answer only after {int} seconds", async function (this: ConformanceWorld, seconds: number) {
-  await this.provider.failNext('token', { delayMs: seconds * 1000 });
-});
+Given(
+  "the provider's token endpoint will answer only after {int} seconds",
+  async function (this: ConformanceWorld, seconds: number) {
+    await this.provider.failNext('token', { delayMs: seconds * 1000 });
+  },
+);
 
-Given(/^the provider will send (?:the|a token response with the) token_type "([^"]*)"$/, async function (this: ConformanceWorld, tokenType: string) {
-  await this.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'token_type', value: tokenType });
-});
+Given(
+  /^the provider will send (?:the|a token response with the) token_type "([^"]*)"$/,
+  async function (this: ConformanceWorld, tokenType: string) {
+    await this.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'token_type', value: tokenType });
+  },
+);
 
-Given(/^the provider will (?:leave "(\w+)" out of the token response|send a token response without "(\w+)")$/, async function (this: ConformanceWorld, left?: string, without?: string) {
-  await this.provider.tamperNextTokenResponse({ kind: 'omit-field', field: (left ?? without) as string });
-});
+Given(
+  /^the provider will (?:leave "(\w+)" out of the token response|send a token response without "(\w+)")$/,
+  async function (this: ConformanceWorld, left?: string, without?: string) {
+    await this.provider.tamperNextTokenResponse({ kind: 'omit-field', field: (left ?? without) as string });
+  },
+);
 
 const oddNumbers: Record<string, number> = { negative: -60, huge: 1e300, fractional: 0.5, zero: 0 };
 
-Given(/^the provider will send a token response with a (negative|huge|fractional|zero) "(\w+)"$/, async function (this: ConformanceWorld, kind: string, field: string) {
-  await this.provider.tamperNextTokenResponse({ kind: 'set-field', field, value: oddNumbers[kind] as number });
-});
+Given(
+  /^the provider will send a token response with a (negative|huge|fractional|zero) "(\w+)"$/,
+  async function (this: ConformanceWorld, kind: string, field: string) {
+    await this.provider.tamperNextTokenResponse({ kind: 'set-field', field, value: oddNumbers[kind] as number });
+  },
+);
 
-Given('the provider will add the field {string} to the token response', async function (this: ConformanceWorld, field: string) {
-  await this.provider.tamperNextTokenResponse({ kind: 'set-field', field, value: 'eu-west-1' });
-});
+Given(
+  'the provider will add the field {string} to the token response',
+  async function (this: ConformanceWorld, field: string) {
+    await this.provider.tamperNextTokenResponse({ kind: 'set-field', field, value: 'eu-west-1' });
+  },
+);
 
 Then("her/his access token's expiry is unknown", async function (this: ConformanceWorld) {
   const person = this.people.subject;
@@ -111,9 +137,12 @@ Then("her/his access token's expiry is unknown", async function (this: Conforman
   if (this.store) assert.equal((await this.store.connection(person.username))?.accessTokenExpiresAt, undefined);
 });
 
-Given('the provider will send a token response with the expires_in {string} as a string', async function (this: ConformanceWorld, seconds: string) {
-  await this.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'expires_in', value: seconds });
-});
+Given(
+  'the provider will send a token response with the expires_in {string} as a string',
+  async function (this: ConformanceWorld, seconds: string) {
+    await this.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'expires_in', value: seconds });
+  },
+);
 
 Then("her/his access token's expiry is known", async function (this: ConformanceWorld) {
   const view = await connectionView(this, this.people.subject);

@@ -49,11 +49,14 @@ const names = (list: string): string[] => list.split(',').map((name) => name.tri
 
 // ---- tokens and modes ----
 
-Given("a client holds an access token of {word}'s for {string}", async function (this: ConformanceWorld, account: string, scopes: string) {
-  const run = await runFor(this);
-  await run.obtainToken(account, scopes);
-  run.baseline = await run.driver.vendorData();
-});
+Given(
+  "a client holds an access token of {word}'s for {string}",
+  async function (this: ConformanceWorld, account: string, scopes: string) {
+    const run = await runFor(this);
+    await run.obtainToken(account, scopes);
+    run.baseline = await run.driver.vendorData();
+  },
+);
 
 Given('the provider has revoked that access token', async function (this: ConformanceWorld) {
   const run = runOf(this);
@@ -70,50 +73,72 @@ When('the client lists the tables of {string}', async function (this: Conformanc
   await runOf(this).call('GET', `/databases/${encodeURIComponent(database)}/tables`);
 });
 
-When(/^the client (lists the tables|reads the rows of "\w+"|adds a guest to "\w+") of Alice's "(\w+)"$/, async function (this: ConformanceWorld, call: string, database: string) {
-  const run = runOf(this);
-  const table = /"(\w+)"/.exec(call)?.[1] ?? '';
-  if (call === 'lists the tables') await run.call('GET', `/databases/${database}/tables`);
-  else if (call.startsWith('reads')) await run.rows(database, table);
-  else await run.insert(database, table, guest);
-});
+When(
+  /^the client (lists the tables|reads the rows of "\w+"|adds a guest to "\w+") of Alice's "(\w+)"$/,
+  async function (this: ConformanceWorld, call: string, database: string) {
+    const run = runOf(this);
+    const table = /"(\w+)"/.exec(call)?.[1] ?? '';
+    if (call === 'lists the tables') await run.call('GET', `/databases/${database}/tables`);
+    else if (call.startsWith('reads')) await run.rows(database, table);
+    else await run.insert(database, table, guest);
+  },
+);
 
-When(/^the client (?:has )?read(?:s)? the rows of "(\w+)\.(\w+)"$/, async function (this: ConformanceWorld, database: string, table: string) {
-  await runOf(this).rows(database, table);
-});
+When(
+  /^the client (?:has )?read(?:s)? the rows of "(\w+)\.(\w+)"$/,
+  async function (this: ConformanceWorld, database: string, table: string) {
+    await runOf(this).rows(database, table);
+  },
+);
 
-When('the client reads every page of {string}, following {string}', async function (this: ConformanceWorld, qualified: string, _next: string) {
-  const run = runOf(this);
-  const [database, table] = split(qualified);
-  let answer = await run.rows(database, table);
-  for (let page = 0; page < 10 && answer.status === 200 && typeof answer.body.next === 'string'; page += 1) {
-    answer = await run.rows(database, table, `after=${encodeURIComponent(answer.body.next)}`);
-  }
-});
+When(
+  'the client reads every page of {string}, following {string}',
+  async function (this: ConformanceWorld, qualified: string, _next: string) {
+    const run = runOf(this);
+    const [database, table] = split(qualified);
+    let answer = await run.rows(database, table);
+    for (let page = 0; page < 10 && answer.status === 200 && typeof answer.body.next === 'string'; page += 1) {
+      answer = await run.rows(database, table, `after=${encodeURIComponent(answer.body.next)}`);
+    }
+  },
+);
 
-When(/^the client reads "(\w+)\.(\w+)" with (\S+)$/, async function (this: ConformanceWorld, database: string, table: string, query: string) {
-  await runOf(this).rows(database, table, query);
-});
+When(
+  /^the client reads "(\w+)\.(\w+)" with (\S+)$/,
+  async function (this: ConformanceWorld, database: string, table: string, query: string) {
+    await runOf(this).rows(database, table, query);
+  },
+);
 
 When('the client adds a guest to {string}', async function (this: ConformanceWorld, qualified: string) {
   const [database, table] = split(qualified);
   await runOf(this).insert(database, table, guest);
 });
 
-When(/^the client adds to "(\w+)\.(\w+)" the values (.+)$/, async function (this: ConformanceWorld, database: string, table: string, values: string) {
-  await runOf(this).insert(database, table, JSON.parse(values));
-});
+When(
+  /^the client adds to "(\w+)\.(\w+)" the values (.+)$/,
+  async function (this: ConformanceWorld, database: string, table: string, values: string) {
+    await runOf(this).insert(database, table, JSON.parse(values));
+  },
+);
 
-When(/^the client sends to "(\w+)\.(\w+)" (.+) as "([^"]+)"$/, async function (this: ConformanceWorld, database: string, table: string, body: string, type: string) {
-  const raw = body === 'a value of 20 kB' ? JSON.stringify({ values: { name: 'K'.repeat(20 * 1024), seat: 5 } }) : body;
-  await runOf(this).send(database, table, raw, type);
-});
+When(
+  /^the client sends to "(\w+)\.(\w+)" (.+) as "([^"]+)"$/,
+  async function (this: ConformanceWorld, database: string, table: string, body: string, type: string) {
+    const raw =
+      body === 'a value of 20 kB' ? JSON.stringify({ values: { name: 'K'.repeat(20 * 1024), seat: 5 } }) : body;
+    await runOf(this).send(database, table, raw, type);
+  },
+);
 
-When('the client reads the rows of the table {string} in {string}, then adds a guest to it', async function (this: ConformanceWorld, table: string, database: string) {
-  const run = runOf(this);
-  await run.rows(database, table);
-  await run.insert(database, table, guest);
-});
+When(
+  'the client reads the rows of the table {string} in {string}, then adds a guest to it',
+  async function (this: ConformanceWorld, table: string, database: string) {
+    const run = runOf(this);
+    await run.rows(database, table);
+    await run.insert(database, table, guest);
+  },
+);
 
 // ---- answers ----
 
@@ -125,49 +150,85 @@ Then("the vendor's API answers {int} {string}", function (this: ConformanceWorld
 
 Then('both answers are {int} {string}', function (this: ConformanceWorld, status: number, error: string) {
   const answers = runOf(this).answers.slice(-2);
-  assert.deepEqual(answers.map((answer) => [answer.status, answer.body.error]), [[status, error], [status, error]]);
+  assert.deepEqual(
+    answers.map((answer) => [answer.status, answer.body.error]),
+    [
+      [status, error],
+      [status, error],
+    ],
+  );
 });
 
-Then("the vendor's API answers 403 {string}, naming the scope {string}", function (this: ConformanceWorld, error: string, scope: string) {
-  const { last } = runOf(this);
-  assert.equal(last.status, 403, JSON.stringify(last.body));
-  assert.equal(last.body.error, error);
-  assert.match(last.wwwAuthenticate ?? '', new RegExp(`^Bearer .*error="${error}".*scope="${scope}"`));
-  // RFC 6750 3: each attribute a quoted string without `"` or `\` inside.
-  assert.match(last.wwwAuthenticate ?? '', /^Bearer realm="[^"\\]*"(, [a-z_]+="[^"\\]*")*$/);
-});
+Then(
+  "the vendor's API answers 403 {string}, naming the scope {string}",
+  function (this: ConformanceWorld, error: string, scope: string) {
+    const { last } = runOf(this);
+    assert.equal(last.status, 403, JSON.stringify(last.body));
+    assert.equal(last.body.error, error);
+    assert.match(last.wwwAuthenticate ?? '', new RegExp(`^Bearer .*error="${error}".*scope="${scope}"`));
+    // RFC 6750 3: each attribute a quoted string without `"` or `\` inside.
+    assert.match(last.wwwAuthenticate ?? '', /^Bearer realm="[^"\\]*"(, [a-z_]+="[^"\\]*")*$/);
+  },
+);
 
-Then('it sees the tables {string}, each with {string} as its first column of type {string}', function (this: ConformanceWorld, tables: string, column: string, type: string) {
-  const { last } = runOf(this);
-  assert.equal(last.status, 200, JSON.stringify(last.body));
-  const listed = last.body.tables as Array<{ name: string; columns: Array<{ name: string; type: string }> }>;
-  assert.deepEqual(listed.map((table) => table.name), names(tables));
-  for (const table of listed) {
-    assert.deepEqual(table.columns[0], { name: column, type });
-    assert.ok(table.columns.length > 1, `${table.name} has columns besides ${column}`);
-  }
-});
+Then(
+  'it sees the tables {string}, each with {string} as its first column of type {string}',
+  function (this: ConformanceWorld, tables: string, column: string, type: string) {
+    const { last } = runOf(this);
+    assert.equal(last.status, 200, JSON.stringify(last.body));
+    const listed = last.body.tables as Array<{ name: string; columns: Array<{ name: string; type: string }> }>;
+    assert.deepEqual(
+      listed.map((table) => table.name),
+      names(tables),
+    );
+    for (const table of listed) {
+      assert.deepEqual(table.columns[0], { name: column, type });
+      assert.ok(table.columns.length > 1, `${table.name} has columns besides ${column}`);
+    }
+  },
+);
 
-Then('the rows of {string} are {string} in the order of their id', async function (this: ConformanceWorld, qualified: string, expected: string) {
-  const [database, table] = split(qualified);
-  const answer = await runOf(this).rows(database, table);
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  const rows = answer.body.rows as Array<{ id: number; name: string }>;
-  assert.deepEqual(rows.map((row) => row.name), names(expected));
-  assert.deepEqual(rows.map((row) => row.id), [...rows.map((row) => row.id)].sort((a, b) => a - b));
-});
+Then(
+  'the rows of {string} are {string} in the order of their id',
+  async function (this: ConformanceWorld, qualified: string, expected: string) {
+    const [database, table] = split(qualified);
+    const answer = await runOf(this).rows(database, table);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const rows = answer.body.rows as Array<{ id: number; name: string }>;
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      names(expected),
+    );
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [...rows.map((row) => row.id)].sort((a, b) => a - b),
+    );
+  },
+);
 
-Then(/^it read pages of ([0-9, and]+) rows, (\d+) distinct rows in increasing id order$/, function (this: ConformanceWorld, sizes: string, total: string) {
-  const pages = runOf(this).answers;
-  assert.ok(pages.every((page) => page.status === 200), JSON.stringify(pages.map((page) => page.body)));
-  const lists = pages.map((page) => page.body.rows as Array<{ id: number }>);
-  assert.deepEqual(lists.map((rows) => rows.length), sizes.split(/, | and /).map(Number));
-  const ids = lists.flat().map((row) => row.id);
-  assert.equal(new Set(ids).size, Number(total));
-  assert.ok(ids.every((id, index) => index === 0 || id > (ids[index - 1] ?? 0)), 'in increasing id order');
-});
+Then(
+  /^it read pages of ([0-9, and]+) rows, (\d+) distinct rows in increasing id order$/,
+  function (this: ConformanceWorld, sizes: string, total: string) {
+    const pages = runOf(this).answers;
+    assert.ok(
+      pages.every((page) => page.status === 200),
+      JSON.stringify(pages.map((page) => page.body)),
+    );
+    const lists = pages.map((page) => page.body.rows as Array<{ id: number }>);
+    assert.deepEqual(
+      lists.map((rows) => rows.length),
+      sizes.split(/, | and /).map(Number),
+    );
+    const ids = lists.flat().map((row) => row.id);
+    assert.equal(new Set(ids).size, Number(total));
+    assert.ok(
+      ids.every((id, index) => index === 0 || id > (ids[index - 1] ?? 0)),
+      'in increasing id order',
+    );
+  },
+);
 
-Then('the last page\'s {string} is null', function (this: ConformanceWorld, field: string) {
+Then("the last page's {string} is null", function (this: ConformanceWorld, field: string) {
   assert.equal(runOf(this).last.body[field], null);
 });
 
@@ -178,12 +239,18 @@ Then('it gets {int} rows and {string} is null', function (this: ConformanceWorld
   assert.equal(last.body[field], null);
 });
 
-Then("the vendor's API answers 201 with the new row, its id assigned by the database", function (this: ConformanceWorld) {
-  const { last, baseline } = runOf(this);
-  assert.equal(last.status, 201, JSON.stringify(last.body));
-  const before = baseline?.databases.find((database) => database.name === 'tea_party')?.tables.find((table) => table.name === 'guests')?.rows ?? 0;
-  assert.deepEqual(last.body.row, { id: before + 1, ...guest });
-});
+Then(
+  "the vendor's API answers 201 with the new row, its id assigned by the database",
+  function (this: ConformanceWorld) {
+    const { last, baseline } = runOf(this);
+    assert.equal(last.status, 201, JSON.stringify(last.body));
+    const before =
+      baseline?.databases
+        .find((database) => database.name === 'tea_party')
+        ?.tables.find((table) => table.name === 'guests')?.rows ?? 0;
+    assert.deepEqual(last.body.row, { id: before + 1, ...guest });
+  },
+);
 
 Then(/^the vendor's API answers 201 with the row (\{.+\})$/, function (this: ConformanceWorld, row: string) {
   const { last } = runOf(this);
@@ -194,7 +261,8 @@ Then(/^the vendor's API answers 201 with the row (\{.+\})$/, function (this: Con
 Then('{string} holds one row more, the new guest last', async function (this: ConformanceWorld, qualified: string) {
   const run = runOf(this);
   const [database, table] = split(qualified);
-  const count = (state: VendorDataState | undefined) => state?.databases.find((entry) => entry.name === database)?.tables.find((entry) => entry.name === table)?.rows ?? -1;
+  const count = (state: VendorDataState | undefined) =>
+    state?.databases.find((entry) => entry.name === database)?.tables.find((entry) => entry.name === table)?.rows ?? -1;
   assert.equal(count(await run.driver.vendorData()), count(run.baseline) + 1, 'the database holds one row more');
   const rows = (await run.rows(database, table)).body.rows as Array<Record<string, unknown>>;
   assert.deepEqual(rows.at(-1), runOf(this).answers.at(-2)?.body.row);
@@ -205,15 +273,26 @@ Then("the vendor's data is unchanged", async function (this: ConformanceWorld) {
   assert.deepEqual((await run.driver.vendorData()).databases, run.baseline?.databases);
 });
 
-Then(/^the vendor's database refused the (INSERT|SELECT) as (\w+)'s (read-only|read-write) user$/, async function (this: ConformanceWorld, statement: string, account: string, role: string) {
-  const state = await runOf(this).driver.vendorData();
-  const refusal = state.refusals.at(-1);
-  assert.ok(refusal, 'the database refused a statement');
-  assert.equal(refusal.by, state.store, state.store === 'mysql' ? "refused by MySQL's own grants" : 'refused by the grants kept in memory');
-  assert.deepEqual([refusal.statement, refusal.account, refusal.role], [statement, account, role === 'read-only' ? 'read' : 'write']);
-  assert.match(refusal.code, /^ER_(TABLE|DB)ACCESS_DENIED_ERROR$/);
-  if (state.store === 'mysql') assert.match(refusal.user, new RegExp(`^vd_[0-9a-f]{8}_${account}_${role === 'read-only' ? 'ro' : 'rw'}$`));
-});
+Then(
+  /^the vendor's database refused the (INSERT|SELECT) as (\w+)'s (read-only|read-write) user$/,
+  async function (this: ConformanceWorld, statement: string, account: string, role: string) {
+    const state = await runOf(this).driver.vendorData();
+    const refusal = state.refusals.at(-1);
+    assert.ok(refusal, 'the database refused a statement');
+    assert.equal(
+      refusal.by,
+      state.store,
+      state.store === 'mysql' ? "refused by MySQL's own grants" : 'refused by the grants kept in memory',
+    );
+    assert.deepEqual(
+      [refusal.statement, refusal.account, refusal.role],
+      [statement, account, role === 'read-only' ? 'read' : 'write'],
+    );
+    assert.match(refusal.code, /^ER_(TABLE|DB)ACCESS_DENIED_ERROR$/);
+    if (state.store === 'mysql')
+      assert.match(refusal.user, new RegExp(`^vd_[0-9a-f]{8}_${account}_${role === 'read-only' ? 'ro' : 'rw'}$`));
+  },
+);
 
 // ---- the vendor's MySQL ----
 
@@ -244,22 +323,25 @@ Then('no database or MySQL user of its run is left on the server', async functio
   assert.deepEqual(await leftoversOf(runId), { databases: [], users: [] });
 });
 
-Given("a run of the vendor's data crashed, leaving its databases and users on the server", async function (this: ConformanceWorld) {
-  const crashed = new MysqlPlane(adminUrl());
-  const runId = await crashed.seed();
-  // The crash, from outside: the server ends the connection that holds the run's lock, as it would for a dead process.
-  const admin = await createConnection({ uri: adminUrl() });
-  try {
-    const [[holder]] = await admin.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [lockOf(runId)]);
-    await admin.query('KILL CONNECTION ?', [Number(holder?.id)]);
-  } finally {
-    await admin.end();
-  }
-  const left = await leftoversOf(runId);
-  assert.equal(left.databases.length, 3);
-  assert.equal(left.users.length, 4);
-  (await runFor(this)).runIds.crashed = runId;
-});
+Given(
+  "a run of the vendor's data crashed, leaving its databases and users on the server",
+  async function (this: ConformanceWorld) {
+    const crashed = new MysqlPlane(adminUrl());
+    const runId = await crashed.seed();
+    // The crash, from outside: the server ends the connection that holds the run's lock, as it would for a dead process.
+    const admin = await createConnection({ uri: adminUrl() });
+    try {
+      const [[holder]] = await admin.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [lockOf(runId)]);
+      await admin.query('KILL CONNECTION ?', [Number(holder?.id)]);
+    } finally {
+      await admin.end();
+    }
+    const left = await leftoversOf(runId);
+    assert.equal(left.databases.length, 3);
+    assert.equal(left.users.length, 4);
+    (await runFor(this)).runIds.crashed = runId;
+  },
+);
 
 When("another run of the vendor's data starts", async function (this: ConformanceWorld) {
   const run = await runFor(this);
@@ -268,19 +350,25 @@ When("another run of the vendor's data starts", async function (this: Conformanc
   run.runIds.next = await next.seed();
 });
 
-Then("the crashed run's databases and users are gone, and the new run's are there", async function (this: ConformanceWorld) {
-  const { crashed = '', next = '' } = runOf(this).runIds;
-  assert.deepEqual(await leftoversOf(crashed), { databases: [], users: [] });
-  const fresh = await leftoversOf(next);
-  assert.deepEqual([fresh.databases.length, fresh.users.length], [3, 4]);
-});
+Then(
+  "the crashed run's databases and users are gone, and the new run's are there",
+  async function (this: ConformanceWorld) {
+    const { crashed = '', next = '' } = runOf(this).runIds;
+    assert.deepEqual(await leftoversOf(crashed), { databases: [], users: [] });
+    const fresh = await leftoversOf(next);
+    assert.deepEqual([fresh.databases.length, fresh.users.length], [3, 4]);
+  },
+);
 
 // ---- the consent page ----
 
-When('a client asks {word} for {string} and she presses Decline', async function (this: ConformanceWorld, account: string, scopes: string) {
-  const run = await runFor(this);
-  run.sentBack = (await run.authorize(account, scopes, 'deny')).callback;
-});
+When(
+  'a client asks {word} for {string} and she presses Decline',
+  async function (this: ConformanceWorld, account: string, scopes: string) {
+    const run = await runFor(this);
+    run.sentBack = (await run.authorize(account, scopes, 'deny')).callback;
+  },
+);
 
 Then('the client is sent back with the error {string} and no code', function (this: ConformanceWorld, error: string) {
   const { sentBack } = runOf(this);

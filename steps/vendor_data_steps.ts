@@ -52,13 +52,20 @@ function rowsPath(database: string, table: string, query = ''): string {
 /** How many rows the vendor holds in a table (read as its administrator). */
 export async function rowsHeld(world: ConformanceWorld, name: string): Promise<number> {
   const { database, table } = qualified(name);
-  const held = (await world.provider.vendorData()).databases.find((candidate) => candidate.name === database)?.tables.find((candidate) => candidate.name === table);
+  const held = (await world.provider.vendorData()).databases
+    .find((candidate) => candidate.name === database)
+    ?.tables.find((candidate) => candidate.name === table);
   assert.ok(held, `the vendor holds ${name}`);
   return held.rows;
 }
 
 /** A POST of one row to the integration, as its own page's script would send it. */
-export async function addRow(world: ConformanceWorld, person: Person, name: string, values: Record<string, unknown>): Promise<HttpResponse> {
+export async function addRow(
+  world: ConformanceWorld,
+  person: Person,
+  name: string,
+  values: Record<string, unknown>,
+): Promise<HttpResponse> {
   await noteVendorData(world);
   const { database, table } = qualified(name);
   person.response = await person.agent.postJson(world.url(rowsPath(database, table)), { values });
@@ -81,8 +88,14 @@ function pageOf(response: HttpResponse | undefined): { rows: Array<Record<string
 
 function assertIdOrder(rows: ReadonlyArray<Record<string, unknown>>): void {
   const ids = rows.map((row) => row.id);
-  assert.ok(ids.every((id) => typeof id === 'number'), 'every row has a numeric id');
-  assert.ok((ids).every((id, index) => index === 0 || id > (ids[index - 1] as number)), `ids in increasing order, each once: ${ids.join(', ')}`);
+  assert.ok(
+    ids.every((id) => typeof id === 'number'),
+    'every row has a numeric id',
+  );
+  assert.ok(
+    ids.every((id, index) => index === 0 || id > (ids[index - 1] as number)),
+    `ids in increasing order, each once: ${ids.join(', ')}`,
+  );
 }
 
 Given("the vendor's tables have been noted as they are", async function (this: ConformanceWorld) {
@@ -96,38 +109,53 @@ When('{person} reads the rows of {string}', async function (this: ConformanceWor
   await callApi(this, person, rowsPath(database, table));
 });
 
-When('{person} reads the rows of {string}, {int} at a time', async function (this: ConformanceWorld, person: Person, name: string, limit: number) {
-  const { database, table } = qualified(name);
-  await callApi(this, person, rowsPath(database, table, `?limit=${limit}`));
-});
+When(
+  '{person} reads the rows of {string}, {int} at a time',
+  async function (this: ConformanceWorld, person: Person, name: string, limit: number) {
+    const { database, table } = qualified(name);
+    await callApi(this, person, rowsPath(database, table, `?limit=${limit}`));
+  },
+);
 
-When('{person} reads the rows of {string} with the limit {string}', async function (this: ConformanceWorld, person: Person, name: string, limit: string) {
-  const { database, table } = qualified(name);
-  await callApi(this, person, rowsPath(database, table, `?limit=${encodeURIComponent(limit)}`));
-});
+When(
+  '{person} reads the rows of {string} with the limit {string}',
+  async function (this: ConformanceWorld, person: Person, name: string, limit: string) {
+    const { database, table } = qualified(name);
+    await callApi(this, person, rowsPath(database, table, `?limit=${encodeURIComponent(limit)}`));
+  },
+);
 
-When('{person} reads the rows of the table {string} in {string}', async function (this: ConformanceWorld, person: Person, table: string, database: string) {
-  await noteVendorData(this);
-  await callApi(this, person, rowsPath(database, table));
-});
+When(
+  '{person} reads the rows of the table {string} in {string}',
+  async function (this: ConformanceWorld, person: Person, table: string, database: string) {
+    await noteVendorData(this);
+    await callApi(this, person, rowsPath(database, table));
+  },
+);
 
-When('{person} reads every page of {string}, {int} rows at a time', async function (this: ConformanceWorld, person: Person, name: string, limit: number) {
-  const { database, table } = qualified(name);
-  const pages: Array<{ rows: Array<Record<string, unknown>>; next: string | null }> = [];
-  let after: string | null = null;
-  do {
-    const query: string = `?limit=${limit}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
-    const page = pageOf(await callApi(this, person, rowsPath(database, table, query)));
-    assert.ok(page.rows.length <= limit, `a page holds at most ${limit} rows, not ${page.rows.length}`);
-    pages.push(page);
-    after = page.next;
-    assert.ok(pages.length <= 100, 'the pages come to an end');
-  } while (after !== null);
-  rememberedBy(this).pages = pages;
-});
+When(
+  '{person} reads every page of {string}, {int} rows at a time',
+  async function (this: ConformanceWorld, person: Person, name: string, limit: number) {
+    const { database, table } = qualified(name);
+    const pages: Array<{ rows: Array<Record<string, unknown>>; next: string | null }> = [];
+    let after: string | null = null;
+    do {
+      const query: string = `?limit=${limit}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
+      const page = pageOf(await callApi(this, person, rowsPath(database, table, query)));
+      assert.ok(page.rows.length <= limit, `a page holds at most ${limit} rows, not ${page.rows.length}`);
+      pages.push(page);
+      after = page.next;
+      assert.ok(pages.length <= 100, 'the pages come to an end');
+    } while (after !== null);
+    rememberedBy(this).pages = pages;
+  },
+);
 
 Then('the table {string} has the columns {string}', function (this: ConformanceWorld, table: string, columns: string) {
-  const tables = bodyOf(this.people.subject.response).tables as Array<{ name: string; columns?: Array<{ name: string; type?: unknown }> }>;
+  const tables = bodyOf(this.people.subject.response).tables as Array<{
+    name: string;
+    columns?: Array<{ name: string; type?: unknown }>;
+  }>;
   const found = tables.find((candidate) => candidate.name === table);
   assert.ok(found?.columns, `"${table}" is listed with its columns`);
   assert.deepEqual(
@@ -154,41 +182,55 @@ Then('she/he sees the rows whose name is {string}', function (this: ConformanceW
 
 Then("no answer {person} got holds a row of Alice's", function (this: ConformanceWorld, person: Person) {
   const body = person.response?.body ?? '';
-  const alices = (databasesByAccount.alice ?? []).flatMap((database) => database.tables.flatMap((table) => table.rows.flatMap((row) => Object.values(row))));
+  const alices = (databasesByAccount.alice ?? []).flatMap((database) =>
+    database.tables.flatMap((table) => table.rows.flatMap((row) => Object.values(row))),
+  );
   for (const value of alices.filter((candidate) => typeof candidate === 'string' && candidate.length > 4)) {
     assert.ok(!body.includes(String(value)), `the answer holds "${value}", a value of Alice's`);
   }
 });
 
-Then('she/he gets {int} rows, in the order of their id, and a cursor to the next page', function (this: ConformanceWorld, count: number) {
-  const page = pageOf(this.people.subject.response);
-  assert.equal(page.rows.length, count);
-  assertIdOrder(page.rows);
-  assert.ok(typeof page.next === 'string' && page.next !== '', 'a cursor to the next page');
-});
+Then(
+  'she/he gets {int} rows, in the order of their id, and a cursor to the next page',
+  function (this: ConformanceWorld, count: number) {
+    const page = pageOf(this.people.subject.response);
+    assert.equal(page.rows.length, count);
+    assertIdOrder(page.rows);
+    assert.ok(typeof page.next === 'string' && page.next !== '', 'a cursor to the next page');
+  },
+);
 
-Then('she/he has read every row the vendor holds in {string}, each once, in the order of their id', async function (this: ConformanceWorld, name: string) {
-  const pages = rememberedBy(this).pages;
-  assert.ok(pages, 'the pages were read');
-  const rows = pages.flatMap((page) => page.rows);
-  assert.equal(rows.length, await rowsHeld(this, name), 'as many rows as the vendor holds');
-  assertIdOrder(rows);
-  assert.ok(pages.length > 1, 'more than one page');
-});
+Then(
+  'she/he has read every row the vendor holds in {string}, each once, in the order of their id',
+  async function (this: ConformanceWorld, name: string) {
+    const pages = rememberedBy(this).pages;
+    assert.ok(pages, 'the pages were read');
+    const rows = pages.flatMap((page) => page.rows);
+    assert.equal(rows.length, await rowsHeld(this, name), 'as many rows as the vendor holds');
+    assertIdOrder(rows);
+    assert.ok(pages.length > 1, 'more than one page');
+  },
+);
 
 Then('the last page said no page follows it', function (this: ConformanceWorld) {
   const pages = rememberedBy(this).pages;
   assert.ok(pages?.length, 'the pages were read');
   assert.equal(pages.at(-1)?.next, null);
-  assert.ok(pages.slice(0, -1).every((page) => typeof page.next === 'string'), 'every page before it named the next');
+  assert.ok(
+    pages.slice(0, -1).every((page) => typeof page.next === 'string'),
+    'every page before it named the next',
+  );
 });
 
-Then('she/he gets every row the vendor holds in {string}, and no cursor', async function (this: ConformanceWorld, name: string) {
-  const page = pageOf(this.people.subject.response);
-  assert.equal(page.rows.length, await rowsHeld(this, name));
-  assertIdOrder(page.rows);
-  assert.equal(page.next, null);
-});
+Then(
+  'she/he gets every row the vendor holds in {string}, and no cursor',
+  async function (this: ConformanceWorld, name: string) {
+    const page = pageOf(this.people.subject.response);
+    assert.equal(page.rows.length, await rowsHeld(this, name));
+    assertIdOrder(page.rows);
+    assert.equal(page.next, null);
+  },
+);
 
 // ---- writing ----
 
@@ -199,22 +241,40 @@ When(
   },
 );
 
-When('{person} adds a row to {string} with a column named {string}', async function (this: ConformanceWorld, person: Person, name: string, column: string) {
-  await addRow(this, person, name, { name: 'Tweedledum', seat: 7, [column]: 'x' });
-});
+When(
+  '{person} adds a row to {string} with a column named {string}',
+  async function (this: ConformanceWorld, person: Person, name: string, column: string) {
+    await addRow(this, person, name, { name: 'Tweedledum', seat: 7, [column]: 'x' });
+  },
+);
 
-When(/^(Alice|Bob) sends the insert (\{.*\}) to "([^"]+)"$/, async function (this: ConformanceWorld, name: string, json: string, table: string) {
-  const person = this.people.named(name);
-  await noteVendorData(this);
-  const { database, table: tableName } = qualified(table);
-  person.response = await person.agent.postJson(this.url(rowsPath(database, tableName)), JSON.parse(json) as unknown);
-  this.lastAnswer = person.response;
-});
+When(
+  /^(Alice|Bob) sends the insert (\{.*\}) to "([^"]+)"$/,
+  async function (this: ConformanceWorld, name: string, json: string, table: string) {
+    const person = this.people.named(name);
+    await noteVendorData(this);
+    const { database, table: tableName } = qualified(table);
+    person.response = await person.agent.postJson(this.url(rowsPath(database, tableName)), JSON.parse(json) as unknown);
+    this.lastAnswer = person.response;
+  },
+);
 
-Given("the vendor's API will answer the next page with {int} rows", async function (this: ConformanceWorld, count: number) {
-  const rows = Array.from({ length: count }, (_, index) => ({ id: index + 1, customer_id: 1, total: '1.00', placed_on: '2026-01-01' }));
-  await this.provider.failNext('resource', { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows, next: null }) });
-});
+Given(
+  "the vendor's API will answer the next page with {int} rows",
+  async function (this: ConformanceWorld, count: number) {
+    const rows = Array.from({ length: count }, (_, index) => ({
+      id: index + 1,
+      customer_id: 1,
+      total: '1.00',
+      placed_on: '2026-01-01',
+    }));
+    await this.provider.failNext('resource', {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows, next: null }),
+    });
+  },
+);
 
 Then('the vendor API received that insert once', async function (this: ConformanceWorld) {
   const inserts = (await this.provider.requests('resource')).filter((request) => request.method === 'POST');
@@ -237,35 +297,48 @@ Then(
     assert.ok(row && typeof row.id === 'number', 'the row as stored, with its id');
     const before = rememberedBy(this).vendorBefore;
     const { database, table } = qualified(name);
-    const heldBefore = before?.databases.find((candidate) => candidate.name === database)?.tables.find((candidate) => candidate.name === table)?.rows;
+    const heldBefore = before?.databases
+      .find((candidate) => candidate.name === database)
+      ?.tables.find((candidate) => candidate.name === table)?.rows;
     assert.ok(heldBefore !== undefined, 'what the vendor held was noted before');
     assert.equal(await rowsHeld(this, name), heldBefore + 1);
   },
 );
 
-Then('reading {string} shows the name {string} last', async function (this: ConformanceWorld, name: string, guest: string) {
-  const person = this.people.subject;
-  const { database, table } = qualified(name);
-  const { rows } = pageOf(await callApi(this, person, rowsPath(database, table, '?limit=100')));
-  assert.equal(rows.at(-1)?.name, guest);
-});
+Then(
+  'reading {string} shows the name {string} last',
+  async function (this: ConformanceWorld, name: string, guest: string) {
+    const person = this.people.subject;
+    const { database, table } = qualified(name);
+    const { rows } = pageOf(await callApi(this, person, rowsPath(database, table, '?limit=100')));
+    assert.equal(rows.at(-1)?.name, guest);
+  },
+);
 
 // ---- the demo page (ours) ----
 
-When("{person} opens the table {string} on the integration's page", async function (this: ConformanceWorld, person: Person, name: string) {
-  const { database, table } = qualified(name);
-  person.response = await person.agent.get(this.url(`/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table)}`));
-  this.lastAnswer = person.response;
-});
+When(
+  "{person} opens the table {string} on the integration's page",
+  async function (this: ConformanceWorld, person: Person, name: string) {
+    const { database, table } = qualified(name);
+    person.response = await person.agent.get(
+      this.url(`/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table)}`),
+    );
+    this.lastAnswer = person.response;
+  },
+);
 
-Then('the page shows the tables {string} and {int} rows of {string}', function (this: ConformanceWorld, tables: string, count: number, table: string) {
-  const page = this.people.subject.response;
-  assert.equal(page?.statusCode, 200);
-  const shown = [...page.body.matchAll(/<li data-table="([^"]*)"/g)].map((match) => match[1]);
-  assert.deepEqual(shown, tables.split(', '));
-  assert.match(page.body, new RegExp(`First rows of <code>${table}</code>`));
-  assert.equal([...page.body.matchAll(/<tr data-row>/g)].length, count);
-});
+Then(
+  'the page shows the tables {string} and {int} rows of {string}',
+  function (this: ConformanceWorld, tables: string, count: number, table: string) {
+    const page = this.people.subject.response;
+    assert.equal(page?.statusCode, 200);
+    const shown = [...page.body.matchAll(/<li data-table="([^"]*)"/g)].map((match) => match[1]);
+    assert.deepEqual(shown, tables.split(', '));
+    assert.match(page.body, new RegExp(`First rows of <code>${table}</code>`));
+    assert.equal([...page.body.matchAll(/<tr data-row>/g)].length, count);
+  },
+);
 
 Then('the page notes that it could not read them, with {string}', function (this: ConformanceWorld, code: string) {
   const page = this.people.subject.response;

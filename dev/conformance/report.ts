@@ -17,12 +17,21 @@ interface Scenario {
 
 export function scenariosOf(featuresDirectory: string): Scenario[] {
   const scenarios: Scenario[] = [];
-  for (const file of readdirSync(featuresDirectory).filter((name) => name.endsWith('.feature')).sort()) {
+  for (const file of readdirSync(featuresDirectory)
+    .filter((name) => name.endsWith('.feature'))
+    .sort()) {
     const path = join(featuresDirectory, file);
     const newId = IdGenerator.incrementing();
-    const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(path, 'utf8'));
+    const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(
+      readFileSync(path, 'utf8'),
+    );
     const lines = new Map<string, number>();
-    const visit = (children: readonly { scenario?: { id: string; location: { line: number } }; rule?: { children: readonly unknown[] } }[]) => {
+    const visit = (
+      children: readonly {
+        scenario?: { id: string; location: { line: number } };
+        rule?: { children: readonly unknown[] };
+      }[],
+    ) => {
       for (const child of children) {
         if (child.scenario) lines.set(child.scenario.id, child.scenario.location.line);
         if (child.rule) visit(child.rule.children as typeof children);
@@ -30,7 +39,11 @@ export function scenariosOf(featuresDirectory: string): Scenario[] {
     };
     visit(document.feature?.children ?? []);
     for (const pickle of compile(document, path, newId)) {
-      scenarios.push({ name: pickle.name, location: `features/${file}:${lines.get(pickle.astNodeIds[0] ?? '') ?? '?'}`, tags: new Set(pickle.tags.map((tag) => tag.name)) });
+      scenarios.push({
+        name: pickle.name,
+        location: `features/${file}:${lines.get(pickle.astNodeIds[0] ?? '') ?? '?'}`,
+        tags: new Set(pickle.tags.map((tag) => tag.name)),
+      });
     }
   }
   return scenarios;
@@ -46,7 +59,9 @@ export function conformanceTable(featuresDirectory: string): { lines: string[]; 
     if (checking.length) covered += 1;
     lines.push(
       `| ${requirement.id} | ${requirement.text} | ${requirement.source} | ${
-        checking.length ? `${checking.length}: ${places.slice(0, 4).join(', ')}${places.length > 4 ? ', ...' : ''}` : '-'
+        checking.length
+          ? `${checking.length}: ${places.slice(0, 4).join(', ')}${places.length > 4 ? ', ...' : ''}`
+          : '-'
       } | ${checking.length ? 'covered' : '**UNCOVERED**'} |`,
     );
   }
@@ -55,5 +70,7 @@ export function conformanceTable(featuresDirectory: string): { lines: string[]; 
 
 if (require.main === module) {
   const { lines, covered, uncovered } = conformanceTable(join(__dirname, '..', '..', 'features'));
-  process.stdout.write(`${lines.join('\n')}\n\n${covered} of ${requirements.length} requirements covered, ${uncovered} uncovered.\n`);
+  process.stdout.write(
+    `${lines.join('\n')}\n\n${covered} of ${requirements.length} requirements covered, ${uncovered} uncovered.\n`,
+  );
 }

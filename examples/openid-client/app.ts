@@ -25,16 +25,22 @@ router.get('/', (ctx) => {
 });
 
 // The contract's test sign-in: any well-formed username. Put your product's own login here.
-router.post('/session', sameSite, bodyParser({ enableTypes: ['form', 'json'], formLimit: '4kb', jsonLimit: '4kb' }), (ctx) => {
-  const username = (ctx.request.body as { username?: unknown } | undefined)?.username;
-  if (typeof username !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(username)) throw new Problem('invalid_username', 'invalid username');
-  sessions.delete(ctx.cookies.get('sid') ?? '');
-  const id = randomBytes(32).toString('base64url');
-  sessions.set(id, { id, userId: username });
-  ctx.cookies.set('sid', id, { httpOnly: true, sameSite: 'lax', path: '/' });
-  ctx.status = 303;
-  ctx.redirect('/');
-});
+router.post(
+  '/session',
+  sameSite,
+  bodyParser({ enableTypes: ['form', 'json'], formLimit: '4kb', jsonLimit: '4kb' }),
+  (ctx) => {
+    const username = (ctx.request.body as { username?: unknown } | undefined)?.username;
+    if (typeof username !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(username))
+      throw new Problem('invalid_username', 'invalid username');
+    sessions.delete(ctx.cookies.get('sid') ?? '');
+    const id = randomBytes(32).toString('base64url');
+    sessions.set(id, { id, userId: username });
+    ctx.cookies.set('sid', id, { httpOnly: true, sameSite: 'lax', path: '/' });
+    ctx.status = 303;
+    ctx.redirect('/');
+  },
+);
 
 router.post('/session/end', sameSite, (ctx) => {
   sessions.delete(ctx.cookies.get('sid') ?? '');
@@ -55,7 +61,12 @@ router.get('/api/connection', (ctx) => {
         ...(connection.reason ? { reason: connection.reason } : {}),
         scopes: connection.scopes,
         expires_at: connection.expiresAt === undefined ? null : new Date(connection.expiresAt).toISOString(),
-        account: { issuer: connection.issuer, subject: connection.subject, name: connection.name ?? null, email: connection.email ?? null },
+        account: {
+          issuer: connection.issuer,
+          subject: connection.subject,
+          name: connection.name ?? null,
+          email: connection.email ?? null,
+        },
       };
 });
 
@@ -90,9 +101,11 @@ router.get('/api/databases/:name/tables/:table/rows', async (ctx) => {
   const { database, table, path } = tablePath(ctx.params);
   const query = queryOf(ctx);
   const limit = query.get('limit') ?? '20';
-  if (!/^[0-9]{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100) throw new Problem('malformed_request', 'limit must be 1 to 100');
+  if (!/^[0-9]{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100)
+    throw new Problem('malformed_request', 'limit must be 1 to 100');
   const after = query.get('after');
-  if (after !== undefined && !/^[A-Za-z0-9._~-]{1,512}$/.test(after)) throw new Problem('malformed_request', 'after must be a cursor of the vendor');
+  if (after !== undefined && !/^[A-Za-z0-9._~-]{1,512}$/.test(after))
+    throw new Problem('malformed_request', 'after must be a cursor of the vendor');
   const page = new URLSearchParams({ limit, ...(after === undefined ? {} : { after }) });
   const body = await vendorRequest(userId, path, { query: page });
   const rows = Array.isArray(body.rows) ? body.rows : [];
@@ -102,25 +115,31 @@ router.get('/api/databases/:name/tables/:table/rows', async (ctx) => {
 });
 
 // Insert one row: from this site only, and only with databases:write (else the refusal names the scope and the link that asks for it).
-router.post('/api/databases/:name/tables/:table/rows', sameSite, bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' }), async (ctx) => {
-  const { userId } = requireSession(ctx);
-  const { database, table, path } = tablePath(ctx.params);
-  const values = (ctx.request.body as { values?: unknown } | undefined)?.values;
-  if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
-    throw new Problem('invalid_row', 'the row must be {"values": {column: value}}');
-  }
-  for (const [column, value] of Object.entries(values)) {
-    if (!identifier.test(column)) throw new Problem('malformed_request', 'not a column name');
-    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) throw new Problem('invalid_row', 'a value must be a string, number, boolean or null');
-  }
-  const connection = connections.get(userId);
-  if (connection?.status === 'connected' && !connection.scopes.includes('databases:write')) {
-    throw new Problem('insufficient_scope', 'writing needs databases:write', { scope: 'databases:write' });
-  }
-  const body = await vendorRequest(userId, path, { write: { body: { values } } });
-  ctx.status = 201;
-  ctx.body = { database, table, row: body.row };
-});
+router.post(
+  '/api/databases/:name/tables/:table/rows',
+  sameSite,
+  bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' }),
+  async (ctx) => {
+    const { userId } = requireSession(ctx);
+    const { database, table, path } = tablePath(ctx.params);
+    const values = (ctx.request.body as { values?: unknown } | undefined)?.values;
+    if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
+      throw new Problem('invalid_row', 'the row must be {"values": {column: value}}');
+    }
+    for (const [column, value] of Object.entries(values)) {
+      if (!identifier.test(column)) throw new Problem('malformed_request', 'not a column name');
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+        throw new Problem('invalid_row', 'a value must be a string, number, boolean or null');
+    }
+    const connection = connections.get(userId);
+    if (connection?.status === 'connected' && !connection.scopes.includes('databases:write')) {
+      throw new Problem('insufficient_scope', 'writing needs databases:write', { scope: 'databases:write' });
+    }
+    const body = await vendorRequest(userId, path, { write: { body: { values } } });
+    ctx.status = 201;
+    ctx.body = { database, table, row: body.row };
+  },
+);
 
 router.post('/disconnect', sameSite, async (ctx) => {
   const confirmed = await disconnect(requireSession(ctx).userId);
@@ -138,7 +157,10 @@ router.get('/healthz', (ctx) => {
 
 // Ready when the provider's metadata is at hand: from the discovery cache, so anonymous callers cannot spend the provider's limits.
 router.get('/readyz', async (ctx) => {
-  const up = await configuration().then(() => true, () => false);
+  const up = await configuration().then(
+    () => true,
+    () => false,
+  );
   ctx.status = up ? 200 : 503;
   ctx.body = { status: up ? 'ready' : 'not_ready', checks: { provider: up ? 'up' : 'down', store: 'up' } };
 });
@@ -148,7 +170,8 @@ function problemOf(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const status = (error as { status?: number }).status;
   if (status === 413) return new Problem('payload_too_large', 'the body is too large');
-  if (status !== undefined && status >= 400 && status < 500) return new Problem('malformed_request', 'the request is malformed');
+  if (status !== undefined && status >= 400 && status < 500)
+    return new Problem('malformed_request', 'the request is malformed');
   process.stderr.write(`internal error: ${(error as Error)?.name}\n`); // never the message: it might quote a token
   return new Problem('internal_error', 'unexpected error');
 }
@@ -176,11 +199,18 @@ export function createApp(): Koa {
       const json = ctx.path.startsWith('/api/') || ctx.accepts('html', 'json') === 'json';
       ctx.type = json ? 'json' : 'html';
       // insufficient_scope: the scope missing, and the link that asks for it in addition to those granted.
-      const scope = problem.extra.scope ? { scope: problem.extra.scope, connect_url: `/connect?scope=${encodeURIComponent(problem.extra.scope)}` } : {};
+      const scope = problem.extra.scope
+        ? { scope: problem.extra.scope, connect_url: `/connect?scope=${encodeURIComponent(problem.extra.scope)}` }
+        : {};
       ctx.body = json ? { error: problem.code, message: problem.message, ...scope } : errorPage(problem);
     }
   });
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new Problem('method_not_allowed', 'method not allowed') }));
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new Problem('method_not_allowed', 'method not allowed'),
+    }),
+  );
   return app;
 }

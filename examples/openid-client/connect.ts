@@ -11,7 +11,13 @@ import { authorizationError, Problem } from './problems';
 import { configuration, problemOf, verifyIdToken } from './provider';
 import { queryOf, requireSession, returnToOf } from './requests';
 import { settings } from './settings';
-import { connections, forgetOldAttempts, pendingAuthorizations, type PendingAuthorization, type Session } from './store';
+import {
+  connections,
+  forgetOldAttempts,
+  pendingAuthorizations,
+  type PendingAuthorization,
+  type Session,
+} from './store';
 import { connectionFrom, revokeTokensOf } from './tokens';
 
 export const startConnecting: Koa.Middleware = async (ctx) => {
@@ -21,9 +27,23 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
   const returnTo = returnToOf(query.get('return_to'));
   const scope = scopesToAsk(session.userId, query.get('scope'));
   const config = await configuration();
-  const [state, nonce, codeVerifier, now] = [client.randomState(), client.randomNonce(), client.randomPKCECodeVerifier(), Date.now()];
+  const [state, nonce, codeVerifier, now] = [
+    client.randomState(),
+    client.randomNonce(),
+    client.randomPKCECodeVerifier(),
+    Date.now(),
+  ];
   forgetOldAttempts(now, settings.pendingTtlMs);
-  pendingAuthorizations.set(state, { state, nonce, codeVerifier, returnTo, sessionId: session.id, userId: session.userId, createdAt: now, expiresAt: now + settings.pendingTtlMs });
+  pendingAuthorizations.set(state, {
+    state,
+    nonce,
+    codeVerifier,
+    returnTo,
+    sessionId: session.id,
+    userId: session.userId,
+    createdAt: now,
+    expiresAt: now + settings.pendingTtlMs,
+  });
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: settings.redirectUri.href,
     scope,
@@ -58,10 +78,12 @@ function takePending(state: string | undefined, session: Session): PendingAuthor
   if (!state) throw new Problem('state_missing', 'the callback has no state');
   const pending = pendingAuthorizations.get(state);
   if (!pending) throw new Problem('state_unknown', 'no authorization request has this state');
-  if (pending.sessionId !== session.id) throw new Problem('state_mismatch', 'the state belongs to another browser session');
+  if (pending.sessionId !== session.id)
+    throw new Problem('state_mismatch', 'the state belongs to another browser session');
   if (pending.usedAt !== undefined) {
     const connection = connections.get(pending.userId);
-    if (connection?.status === 'connected' && connection.connectedAt >= pending.createdAt) return { landOn: pending.returnTo };
+    if (connection?.status === 'connected' && connection.connectedAt >= pending.createdAt)
+      return { landOn: pending.returnTo };
     throw new Problem('state_already_used', 'this state was already used');
   }
   if (pending.expiresAt <= Date.now()) throw new Problem('state_expired', 'the authorization request has expired');
@@ -88,8 +110,15 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
 
   const url = new URL(settings.redirectUri.href);
   url.search = ctx.querystring;
-  const checks = { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true };
-  const tokens = await client.authorizationCodeGrant(config, url, checks).catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
+  const checks = {
+    pkceCodeVerifier: pending.codeVerifier,
+    expectedState: pending.state,
+    expectedNonce: pending.nonce,
+    idTokenExpected: true,
+  };
+  const tokens = await client
+    .authorizationCodeGrant(config, url, checks)
+    .catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
   const claims = tokens.claims();
   if (!tokens.id_token || !claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
   await verifyIdToken(config, tokens.id_token, claims);

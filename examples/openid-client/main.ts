@@ -7,7 +7,9 @@ import { settings } from './settings';
 import { retryRevocations } from './tokens';
 
 const server = createApp().listen(settings.port, settings.host, () => {
-  process.stdout.write(`Example integration on http://${settings.host}:${settings.port} (provider ${settings.issuer.href})\n`);
+  process.stdout.write(
+    `Example integration on http://${settings.host}:${settings.port} (provider ${settings.issuer.href})\n`,
+  );
 });
 setInterval(() => void retryRevocations(), 1000).unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)));

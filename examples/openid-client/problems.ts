@@ -34,9 +34,12 @@ const table = {
   login_required: [400, 'Connect again and sign in at the provider.'],
   consent_required: [400, 'Connect again and approve the access at the provider.'],
   interaction_required: [400, 'Connect again and complete the steps at the provider.'],
-  authorization_failed: [400, "Start the connection again; if it keeps happening, contact the integration's administrator."],
+  authorization_failed: [
+    400,
+    "Start the connection again; if it keeps happening, contact the integration's administrator.",
+  ],
   invalid_grant: [400, 'Start the connection again.'],
-  invalid_client: [502, "The integration is misconfigured; tell its administrator."],
+  invalid_client: [502, 'The integration is misconfigured; tell its administrator.'],
   token_request_failed: [502, "Contact the integration's administrator."],
   invalid_token_response: [502, 'The provider answered something unexpected; try again later.'],
   invalid_id_token: [502, "The provider's answer could not be verified; try again later."],
@@ -68,8 +71,20 @@ export class Problem extends Error {
 
 /** An `error` the provider sent back to the callback (RFC 6749 4.1.2.1, OpenID Connect Core 3.1.2.6). */
 export function authorizationError(error: string, description: string | undefined): Problem {
-  const known = ['access_denied', 'invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope', 'server_error',
-    'temporarily_unavailable', 'login_required', 'consent_required', 'interaction_required'];
+  const known = [
+    'access_denied',
+    'invalid_request',
+    'unauthorized_client',
+    'unsupported_response_type',
+    'invalid_scope',
+    'server_error',
+    'temporarily_unavailable',
+    'login_required',
+    'consent_required',
+    'interaction_required',
+  ];
   const code = (known.includes(error) ? error : 'authorization_failed') as ProblemCode;
-  return new Problem(code, 'the provider refused the authorization request', { description: description?.slice(0, 300) });
+  return new Problem(code, 'the provider refused the authorization request', {
+    description: description?.slice(0, 300),
+  });
 }

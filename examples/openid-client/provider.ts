@@ -5,7 +5,13 @@
  * openid-client's errors turned into the contract's codes.
  */
 import * as client from 'openid-client';
-import { compactVerify, createRemoteJWKSet, customFetch as joseFetch, decodeProtectedHeader, errors as jose } from 'jose';
+import {
+  compactVerify,
+  createRemoteJWKSet,
+  customFetch as joseFetch,
+  decodeProtectedHeader,
+  errors as jose,
+} from 'jose';
 import { Problem, type ProblemCode } from './problems';
 import { settings } from './settings';
 
@@ -19,14 +25,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * process it); a code exchange or a revocation never. A Retry-After over 10
  * seconds ends the retries.
  */
-export const providerFetch = async (url: string, options: Omit<RequestInit, 'body'> & { body?: unknown }): Promise<Response> => {
+export const providerFetch = async (
+  url: string,
+  options: Omit<RequestInit, 'body'> & { body?: unknown },
+): Promise<Response> => {
   const read = (options.method ?? 'GET') === 'GET';
-  const retriable = read ? [429, 502, 503, 504] : String(options.body).includes('grant_type=refresh_token') ? [429, 503] : [];
+  const retriable = read
+    ? [429, 502, 503, 504]
+    : String(options.body).includes('grant_type=refresh_token')
+      ? [429, 503]
+      : [];
   for (let attempt = 1; ; attempt += 1) {
     const signal = AbortSignal.timeout(settings.providerTimeoutMs);
     let response: Response;
     try {
-      response = await fetch(url, { ...options, signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal } as RequestInit);
+      response = await fetch(url, {
+        ...options,
+        signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+      } as RequestInit);
     } catch {
       // A read is tried again after a refused or reset connection, and once after a timeout (the user waits at most twice).
       if (read && (signal.aborted ? attempt < 2 : attempt < 3)) continue;
@@ -65,10 +81,12 @@ async function discover(): Promise<client.Configuration> {
   for (const [name, value] of Object.entries(metadata)) {
     if ((name.endsWith('endpoint') || name === 'jwks_uri') && typeof value === 'string') {
       const url = new URL(value);
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback(url))) throw new Problem('provider_error', `the ${name} is not https`);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback(url)))
+        throw new Problem('provider_error', `the ${name} is not https`);
     }
   }
-  if (metadata.code_challenge_methods_supported?.includes('S256') === false) throw new Problem('provider_error', 'the provider offers no PKCE S256');
+  if (metadata.code_challenge_methods_supported?.includes('S256') === false)
+    throw new Problem('provider_error', 'the provider offers no PKCE S256');
   return config;
 }
 
@@ -77,7 +95,8 @@ let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
 /** The JWKS, fetched as every provider call is; a failed fetch is the provider's fault, not the token's. */
 const jwksFetch = async (url: string, options: RequestInit): Promise<Response> => {
   const response = await providerFetch(url, options);
-  if (response.status === 429 || response.status >= 500) throw new Problem('provider_unavailable', `the JWKS answered ${response.status}`);
+  if (response.status === 429 || response.status >= 500)
+    throw new Problem('provider_unavailable', `the JWKS answered ${response.status}`);
   if (response.status !== 200) throw new Problem('provider_error', `the JWKS answered ${response.status}`);
   return response;
 };
@@ -91,12 +110,25 @@ const jwksFetch = async (url: string, options: RequestInit): Promise<Response> =
  * `azp` names us); `azp`, when present, this client; `iat` not in the
  * future; `typ`, when present, a plain JWT; `sub` of 1 to 255 characters.
  */
-export async function verifyIdToken(config: client.Configuration, idToken: string, claims: client.IDToken): Promise<void> {
+export async function verifyIdToken(
+  config: client.Configuration,
+  idToken: string,
+  claims: client.IDToken,
+): Promise<void> {
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  const foreign = audiences.length !== 1 || audiences[0] !== settings.clientId || (claims.azp !== undefined && claims.azp !== settings.clientId);
+  const foreign =
+    audiences.length !== 1 ||
+    audiences[0] !== settings.clientId ||
+    (claims.azp !== undefined && claims.azp !== settings.clientId);
   const typ = decodeProtectedHeader(idToken).typ;
   const future = claims.iat > Date.now() / 1000 + 30; // openid-client allows any iat; 30 s of clock skew here
-  if (foreign || future || (typ !== undefined && typ.toUpperCase() !== 'JWT') || typeof claims.sub !== 'string' || !/^.{1,255}$/su.test(claims.sub)) {
+  if (
+    foreign ||
+    future ||
+    (typ !== undefined && typ.toUpperCase() !== 'JWT') ||
+    typeof claims.sub !== 'string' ||
+    !/^.{1,255}$/su.test(claims.sub)
+  ) {
     throw new Problem('invalid_id_token', 'the ID token is not for this client, not an ID token, or names no account');
   }
   keys ??= createRemoteJWKSet(new URL(String(config.serverMetadata().jwks_uri)), {
@@ -108,8 +140,15 @@ export async function verifyIdToken(config: client.Configuration, idToken: strin
     await compactVerify(idToken, keys, { algorithms: ['RS256'] });
   } catch (error) {
     if (error instanceof Problem) throw error;
-    const forged = [jose.JWSSignatureVerificationFailed, jose.JWKSNoMatchingKey, jose.JWKSMultipleMatchingKeys, jose.JOSEAlgNotAllowed, jose.JWSInvalid];
-    if (forged.some((kind) => error instanceof kind)) throw new Problem('invalid_id_token', 'the ID token signature could not be verified');
+    const forged = [
+      jose.JWSSignatureVerificationFailed,
+      jose.JWKSNoMatchingKey,
+      jose.JWKSMultipleMatchingKeys,
+      jose.JOSEAlgNotAllowed,
+      jose.JWSInvalid,
+    ];
+    if (forged.some((kind) => error instanceof kind))
+      throw new Problem('invalid_id_token', 'the ID token signature could not be verified');
     throw new Problem('provider_error', 'the provider published no usable keys');
   }
 }
@@ -117,7 +156,12 @@ export async function verifyIdToken(config: client.Configuration, idToken: strin
 /** The causes of an error, outermost first. */
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && chain.length < 5; current = (current as { cause?: unknown })?.cause) chain.push(current);
+  for (
+    let current = error;
+    current !== undefined && chain.length < 5;
+    current = (current as { cause?: unknown })?.cause
+  )
+    chain.push(current);
   return chain;
 }
 
@@ -126,14 +170,19 @@ export function problemOf(error: unknown, step: 'discovery' | 'code' | 'refresh'
   const chain = causes(error);
   const problem = chain.find((e) => e instanceof Problem);
   if (problem instanceof Problem) return problem;
-  const answered = (e: unknown) => e instanceof client.ResponseBodyError || e instanceof client.WWWAuthenticateChallengeError;
-  const response = chain.map((e) => (e instanceof Response ? e : answered(e) ? (e as { response: Response }).response : undefined)).find(Boolean);
+  const answered = (e: unknown) =>
+    e instanceof client.ResponseBodyError || e instanceof client.WWWAuthenticateChallengeError;
+  const response = chain
+    .map((e) => (e instanceof Response ? e : answered(e) ? (e as { response: Response }).response : undefined))
+    .find(Boolean);
   const status = response?.status;
   // An OAuth error the token endpoint answered, in its body or in WWW-Authenticate.
   const oauthError =
-    error instanceof client.ResponseBodyError ? error.error
-    : error instanceof client.WWWAuthenticateChallengeError ? error.cause[0]?.parameters.error
-    : undefined;
+    error instanceof client.ResponseBodyError
+      ? error.error
+      : error instanceof client.WWWAuthenticateChallengeError
+        ? error.cause[0]?.parameters.error
+        : undefined;
   const code = ((): ProblemCode => {
     if (status === 429 || status === 503) return 'provider_unavailable';
     if (step === 'discovery') return status !== undefined && status >= 500 ? 'provider_unavailable' : 'provider_error';
@@ -147,5 +196,9 @@ export function problemOf(error: unknown, step: 'discovery' | 'code' | 'refresh'
     return 'invalid_id_token';
   })();
   const retryAfter = response?.headers.get('retry-after') ?? undefined;
-  return new Problem(code, `the provider's answer was refused (${code})`, code === 'provider_unavailable' && retryAfter ? { retryAfter } : {});
+  return new Problem(
+    code,
+    `the provider's answer was refused (${code})`,
+    code === 'provider_unavailable' && retryAfter ? { retryAfter } : {},
+  );
 }

@@ -52,5 +52,6 @@ export const revocationQueue: QueuedRevocation[] = [];
 
 /** Forget pending authorizations long past their lifetime (kept a while to answer `state_already_used`). */
 export function forgetOldAttempts(now: number, ttlMs: number): void {
-  for (const [state, pending] of pendingAuthorizations) if (pending.expiresAt + ttlMs < now) pendingAuthorizations.delete(state);
+  for (const [state, pending] of pendingAuthorizations)
+    if (pending.expiresAt + ttlMs < now) pendingAuthorizations.delete(state);
 }

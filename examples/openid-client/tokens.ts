@@ -17,7 +17,8 @@ type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponse
 function expiryOf(tokens: TokenResponse, now: number): number | undefined {
   const seconds = tokens.expires_in;
   if (seconds === undefined) return undefined;
-  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 366 * 24 * 3600) throw new Problem('invalid_token_response', 'invalid "expires_in"');
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 366 * 24 * 3600)
+    throw new Problem('invalid_token_response', 'invalid "expires_in"');
   return now + seconds * 1000;
 }
 
@@ -135,7 +136,10 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
 }
 
 /** Revoke one token at the provider (RFC 7009): true when confirmed, else the provider's Retry-After (ms), if any. */
-async function revoke(item: { token: string; hint: QueuedRevocation['hint'] }): Promise<true | { retryAfterMs?: number }> {
+async function revoke(item: {
+  token: string;
+  hint: QueuedRevocation['hint'];
+}): Promise<true | { retryAfterMs?: number }> {
   try {
     await client.tokenRevocation(await configuration(), item.token, { token_type_hint: item.hint });
     return true;
@@ -146,14 +150,20 @@ async function revoke(item: { token: string; hint: QueuedRevocation['hint'] }): 
 }
 
 /** Queue a revocation the provider did not confirm: due after its Retry-After, or the interval doubled per failure (at most an hour). */
-function queue(item: { token: string; hint: QueuedRevocation['hint'] }, attempts: number, failure: { retryAfterMs?: number }): void {
+function queue(
+  item: { token: string; hint: QueuedRevocation['hint'] },
+  attempts: number,
+  failure: { retryAfterMs?: number },
+): void {
   const wait = failure.retryAfterMs ?? Math.min(settings.revocationRetryMs * 2 ** (attempts - 1), 3_600_000);
   if (attempts < 20) revocationQueue.push({ ...item, attempts, dueAt: Date.now() + wait });
 }
 
 /** Revoke a connection's refresh token, then its access token; false when one of them is queued for later. */
 export async function revokeTokensOf(connection: Pick<Connection, 'accessToken' | 'refreshToken'>): Promise<boolean> {
-  const items: { token: string; hint: QueuedRevocation['hint'] }[] = [{ token: connection.accessToken, hint: 'access_token' }];
+  const items: { token: string; hint: QueuedRevocation['hint'] }[] = [
+    { token: connection.accessToken, hint: 'access_token' },
+  ];
   if (connection.refreshToken) items.unshift({ token: connection.refreshToken, hint: 'refresh_token' });
   let confirmed = true;
   for (const item of items) {

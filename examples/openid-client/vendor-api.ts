@@ -17,7 +17,11 @@ function resourceUrl(path: string, query?: URLSearchParams): string {
   return url.href;
 }
 
-export async function vendorRequest(userId: string, path: string, options: { query?: URLSearchParams; write?: { body: unknown } } = {}): Promise<Record<string, unknown>> {
+export async function vendorRequest(
+  userId: string,
+  path: string,
+  options: { query?: URLSearchParams; write?: { body: unknown } } = {},
+): Promise<Record<string, unknown>> {
   const { query, write } = options;
   const send = (token: string) =>
     providerFetch(resourceUrl(path, query), {
@@ -33,13 +37,19 @@ export async function vendorRequest(userId: string, path: string, options: { que
     throw new Problem('insufficient_scope', 'the connection was not granted this access', scope ? { scope } : {});
   }
   // A row the vendor's table cannot take is the row's fault (invalid_row); a page it refuses, the query's.
-  if (response.status === 400) throw write ? new Problem('invalid_row', 'the vendor refused the row') : new Problem('malformed_request', 'the vendor refused the request as malformed');
+  if (response.status === 400)
+    throw write
+      ? new Problem('invalid_row', 'the vendor refused the row')
+      : new Problem('malformed_request', 'the vendor refused the request as malformed');
   if (response.status === 404) throw new Problem('not_found', 'the vendor has no such database or table');
   if (response.status === 429 || response.status >= 500) {
-    throw new Problem('provider_unavailable', `the vendor API answered ${response.status}`, { retryAfter: response.headers.get('retry-after') ?? undefined });
+    throw new Problem('provider_unavailable', `the vendor API answered ${response.status}`, {
+      retryAfter: response.headers.get('retry-after') ?? undefined,
+    });
   }
   const ok = response.status === 200 || (write !== undefined && response.status === 201);
   const body: unknown = ok ? await response.json().catch(() => undefined) : undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Problem('provider_error', `the vendor API answered ${response.status}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Problem('provider_error', `the vendor API answered ${response.status}`);
   return body as Record<string, unknown>;
 }

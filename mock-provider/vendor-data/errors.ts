@@ -24,5 +24,7 @@ export class VendorDataError extends Error {
   }
 }
 
-export const notFound = (what: 'database' | 'table'): VendorDataError => new VendorDataError('not_found', `no such ${what}`);
-export const invalidRequest = (description: string): VendorDataError => new VendorDataError('invalid_request', description);
+export const notFound = (what: 'database' | 'table'): VendorDataError =>
+  new VendorDataError('not_found', `no such ${what}`);
+export const invalidRequest = (description: string): VendorDataError =>
+  new VendorDataError('invalid_request', description);

@@ -30,7 +30,8 @@ export const maxLimit = 100;
 /** `limit` from the query: absent, the default; otherwise an integer 1..100. */
 export function checkLimit(value: unknown): number {
   if (value === undefined) return defaultLimit;
-  if (typeof value !== 'string' || !/^[0-9]{1,6}$/.test(value)) throw invalidRequest(`"limit" must be an integer from 1 to ${maxLimit}`);
+  if (typeof value !== 'string' || !/^[0-9]{1,6}$/.test(value))
+    throw invalidRequest(`"limit" must be an integer from 1 to ${maxLimit}`);
   const limit = Number(value);
   if (limit < 1 || limit > maxLimit) throw invalidRequest(`"limit" must be an integer from 1 to ${maxLimit}`);
   return limit;
@@ -46,9 +47,11 @@ export function cursorAfter(id: number): string {
 /** `after` from the query: absent, from the start (0); otherwise a cursor this API gave out. */
 export function checkCursor(value: unknown): number {
   if (value === undefined) return 0;
-  const decoded = typeof value === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(value) ? Buffer.from(value, 'base64url').toString() : '';
+  const decoded =
+    typeof value === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(value) ? Buffer.from(value, 'base64url').toString() : '';
   const match = /^id:([0-9]{1,10})$/.exec(decoded);
   const id = match?.[1] === undefined ? Number.NaN : Number(match[1]);
-  if (!Number.isSafeInteger(id) || id > maxId) throw invalidRequest('"after" must be a cursor this API gave out ("next")');
+  if (!Number.isSafeInteger(id) || id > maxId)
+    throw invalidRequest('"after" must be a cursor this API gave out ("next")');
   return id;
 }

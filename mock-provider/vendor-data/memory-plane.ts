@@ -29,7 +29,11 @@ export class MemoryPlane implements VendorDataPlane {
         const tables = new Map<string, MemoryTable>();
         for (const table of database.tables) {
           const rows = table.rows.map((row, index) => ({ id: index + 1, ...row }));
-          tables.set(table.name, { columns: [{ name: 'id', type: 'int' }, ...table.columns], rows, nextId: rows.length + 1 });
+          tables.set(table.name, {
+            columns: [{ name: 'id', type: 'int' }, ...table.columns],
+            rows,
+            nextId: rows.length + 1,
+          });
         }
         this.tablesOf.set(database.name, tables);
       }
@@ -66,7 +70,12 @@ export class MemoryPlane implements VendorDataPlane {
     this.check(session, database, 'SHOW TABLES');
     const tables = this.tablesOf.get(database);
     if (!tables) throw notFound('database');
-    return [...tables].sort(([a], [b]) => a.localeCompare(b)).map(([name, table]) => ({ name, columns: table.columns.map(({ name: column, type }) => ({ name: column, type })) }));
+    return [...tables]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, table]) => ({
+        name,
+        columns: table.columns.map(({ name: column, type }) => ({ name: column, type })),
+      }));
   }
 
   async columns(session: Session, database: string, table: string): Promise<readonly Column[]> {
@@ -74,13 +83,23 @@ export class MemoryPlane implements VendorDataPlane {
     return this.table(database, table).columns;
   }
 
-  async rows(session: Session, database: string, table: string, page: { limit: number; afterId: number }): Promise<RowsPage> {
+  async rows(
+    session: Session,
+    database: string,
+    table: string,
+    page: { limit: number; afterId: number },
+  ): Promise<RowsPage> {
     this.check(session, database, 'SELECT', table);
     const following = this.table(database, table).rows.filter((row) => row.id > page.afterId);
     return { rows: following.slice(0, page.limit).map((row) => ({ ...row })), more: following.length > page.limit };
   }
 
-  async insert(session: Session, database: string, table: string, values: ReadonlyArray<[string, RowValue]>): Promise<Row> {
+  async insert(
+    session: Session,
+    database: string,
+    table: string,
+    values: ReadonlyArray<[string, RowValue]>,
+  ): Promise<Row> {
     this.check(session, database, 'INSERT', table);
     const stored = this.table(database, table);
     const row: Row = { id: stored.nextId, ...Object.fromEntries(values) };

@@ -8,7 +8,14 @@
  * is recorded and answered as the API would have, a lost server is
  * `temporarily_unavailable`, bad data `invalid_request`.
  */
-import { createConnection, createPool, type Connection, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import {
+  createConnection,
+  createPool,
+  type Connection,
+  type Pool,
+  type ResultSetHeader,
+  type RowDataPacket,
+} from 'mysql2/promise';
 import { databasesByAccount, type ColumnType, type RowValue } from '../fixtures';
 import { notFound, VendorDataError } from './errors';
 import { refusalAnswer } from './grants';
@@ -17,7 +24,12 @@ import { dropRun, dropStaleRuns, physicalName, seedRun, userKey, type SeededRun 
 import type { Refusal, Row, RowsPage, Session, TableView, VendorDataPlane, VendorDataState } from './plane';
 import type { Column } from './values';
 
-const privilegeRefusals = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR', 'ER_SPECIFIC_ACCESS_DENIED_ERROR']);
+const privilegeRefusals = new Set([
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+]);
 const missing = new Set(['ER_NO_SUCH_TABLE', 'ER_BAD_DB_ERROR']);
 const badData = new Set([
   'ER_BAD_FIELD_ERROR',
@@ -36,7 +48,8 @@ interface ServerError {
 }
 
 /** `int(11)` (MariaDB, MySQL 5.7) is `int` (MySQL 8.0.19+): the type as the fixtures write it. */
-const columnType = (type: string): ColumnType => type.toLowerCase().replace(/^(tinyint|smallint|mediumint|int|bigint)\([0-9]+\)/, '$1') as ColumnType;
+const columnType = (type: string): ColumnType =>
+  type.toLowerCase().replace(/^(tinyint|smallint|mediumint|int|bigint)\([0-9]+\)/, '$1') as ColumnType;
 
 export class MysqlPlane implements VendorDataPlane {
   readonly store = 'mysql';
@@ -122,7 +135,15 @@ export class MysqlPlane implements VendorDataPlane {
       if (error instanceof VendorDataError) throw error;
       const { code = '' } = error as ServerError;
       if (privilegeRefusals.has(code)) {
-        this.refusals.push({ by: 'mysql', account: session.account, role: session.role, user, statement, ...target, code });
+        this.refusals.push({
+          by: 'mysql',
+          account: session.account,
+          role: session.role,
+          user,
+          statement,
+          ...target,
+          code,
+        });
         throw refusalAnswer(session, target.database, statement);
       }
       if (missing.has(code)) throw notFound(target.table === undefined ? 'database' : 'table');
@@ -137,7 +158,9 @@ export class MysqlPlane implements VendorDataPlane {
       const { runId } = (await this.ready()).run;
       const [rows] = await pool.query<RowDataPacket[]>('SHOW DATABASES');
       const visible = new Set(rows.map((row) => String(Object.values(row)[0])));
-      return (databasesByAccount[session.account] ?? []).map((database) => database.name).filter((name) => visible.has(physicalName(runId, name)));
+      return (databasesByAccount[session.account] ?? [])
+        .map((database) => database.name)
+        .filter((name) => visible.has(physicalName(runId, name)));
     });
   }
 
@@ -165,14 +188,27 @@ export class MysqlPlane implements VendorDataPlane {
     });
   }
 
-  async rows(session: Session, database: string, table: string, page: { limit: number; afterId: number }): Promise<RowsPage> {
+  async rows(
+    session: Session,
+    database: string,
+    table: string,
+    page: { limit: number; afterId: number },
+  ): Promise<RowsPage> {
     return this.run(session, 'SELECT', { database, table }, async (pool, schema) => {
-      const [rows] = await pool.execute<RowDataPacket[]>(`SELECT * FROM ${schema}.${quoteIdentifier(table)} WHERE \`id\` > ? ORDER BY \`id\` LIMIT ?`, [page.afterId, page.limit + 1]);
+      const [rows] = await pool.execute<RowDataPacket[]>(
+        `SELECT * FROM ${schema}.${quoteIdentifier(table)} WHERE \`id\` > ? ORDER BY \`id\` LIMIT ?`,
+        [page.afterId, page.limit + 1],
+      );
       return { rows: rows.slice(0, page.limit).map((row) => ({ ...row }) as Row), more: rows.length > page.limit };
     });
   }
 
-  async insert(session: Session, database: string, table: string, values: ReadonlyArray<[string, RowValue]>): Promise<Row> {
+  async insert(
+    session: Session,
+    database: string,
+    table: string,
+    values: ReadonlyArray<[string, RowValue]>,
+  ): Promise<Row> {
     return this.run(session, 'INSERT', { database, table }, async (pool, schema) => {
       const name = `${schema}.${quoteIdentifier(table)}`;
       const [result] = await pool.execute<ResultSetHeader>(
@@ -193,7 +229,9 @@ export class MysqlPlane implements VendorDataPlane {
       for (const database of list) {
         const tables = [];
         for (const table of database.tables) {
-          const [[count]] = await admin.query<RowDataPacket[]>(`SELECT COUNT(*) AS \`rows\` FROM ${quoteIdentifier(physicalName(run.runId, database.name))}.${quoteIdentifier(table.name)}`);
+          const [[count]] = await admin.query<RowDataPacket[]>(
+            `SELECT COUNT(*) AS \`rows\` FROM ${quoteIdentifier(physicalName(run.runId, database.name))}.${quoteIdentifier(table.name)}`,
+          );
           tables.push({ name: table.name, rows: Number(count?.rows) });
         }
         databases.push({ account, name: database.name, tables });

@@ -26,7 +26,8 @@ export interface SeededRun {
 
 export const userKey = (account: string, role: Role): string => `${account}:${role}`;
 export const physicalName = (runId: string, database: string): string => `vd_${runId}_${database}`;
-export const userName = (runId: string, account: string, role: Role): string => `vd_${runId}_${account}_${role === 'read' ? 'ro' : 'rw'}`;
+export const userName = (runId: string, account: string, role: Role): string =>
+  `vd_${runId}_${account}_${role === 'read' ? 'ro' : 'rw'}`;
 
 const sqlType: Record<string, string> = { int: 'INT', date: 'DATE', 'decimal(10,2)': 'DECIMAL(10,2)' };
 const columnDefinition = (type: ColumnType): string => sqlType[type] ?? type.toUpperCase();
@@ -39,13 +40,22 @@ export async function dropStaleRuns(admin: Connection): Promise<number> {
   const [users] = await admin.query<Array<{ user: string; host: string } & RowDataPacket>>(
     "SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE 'vd\\_%'",
   );
-  const runs = new Set([...schemas.map((row) => row.name), ...users.map((row) => row.user)].map((name) => runName.exec(name)?.[1]).filter((id): id is string => id !== undefined));
+  const runs = new Set(
+    [...schemas.map((row) => row.name), ...users.map((row) => row.user)]
+      .map((name) => runName.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined),
+  );
   let dropped = 0;
   for (const runId of runs) {
-    const [[held]] = await admin.query<Array<{ holder: number | null } & RowDataPacket>>('SELECT IS_USED_LOCK(?) AS holder', [lockOf(runId)]);
+    const [[held]] = await admin.query<Array<{ holder: number | null } & RowDataPacket>>(
+      'SELECT IS_USED_LOCK(?) AS holder',
+      [lockOf(runId)],
+    );
     if (held?.holder !== null && held?.holder !== undefined) continue;
-    for (const schema of schemas.filter((row) => row.name.startsWith(`vd_${runId}_`))) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(schema.name)}`);
-    for (const user of users.filter((row) => row.user.startsWith(`vd_${runId}_`))) await admin.query('DROP USER IF EXISTS ?@?', [user.user, user.host]);
+    for (const schema of schemas.filter((row) => row.name.startsWith(`vd_${runId}_`)))
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(schema.name)}`);
+    for (const user of users.filter((row) => row.user.startsWith(`vd_${runId}_`)))
+      await admin.query('DROP USER IF EXISTS ?@?', [user.user, user.host]);
     dropped += 1;
   }
   return dropped;
@@ -54,7 +64,9 @@ export async function dropStaleRuns(admin: Connection): Promise<number> {
 /** Take a new run's lock, then create its databases, tables, rows, users and grants. */
 export async function seedRun(admin: Connection): Promise<SeededRun> {
   const runId = randomBytes(4).toString('hex');
-  const [[lock]] = await admin.query<Array<{ taken: number } & RowDataPacket>>('SELECT GET_LOCK(?, 0) AS taken', [lockOf(runId)]);
+  const [[lock]] = await admin.query<Array<{ taken: number } & RowDataPacket>>('SELECT GET_LOCK(?, 0) AS taken', [
+    lockOf(runId),
+  ]);
   if (lock?.taken !== 1) throw new Error('the run lock of the vendor data is taken');
   const statements: string[] = [];
   const users = new Map<string, { user: string; password: string }>();
@@ -64,11 +76,20 @@ export async function seedRun(admin: Connection): Promise<SeededRun> {
       statements.push(`CREATE DATABASE ${schema} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
       for (const table of database.tables) {
         const name = `${schema}.${quoteIdentifier(table.name)}`;
-        const columns = table.columns.map((column) => `${quoteIdentifier(column.name)} ${columnDefinition(column.type)} NOT NULL`);
-        statements.push(`CREATE TABLE ${name} (\`id\` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, ${columns.join(', ')}) ENGINE=InnoDB`);
+        const columns = table.columns.map(
+          (column) => `${quoteIdentifier(column.name)} ${columnDefinition(column.type)} NOT NULL`,
+        );
+        statements.push(
+          `CREATE TABLE ${name} (\`id\` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, ${columns.join(', ')}) ENGINE=InnoDB`,
+        );
         if (table.rows.length > 0) {
           const names = table.columns.map((column) => column.name);
-          const rows = table.rows.map((row) => admin.format(`(${names.map(() => '?').join(', ')})`, names.map((column) => row[column])));
+          const rows = table.rows.map((row) =>
+            admin.format(
+              `(${names.map(() => '?').join(', ')})`,
+              names.map((column) => row[column]),
+            ),
+          );
           statements.push(`INSERT INTO ${name} (${names.map(quoteIdentifier).join(', ')}) VALUES ${rows.join(', ')}`);
         }
       }
@@ -79,7 +100,12 @@ export async function seedRun(admin: Connection): Promise<SeededRun> {
       users.set(userKey(account, role), { user, password });
       statements.push(admin.format("CREATE USER ?@'%' IDENTIFIED BY ?", [user, password]));
       for (const database of databases) {
-        statements.push(admin.format(`GRANT ${privilegesOf[role].join(', ')} ON ${quoteIdentifier(physicalName(runId, database.name))}.* TO ?@'%'`, [user]));
+        statements.push(
+          admin.format(
+            `GRANT ${privilegesOf[role].join(', ')} ON ${quoteIdentifier(physicalName(runId, database.name))}.* TO ?@'%'`,
+            [user],
+          ),
+        );
       }
     }
   }

@@ -9,7 +9,10 @@ import { latestVersion, migrate } from '../store/mysql/migrations';
 async function main(): Promise<void> {
   loadEnvFile();
   const url = process.env.MYSQL_URL;
-  if (!url) throw new Error('MYSQL_URL is required (e.g. mysql://root@127.0.0.1:3306/test); the in-memory store needs no migration.');
+  if (!url)
+    throw new Error(
+      'MYSQL_URL is required (e.g. mysql://root@127.0.0.1:3306/test); the in-memory store needs no migration.',
+    );
   const pool = createPool({ uri: url, connectionLimit: 1, connectTimeout: 5000 });
   try {
     const applied = await migrate(pool);

@@ -13,7 +13,10 @@ import { rotateKeys } from '../crypto/key-rotation';
 async function main(): Promise<void> {
   loadEnvFile();
   const url = process.env.MYSQL_URL;
-  if (!url) throw new Error('MYSQL_URL is required: the in-memory store lives inside its integration process, where tokens are re-sealed with the newest key at their next refresh.');
+  if (!url)
+    throw new Error(
+      'MYSQL_URL is required: the in-memory store lives inside its integration process, where tokens are re-sealed with the newest key at their next refresh.',
+    );
   const ring = parseKeyRing(process.env.TOKEN_ENCRYPTION_KEYS ?? '');
   if (typeof ring === 'string') throw new Error(`TOKEN_ENCRYPTION_KEYS: ${ring}`);
   const store = new MySqlStore(url);

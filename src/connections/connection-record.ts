@@ -9,12 +9,19 @@ import type { TokenEndpointResponse } from '../oauth/process-token-response';
 import type { IdTokenClaims } from '../oauth/validate-id-token';
 import type { Connection, PendingAuthorization } from '../store/store';
 
-const expiresAt = (tokens: TokenEndpointResponse, now: number) => (tokens.expiresIn === undefined ? undefined : now + tokens.expiresIn * 1000);
+const expiresAt = (tokens: TokenEndpointResponse, now: number) =>
+  tokens.expiresIn === undefined ? undefined : now + tokens.expiresIn * 1000;
 
 /** A new connection from a completed authorization code flow; `previous` is the one it replaces. */
 export function sealConnection(
   cipher: TokenCipher,
-  input: { pending: PendingAuthorization; tokens: TokenEndpointResponse; claims?: IdTokenClaims; now: number; previous?: Connection },
+  input: {
+    pending: PendingAuthorization;
+    tokens: TokenEndpointResponse;
+    claims?: IdTokenClaims;
+    now: number;
+    previous?: Connection;
+  },
 ): Connection {
   const { pending, tokens, claims, now } = input;
   return {
@@ -38,7 +45,12 @@ export function sealConnection(
  * token when the provider rotated it, the old one kept when it did not send
  * one (RFC 6749 6: the client keeps it unless a new one is issued).
  */
-export function sealRefreshedConnection(cipher: TokenCipher, connection: Connection, tokens: TokenEndpointResponse, now: number): Connection {
+export function sealRefreshedConnection(
+  cipher: TokenCipher,
+  connection: Connection,
+  tokens: TokenEndpointResponse,
+  now: number,
+): Connection {
   const sealed = sealTokens(cipher, connection.userId, tokens);
   return {
     ...connection,

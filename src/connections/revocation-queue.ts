@@ -28,10 +28,18 @@ export interface DisconnectResult {
 }
 
 export interface RevocationQueueDependencies {
-  readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'revocationMaxAttempts' | 'revocationRetryIntervalSeconds'>;
+  readonly config: Pick<
+    Config,
+    'clientId' | 'clientSecret' | 'revocationMaxAttempts' | 'revocationRetryIntervalSeconds'
+  >;
   readonly store: Pick<
     Store,
-    'withConnectionLock' | 'findConnection' | 'deleteConnection' | 'dueRevocations' | 'saveRevocation' | 'deleteRevocation'
+    | 'withConnectionLock'
+    | 'findConnection'
+    | 'deleteConnection'
+    | 'dueRevocations'
+    | 'saveRevocation'
+    | 'deleteRevocation'
   >;
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
@@ -112,7 +120,10 @@ export class RevocationQueue {
       }
       await store.saveRevocation(this.rescheduled(revocation, attempts, outcome, now()));
     } catch (error) {
-      logger.warn({ userId: revocation.userId, error: (error as Error).message }, 'revocation attempt not recorded; it stays queued');
+      logger.warn(
+        { userId: revocation.userId, error: (error as Error).message },
+        'revocation attempt not recorded; it stays queued',
+      );
     }
     return false;
   }
@@ -130,9 +141,18 @@ export class RevocationQueue {
     return revocationRequest(http, endpoint, this.deps.clientAuthentication, token, hint, now());
   }
 
-  private rescheduled(revocation: PendingRevocation, attempts: number, outcome: Extract<RevocationOutcome, { done: false }>, now: number): PendingRevocation {
-    const backoffMs = Math.min(maxBackoffMs, this.deps.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1));
-    const waitMs = outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
+  private rescheduled(
+    revocation: PendingRevocation,
+    attempts: number,
+    outcome: Extract<RevocationOutcome, { done: false }>,
+    now: number,
+  ): PendingRevocation {
+    const backoffMs = Math.min(
+      maxBackoffMs,
+      this.deps.config.revocationRetryIntervalSeconds * 1000 * 2 ** (attempts - 1),
+    );
+    const waitMs =
+      outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
     return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason.slice(0, 500) };
   }
 }
@@ -156,6 +176,16 @@ export function revocationsOf(
     if (token === undefined) return [];
     const id = randomUUID();
     const at = now + index;
-    return [{ id, userId, sealedToken: cipher.encrypt(token, revocationContext(id)), tokenTypeHint: hint, attempts: 0, notBefore: at, createdAt: at }];
+    return [
+      {
+        id,
+        userId,
+        sealedToken: cipher.encrypt(token, revocationContext(id)),
+        tokenTypeHint: hint,
+        attempts: 0,
+        notBefore: at,
+        createdAt: at,
+      },
+    ];
   });
 }

@@ -84,7 +84,10 @@ export class TokenManager {
     const connection = await this.deps.store.findConnection(userId);
     if (!connection) throw new IntegrationError('not_connected', 'no MySQL account is connected');
     if (connection.status === 'reauth_required') {
-      throw new IntegrationError('reconnect_required', `the connection must be made again (${connection.reauthReason ?? 'unknown reason'})`);
+      throw new IntegrationError(
+        'reconnect_required',
+        `the connection must be made again (${connection.reauthReason ?? 'unknown reason'})`,
+      );
     }
     return connection;
   }
@@ -99,7 +102,8 @@ export class TokenManager {
       return await this.refresh(connection);
     } catch (error) {
       // Within the margin the old access token still works: a provider hiccup need not fail the call.
-      if (error instanceof IntegrationError && error.code === 'provider_unavailable' && expiresAt > now) return connection;
+      if (error instanceof IntegrationError && error.code === 'provider_unavailable' && expiresAt > now)
+        return connection;
       throw error;
     }
   }
@@ -139,7 +143,13 @@ export class TokenManager {
 
     const metadata = await discovery.metadata();
     const dpop = this.dpopOf(current);
-    const response = await refreshTokenGrantRequest(http, metadata.token_endpoint, this.deps.clientAuthentication, refreshToken, dpop).catch((error: unknown) => {
+    const response = await refreshTokenGrantRequest(
+      http,
+      metadata.token_endpoint,
+      this.deps.clientAuthentication,
+      refreshToken,
+      dpop,
+    ).catch((error: unknown) => {
       throw this.transient(error);
     });
     let tokens;
@@ -153,7 +163,13 @@ export class TokenManager {
     // From here the provider has rotated the refresh token: the new tokens are the only live ones.
     const problem = tokens.idToken ? await this.checkRefreshedIdToken(tokens.idToken, current, metadata) : undefined;
     // Tokens the provider just issued that nothing will keep are revoked, not dropped: a rotated refresh token, the new access token.
-    const fresh = () => revocationsOf(cipher, current.userId, { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken }, this.deps.now());
+    const fresh = () =>
+      revocationsOf(
+        cipher,
+        current.userId,
+        { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken },
+        this.deps.now(),
+      );
     if (problem) {
       await this.reauthRequired(current, problem.reason, fresh());
       throw problem.error;
@@ -186,22 +202,37 @@ export class TokenManager {
     metadata: ProviderMetadata,
   ): Promise<{ reason: string; error: IntegrationError } | undefined> {
     try {
-      const expected = idTokenExpectations(metadata, this.deps.config, { value: current.nonce, required: false }, this.deps.now());
+      const expected = idTokenExpectations(
+        metadata,
+        this.deps.config,
+        { value: current.nonce, required: false },
+        this.deps.now(),
+      );
       const claims = await validateIdToken(idToken, this.deps.jwks, expected);
       if (claims.iss === current.issuer && claims.sub === current.subject) return undefined;
       return {
         reason: 'subject_changed',
-        error: new IntegrationError('invalid_id_token', 'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)'),
+        error: new IntegrationError(
+          'invalid_id_token',
+          'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)',
+        ),
       };
     } catch (error) {
-      if (error instanceof IntegrationError && error.code === 'invalid_id_token') return { reason: 'invalid_id_token', error };
+      if (error instanceof IntegrationError && error.code === 'invalid_id_token')
+        return { reason: 'invalid_id_token', error };
       if (!namesSameAccount(idToken, current)) {
         return {
           reason: 'subject_changed',
-          error: new IntegrationError('invalid_id_token', 'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)'),
+          error: new IntegrationError(
+            'invalid_id_token',
+            'ID token: the refreshed token names another "iss" or "sub" (OpenID Connect Core 12.2)',
+          ),
         };
       }
-      this.deps.logger.warn({ userId: current.userId, error: (error as Error).message }, 'refreshed ID token not verified now: keys unavailable; tokens kept');
+      this.deps.logger.warn(
+        { userId: current.userId, error: (error as Error).message },
+        'refreshed ID token not verified now: keys unavailable; tokens kept',
+      );
       return undefined;
     }
   }
@@ -216,8 +247,17 @@ export class TokenManager {
   }
 
   /** Mark the connection `reauth_required`, unless someone stored newer tokens meanwhile: then theirs is returned. */
-  private async reauthRequired(connection: Connection, reason: string, dropped: readonly PendingRevocation[] = []): Promise<Connection> {
-    const marked: Connection = { ...connection, version: connection.version + 1, status: 'reauth_required', reauthReason: reason };
+  private async reauthRequired(
+    connection: Connection,
+    reason: string,
+    dropped: readonly PendingRevocation[] = [],
+  ): Promise<Connection> {
+    const marked: Connection = {
+      ...connection,
+      version: connection.version + 1,
+      status: 'reauth_required',
+      reauthReason: reason,
+    };
     if (await this.deps.store.updateConnection(marked, connection.version, dropped)) {
       this.deps.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
       if (dropped.length > 0) await this.deps.revocations.revokeNow(dropped);
@@ -232,7 +272,17 @@ export class TokenManager {
 
   /** Any other failure of the token endpoint during a refresh: the provider is unavailable (its Retry-After passed on); nothing changes. */
   private transient(error: unknown): IntegrationError {
-    if (error instanceof IntegrationError && ['invalid_client', 'token_request_failed', 'provider_unavailable', 'dpop_nonce_loop', 'token_not_dpop_bound'].includes(error.code)) return error;
+    if (
+      error instanceof IntegrationError &&
+      [
+        'invalid_client',
+        'token_request_failed',
+        'provider_unavailable',
+        'dpop_nonce_loop',
+        'token_not_dpop_bound',
+      ].includes(error.code)
+    )
+      return error;
     const message = error instanceof Error ? error.message : String(error);
     return new IntegrationError('provider_unavailable', `the refresh failed: ${message}`, { cause: error });
   }

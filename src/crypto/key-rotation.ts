@@ -23,12 +23,21 @@ export async function rotateKeys(store: Store, ring: KeyRing): Promise<RotationR
     // Under the connection's lock, as a refresh is: the two never interleave, so neither loses the other's write.
     const rotated = await store.withConnectionLock(listed.userId, async () => {
       const connection = await store.findConnection(listed.userId);
-      if (!connection || (!stale(connection.sealedAccessToken) && !stale(connection.sealedRefreshToken) && !stale(connection.sealedDpopKey))) return false;
+      if (
+        !connection ||
+        (!stale(connection.sealedAccessToken) &&
+          !stale(connection.sealedRefreshToken) &&
+          !stale(connection.sealedDpopKey))
+      )
+        return false;
       const resealed = sealTokens(cipher, connection.userId, openTokens(cipher, connection));
       // The DPoP key (RFC 9449) is re-sealed with the tokens: it must outlive the old key too.
       const dpopKey = openDpopKey(cipher, connection);
       const sealedDpopKey = dpopKey && sealDpopKey(cipher, connection.userId, dpopKey);
-      return store.updateConnection({ ...connection, version: connection.version + 1, ...resealed, ...(sealedDpopKey ? { sealedDpopKey } : {}) }, connection.version);
+      return store.updateConnection(
+        { ...connection, version: connection.version + 1, ...resealed, ...(sealedDpopKey ? { sealedDpopKey } : {}) },
+        connection.version,
+      );
     });
     if (rotated) connections += 1;
   }
@@ -36,7 +45,10 @@ export async function rotateKeys(store: Store, ring: KeyRing): Promise<RotationR
   for (const revocation of await store.listRevocations()) {
     if (!stale(revocation.sealedToken)) continue;
     const context = revocationContext(revocation.id);
-    await store.saveRevocation({ ...revocation, sealedToken: cipher.encrypt(cipher.decrypt(revocation.sealedToken, context), context) });
+    await store.saveRevocation({
+      ...revocation,
+      sealedToken: cipher.encrypt(cipher.decrypt(revocation.sealedToken, context), context),
+    });
     revocations += 1;
   }
   return { connections, revocations };

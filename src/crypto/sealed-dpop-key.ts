@@ -19,11 +19,20 @@ export function sealDpopKey(cipher: TokenCipher, userId: string, key: DpopKeyPai
 }
 
 /** The connection's DPoP key, or undefined for a connection with bearer tokens. */
-export function openDpopKey(cipher: TokenCipher, connection: Pick<Connection, 'userId' | 'sealedDpopKey'>): DpopKeyPair | undefined {
+export function openDpopKey(
+  cipher: TokenCipher,
+  connection: Pick<Connection, 'userId' | 'sealedDpopKey'>,
+): DpopKeyPair | undefined {
   if (connection.sealedDpopKey === undefined) return undefined;
   try {
-    return dpopKeyPairOf(JSON.parse(cipher.decrypt(connection.sealedDpopKey, dpopKeyContext(connection.userId))) as JWK);
+    return dpopKeyPairOf(
+      JSON.parse(cipher.decrypt(connection.sealedDpopKey, dpopKeyContext(connection.userId))) as JWK,
+    );
   } catch (error) {
-    throw new IntegrationError('encryption_key_unavailable', "a connection's stored DPoP key could not be opened with the configured key ring", { cause: error });
+    throw new IntegrationError(
+      'encryption_key_unavailable',
+      "a connection's stored DPoP key could not be opened with the configured key ring",
+      { cause: error },
+    );
   }
 }

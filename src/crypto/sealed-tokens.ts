@@ -32,7 +32,10 @@ export type SealedTokens = Pick<Connection, 'sealedAccessToken' | 'sealedRefresh
 export function sealTokens(cipher: TokenCipher, userId: string, tokens: ClearTokens): SealedTokens {
   return {
     sealedAccessToken: cipher.encrypt(tokens.accessToken, tokenContext(userId, 'access_token')),
-    sealedRefreshToken: tokens.refreshToken === undefined ? undefined : cipher.encrypt(tokens.refreshToken, tokenContext(userId, 'refresh_token')),
+    sealedRefreshToken:
+      tokens.refreshToken === undefined
+        ? undefined
+        : cipher.encrypt(tokens.refreshToken, tokenContext(userId, 'refresh_token')),
   };
 }
 
@@ -40,7 +43,11 @@ function open(cipher: TokenCipher, connection: Connection, sealed: string, field
   try {
     return cipher.decrypt(sealed, tokenContext(connection.userId, field));
   } catch (error) {
-    throw new IntegrationError('encryption_key_unavailable', 'a stored token could not be decrypted with the configured key ring', { cause: error });
+    throw new IntegrationError(
+      'encryption_key_unavailable',
+      'a stored token could not be decrypted with the configured key ring',
+      { cause: error },
+    );
   }
 }
 
@@ -53,6 +60,9 @@ export function openAccessToken(cipher: TokenCipher, connection: Connection): st
 export function openTokens(cipher: TokenCipher, connection: Connection): ClearTokens {
   return {
     accessToken: openAccessToken(cipher, connection),
-    refreshToken: connection.sealedRefreshToken === undefined ? undefined : open(cipher, connection, connection.sealedRefreshToken, 'refresh_token'),
+    refreshToken:
+      connection.sealedRefreshToken === undefined
+        ? undefined
+        : open(cipher, connection, connection.sealedRefreshToken, 'refresh_token'),
   };
 }

@@ -12,6 +12,8 @@ import { IntegrationError } from '../errors';
 export function checkSameOrigin(ctx: Context, origin: string): void {
   const fetchSite = ctx.get('sec-fetch-site');
   const requestOrigin = ctx.get('origin');
-  const crossSite = (fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none') || (requestOrigin !== '' && requestOrigin !== origin);
+  const crossSite =
+    (fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none') ||
+    (requestOrigin !== '' && requestOrigin !== origin);
   if (crossSite) throw new IntegrationError('cross_site_request', 'this request came from another site');
 }

@@ -47,7 +47,9 @@ export function errorHandler(): IntegrationMiddleware {
           message: error.message,
           ...(error.description === undefined ? {} : { error_description: error.description }),
           // Incremental authorization: the scope missing, and where to ask for it in addition to those granted.
-          ...(error.requiredScope === undefined ? {} : { scope: error.requiredScope, connect_url: `/connect?scope=${encodeURIComponent(error.requiredScope)}` }),
+          ...(error.requiredScope === undefined
+            ? {}
+            : { scope: error.requiredScope, connect_url: `/connect?scope=${encodeURIComponent(error.requiredScope)}` }),
         };
       } else {
         ctx.type = 'html';

@@ -21,7 +21,13 @@
  * rest of an API request together (bench/README.md); what we use of it is
  * this file.
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { IntegrationError } from '../errors';
 
@@ -90,7 +96,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Node's codes for a TLS connection that fails verification or negotiation (OpenSSL's X509_V_ERR_* names, ERR_TLS_*, ERR_SSL_*). */
 function isTlsFailure(code: string | undefined): boolean {
-  return code !== undefined && /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|PATH_LENGTH_EXCEEDED)/.test(code);
+  return (
+    code !== undefined &&
+    /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|PATH_LENGTH_EXCEEDED)/.test(
+      code,
+    )
+  );
 }
 
 const defaultHeaders = { 'user-agent': 'mysql-integration-auth-flow/0.1', accept: 'application/json' } as const;
@@ -99,7 +110,9 @@ const defaultHeaders = { 'user-agent': 'mysql-integration-auth-flow/0.1', accept
 function requestError(error: unknown): ProviderRequestError {
   if (error instanceof ProviderRequestError) return error;
   const code = (error as { code?: unknown }).code;
-  return new ProviderRequestError(typeof code === 'string' ? code : 'ERR_PROVIDER_REQUEST', (error as Error).message, { cause: error });
+  return new ProviderRequestError(typeof code === 'string' ? code : 'ERR_PROVIDER_REQUEST', (error as Error).message, {
+    cause: error,
+  });
 }
 
 export class ProviderClient {
@@ -108,15 +121,24 @@ export class ProviderClient {
   private readonly httpsAgent: HttpsAgent;
 
   constructor(private readonly options: ProviderClientOptions) {
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, ...(options.certificateAuthority ? { ca: options.certificateAuthority } : {}) });
+    this.httpsAgent = new HttpsAgent({
+      keepAlive: true,
+      ...(options.certificateAuthority ? { ca: options.certificateAuthority } : {}),
+    });
     const http = (url: string | URL, request: ProviderRequestOptions = {}) => this.send(url, request);
-    http.get = (url: string | URL, request: Omit<ProviderRequestOptions, 'method'> = {}) => this.send(url, { ...request, method: 'GET' });
-    http.post = (url: string | URL, request: Omit<ProviderRequestOptions, 'method'> = {}) => this.send(url, { ...request, method: 'POST' });
+    http.get = (url: string | URL, request: Omit<ProviderRequestOptions, 'method'> = {}) =>
+      this.send(url, { ...request, method: 'GET' });
+    http.post = (url: string | URL, request: Omit<ProviderRequestOptions, 'method'> = {}) =>
+      this.send(url, { ...request, method: 'POST' });
     this.http = http;
   }
 
   /** Send a request to the provider under a retry policy; a network failure that is not retried becomes `provider_unavailable`. */
-  async request(endpoint: ProviderEndpoint, policy: RetryPolicy, send: (http: ProviderHttp) => Promise<ProviderResponse>): Promise<ProviderResponse> {
+  async request(
+    endpoint: ProviderEndpoint,
+    policy: RetryPolicy,
+    send: (http: ProviderHttp) => Promise<ProviderResponse>,
+  ): Promise<ProviderResponse> {
     for (let attempt = 1; ; attempt += 1) {
       const started = performance.now();
       let response: ProviderResponse;
@@ -127,13 +149,19 @@ export class ProviderClient {
         if (!(error instanceof ProviderRequestError)) throw error;
         // A certificate that fails verification will fail again: never retried, never ignored.
         if (isTlsFailure(error.code)) {
-          throw new IntegrationError('provider_tls_error', `the provider's TLS certificate was refused (${error.code})`, { cause: error });
+          throw new IntegrationError(
+            'provider_tls_error',
+            `the provider's TLS certificate was refused (${error.code})`,
+            { cause: error },
+          );
         }
         if (policy === 'idempotent' && attempt < this.options.attempts) {
           await sleep(this.backoff(attempt));
           continue;
         }
-        throw new IntegrationError('provider_unavailable', `the ${endpoint} request failed: ${error.code}`, { cause: error });
+        throw new IntegrationError('provider_unavailable', `the ${endpoint} request failed: ${error.code}`, {
+          cause: error,
+        });
       }
       this.options.observe?.(endpoint, String(response.statusCode), (performance.now() - started) / 1000);
       const delay = this.retryDelay(response, policy, attempt);
@@ -172,7 +200,8 @@ export class ProviderClient {
         body = JSON.stringify(request.json);
         headers['content-type'] = 'application/json';
       }
-      for (const [name, value] of Object.entries(request.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+      for (const [name, value] of Object.entries(request.headers ?? {}))
+        if (value !== undefined) headers[name.toLowerCase()] = value;
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
 
       let settled = false;
@@ -192,14 +221,22 @@ export class ProviderClient {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
         });
         // A connection closed before the body's end (not every such close comes with an error).
         response.on('close', () => {
-          if (!response.complete) fail(new ProviderRequestError('ECONNRESET', 'the connection closed before the answer was complete'));
+          if (!response.complete)
+            fail(new ProviderRequestError('ECONNRESET', 'the connection closed before the answer was complete'));
         });
       };
-      const timer = setTimeout(() => fail(new ProviderRequestError('ETIMEDOUT', `timeout of ${this.options.timeoutMs} ms exceeded`)), this.options.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new ProviderRequestError('ETIMEDOUT', `timeout of ${this.options.timeoutMs} ms exceeded`)),
+        this.options.timeoutMs,
+      );
       try {
         const method = request.method ?? 'GET';
         outgoing = https
@@ -221,7 +258,8 @@ export class ProviderClient {
     const notProcessed = status === 429 || status === 503;
     if (!notProcessed && !(policy === 'idempotent' && (status === 502 || status === 504))) return undefined;
     const retryAfter = retryAfterSeconds(response.headers['retry-after'], Date.now());
-    if (retryAfter !== undefined) return retryAfter <= this.options.retryAfterCapSeconds ? retryAfter * 1000 : undefined;
+    if (retryAfter !== undefined)
+      return retryAfter <= this.options.retryAfterCapSeconds ? retryAfter * 1000 : undefined;
     return this.backoff(attempt);
   }
 
@@ -236,7 +274,9 @@ export class ProviderClient {
 export function parseJsonObject(body: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

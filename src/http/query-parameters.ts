@@ -12,7 +12,16 @@ export const maxQueryLength = 8192;
 export const maxParameterLength = 2048;
 
 /** The parameters our routes read, whose names a message may quote. */
-const knownParameters = new Set(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state', 'return_to']);
+const knownParameters = new Set([
+  'code',
+  'state',
+  'iss',
+  'error',
+  'error_description',
+  'error_uri',
+  'session_state',
+  'return_to',
+]);
 
 export function parseQueryParameters(querystring: string): ReadonlyMap<string, string> {
   if (querystring.length > maxQueryLength) {

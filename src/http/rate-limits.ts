@@ -72,7 +72,10 @@ export class RateLimiter {
   ) {
     for (const group of routeGroups) {
       const { points, durationSeconds } = limits[group];
-      const perKind: Record<KeyKind, RateLimit> = { session: limits[group], address: { points: points * addressFactor, durationSeconds } };
+      const perKind: Record<KeyKind, RateLimit> = {
+        session: limits[group],
+        address: { points: points * addressFactor, durationSeconds },
+      };
       for (const kind of ['session', 'address'] as const) {
         const limit = perKind[kind];
         this.counters.set(`${group}:${kind}`, {
@@ -107,7 +110,9 @@ export class RateLimiter {
         this.metrics.rateLimited.inc({ route: group });
         this.setHeaders(ctx, limit, rejection);
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new IntegrationError('rate_limited', `too many requests; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+        throw new IntegrationError('rate_limited', `too many requests; try again in ${retryAfterSeconds} s`, {
+          retryAfterSeconds,
+        });
       }
     }
     const tightest = results.sort(([, a], [, b]) => a.remainingPoints - b.remainingPoints)[0];

@@ -9,7 +9,10 @@ import type { IntegrationMiddleware } from './integration-state';
 
 export function securityHeaders(): IntegrationMiddleware {
   return async (ctx, next) => {
-    ctx.set('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    ctx.set(
+      'content-security-policy',
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
     ctx.set('x-content-type-options', 'nosniff');
     ctx.set('x-frame-options', 'DENY');
     ctx.set('referrer-policy', 'same-origin');

@@ -43,7 +43,12 @@ export class DemoSignIn implements Identity {
   async signIn(ctx: IntegrationContext, username: string): Promise<void> {
     await this.endSession(ctx);
     const now = this.now();
-    const session: Session = { id: randomBytes(32).toString('base64url'), userId: username, createdAt: now, expiresAt: now + sessionLifetimeMs };
+    const session: Session = {
+      id: randomBytes(32).toString('base64url'),
+      userId: username,
+      createdAt: now,
+      expiresAt: now + sessionLifetimeMs,
+    };
     await this.sessions.createSession(session);
     ctx.cookies.set(sessionCookieName(ctx), session.id, {
       signed: true,
@@ -59,7 +64,13 @@ export class DemoSignIn implements Identity {
   /** End the request's session in the store (a copy of the cookie kept from before is dead too) and clear the cookie. */
   async signOut(ctx: IntegrationContext): Promise<void> {
     await this.endSession(ctx);
-    ctx.cookies.set(sessionCookieName(ctx), null, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/' });
+    ctx.cookies.set(sessionCookieName(ctx), null, {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      path: '/',
+    });
   }
 
   private async endSession(ctx: IntegrationContext): Promise<void> {
@@ -76,6 +87,7 @@ export class DemoSignIn implements Identity {
 
 /** The session id of the request's cookie, its signature checked once per request. */
 function sessionIdOf(ctx: IntegrationContext): string | undefined {
-  if (ctx.state.sessionId === undefined) ctx.state.sessionId = ctx.cookies.get(sessionCookieName(ctx), { signed: true }) ?? null;
+  if (ctx.state.sessionId === undefined)
+    ctx.state.sessionId = ctx.cookies.get(sessionCookieName(ctx), { signed: true }) ?? null;
   return ctx.state.sessionId ?? undefined;
 }

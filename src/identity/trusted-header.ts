@@ -23,7 +23,9 @@ export class TrustedHeaderIdentity implements Identity {
 
   async currentUser(ctx: IntegrationContext): Promise<CurrentUser | undefined> {
     const id = this.rateLimitKey(ctx);
-    return id === undefined ? undefined : { id, sessionId: createHash('sha256').update(`trusted-header:${id}`).digest('base64url') };
+    return id === undefined
+      ? undefined
+      : { id, sessionId: createHash('sha256').update(`trusted-header:${id}`).digest('base64url') };
   }
 
   rateLimitKey(ctx: IntegrationContext): string | undefined {

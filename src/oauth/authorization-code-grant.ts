@@ -27,6 +27,11 @@ export function authorizationCodeGrantRequest(
   pending: PendingAuthorization,
   dpop?: DpopBinding,
 ): Promise<Response<string>> {
-  const form = { grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, code_verifier: pending.codeVerifier };
+  const form = {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: pending.redirectUri,
+    code_verifier: pending.codeVerifier,
+  };
   return tokenRequest({ http, tokenEndpoint, client, policy: 'never', form, ...(dpop ? { dpop } : {}) });
 }

@@ -46,7 +46,11 @@ export function createPendingAuthorization(input: AuthorizationRequestInput): Pe
   };
 }
 
-export function buildAuthorizationUrl(authorizationEndpoint: string, clientId: string, pending: PendingAuthorization): URL {
+export function buildAuthorizationUrl(
+  authorizationEndpoint: string,
+  clientId: string,
+  pending: PendingAuthorization,
+): URL {
   const url = new URL(authorizationEndpoint);
   const scopes = pending.scopes;
   url.searchParams.set('response_type', 'code');

@@ -41,11 +41,17 @@ export function parseClientKeyRing(value: string): readonly ClientKey[] | string
     return 'must be a JSON Web Key Set: {"keys": [ ...private keys, newest first... ]}.';
   }
   const keys = (parsed as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys) || keys.length === 0) return 'must be a JSON Web Key Set with at least one key: {"keys": [...]}.';
+  if (!Array.isArray(keys) || keys.length === 0)
+    return 'must be a JSON Web Key Set with at least one key: {"keys": [...]}.';
   const ring: ClientKey[] = [];
   for (const [index, entry] of keys.entries()) {
     const jwk = entry as JWK;
-    if (typeof jwk !== 'object' || jwk === null || typeof jwk.kid !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(jwk.kid)) {
+    if (
+      typeof jwk !== 'object' ||
+      jwk === null ||
+      typeof jwk.kid !== 'string' ||
+      !/^[A-Za-z0-9._-]{1,64}$/.test(jwk.kid)
+    ) {
       return `key ${index + 1} needs a "kid" of 1 to 64 letters, digits, ".", "_" or "-".`;
     }
     const alg = algorithmOf(jwk);

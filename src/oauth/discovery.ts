@@ -33,7 +33,10 @@ export function discoveryUrl(issuer: string): string {
 
 function validateMetadata(issuer: string, body: Record<string, unknown>): ProviderMetadata {
   if (body.issuer !== issuer) {
-    throw new IntegrationError('provider_error', `discovery: unexpected "issuer" value (expected the configured issuer)`);
+    throw new IntegrationError(
+      'provider_error',
+      `discovery: unexpected "issuer" value (expected the configured issuer)`,
+    );
   }
   for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
     const value = body[name];
@@ -41,7 +44,14 @@ function validateMetadata(issuer: string, body: Record<string, unknown>): Provid
       throw new IntegrationError('provider_error', `discovery: "${name}" is missing or not a URL`);
     }
   }
-  for (const name of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'revocation_endpoint', 'pushed_authorization_request_endpoint'] as const) {
+  for (const name of [
+    'authorization_endpoint',
+    'token_endpoint',
+    'jwks_uri',
+    'userinfo_endpoint',
+    'revocation_endpoint',
+    'pushed_authorization_request_endpoint',
+  ] as const) {
     const value = body[name];
     if (value === undefined) continue;
     if (typeof value !== 'string' || !URL.canParse(value) || !isSecureOrLoopback(new URL(value))) {

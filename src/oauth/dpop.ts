@@ -28,11 +28,18 @@ export interface DpopKeyPair {
 
 /** The public part of an EC P-256 key, and its thumbprint (members in lexicographic order, RFC 7638 3.2). */
 export function dpopKeyPairOf(privateJwk: JWK): DpopKeyPair {
-  if (privateJwk.kty !== 'EC' || privateJwk.crv !== 'P-256' || typeof privateJwk.x !== 'string' || typeof privateJwk.y !== 'string') {
+  if (
+    privateJwk.kty !== 'EC' ||
+    privateJwk.crv !== 'P-256' ||
+    typeof privateJwk.x !== 'string' ||
+    typeof privateJwk.y !== 'string'
+  ) {
     throw new Error('a DPoP key must be an EC P-256 key');
   }
   const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: privateJwk.x, y: privateJwk.y };
-  const thumbprint = createHash('sha256').update(JSON.stringify({ crv: 'P-256', kty: 'EC', x: privateJwk.x, y: privateJwk.y })).digest('base64url');
+  const thumbprint = createHash('sha256')
+    .update(JSON.stringify({ crv: 'P-256', kty: 'EC', x: privateJwk.x, y: privateJwk.y }))
+    .digest('base64url');
   return { privateJwk, publicJwk, thumbprint };
 }
 
@@ -62,7 +69,9 @@ export async function dpopProof(
     htm: request.method,
     htu: htu.href,
     ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
-    ...(request.accessToken === undefined ? {} : { ath: createHash('sha256').update(request.accessToken, 'ascii').digest('base64url') }),
+    ...(request.accessToken === undefined
+      ? {}
+      : { ath: createHash('sha256').update(request.accessToken, 'ascii').digest('base64url') }),
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk })
     .setJti(randomBytes(32).toString('base64url'))
@@ -117,9 +126,14 @@ export async function sendWithDpopNonce(
   const first = await send(binding.nonces.for(url));
   const nonce = binding.nonces.remember(url, first);
   if (!demandsNonce(first)) return first;
-  if (nonce === undefined) throw new IntegrationError('dpop_nonce_loop', `${new URL(url).origin} demanded a DPoP nonce without sending one`);
+  if (nonce === undefined)
+    throw new IntegrationError('dpop_nonce_loop', `${new URL(url).origin} demanded a DPoP nonce without sending one`);
   const second = await send(nonce);
   binding.nonces.remember(url, second);
-  if (demandsNonce(second)) throw new IntegrationError('dpop_nonce_loop', `${new URL(url).origin} demanded another DPoP nonce after the one it gave`);
+  if (demandsNonce(second))
+    throw new IntegrationError(
+      'dpop_nonce_loop',
+      `${new URL(url).origin} demanded another DPoP nonce after the one it gave`,
+    );
   return second;
 }

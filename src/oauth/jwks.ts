@@ -18,9 +18,14 @@ const jwksLifetime = { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 24 * 36
 
 /** The lifetime a JWKS response asks for, bounded; `no-store`/`no-cache` mean as short as allowed. */
 function jwksLifetimeSeconds(cacheControl: string | undefined): number {
-  const directives = (cacheControl ?? '').toLowerCase().split(',').map((directive) => directive.trim());
+  const directives = (cacheControl ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((directive) => directive.trim());
   if (directives.includes('no-store') || directives.includes('no-cache')) return jwksLifetime.minSeconds;
-  const maxAge = directives.map((directive) => /^max-age=(\d+)$/.exec(directive)?.[1]).find((value) => value !== undefined);
+  const maxAge = directives
+    .map((directive) => /^max-age=(\d+)$/.exec(directive)?.[1])
+    .find((value) => value !== undefined);
   const asked = maxAge === undefined ? jwksLifetime.defaultSeconds : Number(maxAge);
   return Math.min(jwksLifetime.maxSeconds, Math.max(jwksLifetime.minSeconds, asked));
 }
@@ -45,7 +50,9 @@ export class JwksCache {
         return await resolver(header, token);
       } catch (error) {
         if (!(error instanceof errors.JWKSNoMatchingKey) || !cached) throw error;
-        return await (await this.refresh(jwksUri))(header, token);
+        return await (
+          await this.refresh(jwksUri)
+        )(header, token);
       }
     };
   }

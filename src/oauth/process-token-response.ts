@@ -48,12 +48,17 @@ export function processTokenResponse(
   if (typeof access_token !== 'string' || access_token === '') throw invalid('missing "access_token"');
   // Asked for with a DPoP proof, the tokens must be DPoP-bound (RFC 9449 5): a bearer token is refused.
   if (options.dpop && (typeof token_type !== 'string' || token_type.toLowerCase() !== 'dpop')) {
-    throw new IntegrationError('token_not_dpop_bound', 'the provider answered a DPoP token request with a "token_type" other than DPoP');
+    throw new IntegrationError(
+      'token_not_dpop_bound',
+      'the provider answered a DPoP token request with a "token_type" other than DPoP',
+    );
   }
-  if (!options.dpop && (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer')) throw invalid('unsupported "token_type"');
+  if (!options.dpop && (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer'))
+    throw invalid('unsupported "token_type"');
 
   const expiresIn = parseExpiresIn(expires_in);
-  if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === '')) throw invalid('invalid "refresh_token"');
+  if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === ''))
+    throw invalid('invalid "refresh_token"');
   if (scope !== undefined && typeof scope !== 'string') throw invalid('invalid "scope"');
   if (id_token !== undefined && typeof id_token !== 'string') throw invalid('invalid "id_token"');
   if (id_token === undefined && options.idTokenRequired) throw invalid('missing "id_token"');

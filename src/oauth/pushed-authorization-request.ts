@@ -38,7 +38,10 @@ export class AuthorizationRedirect {
     if (!this.pushes(metadata)) return full;
     const endpoint = metadata.pushed_authorization_request_endpoint;
     if (typeof endpoint !== 'string' || !URL.canParse(endpoint) || !isSecureOrLoopback(new URL(endpoint))) {
-      throw new IntegrationError('provider_error', 'discovery: pushed authorization requests are needed but "pushed_authorization_request_endpoint" is missing or not an https URL');
+      throw new IntegrationError(
+        'provider_error',
+        'discovery: pushed authorization requests are needed but "pushed_authorization_request_endpoint" is missing or not an https URL',
+      );
     }
     const requestUri = await this.push(endpoint, full.searchParams);
     const url = new URL(metadata.authorization_endpoint);
@@ -60,20 +63,34 @@ export class AuthorizationRedirect {
     );
     const status = response.statusCode;
     if (status === 503 || status === 429) {
-      throw new IntegrationError('provider_unavailable', `the pushed authorization request endpoint answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });
+      throw new IntegrationError(
+        'provider_unavailable',
+        `the pushed authorization request endpoint answered ${status}`,
+        { retryAfterSeconds: retryAfterOf(response) },
+      );
     }
     const body = parseJsonObject(response.body);
     if (status === 201 || status === 200) {
       const requestUri = body?.request_uri;
       const expiresIn = body?.expires_in;
-      if (typeof requestUri !== 'string' || !/^urn:ietf:params:oauth:request_uri:[\x21-\x7e]{1,512}$/.test(requestUri) || typeof expiresIn !== 'number' || expiresIn <= 0) {
-        throw new IntegrationError('provider_error', 'the pushed authorization request endpoint answered without a valid "request_uri" and "expires_in"');
+      if (
+        typeof requestUri !== 'string' ||
+        !/^urn:ietf:params:oauth:request_uri:[\x21-\x7e]{1,512}$/.test(requestUri) ||
+        typeof expiresIn !== 'number' ||
+        expiresIn <= 0
+      ) {
+        throw new IntegrationError(
+          'provider_error',
+          'the pushed authorization request endpoint answered without a valid "request_uri" and "expires_in"',
+        );
       }
       return requestUri;
     }
-    if (status >= 500) throw new IntegrationError('provider_error', `the pushed authorization request endpoint answered ${status}`);
+    if (status >= 500)
+      throw new IntegrationError('provider_error', `the pushed authorization request endpoint answered ${status}`);
     const error = body?.error;
-    if (error === 'invalid_client') throw new IntegrationError('invalid_client', 'the provider refused the client credentials ("invalid_client")');
+    if (error === 'invalid_client')
+      throw new IntegrationError('invalid_client', 'the provider refused the client credentials ("invalid_client")');
     const description = typeof body?.error_description === 'string' ? body.error_description.slice(0, 300) : undefined;
     throw new IntegrationError(
       'pushed_authorization_refused',

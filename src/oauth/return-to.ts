@@ -10,7 +10,8 @@ import { IntegrationError } from '../errors';
 
 export function checkReturnTo(value: string | undefined, origin: string): string {
   if (value === undefined || value === '') return '/';
-  const refuse = () => new IntegrationError('invalid_return_to', 'the "return_to" parameter must be a path on this site');
+  const refuse = () =>
+    new IntegrationError('invalid_return_to', 'the "return_to" parameter must be a path on this site');
   // eslint-disable-next-line no-control-regex
   if (value.length > 512 || !value.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(value)) throw refuse();
   let resolved: URL;

@@ -9,8 +9,7 @@ import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http
 import type { ClientAuthentication } from './token-endpoint-auth';
 
 export type RevocationOutcome =
-  | { readonly done: true }
-  | { readonly done: false; readonly reason: string; readonly retryAfterSeconds?: number };
+  { readonly done: true } | { readonly done: false; readonly reason: string; readonly retryAfterSeconds?: number };
 
 export async function revocationRequest(
   http: ProviderClient,

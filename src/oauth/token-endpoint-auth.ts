@@ -41,7 +41,9 @@ export interface ClientAuthentication {
    * the newest key is followed by the same request signed with the older key
    * (see above).
    */
-  send<Answer extends ClientAnswer>(request: (credentials: () => Promise<ClientCredentialsToSend>) => Promise<Answer>): Promise<Answer>;
+  send<Answer extends ClientAnswer>(
+    request: (credentials: () => Promise<ClientCredentialsToSend>) => Promise<Answer>,
+  ): Promise<Answer>;
 }
 
 /** How long the older key signs after the provider refused the newest. */
@@ -49,7 +51,9 @@ export const olderKeyWindowMs = 60_000;
 
 /** The provider says the client failed to authenticate (RFC 6749 5.2: 401, or 400 without an Authorization header). */
 function refusesClient(answer: ClientAnswer): boolean {
-  return (answer.statusCode === 401 || answer.statusCode === 400) && parseJsonObject(answer.body)?.error === 'invalid_client';
+  return (
+    (answer.statusCode === 401 || answer.statusCode === 400) && parseJsonObject(answer.body)?.error === 'invalid_client'
+  );
 }
 
 export function clientAuthentication(
@@ -61,17 +65,15 @@ export function clientAuthentication(
     const now = options.now ?? Date.now;
     const [newest, older] = assertions.keyIds;
     let olderUntil = 0;
-    const signedWith =
-      (kid: string | undefined) =>
-      async (): Promise<ClientCredentialsToSend> => ({
-        headers: {},
-        form: {
-          client_id: setting.clientId,
-          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-          // FAPI 2.0 Security Profile 5.3.2.1: the audience is the issuer identifier.
-          client_assertion: await assertions.sign(setting.issuer, kid),
-        },
-      });
+    const signedWith = (kid: string | undefined) => async (): Promise<ClientCredentialsToSend> => ({
+      headers: {},
+      form: {
+        client_id: setting.clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        // FAPI 2.0 Security Profile 5.3.2.1: the audience is the issuer identifier.
+        client_assertion: await assertions.sign(setting.issuer, kid),
+      },
+    });
     const current = () => (older !== undefined && now() < olderUntil ? older : newest);
     return {
       method: 'private_key_jwt',

@@ -11,7 +11,9 @@ import { parseJsonObject, retryAfterOf } from '../http/provider-client';
 export function tokenEndpointError(response: Response<string>): IntegrationError {
   const status = response.statusCode;
   if (status === 503 || status === 429) {
-    return new IntegrationError('provider_unavailable', `the token endpoint answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });
+    return new IntegrationError('provider_unavailable', `the token endpoint answered ${status}`, {
+      retryAfterSeconds: retryAfterOf(response),
+    });
   }
   if (status >= 500) return new IntegrationError('provider_error', `the token endpoint answered ${status}`);
   const error = parseJsonObject(response.body)?.error;

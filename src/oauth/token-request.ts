@@ -20,13 +20,25 @@ export interface TokenRequest {
   readonly dpop?: DpopBinding;
 }
 
-export function tokenRequest({ http, tokenEndpoint, client, policy, form, dpop }: TokenRequest): Promise<ProviderResponse> {
+export function tokenRequest({
+  http,
+  tokenEndpoint,
+  client,
+  policy,
+  form,
+  dpop,
+}: TokenRequest): Promise<ProviderResponse> {
   const send = (nonce: string | undefined) =>
     client.send((credentialsToSend) =>
       http.request('token', policy, async (provider) => {
         const credentials = await credentialsToSend();
-        const proof = dpop ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) } : {};
-        return provider.post(tokenEndpoint, { headers: { ...credentials.headers, ...proof }, form: { ...form, ...credentials.form } });
+        const proof = dpop
+          ? { dpop: await dpopProof(dpop.key, { method: 'POST', url: tokenEndpoint, nonce }, dpop.now()) }
+          : {};
+        return provider.post(tokenEndpoint, {
+          headers: { ...credentials.headers, ...proof },
+          form: { ...form, ...credentials.form },
+        });
       }),
     );
   return dpop ? sendWithDpopNonce(dpop, tokenEndpoint, send) : send(undefined);

@@ -30,7 +30,10 @@ export function checkIssuer(parameters: ReadonlyMap<string, string>, metadata: P
   const iss = parameters.get('iss');
   if (iss === undefined) {
     if (metadata.authorization_response_iss_parameter_supported === true) {
-      throw new IntegrationError('issuer_missing', 'the "iss" parameter is missing, yet the provider promises to send it (RFC 9207)');
+      throw new IntegrationError(
+        'issuer_missing',
+        'the "iss" parameter is missing, yet the provider promises to send it (RFC 9207)',
+      );
     }
     return;
   }
@@ -68,7 +71,8 @@ export function checkAuthorizationError(parameters: ReadonlyMap<string, string>)
   const error = parameters.get('error');
   if (error === undefined) return;
   // RFC 9126 2.2: the pushed request's URI expired (or was used) before the user got there.
-  if (error === 'invalid_request_uri') throw new IntegrationError('authorization_request_expired', 'the provider answered "invalid_request_uri"');
+  if (error === 'invalid_request_uri')
+    throw new IntegrationError('authorization_request_expired', 'the provider answered "invalid_request_uri"');
   const rawDescription = parameters.get('error_description');
   const description = rawDescription === undefined ? undefined : rawDescription.slice(0, 300);
   if (isErrorCode(error) && providerErrors.has(error)) {

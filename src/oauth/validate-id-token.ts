@@ -63,7 +63,10 @@ function explain(error: unknown): IntegrationError {
   if (error instanceof IntegrationError) return error;
   if (error instanceof errors.JWTExpired) return invalid('expired ("exp" claim)', error);
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return invalid(error.reason === 'missing' ? `missing "${error.claim}" claim` : `unexpected "${error.claim}" claim value`, error);
+    return invalid(
+      error.reason === 'missing' ? `missing "${error.claim}" claim` : `unexpected "${error.claim}" claim value`,
+      error,
+    );
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return invalid('unexpected JWS "alg" header value', error);
   if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('signature verification failed', error);
@@ -79,7 +82,11 @@ export const maxSubjectLength = 255;
 /** A header `typ` an ID token may carry: none, or a plain JWT. */
 const plainJwt = /^(application\/)?jwt$/i;
 
-export async function validateIdToken(idToken: string, jwks: JwksCache, expected: IdTokenExpectations): Promise<IdTokenClaims> {
+export async function validateIdToken(
+  idToken: string,
+  jwks: JwksCache,
+  expected: IdTokenExpectations,
+): Promise<IdTokenClaims> {
   let payload: JWTPayload;
   let header: { typ?: string };
   const toleranceSeconds = expected.clockToleranceSeconds ?? 30;
@@ -101,10 +108,12 @@ export async function validateIdToken(idToken: string, jwks: JwksCache, expected
 
   // Only this client: an extra audience is one we do not trust (OpenID Connect Core 3.1.3.7, item 3).
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (audiences.length === 0 || audiences.some((audience) => audience !== expected.clientId)) throw invalid('unexpected "aud" claim value');
+  if (audiences.length === 0 || audiences.some((audience) => audience !== expected.clientId))
+    throw invalid('unexpected "aud" claim value');
   if (payload.azp !== undefined && payload.azp !== expected.clientId) throw invalid('unexpected "azp" claim value');
   if (payload.sub === '') throw invalid('missing "sub" claim');
-  if (typeof payload.sub !== 'string' || payload.sub.length > maxSubjectLength) throw invalid('unexpected "sub" claim value');
+  if (typeof payload.sub !== 'string' || payload.sub.length > maxSubjectLength)
+    throw invalid('unexpected "sub" claim value');
   if (payload.nonce === undefined) {
     if (expected.nonceRequired) throw invalid('missing "nonce" claim');
   } else if (payload.nonce !== expected.nonce) {

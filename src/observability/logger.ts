@@ -16,7 +16,18 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** The field names whose values never reach a log line. */
-const secretNames = ['access_token', 'refresh_token', 'id_token', 'code', 'code_verifier', 'client_secret', 'token', 'password', 'authorization', 'cookie'] as const;
+const secretNames = [
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code',
+  'code_verifier',
+  'client_secret',
+  'token',
+  'password',
+  'authorization',
+  'cookie',
+] as const;
 
 /** What is redacted, in pino's path syntax (the paths its `redact` option took before). */
 export const redactedPaths = [

@@ -90,7 +90,9 @@ export class Metrics {
   /** Register the process-wide default metrics (once; nothing when the instance was made without them). */
   registerDefaultMetrics(): Promise<void> {
     if (!this.wantsDefaults) return Promise.resolve();
-    this.defaults ??= import('prom-client/lib/defaultMetrics.js').then(({ default: collectDefaultMetrics }) => collectDefaultMetrics({ register: this.registry }));
+    this.defaults ??= import('prom-client/lib/defaultMetrics.js').then(({ default: collectDefaultMetrics }) =>
+      collectDefaultMetrics({ register: this.registry }),
+    );
     return this.defaults;
   }
 }

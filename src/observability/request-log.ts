@@ -27,7 +27,12 @@ export function requestLog(logger: Logger): IntegrationMiddleware {
     try {
       await next();
     } finally {
-      const line = { method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(performance.now() - started) };
+      const line = {
+        method: ctx.method,
+        path: ctx.path.slice(0, 200),
+        status: ctx.status,
+        ms: Math.round(performance.now() - started),
+      };
       if (log) log.info(line, 'request');
       else logger.info({ requestId, ...line }, 'request');
     }

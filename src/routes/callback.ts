@@ -22,7 +22,14 @@ import { generateDpopKey, type DpopNonces } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';
 import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
 import { processTokenResponse } from '../oauth/process-token-response';
-import { checkAuthorizationError, checkCode, checkIssuer, checkState, stateParameter, type StateCheck } from '../oauth/validate-auth-response';
+import {
+  checkAuthorizationError,
+  checkCode,
+  checkIssuer,
+  checkState,
+  stateParameter,
+  type StateCheck,
+} from '../oauth/validate-auth-response';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
 import type { Connection, PendingAuthorization, Store } from '../store/store';
@@ -33,7 +40,10 @@ export interface CallbackDependencies {
   /** The servers' last DPoP nonces (DPOP=true). */
   readonly dpopNonces: DpopNonces;
   readonly identity: Identity;
-  readonly store: Pick<Store, 'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'replaceConnection'>;
+  readonly store: Pick<
+    Store,
+    'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'replaceConnection'
+  >;
   readonly revocations: Pick<RevocationQueue, 'revokeNow'>;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
@@ -67,7 +77,11 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
 
   checkIssuer(parameters, metadata);
   const state = stateParameter(parameters);
-  const checked = await consumed(store, checkState(await store.findPendingAuthorization(state), user.sessionId, now()), now());
+  const checked = await consumed(
+    store,
+    checkState(await store.findPendingAuthorization(state), user.sessionId, now()),
+    now(),
+  );
   if (checked.kind === 'replayed') {
     const landing = await replayLanding(store, checked.pending, user);
     ctx.status = 303;
@@ -82,10 +96,24 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
   // DPoP (RFC 9449): the connection's own key, made for this exchange; kept, sealed, only if the connection is.
   const dpopKey = config.dpop ? generateDpopKey() : undefined;
   const dpop = dpopKey && { key: dpopKey, nonces: deps.dpopNonces, now };
-  const response = await authorizationCodeGrantRequest(http, metadata.token_endpoint, deps.clientAuthentication, code, pending, dpop);
-  const tokens = processTokenResponse(response, pending.scopes, { idTokenRequired: pending.scopes.includes('openid'), dpop: dpop !== undefined });
+  const response = await authorizationCodeGrantRequest(
+    http,
+    metadata.token_endpoint,
+    deps.clientAuthentication,
+    code,
+    pending,
+    dpop,
+  );
+  const tokens = processTokenResponse(response, pending.scopes, {
+    idTokenRequired: pending.scopes.includes('openid'),
+    dpop: dpop !== undefined,
+  });
   const claims = tokens.idToken
-    ? await validateIdToken(tokens.idToken, jwks, idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()))
+    ? await validateIdToken(
+        tokens.idToken,
+        jwks,
+        idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()),
+      )
     : undefined;
 
   const sealedDpopKey = dpopKey && sealDpopKey(deps.cipher, pending.userId, dpopKey);
@@ -105,7 +133,11 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
  * alive behind a reconnect), then revoke them. If a refresh of the previous
  * connection wrote meanwhile, its newer tokens are the ones replaced.
  */
-async function storeReplacing(deps: CallbackDependencies, userId: string, connectionAfter: (previous: Connection | undefined) => Connection): Promise<void> {
+async function storeReplacing(
+  deps: CallbackDependencies,
+  userId: string,
+  connectionAfter: (previous: Connection | undefined) => Connection,
+): Promise<void> {
   const { store, cipher, now } = deps;
   for (let attempt = 0; ; attempt += 1) {
     const previous = await store.findConnection(userId);
@@ -114,13 +146,15 @@ async function storeReplacing(deps: CallbackDependencies, userId: string, connec
       if (replaced.length > 0) await deps.revocations.revokeNow(replaced);
       return;
     }
-    if (attempt === 4) throw new IntegrationError('store_unavailable', 'the connection kept changing while it was being replaced');
+    if (attempt === 4)
+      throw new IntegrationError('store_unavailable', 'the connection kept changing while it was being replaced');
   }
 }
 
 /** A fresh state is consumed here, atomically: if another request consumed it first, this one is a replay. */
 async function consumed(store: CallbackDependencies['store'], checked: StateCheck, now: number): Promise<StateCheck> {
-  if (checked.kind === 'replayed' || (await store.consumePendingAuthorization(checked.pending.state, now))) return checked;
+  if (checked.kind === 'replayed' || (await store.consumePendingAuthorization(checked.pending.state, now)))
+    return checked;
   return { kind: 'replayed', pending: checked.pending };
 }
 
@@ -129,7 +163,11 @@ async function consumed(store: CallbackDependencies['store'], checked: StateChec
  * connected this user (the back button, a reload). Nothing is exchanged
  * again; any other reuse is `state_already_used`.
  */
-async function replayLanding(store: CallbackDependencies['store'], pending: PendingAuthorization, user: CurrentUser): Promise<string> {
+async function replayLanding(
+  store: CallbackDependencies['store'],
+  pending: PendingAuthorization,
+  user: CurrentUser,
+): Promise<string> {
   const connection = await store.findConnection(user.id);
   if (connection?.status !== 'connected' || connection.connectedAt < pending.createdAt) {
     throw new IntegrationError('state_already_used', 'the "state" parameter was already used');

@@ -22,7 +22,10 @@ import type { Metrics } from '../observability/metrics';
 import type { Store } from '../store/store';
 
 export interface ConnectDependencies {
-  readonly config: Pick<Config, 'clientId' | 'redirectUri' | 'scopes' | 'optionalScopes' | 'pendingAuthorizationTtlSeconds'>;
+  readonly config: Pick<
+    Config,
+    'clientId' | 'redirectUri' | 'scopes' | 'optionalScopes' | 'pendingAuthorizationTtlSeconds'
+  >;
   readonly identity: Identity;
   readonly store: Pick<Store, 'savePendingAuthorization' | 'findConnection'>;
   readonly discovery: Pick<Discovery, 'metadata'>;
@@ -65,13 +68,20 @@ export function connect(deps: ConnectDependencies): IntegrationMiddleware {
 }
 
 /** The scopes of this authorization request: the configured ones, then those granted now, then those asked for (RFC 6749 3.3). */
-async function scopesToAsk(deps: ConnectDependencies, userId: string, asked: string | undefined): Promise<readonly string[]> {
+async function scopesToAsk(
+  deps: ConnectDependencies,
+  userId: string,
+  asked: string | undefined,
+): Promise<readonly string[]> {
   const { config } = deps;
   if (asked === undefined) return config.scopes;
   const extra = asked.split(' ').filter(Boolean);
   const allowed = new Set([...config.scopes, ...config.optionalScopes]);
   if (extra.length === 0 || extra.length > 16 || !extra.every((scope) => allowed.has(scope))) {
-    throw new IntegrationError('unknown_scope', 'the "scope" parameter names a scope this integration does not ask for');
+    throw new IntegrationError(
+      'unknown_scope',
+      'the "scope" parameter names a scope this integration does not ask for',
+    );
   }
   const granted = (await deps.store.findConnection(userId))?.scopes ?? [];
   return [...new Set([...config.scopes, ...granted, ...extra])];

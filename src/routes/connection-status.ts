@@ -22,7 +22,8 @@ export function connectionStatus(deps: ConnectionStatusDependencies): Integratio
       status: connection.status,
       ...(connection.reauthReason === undefined ? {} : { reason: connection.reauthReason }),
       scopes: connection.scopes,
-      expires_at: connection.accessTokenExpiresAt === undefined ? null : new Date(connection.accessTokenExpiresAt).toISOString(),
+      expires_at:
+        connection.accessTokenExpiresAt === undefined ? null : new Date(connection.accessTokenExpiresAt).toISOString(),
       account: {
         issuer: connection.issuer,
         subject: connection.subject,

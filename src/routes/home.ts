@@ -50,7 +50,13 @@ async function databasesOf(deps: HomeDependencies, ctx: IntegrationContext, user
 }
 
 /** The tables of the database chosen on the page, and the first rows of the table chosen; a problem reading them is shown, not thrown. */
-async function databaseOf(deps: HomeDependencies, ctx: IntegrationContext, userId: string, database: string, table: string | undefined): Promise<NonNullable<DatabasesView['database']>> {
+async function databaseOf(
+  deps: HomeDependencies,
+  ctx: IntegrationContext,
+  userId: string,
+  database: string,
+  table: string | undefined,
+): Promise<NonNullable<DatabasesView['database']>> {
   let name = '';
   try {
     name = checkDatabaseName(database);
@@ -79,7 +85,8 @@ export function home(deps: HomeDependencies): IntegrationMiddleware {
       return;
     }
     let connection = await store.findConnection(user.id);
-    const databases = connection?.status === 'connected' && ctx.method === 'GET' ? await databasesOf(deps, ctx, user.id) : undefined;
+    const databases =
+      connection?.status === 'connected' && ctx.method === 'GET' ? await databasesOf(deps, ctx, user.id) : undefined;
     // Listing the databases may have found the grant gone: show the connection as it is now.
     if (databases?.problem) connection = await store.findConnection(user.id);
     ctx.type = 'html';

@@ -13,13 +13,17 @@ const identifier = /^[A-Za-z0-9_$]{1,64}$/;
 
 export function checkDatabaseName(name: string | undefined): string {
   if (name === undefined || !databaseName.test(name)) {
-    throw new IntegrationError('malformed_request', 'the database name must be 1 to 64 letters, digits, "_", "$" or "-"');
+    throw new IntegrationError(
+      'malformed_request',
+      'the database name must be 1 to 64 letters, digits, "_", "$" or "-"',
+    );
   }
   return name;
 }
 
 export function checkTableName(name: string | undefined): string {
-  if (name === undefined || !identifier.test(name)) throw new IntegrationError('malformed_request', 'the table name must be 1 to 64 letters, digits, "_" or "$"');
+  if (name === undefined || !identifier.test(name))
+    throw new IntegrationError('malformed_request', 'the table name must be 1 to 64 letters, digits, "_" or "$"');
   return name;
 }
 

@@ -48,9 +48,11 @@ function pageOf(querystring: string): { limit: number; after?: string } {
   let limit = defaultRowLimit;
   if (limitText !== undefined) {
     limit = /^[0-9]{1,3}$/.test(limitText) ? Number(limitText) : 0;
-    if (limit < 1 || limit > maxRowLimit) throw new IntegrationError('malformed_request', `"limit" must be a whole number from 1 to ${maxRowLimit}`);
+    if (limit < 1 || limit > maxRowLimit)
+      throw new IntegrationError('malformed_request', `"limit" must be a whole number from 1 to ${maxRowLimit}`);
   }
-  if (after !== undefined && !cursor.test(after)) throw new IntegrationError('malformed_request', '"after" must be the "next" cursor of a page');
+  if (after !== undefined && !cursor.test(after))
+    throw new IntegrationError('malformed_request', '"after" must be the "next" cursor of a page');
   return after === undefined ? { limit } : { limit, after };
 }
 
@@ -68,30 +70,51 @@ export function readRows(deps: RowsDependencies): RouterMiddleware<IntegrationSt
 function valuesOf(body: unknown, form: boolean): Record<string, RowValue> {
   const values = form ? body : (body as { values?: unknown } | undefined)?.values;
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw new IntegrationError('invalid_row', 'the row must be a JSON object of column names to values: {"values": {...}}');
+    throw new IntegrationError(
+      'invalid_row',
+      'the row must be a JSON object of column names to values: {"values": {...}}',
+    );
   }
   const entries = Object.entries(values as Record<string, unknown>);
-  if (entries.length === 0 || entries.length > maxColumns) throw new IntegrationError('invalid_row', `a row names 1 to ${maxColumns} columns`);
+  if (entries.length === 0 || entries.length > maxColumns)
+    throw new IntegrationError('invalid_row', `a row names 1 to ${maxColumns} columns`);
   const row: Record<string, RowValue> = {};
   for (const [column, value] of entries) {
-    if (!isColumnName(column)) throw new IntegrationError('malformed_request', 'a column name must be 1 to 64 letters, digits, "_" or "$"');
+    if (!isColumnName(column))
+      throw new IntegrationError('malformed_request', 'a column name must be 1 to 64 letters, digits, "_" or "$"');
     const fits =
       value === null ||
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isFinite(value)) ||
       (typeof value === 'string' && value.length <= maxValueLength);
-    if (!fits) throw new IntegrationError('invalid_row', `a value must be a string of at most ${maxValueLength} characters, a number, true, false or null`);
+    if (!fits)
+      throw new IntegrationError(
+        'invalid_row',
+        `a value must be a string of at most ${maxValueLength} characters, a number, true, false or null`,
+      );
     row[column] = value;
   }
   return row;
 }
 
 /** A form's text values, with those of integer columns (as the vendor describes the table) as numbers. */
-async function typedFormValues(deps: RowsDependencies, userId: string, database: string, table: string, values: Record<string, RowValue>): Promise<Record<string, RowValue>> {
-  const columns = (await deps.vendorApi.listTables(userId, database)).find((candidate) => candidate.name === table)?.columns ?? [];
-  const integers = new Set(columns.filter((column) => /^(tiny|small|medium|big)?int\b/i.test(column.type ?? '')).map((column) => column.name));
+async function typedFormValues(
+  deps: RowsDependencies,
+  userId: string,
+  database: string,
+  table: string,
+  values: Record<string, RowValue>,
+): Promise<Record<string, RowValue>> {
+  const columns =
+    (await deps.vendorApi.listTables(userId, database)).find((candidate) => candidate.name === table)?.columns ?? [];
+  const integers = new Set(
+    columns.filter((column) => /^(tiny|small|medium|big)?int\b/i.test(column.type ?? '')).map((column) => column.name),
+  );
   return Object.fromEntries(
-    Object.entries(values).map(([column, value]) => [column, integers.has(column) && typeof value === 'string' && /^-?[0-9]{1,10}$/.test(value) ? Number(value) : value]),
+    Object.entries(values).map(([column, value]) => [
+      column,
+      integers.has(column) && typeof value === 'string' && /^-?[0-9]{1,10}$/.test(value) ? Number(value) : value,
+    ]),
   );
 }
 
@@ -111,7 +134,11 @@ export function insertRow(deps: RowsDependencies): Array<RouterMiddleware<Integr
       // The scopes granted are known: a write they cannot allow is not sent (the vendor would refuse it too).
       const connection = await deps.store.findConnection(user.id);
       if (connection?.status === 'connected' && !connection.scopes.includes(writeScope)) {
-        throw new IntegrationError('insufficient_scope', `writing needs the "${writeScope}" scope, which this connection was not granted`, { requiredScope: writeScope });
+        throw new IntegrationError(
+          'insufficient_scope',
+          `writing needs the "${writeScope}" scope, which this connection was not granted`,
+          { requiredScope: writeScope },
+        );
       }
       // A form sends text only: the demo's integer columns are sent as the numbers they hold.
       if (form) values = await typedFormValues(deps, user.id, database, table, values);

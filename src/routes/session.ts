@@ -27,7 +27,10 @@ export function signIn(deps: SessionDependencies): IntegrationMiddleware[] {
       const body = ctx.request.body as { username?: unknown } | undefined;
       const name = body?.username;
       if (typeof name !== 'string' || !demoUsername.test(name)) {
-        throw new IntegrationError('invalid_username', 'the "username" field must be 1 to 64 letters, digits, ".", "-" or "_"');
+        throw new IntegrationError(
+          'invalid_username',
+          'the "username" field must be 1 to 64 letters, digits, ".", "-" or "_"',
+        );
       }
       await deps.demo.signIn(ctx, name);
       ctx.status = 303;

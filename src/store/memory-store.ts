@@ -3,7 +3,15 @@
  * demo and the harness need nothing installed. Values are copied in and out,
  * so a caller never mutates what is stored.
  */
-import { sessionSweepLimit, type Connection, type PendingAuthorization, type PendingRevocation, type Session, type Store, type StoreCounts } from './store';
+import {
+  sessionSweepLimit,
+  type Connection,
+  type PendingAuthorization,
+  type PendingRevocation,
+  type Session,
+  type Store,
+  type StoreCounts,
+} from './store';
 
 export class MemoryStore implements Store {
   private readonly sessions = new Map<string, Session>();
@@ -57,14 +65,22 @@ export class MemoryStore implements Store {
     return connection && { ...connection };
   }
 
-  async replaceConnection(connection: Connection, previousVersion: number | undefined, revocations: readonly PendingRevocation[]): Promise<boolean> {
+  async replaceConnection(
+    connection: Connection,
+    previousVersion: number | undefined,
+    revocations: readonly PendingRevocation[],
+  ): Promise<boolean> {
     if (this.connections.get(connection.userId)?.version !== previousVersion) return false;
     this.connections.set(connection.userId, { ...connection });
     await this.queueRevocations(revocations);
     return true;
   }
 
-  async updateConnection(connection: Connection, expectedVersion: number, revocations: readonly PendingRevocation[] = []): Promise<boolean> {
+  async updateConnection(
+    connection: Connection,
+    expectedVersion: number,
+    revocations: readonly PendingRevocation[] = [],
+  ): Promise<boolean> {
     if (this.connections.get(connection.userId)?.version !== expectedVersion) return false;
     this.connections.set(connection.userId, { ...connection });
     await this.queueRevocations(revocations);

@@ -99,13 +99,21 @@ export interface Store {
    * replaces, as one change; false, with nothing written, if someone else
    * wrote first.
    */
-  replaceConnection(connection: Connection, previousVersion: number | undefined, revocations: readonly PendingRevocation[]): Promise<boolean>;
+  replaceConnection(
+    connection: Connection,
+    previousVersion: number | undefined,
+    revocations: readonly PendingRevocation[],
+  ): Promise<boolean>;
   /**
    * Replace the connection only if it is still at `expectedVersion`, queueing
    * the revocations of the tokens it drops, as one change; false, with
    * nothing written, if someone else wrote first.
    */
-  updateConnection(connection: Connection, expectedVersion: number, revocations?: readonly PendingRevocation[]): Promise<boolean>;
+  updateConnection(
+    connection: Connection,
+    expectedVersion: number,
+    revocations?: readonly PendingRevocation[],
+  ): Promise<boolean>;
   /** Every stored connection (for key rotation). */
   listConnections(): Promise<Connection[]>;
   /** Delete the connection and queue its unrevoked tokens, as one change. */

@@ -81,22 +81,46 @@ export class VendorApi {
   }
 
   /** One page of a table's rows, in the order of its primary key, after the cursor `after` when given. */
-  async readRows(userId: string, database: string, table: string, page: { readonly limit: number; readonly after?: string }): Promise<VendorRowsPage> {
-    const query: Record<string, string> = { limit: String(page.limit), ...(page.after === undefined ? {} : { after: page.after }) };
-    const body = await this.call(userId, { method: 'GET', path: `/databases/${segment(database)}/tables/${segment(table)}/rows`, query });
+  async readRows(
+    userId: string,
+    database: string,
+    table: string,
+    page: { readonly limit: number; readonly after?: string },
+  ): Promise<VendorRowsPage> {
+    const query: Record<string, string> = {
+      limit: String(page.limit),
+      ...(page.after === undefined ? {} : { after: page.after }),
+    };
+    const body = await this.call(userId, {
+      method: 'GET',
+      path: `/databases/${segment(database)}/tables/${segment(table)}/rows`,
+      query,
+    });
     const rows = listOf(body, 'rows');
     // Bounded: a vendor that sends more than was asked for is not passed on.
-    if (rows.length > page.limit) throw new IntegrationError('provider_error', 'the vendor API sent more rows than were asked for');
+    if (rows.length > page.limit)
+      throw new IntegrationError('provider_error', 'the vendor API sent more rows than were asked for');
     const next = body.next;
-    if (next !== null && next !== undefined && typeof next !== 'string') throw new IntegrationError('provider_error', 'the vendor API\'s "next" is not a cursor');
+    if (next !== null && next !== undefined && typeof next !== 'string')
+      throw new IntegrationError('provider_error', 'the vendor API\'s "next" is not a cursor');
     return { rows, next: typeof next === 'string' && next !== '' ? next : null };
   }
 
   /** Insert one row; the row as the vendor stored it. Needs the `databases:write` scope at the vendor. */
-  async insertRow(userId: string, database: string, table: string, values: Readonly<Record<string, RowValue>>): Promise<VendorRow> {
-    const body = await this.call(userId, { method: 'POST', path: `/databases/${segment(database)}/tables/${segment(table)}/rows`, json: { values } });
+  async insertRow(
+    userId: string,
+    database: string,
+    table: string,
+    values: Readonly<Record<string, RowValue>>,
+  ): Promise<VendorRow> {
+    const body = await this.call(userId, {
+      method: 'POST',
+      path: `/databases/${segment(database)}/tables/${segment(table)}/rows`,
+      json: { values },
+    });
     const row = body.row;
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new IntegrationError('provider_error', 'the vendor API did not answer the row it stored');
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new IntegrationError('provider_error', 'the vendor API did not answer the row it stored');
     return row as VendorRow;
   }
 
@@ -116,7 +140,10 @@ export class VendorApi {
       if (!dpop) return send(`Bearer ${accessToken}`);
       // A DPoP-bound token (RFC 9449 7.1): a fresh proof per attempt, with the token's hash and the vendor's nonce.
       return sendWithDpopNonce(dpop, url, async (nonce) =>
-        send(`DPoP ${accessToken}`, await dpopProof(dpop.key, { method: call.method, url, nonce, accessToken }, dpop.now())),
+        send(
+          `DPoP ${accessToken}`,
+          await dpopProof(dpop.key, { method: call.method, url, nonce, accessToken }, dpop.now()),
+        ),
       );
     });
     return interpret(response, call.method);
@@ -157,17 +184,28 @@ function interpret(response: Response<string>, method: Call['method']): Record<s
   }
   if (status === 400) {
     // Our own checks let through only names and pages the vendor should take: what it still refuses is the row's columns or values, or a stale cursor.
-    if (method === 'POST') throw new IntegrationError('invalid_row', 'the vendor refused the row: an unknown or missing column, or a value its column cannot take');
+    if (method === 'POST')
+      throw new IntegrationError(
+        'invalid_row',
+        'the vendor refused the row: an unknown or missing column, or a value its column cannot take',
+      );
     throw new IntegrationError('malformed_request', 'the vendor refused the page asked for');
   }
-  if (status === 401) throw new IntegrationError('provider_error', 'the vendor API refused a freshly refreshed access token');
+  if (status === 401)
+    throw new IntegrationError('provider_error', 'the vendor API refused a freshly refreshed access token');
   if (status === 403) {
     const scope = scopeOf(response);
-    throw new IntegrationError('insufficient_scope', 'the connection was not granted this access to the databases', scope ? { requiredScope: scope } : {});
+    throw new IntegrationError(
+      'insufficient_scope',
+      'the connection was not granted this access to the databases',
+      scope ? { requiredScope: scope } : {},
+    );
   }
   if (status === 404) throw new IntegrationError('not_found', 'the vendor has no such database or table');
   if (status === 429 || status >= 500) {
-    throw new IntegrationError('provider_unavailable', `the vendor API answered ${status}`, { retryAfterSeconds: retryAfterOf(response) });
+    throw new IntegrationError('provider_unavailable', `the vendor API answered ${status}`, {
+      retryAfterSeconds: retryAfterOf(response),
+    });
   }
   throw new IntegrationError('provider_error', `the vendor API answered ${status}`);
 }
@@ -176,14 +214,18 @@ function interpret(response: Response<string>, method: Call['method']): Record<s
 function listOf(body: Record<string, unknown>, field: string): Array<Record<string, unknown>> {
   const value = body[field];
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'object' && entry !== null && !Array.isArray(entry))) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((entry) => typeof entry === 'object' && entry !== null && !Array.isArray(entry))
+  ) {
     throw new IntegrationError('provider_error', `the vendor API's "${field}" is not a list of objects`);
   }
   return value as Array<Record<string, unknown>>;
 }
 
 function nameOf(entry: Record<string, unknown>): string {
-  if (typeof entry.name !== 'string') throw new IntegrationError('provider_error', 'the vendor API named an entry without a "name"');
+  if (typeof entry.name !== 'string')
+    throw new IntegrationError('provider_error', 'the vendor API named an entry without a "name"');
   return entry.name;
 }
 

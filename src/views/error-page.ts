@@ -11,12 +11,12 @@ export function errorPage(error: Pick<IntegrationError, 'code' | 'message' | 'ad
   return layout(
     'Something went wrong',
     html`<h1>That did not work</h1>
-<div class="error" role="alert">
-<p>Error code: <code data-error-code>${error.code}</code></p>
-<p data-error-message>${error.message}</p>
-${error.description === undefined ? '' : html`<p>The provider said: <q data-error-description>${error.description}</q></p>`}
-</div>
-<p data-error-advice>${error.advice}</p>
-<p><a href="/">Back to the home page</a></p>`,
+      <div class="error" role="alert">
+        <p>Error code: <code data-error-code>${error.code}</code></p>
+        <p data-error-message>${error.message}</p>
+        ${error.description === undefined ? '' : html`<p>The provider said: <q data-error-description>${error.description}</q></p>`}
+      </div>
+      <p data-error-advice>${error.advice}</p>
+      <p><a href="/">Back to the home page</a></p>`,
   );
 }

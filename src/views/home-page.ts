@@ -14,12 +14,19 @@ export function signInPage(): string {
   return layout(
     'Sign in',
     html`<h1>Sign in</h1>
-<p>Sign in to this integration (a demo sign-in: any username will do), then connect your MySQL Cloud account.</p>
-<form method="post" action="/session">
-<label for="username">Username</label>
-<input id="username" name="username" required maxlength="64" pattern="[A-Za-z0-9._\\-]+" autocomplete="username">
-<button type="submit">Sign in</button>
-</form>`,
+      <p>Sign in to this integration (a demo sign-in: any username will do), then connect your MySQL Cloud account.</p>
+      <form method="post" action="/session">
+        <label for="username">Username</label>
+        <input
+          id="username"
+          name="username"
+          required
+          maxlength="64"
+          pattern="[A-Za-z0-9._\\-]+"
+          autocomplete="username"
+        />
+        <button type="submit">Sign in</button>
+      </form>`,
   );
 }
 
@@ -41,50 +48,107 @@ const writeScope = 'databases:write';
 function databasesSection(databases: DatabasesView | undefined, scopes: readonly string[]) {
   if (!databases) return '';
   if (databases.problem) {
-    return html`<p class="note" data-databases-problem>Your databases could not be listed just now (<code>${databases.problem}</code>).</p>`;
+    return html`<p class="note" data-databases-problem>
+      Your databases could not be listed just now (<code>${databases.problem}</code>).
+    </p>`;
   }
   const names = databases.names ?? [];
   const link = (name: string) => html`<a href="/?database=${encodeURIComponent(name)}">${name}</a>`;
   return html`<h2>Your databases</h2>
-${names.length ? html`<ul data-databases>${names.map((name) => html`<li data-database="${name}">${link(name)}</li>`)}</ul>` : html`<p>No databases yet.</p>`}
-${databases.database ? databaseSection(databases.database, scopes) : ''}`;
+    ${
+      names.length
+        ? html`<ul data-databases>
+            ${names.map((name) => html`<li data-database="${name}">${link(name)}</li>`)}
+          </ul>`
+        : html`<p>No databases yet.</p>`
+    }
+    ${databases.database ? databaseSection(databases.database, scopes) : ''}`;
 }
 
 function databaseSection(database: NonNullable<DatabasesView['database']>, scopes: readonly string[]) {
   if (database.problem) {
-    return html`<p class="note" data-tables-problem>This database or table could not be read just now (<code>${database.problem}</code>).</p>`;
+    return html`<p class="note" data-tables-problem>
+      This database or table could not be read just now (<code>${database.problem}</code>).
+    </p>`;
   }
-  const tableLink = (name: string) => html`<a href="/?database=${encodeURIComponent(database.name)}&amp;table=${encodeURIComponent(name)}">${name}</a>`;
+  const tableLink = (name: string) =>
+    html`<a href="/?database=${encodeURIComponent(database.name)}&amp;table=${encodeURIComponent(name)}">${name}</a>`;
   const tables = database.tables ?? [];
   return html`<h2>Tables of <code>${database.name}</code></h2>
-<ul data-tables>${tables.map(
-    (table) => html`<li data-table="${table.name}">${tableLink(table.name)} <small data-columns>${(table.columns ?? []).map((column) => `${column.name} ${column.type ?? ''}`.trim()).join(', ')}</small></li>`,
-  )}</ul>
-${database.table ? rowsSection(database.name, database.table, tables.find((table) => table.name === database.table?.name), scopes) : ''}`;
+    <ul data-tables>
+      ${tables.map(
+        (table) =>
+          html`<li data-table="${table.name}">
+            ${tableLink(table.name)}
+            <small data-columns
+              >${(table.columns ?? []).map((column) => `${column.name} ${column.type ?? ''}`.trim()).join(', ')}</small
+            >
+          </li>`,
+      )}
+    </ul>
+    ${
+      database.table
+        ? rowsSection(
+            database.name,
+            database.table,
+            tables.find((table) => table.name === database.table?.name),
+            scopes,
+          )
+        : ''
+    }`;
 }
 
-function rowsSection(database: string, table: NonNullable<NonNullable<DatabasesView['database']>['table']>, described: VendorTable | undefined, scopes: readonly string[]) {
+function rowsSection(
+  database: string,
+  table: NonNullable<NonNullable<DatabasesView['database']>['table']>,
+  described: VendorTable | undefined,
+  scopes: readonly string[],
+) {
   const columns = described?.columns?.map((column) => column.name) ?? Object.keys(table.rows[0] ?? {});
-  const cell = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value));
+  const cell = (value: unknown) =>
+    typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
   const thisPage = `/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table.name)}`;
   const writable = scopes.includes(writeScope);
   const insertable = columns.filter((column) => column !== 'id');
   return html`<h2>First rows of <code>${table.name}</code></h2>
-<table data-rows>
-<thead><tr>${columns.map((column) => html`<th>${column}</th>`)}</tr></thead>
-<tbody>${table.rows.map((row) => html`<tr data-row>${columns.map((column) => html`<td>${cell(row[column])}</td>`)}</tr>`)}</tbody>
-</table>
-${table.more ? html`<p>More rows follow (<code>GET /api/databases/${database}/tables/${table.name}/rows</code> pages through them).</p>` : ''}
-${
-  writable
-    ? html`<h3>Add a row</h3>
-<div><form method="post" action="/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table.name)}/rows" data-insert-form>
-${insertable.map((column) => html`<label for="column-${column}">${column}</label> <input id="column-${column}" name="${column}"><br>`)}
-<button type="submit">Add the row</button>
-</form></div>`
-    : html`<p data-write-access>This connection may read your databases, not write to them.
-<a class="button" href="/connect?scope=${encodeURIComponent(writeScope)}&amp;return_to=${encodeURIComponent(thisPage)}">Allow writing</a></p>`
-}`;
+    <table data-rows>
+      <thead>
+        <tr>
+          ${columns.map((column) => html`<th>${column}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${table.rows.map(
+          (row) =>
+            html`<tr data-row>
+              ${columns.map((column) => html`<td>${cell(row[column])}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${table.more ? html`<p>More rows follow (<code>GET /api/databases/${database}/tables/${table.name}/rows</code> pages through them).</p>` : ''}
+    ${
+      writable
+        ? html`<h3>Add a row</h3>
+            <div>
+              <form
+                method="post"
+                action="/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table.name)}/rows"
+                data-insert-form
+              >
+                ${insertable.map((column) => html`<label for="column-${column}">${column}</label> <input id="column-${column}" name="${column}" /><br />`)}
+                <button type="submit">Add the row</button>
+              </form>
+            </div>`
+        : html`<p data-write-access>
+            This connection may read your databases, not write to them.
+            <a
+              class="button"
+              href="/connect?scope=${encodeURIComponent(writeScope)}&amp;return_to=${encodeURIComponent(thisPage)}"
+              >Allow writing</a
+            >
+          </p>`
+    }`;
 }
 
 /** The status page of `user`; `signOut` when the integration's own sign-in (the demo's) signed them in. */
@@ -99,43 +163,59 @@ export function statusPage(
     return layout(
       'Not connected',
       html`<h1>Hello, ${user.id}</h1>
-<p class="status not-connected" data-connection-status="not_connected">Your MySQL Cloud account is not connected.</p>
-<a class="button" href="/connect">Connect your MySQL account</a>
-${signOut}`,
+        <p class="status not-connected" data-connection-status="not_connected">
+          Your MySQL Cloud account is not connected.
+        </p>
+        <a class="button" href="/connect">Connect your MySQL account</a>
+        ${signOut}`,
     );
   }
   if (connection.status === 'reauth_required') {
     return layout(
       'Reconnect needed',
       html`<h1>Hello, ${user.id}</h1>
-<p class="status not-connected" data-connection-status="reauth_required">Your MySQL Cloud account must be connected again.</p>
-<p>The provider no longer accepts this connection (<code data-reauth-reason>${connection.reauthReason ?? 'unknown'}</code>), for example because access was revoked there.</p>
-<a class="button" href="/connect">Connect again</a>
-${disconnectForm()}
-${signOut}`,
+        <p class="status not-connected" data-connection-status="reauth_required">
+          Your MySQL Cloud account must be connected again.
+        </p>
+        <p>
+          The provider no longer accepts this connection (<code data-reauth-reason
+            >${connection.reauthReason ?? 'unknown'}</code
+          >), for example because access was revoked there.
+        </p>
+        <a class="button" href="/connect">Connect again</a>
+        ${disconnectForm()} ${signOut}`,
     );
   }
-  const expiry = connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
+  const expiry =
+    connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
   return layout(
     'Connected',
     html`<h1>Hello, ${user.id}</h1>
-<p class="status connected" data-connection-status="connected">Connected to your MySQL Cloud account.</p>
-<dl>
-<dt>Account</dt><dd data-account>${connection.accountName ?? connection.subject}${connection.accountEmail ? html` (${connection.accountEmail})` : ''}</dd>
-<dt>Scopes</dt><dd data-scopes>${connection.scopes.join(' ')}</dd>
-<dt>Access expires</dt><dd>${expiry}</dd>
-</dl>
-${databasesSection(databases, connection.scopes)}
-<a class="button" href="/connect">Connect again</a>
-${disconnectForm()}
-${signOut}`,
+      <p class="status connected" data-connection-status="connected">Connected to your MySQL Cloud account.</p>
+      <dl>
+        <dt>Account</dt>
+        <dd data-account>
+          ${connection.accountName ?? connection.subject}${connection.accountEmail ? html` (${connection.accountEmail})` : ''}
+        </dd>
+        <dt>Scopes</dt>
+        <dd data-scopes>${connection.scopes.join(' ')}</dd>
+        <dt>Access expires</dt>
+        <dd>${expiry}</dd>
+      </dl>
+      ${databasesSection(databases, connection.scopes)}
+      <a class="button" href="/connect">Connect again</a>
+      ${disconnectForm()} ${signOut}`,
   );
 }
 
 function disconnectForm() {
-  return html`<form method="post" action="/disconnect"><button type="submit" class="secondary">Disconnect</button></form>`;
+  return html`<form method="post" action="/disconnect">
+    <button type="submit" class="secondary">Disconnect</button>
+  </form>`;
 }
 
 function signOutForm() {
-  return html`<form method="post" action="/session/end" class="sign-out"><button type="submit" class="link">Sign out</button></form>`;
+  return html`<form method="post" action="/session/end" class="sign-out">
+    <button type="submit" class="link">Sign out</button>
+  </form>`;
 }

@@ -21,18 +21,16 @@ header{max-width:36rem;margin:0 auto 1rem;color:#52606d;font-size:.9rem}h2{font-
 
 export function layout(title: string, body: Html): string {
   return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · MySQL Integration</title>
-<link rel="stylesheet" href="/assets/style.css">
-</head>
-<body>
-<header>MySQL Integration</header>
-<main>
-${body}
-</main>
-</body>
-</html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · MySQL Integration</title>
+        <link rel="stylesheet" href="/assets/style.css" />
+      </head>
+      <body>
+        <header>MySQL Integration</header>
+        <main>${body}</main>
+      </body>
+    </html>`.value;
 }

@@ -15,7 +15,8 @@ import { RemoteIntegration, remoteTarget } from './remote-integration';
 /** The media type of the attachment that carries a skip reason (read by the conformance report). */
 export const skipReasonMediaType = 'text/x.conformance-skip-reason';
 
-export const inProcessReason = '@in-process: needs our own integration in-process (its store, configuration, processes or pages)';
+export const inProcessReason =
+  '@in-process: needs our own integration in-process (its store, configuration, processes or pages)';
 
 /** Why a scenario with these tags cannot run against the integration under test; undefined when it can. */
 export async function skipReason(tags: readonly string[]): Promise<string | undefined> {
@@ -25,7 +26,8 @@ export async function skipReason(tags: readonly string[]): Promise<string | unde
   const offered = await RemoteIntegration.capabilities(remote.integrationUrl);
   for (const tag of tags) {
     const capability = capabilityTags[tag];
-    if (capability && !offered.has(capability)) return `${tag}: the integration does not offer ${capabilityWords[capability]}`;
+    if (capability && !offered.has(capability))
+      return `${tag}: the integration does not offer ${capabilityWords[capability]}`;
   }
   return undefined;
 }

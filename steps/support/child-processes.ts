@@ -23,7 +23,9 @@ const projectRoot = join(__dirname, '..', '..');
  */
 function spawnScript(script: string, environment: Environment): ChildProcess {
   const inherited = ['PATH', 'NODE_V8_COVERAGE', 'HOME'];
-  const env = Object.fromEntries(inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]));
+  const env = Object.fromEntries(
+    inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
+  );
   const command = script === 'src/main.ts' ? ['dev/start-integration.cjs'] : ['--require', 'ts-node/register', script];
   return spawn(process.execPath, command, {
     cwd: projectRoot,

@@ -38,7 +38,12 @@ export interface RequirementResult {
 export interface ConformanceReport {
   readonly integration: string;
   readonly mode: 'in-process' | 'remote';
-  readonly counts: { readonly scenarios: number; readonly passed: number; readonly failed: number; readonly skipped: Readonly<Record<string, number>> };
+  readonly counts: {
+    readonly scenarios: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: Readonly<Record<string, number>>;
+  };
   readonly requirements: readonly RequirementResult[];
   readonly scenarios: readonly ScenarioResult[];
 }
@@ -51,7 +56,9 @@ function outcomeOf(status: Status): Outcome {
 
 export function buildReport(scenarios: readonly ScenarioResult[]): ConformanceReport {
   const skipped: Record<string, number> = {};
-  for (const scenario of scenarios) if (scenario.outcome === 'skipped') skipped[scenario.reason ?? 'no reason given'] = (skipped[scenario.reason ?? 'no reason given'] ?? 0) + 1;
+  for (const scenario of scenarios)
+    if (scenario.outcome === 'skipped')
+      skipped[scenario.reason ?? 'no reason given'] = (skipped[scenario.reason ?? 'no reason given'] ?? 0) + 1;
   return {
     integration: process.env.INTEGRATION_URL ?? 'our integration, in-process',
     mode: process.env.INTEGRATION_URL ? 'remote' : 'in-process',
@@ -63,33 +70,58 @@ export function buildReport(scenarios: readonly ScenarioResult[]): ConformanceRe
     },
     requirements: requirements.map((requirement) => {
       const checking = scenarios.filter((scenario) => requirement.tags.some((tag) => scenario.tags.includes(tag)));
-      const failed = checking.filter((scenario) => scenario.outcome === 'failed').map((scenario) => `${scenario.name} (${scenario.location})`);
+      const failed = checking
+        .filter((scenario) => scenario.outcome === 'failed')
+        .map((scenario) => `${scenario.name} (${scenario.location})`);
       const passed = checking.filter((scenario) => scenario.outcome === 'passed').length;
-      const skippedHere = checking.filter((scenario) => scenario.outcome === 'skipped').map((scenario) => ({ name: scenario.name, reason: scenario.reason ?? '' }));
-      const outcome = checking.length === 0 ? 'uncovered' : failed.length > 0 ? 'failed' : passed > 0 ? 'passed' : 'skipped';
-      return { id: requirement.id, text: requirement.text, source: requirement.source, outcome, passed, failed, skipped: skippedHere };
+      const skippedHere = checking
+        .filter((scenario) => scenario.outcome === 'skipped')
+        .map((scenario) => ({ name: scenario.name, reason: scenario.reason ?? '' }));
+      const outcome =
+        checking.length === 0 ? 'uncovered' : failed.length > 0 ? 'failed' : passed > 0 ? 'passed' : 'skipped';
+      return {
+        id: requirement.id,
+        text: requirement.text,
+        source: requirement.source,
+        outcome,
+        passed,
+        failed,
+        skipped: skippedHere,
+      };
     }),
     scenarios,
   };
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function reportHtml(report: ConformanceReport): string {
-  const colour: Record<string, string> = { passed: '#1b7f3b', failed: '#b42318', skipped: '#8a6d00', uncovered: '#52606d' };
+  const colour: Record<string, string> = {
+    passed: '#1b7f3b',
+    failed: '#b42318',
+    skipped: '#8a6d00',
+    uncovered: '#52606d',
+  };
   const badge = (outcome: string) => `<strong style="color:${colour[outcome] ?? '#000'}">${outcome}</strong>`;
   const rows = report.requirements.map((requirement) => {
     const details = [
       ...requirement.failed.map((name) => `failed: ${escape(name)}`),
       ...(requirement.passed ? [`${requirement.passed} passed`] : []),
-      ...[...new Set(requirement.skipped.map((skip) => skip.reason))].map((reason) => `skipped (${requirement.skipped.filter((skip) => skip.reason === reason).length}): ${escape(reason)}`),
+      ...[...new Set(requirement.skipped.map((skip) => skip.reason))].map(
+        (reason) =>
+          `skipped (${requirement.skipped.filter((skip) => skip.reason === reason).length}): ${escape(reason)}`,
+      ),
     ];
     return `<tr><td>${escape(requirement.id)}</td><td>${escape(requirement.text)}</td><td>${escape(requirement.source)}</td><td>${badge(requirement.outcome)}</td><td>${details.join('<br>')}</td></tr>`;
   });
   const scenarioRows = report.scenarios.map(
-    (scenario) => `<tr><td>${badge(scenario.outcome)}</td><td>${escape(scenario.name)}</td><td>${escape(scenario.location)}</td><td>${escape(scenario.reason ?? '')}</td></tr>`,
+    (scenario) =>
+      `<tr><td>${badge(scenario.outcome)}</td><td>${escape(scenario.name)}</td><td>${escape(scenario.location)}</td><td>${escape(scenario.reason ?? '')}</td></tr>`,
   );
-  const skipped = Object.entries(report.counts.skipped).map(([reason, count]) => `<li>${count} skipped: ${escape(reason)}</li>`);
+  const skipped = Object.entries(report.counts.skipped).map(
+    ([reason, count]) => `<li>${count} skipped: ${escape(reason)}</li>`,
+  );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Conformance report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #cbd2d9;padding:.3rem .5rem;vertical-align:top;text-align:left}</style></head>
 <body><h1>Conformance report</h1><p>Integration: ${escape(report.integration)} (${report.mode})</p>
@@ -101,15 +133,22 @@ export function reportHtml(report: ConformanceReport): string {
 
 /** The counts as printed at the end of a run. */
 export function summaryLines(report: ConformanceReport): string[] {
-  const lines = [`Conformance (${report.integration}): ${report.counts.scenarios} scenarios, ${report.counts.passed} passed, ${report.counts.failed} failed`];
-  for (const [reason, count] of Object.entries(report.counts.skipped).sort((a, b) => b[1] - a[1])) lines.push(`  ${count} skipped, ${reason}`);
+  const lines = [
+    `Conformance (${report.integration}): ${report.counts.scenarios} scenarios, ${report.counts.passed} passed, ${report.counts.failed} failed`,
+  ];
+  for (const [reason, count] of Object.entries(report.counts.skipped).sort((a, b) => b[1] - a[1]))
+    lines.push(`  ${count} skipped, ${reason}`);
   const failed = report.requirements.filter((requirement) => requirement.outcome === 'failed');
-  if (failed.length) lines.push(`  requirements failed: ${failed.map((requirement) => `${requirement.id} (${requirement.text})`).join('; ')}`);
+  if (failed.length)
+    lines.push(
+      `  requirements failed: ${failed.map((requirement) => `${requirement.id} (${requirement.text})`).join('; ')}`,
+    );
   return lines;
 }
 
 export default class ConformanceFormatter extends Formatter {
-  static override readonly documentation = 'Writes reports/conformance.json and .html (each requirement: pass, fail or skipped and why) and prints the counts.';
+  static override readonly documentation =
+    'Writes reports/conformance.json and .html (each requirement: pass, fail or skipped and why) and prints the counts.';
 
   constructor(options: IFormatterOptions) {
     super(options);
@@ -130,14 +169,20 @@ export default class ConformanceFormatter extends Formatter {
             location: `${attempt.pickle.uri}:${line ?? '?'}`,
             tags: attempt.pickle.tags.map((tag) => tag.name),
             outcome,
-            ...(outcome === 'skipped' ? { reason: skip ?? 'skipped without a reason' } : outcome === 'failed' && failure ? { reason: failure } : {}),
+            ...(outcome === 'skipped'
+              ? { reason: skip ?? 'skipped without a reason' }
+              : outcome === 'failed' && failure
+                ? { reason: failure }
+                : {}),
           };
         });
       const report = buildReport(scenarios);
       mkdirSync(directory, { recursive: true });
       writeFileSync(join(directory, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
       writeFileSync(join(directory, 'conformance.html'), reportHtml(report));
-      process.stderr.write(`\n${summaryLines(report).join('\n')}\nReports: reports/conformance.json, reports/conformance.html\n`);
+      process.stderr.write(
+        `\n${summaryLines(report).join('\n')}\nReports: reports/conformance.json, reports/conformance.html\n`,
+      );
     });
   }
 }

@@ -26,19 +26,32 @@ export interface Knowns {
 }
 
 const raw = fc.string({ unit: fc.constantFrom(...'%&=+#?/\\.:;,"\'<>{}[]|^`~ -_azAZ09'.split('')), maxLength: 40 });
-const text = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }), raw, fc.constant('x'.repeat(5000)));
+const text = fc.oneof(
+  fc.string({ maxLength: 60 }),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  raw,
+  fc.constant('x'.repeat(5000)),
+);
 const encoded = (value: fc.Arbitrary<string>) =>
-  fc.tuple(value, fc.boolean()).map(([string, encode]) => (encode ? encodeURIComponent(string) : string.replace(/[&#\s]/g, '')));
+  fc
+    .tuple(value, fc.boolean())
+    .map(([string, encode]) => (encode ? encodeURIComponent(string) : string.replace(/[&#\s]/g, '')));
 
 function query(names: readonly string[], knowns: Knowns): fc.Arbitrary<string> {
-  const name = fc.oneof(fc.constantFrom(...names), fc.constantFrom('state[]', 'code[0]', '__proto__', 'constructor'), encoded(raw));
+  const name = fc.oneof(
+    fc.constantFrom(...names),
+    fc.constantFrom('state[]', 'code[0]', '__proto__', 'constructor'),
+    encoded(raw),
+  );
   const value = fc.oneof(
     encoded(text),
     fc.constant(encodeURIComponent(knowns.issuer)),
     fc.constantFrom('', '%', '%zz', '%C3%28', '%00', '%E0%A4%A'),
     ...(knowns.liveStates.length ? [fc.constantFrom(...knowns.liveStates)] : []),
   );
-  return fc.array(fc.tuple(name, value), { maxLength: 8 }).map((pairs) => pairs.map(([key, val]) => `${key}=${val}`).join('&'));
+  return fc
+    .array(fc.tuple(name, value), { maxLength: 8 })
+    .map((pairs) => pairs.map(([key, val]) => `${key}=${val}`).join('&'));
 }
 
 function cookie(knowns: Knowns): fc.Arbitrary<string | undefined> {
@@ -46,23 +59,33 @@ function cookie(knowns: Knowns): fc.Arbitrary<string | undefined> {
     fc.constant(undefined),
     { weight: 4, arbitrary: fc.constant(knowns.sessionCookie) },
     fc.string({ maxLength: 80 }).map((value) => `session=${value.replace(/[;\s]/g, '')}`),
-    fc.string({ maxLength: 60 }).map((value) => `session=${value.replace(/[;\s]/g, '')}; session.sig=${value.replace(/[;\s]/g, '').slice(0, 27)}`),
+    fc
+      .string({ maxLength: 60 })
+      .map(
+        (value) => `session=${value.replace(/[;\s]/g, '')}; session.sig=${value.replace(/[;\s]/g, '').slice(0, 27)}`,
+      ),
     raw.map((value) => value.replace(/[\r\n]/g, '')),
   );
 }
 
 function headers(knowns: Knowns, contentType?: fc.Arbitrary<string | undefined>): fc.Arbitrary<Record<string, string>> {
-  const origin = fc.oneof(fc.constant(undefined), fc.constant(knowns.origin), fc.constantFrom('null', 'https://evil.example', 'http://127.0.0.1:1'));
+  const origin = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(knowns.origin),
+    fc.constantFrom('null', 'https://evil.example', 'http://127.0.0.1:1'),
+  );
   const site = fc.oneof(fc.constant(undefined), fc.constantFrom('same-origin', 'same-site', 'cross-site', 'none'));
   const accept = fc.constantFrom('text/html', 'application/json', '*/*', 'image/png');
-  return fc.record({ cookie: cookie(knowns), origin, site, accept, type: contentType ?? fc.constant(undefined) }).map(({ cookie: jar, origin: from, site: fetchSite, accept: wants, type }) => {
-    const result: Record<string, string> = { accept: wants };
-    if (jar !== undefined) result.cookie = jar;
-    if (from !== undefined) result.origin = from;
-    if (fetchSite !== undefined) result['sec-fetch-site'] = fetchSite;
-    if (type !== undefined) result['content-type'] = type;
-    return result;
-  });
+  return fc
+    .record({ cookie: cookie(knowns), origin, site, accept, type: contentType ?? fc.constant(undefined) })
+    .map(({ cookie: jar, origin: from, site: fetchSite, accept: wants, type }) => {
+      const result: Record<string, string> = { accept: wants };
+      if (jar !== undefined) result.cookie = jar;
+      if (from !== undefined) result.origin = from;
+      if (fetchSite !== undefined) result['sec-fetch-site'] = fetchSite;
+      if (type !== undefined) result['content-type'] = type;
+      return result;
+    });
 }
 
 const body = fc.oneof(
@@ -71,9 +94,21 @@ const body = fc.oneof(
   encoded(text).map((value) => `username=${value}`),
   fc.string({ maxLength: 200 }),
   fc.json(),
-  fc.constantFrom('{"username": ', '["carol"]', '{"username": {"$gt": ""}}', 'username=a&username=b', `username=${'a'.repeat(6000)}`),
+  fc.constantFrom(
+    '{"username": ',
+    '["carol"]',
+    '{"username": {"$gt": ""}}',
+    'username=a&username=b',
+    `username=${'a'.repeat(6000)}`,
+  ),
 );
-const bodyType = fc.constantFrom(undefined, 'application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x');
+const bodyType = fc.constantFrom(
+  undefined,
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+);
 
 export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<HostileRequest> {
   switch (route) {
@@ -85,8 +120,15 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
           .oneof(
             query(['code', 'state', 'iss', 'error', 'error_description', 'session_state'], knowns),
             fc
-              .tuple(fc.oneof(fc.constantFrom(...(knowns.liveStates.length ? knowns.liveStates : ['none'])), encoded(text)), encoded(text), fc.boolean())
-              .map(([state, code, withError]) => `iss=${encodeURIComponent(knowns.issuer)}&state=${state}&${withError ? 'error=' : 'code='}${code}`),
+              .tuple(
+                fc.oneof(fc.constantFrom(...(knowns.liveStates.length ? knowns.liveStates : ['none'])), encoded(text)),
+                encoded(text),
+                fc.boolean(),
+              )
+              .map(
+                ([state, code, withError]) =>
+                  `iss=${encodeURIComponent(knowns.issuer)}&state=${state}&${withError ? 'error=' : 'code='}${code}`,
+              ),
           )
           .map((q) => `${knowns.callbackPath}?${q}`),
         headers: headers(knowns),
@@ -97,7 +139,16 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
         target: fc
           .oneof(
             encoded(text),
-            fc.constantFrom('//evil.example', '/\\evil.example', 'https://evil.example/', '/.//evil.example', '/%2e//evil.example', 'javascript:alert(1)', '/ok', '/a/../b?x=1'),
+            fc.constantFrom(
+              '//evil.example',
+              '/\\evil.example',
+              'https://evil.example/',
+              '/.//evil.example',
+              '/%2e//evil.example',
+              'javascript:alert(1)',
+              '/ok',
+              '/a/../b?x=1',
+            ),
             fc.webUrl().map(encodeURIComponent),
             fc.webPath(),
           )
@@ -105,9 +156,19 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
         headers: headers(knowns),
       });
     case '/session':
-      return fc.record({ method: fc.constant<'POST'>('POST'), target: fc.constant('/session'), headers: headers(knowns, bodyType), body });
+      return fc.record({
+        method: fc.constant<'POST'>('POST'),
+        target: fc.constant('/session'),
+        headers: headers(knowns, bodyType),
+        body,
+      });
     case '/disconnect':
-      return fc.record({ method: fc.constantFrom<'POST' | 'GET'>('POST', 'POST', 'GET'), target: fc.constant('/disconnect'), headers: headers(knowns, bodyType), body });
+      return fc.record({
+        method: fc.constantFrom<'POST' | 'GET'>('POST', 'POST', 'GET'),
+        target: fc.constant('/disconnect'),
+        headers: headers(knowns, bodyType),
+        body,
+      });
     default:
       return fc.record({
         method: fc.constantFrom<'GET' | 'POST' | 'PUT' | 'DELETE'>('GET', 'GET', 'POST', 'PUT', 'DELETE'),
@@ -116,7 +177,11 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
             fc.oneof(
               fc.constantFrom('connection', 'databases', 'databases/tea_party/tables', 'databases/../../etc/tables'),
               // The rows of a table (issue 16): real names, hostile ones, and generated ones in the table's place.
-              fc.constantFrom('databases/tea_party/tables/guests/rows', 'databases/tea_party/tables/gu%60ests/rows', 'databases/builder_yard/tables/tools/rows'),
+              fc.constantFrom(
+                'databases/tea_party/tables/guests/rows',
+                'databases/tea_party/tables/gu%60ests/rows',
+                'databases/builder_yard/tables/tools/rows',
+              ),
               encoded(raw).map((table) => `databases/tea_party/tables/${table}/rows`),
               fc.webPath(),
             ),
@@ -124,7 +189,10 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
           )
           .map(([path, q]) => `/api/${path.replace(/^\//, '')}?${q}`),
         headers: headers(knowns, bodyType),
-        body: fc.oneof(body, fc.json().map((values) => `{"values": ${values}}`)),
+        body: fc.oneof(
+          body,
+          fc.json().map((values) => `{"values": ${values}}`),
+        ),
       });
   }
 }

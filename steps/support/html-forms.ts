@@ -11,7 +11,12 @@ export interface HtmlForm {
 
 const attribute = (tag: string, name: string): string | undefined => {
   const match = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
-  return match?.[1]?.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return match?.[1]
+    ?.replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 };
 
 export function formsOf(page: string, baseUrl: string): HtmlForm[] {
@@ -40,19 +45,28 @@ export function formsOf(page: string, baseUrl: string): HtmlForm[] {
 
 /** The one form on a page that has a field or button of this name. */
 export function formWith(page: string, baseUrl: string, name: string): HtmlForm {
-  const form = formsOf(page, baseUrl).find((candidate) => candidate.fields.has(name) || candidate.buttons.some((b) => b.name === name));
+  const form = formsOf(page, baseUrl).find(
+    (candidate) => candidate.fields.has(name) || candidate.buttons.some((b) => b.name === name),
+  );
   if (!form) throw new Error(`no form with "${name}" on the page:\n${page.slice(0, 2000)}`);
   return form;
 }
 
 /** Text of a page as a reader sees it: the five entities of D3 unescaped. */
 export function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** The text of the (first) element carrying the attribute `name`, unescaped; undefined when there is none (D3). */
 export function textOfElementWith(page: string, name: string): string | undefined {
-  const match = new RegExp(`<([a-zA-Z][\\w-]*)\\b[^>]*\\s${name}(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s>]+))?[^>]*>([^<]*)</\\1\\s*>`).exec(page);
+  const match = new RegExp(
+    `<([a-zA-Z][\\w-]*)\\b[^>]*\\s${name}(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s>]+))?[^>]*>([^<]*)</\\1\\s*>`,
+  ).exec(page);
   return match?.[2] === undefined ? undefined : unescapeHtml(match[2]).trim();
 }
 

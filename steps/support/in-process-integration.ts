@@ -139,9 +139,12 @@ export class InProcessIntegration implements IntegrationDriver {
 
   knownSecrets(): readonly string[] {
     const signingKeys = (this.config.clientSigningKeys ?? []).map((key) => String(key.privateJwk.d ?? ''));
-    return [this.config.clientSecret, ...this.config.sessionKeys, ...[...this.config.tokenEncryptionKeys.keys.values()].map((key) => key.toString('base64url')), ...signingKeys].filter(
-      (secret) => secret.length > 0,
-    );
+    return [
+      this.config.clientSecret,
+      ...this.config.sessionKeys,
+      ...[...this.config.tokenEncryptionKeys.keys.values()].map((key) => key.toString('base64url')),
+      ...signingKeys,
+    ].filter((secret) => secret.length > 0);
   }
 
   /** A logger for an in-process integration: every line kept for the scenario's checks, and echoed when HARNESS_LOG_LEVEL asks. */
@@ -190,22 +193,37 @@ export class InProcessIntegration implements IntegrationDriver {
    * in memory but what the store holds.
    */
   async restart(url?: string): Promise<void> {
-    if (this.storeKind !== 'mysql') throw new Error('a restart keeps nothing with the in-memory store: tag the scenario @mysql');
+    if (this.storeKind !== 'mysql')
+      throw new Error('a restart keeps nothing with the in-memory store: tag the scenario @mysql');
     this.running.detach();
     await this.serve(await this.newStore(url));
   }
 
   /** A second instance sharing this one's store and configuration (no HTTP server of its own). */
   async secondInstance(): Promise<Integration> {
-    const { store, limiterFactory } = this.storeKind === 'mysql' ? await this.newStore() : { store: this.integration.store, limiterFactory: undefined };
-    return createIntegration(this.config, { store, limiterFactory, now: this.clock.now, logger: this.logger(), defaultMetrics: false });
+    const { store, limiterFactory } =
+      this.storeKind === 'mysql' ? await this.newStore() : { store: this.integration.store, limiterFactory: undefined };
+    return createIntegration(this.config, {
+      store,
+      limiterFactory,
+      now: this.clock.now,
+      logger: this.logger(),
+      defaultMetrics: false,
+    });
   }
 
   /** A second instance behind its own port, sharing the scenario's database (the mysql profile). */
   async startSecondServer(): Promise<RunningIntegration> {
     const server = await listeningOnLoopback();
     const { store, limiterFactory } = await this.newStore();
-    const second = await startIntegration(this.config, { store, limiterFactory, server, now: this.clock.now, logger: this.logger(), defaultMetrics: false });
+    const second = await startIntegration(this.config, {
+      store,
+      limiterFactory,
+      server,
+      now: this.clock.now,
+      logger: this.logger(),
+      defaultMetrics: false,
+    });
     this.cleanups.push(() => second.close());
     return second;
   }

@@ -18,6 +18,10 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
   const line = text
     .split('\n')
-    .find((candidate) => (candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`)) && wanted.every((label) => candidate.includes(label)));
+    .find(
+      (candidate) =>
+        (candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`)) &&
+        wanted.every((label) => candidate.includes(label)),
+    );
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }

@@ -9,7 +9,11 @@ import type { HttpResponse } from './user-agent';
 /** The response is the refusal `code`, with the status the contract (docs/contract.md) gives it, the page or JSON naming the code, and no stack trace. */
 export function assertRefused(response: HttpResponse | undefined, code: string): void {
   assert.ok(response, 'no response to check');
-  assert.equal(errorCodeOf(response.body), code, `expected the error "${code}", got ${response.statusCode}: ${response.body.slice(0, 600)}`);
+  assert.equal(
+    errorCodeOf(response.body),
+    code,
+    `expected the error "${code}", got ${response.statusCode}: ${response.body.slice(0, 600)}`,
+  );
   const status = expectedStatus[code];
   assert.ok(status, `the harness knows the status of "${code}"`);
   assert.equal(response.statusCode, status, `"${code}" answers ${status}`);

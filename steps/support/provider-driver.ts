@@ -41,7 +41,19 @@ import type { RecordedRequest } from '../../mock-provider/request-log';
 import type { VendorDataState } from '../../mock-provider/vendor-data/plane';
 
 export type { VendorDataState };
-export type { ClockState, Endpoint, Fault, KeyState, LifetimesChange, Modes, RateLimit, RecordedRequest, RevocationScope, Tampering, TokenState };
+export type {
+  ClockState,
+  Endpoint,
+  Fault,
+  KeyState,
+  LifetimesChange,
+  Modes,
+  RateLimit,
+  RecordedRequest,
+  RevocationScope,
+  Tampering,
+  TokenState,
+};
 
 export interface ProviderDriver {
   readonly mode: 'in-process' | 'remote';
@@ -269,11 +281,13 @@ export class InProcessProvider extends ModeSwitches implements ProviderDriver {
   }
 
   async revokeAccessToken(token: string): Promise<void> {
-    if (!(await this.controls.revokeAccessToken(tokenSchema.parse(token)))) throw new Error('the provider knows no such access token');
+    if (!(await this.controls.revokeAccessToken(tokenSchema.parse(token))))
+      throw new Error('the provider knows no such access token');
   }
 
   async consumeAuthorizationCode(code: string): Promise<void> {
-    if (!(await this.controls.consumeAuthorizationCode(tokenSchema.parse(code)))) throw new Error('the provider knows no such authorization code');
+    if (!(await this.controls.consumeAuthorizationCode(tokenSchema.parse(code))))
+      throw new Error('the provider knows no such authorization code');
   }
 
   async vendorData(): Promise<VendorDataState> {
@@ -326,13 +340,20 @@ export class RemoteProvider extends ModeSwitches implements ProviderDriver {
     });
     const response = await http.get('');
     if (response.statusCode !== 200) {
-      throw new Error(`the mock at ${mockUrl} has no control API (GET /__control answered ${response.statusCode}); start it with npm run start:mock`);
+      throw new Error(
+        `the mock at ${mockUrl} has no control API (GET /__control answered ${response.statusCode}); start it with npm run start:mock`,
+      );
     }
     const about = JSON.parse(response.body) as { issuer: string; client: ClientState };
     return new RemoteProvider(http, about.issuer, about.client);
   }
 
-  private async call<T>(method: 'get' | 'post' | 'delete', path: string, body?: unknown, searchParams?: Record<string, string>): Promise<T> {
+  private async call<T>(
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    body?: unknown,
+    searchParams?: Record<string, string>,
+  ): Promise<T> {
     const response = await this.http(path, {
       method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
       ...(body === undefined ? {} : { json: body }),
@@ -345,7 +366,9 @@ export class RemoteProvider extends ModeSwitches implements ProviderDriver {
       } catch {
         // not JSON: the status says it all
       }
-      throw new Error(`the mock's control ${method.toUpperCase()} /__control/${path} answered ${response.statusCode} ${failure.error ?? ''}: ${failure.error_description ?? ''}`);
+      throw new Error(
+        `the mock's control ${method.toUpperCase()} /__control/${path} answered ${response.statusCode} ${failure.error ?? ''}: ${failure.error_description ?? ''}`,
+      );
     }
     return (response.body ? JSON.parse(response.body) : undefined) as T;
   }
@@ -355,7 +378,14 @@ export class RemoteProvider extends ModeSwitches implements ProviderDriver {
   }
 
   async requests(endpoint?: Endpoint): Promise<readonly RecordedRequest[]> {
-    return (await this.call<{ requests: RecordedRequest[] }>('get', 'requests', undefined, endpoint ? { endpoint } : undefined)).requests;
+    return (
+      await this.call<{ requests: RecordedRequest[] }>(
+        'get',
+        'requests',
+        undefined,
+        endpoint ? { endpoint } : undefined,
+      )
+    ).requests;
   }
 
   async clearRequests(): Promise<void> {

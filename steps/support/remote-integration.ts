@@ -19,7 +19,13 @@ export function remoteTarget(): { integrationUrl: string; mockUrl: string } | un
   return { integrationUrl, mockUrl };
 }
 
-const client = got.extend({ throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 15_000 }, followRedirect: false, agent: freshConnections });
+const client = got.extend({
+  throwHttpErrors: false,
+  retry: { limit: 0 },
+  timeout: { request: 15_000 },
+  followRedirect: false,
+  agent: freshConnections,
+});
 
 /** What the integration offers, asked once per run: GET /__test (404: no hooks) and GET /metrics. */
 let offered: Promise<ReadonlySet<Capability>> | undefined;
@@ -29,8 +35,10 @@ async function probe(baseUrl: string): Promise<ReadonlySet<Capability>> {
   const hooks = await client.get(new URL('/__test', baseUrl), { headers: { accept: 'application/json' } });
   if (hooks.statusCode === 200) {
     const listed = (JSON.parse(hooks.body) as { hooks?: unknown }).hooks;
-    if (!Array.isArray(listed)) throw new Error(`GET /__test answered 200 without a "hooks" list: ${hooks.body.slice(0, 200)}`);
-    for (const hook of listed as unknown[]) if (hook === 'clock' || hook === 'revocation-queue' || hook === 'logs') found.add(hook);
+    if (!Array.isArray(listed))
+      throw new Error(`GET /__test answered 200 without a "hooks" list: ${hooks.body.slice(0, 200)}`);
+    for (const hook of listed as unknown[])
+      if (hook === 'clock' || hook === 'revocation-queue' || hook === 'logs') found.add(hook);
   } else if (hooks.statusCode !== 404) {
     throw new Error(`GET /__test must answer 200 with the hooks offered, or 404; it answered ${hooks.statusCode}`);
   }
@@ -67,13 +75,17 @@ export class RemoteIntegration implements IntegrationDriver {
   }
 
   private need(capability: Capability): void {
-    if (!this.offers(capability)) throw new Error(`this step needs ${capabilityWords[capability]}: tag its scenario @needs-${capability}`);
+    if (!this.offers(capability))
+      throw new Error(`this step needs ${capabilityWords[capability]}: tag its scenario @needs-${capability}`);
   }
 
   private async hook(path: string, body?: object): Promise<unknown> {
     const url = new URL(path, this.baseUrl);
     const response = body ? await client.post(url, { json: body }) : await client.get(url);
-    if (response.statusCode !== 200) throw new Error(`${body ? 'POST' : 'GET'} ${path} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+    if (response.statusCode !== 200)
+      throw new Error(
+        `${body ? 'POST' : 'GET'} ${path} answered ${response.statusCode}: ${response.body.slice(0, 300)}`,
+      );
     return JSON.parse(response.body) as unknown;
   }
 
@@ -85,7 +97,8 @@ export class RemoteIntegration implements IntegrationDriver {
   async retryRevocations(): Promise<number> {
     this.need('revocation-queue');
     const answer = (await this.hook('/__test/revocations/retry', {})) as { attempted?: unknown };
-    if (typeof answer.attempted !== 'number') throw new Error('POST /__test/revocations/retry must answer {"attempted": n}');
+    if (typeof answer.attempted !== 'number')
+      throw new Error('POST /__test/revocations/retry must answer {"attempted": n}');
     return answer.attempted;
   }
 

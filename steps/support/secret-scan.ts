@@ -8,7 +8,16 @@
 import { strict as assert } from 'node:assert';
 import type { ConformanceWorld } from './world';
 
-const secretParameters = ['code', 'code_verifier', 'refresh_token', 'token', 'client_secret', 'state', 'nonce', 'access_token'];
+const secretParameters = [
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'token',
+  'client_secret',
+  'state',
+  'nonce',
+  'access_token',
+];
 
 export async function secretsSeen(world: ConformanceWorld): Promise<Set<string>> {
   const secrets = new Set<string>(world.sut.knownSecrets());
@@ -38,7 +47,10 @@ export async function assertNoSecretInLogs(world: ConformanceWorld): Promise<voi
   const secrets = await secretsSeen(world);
   for (const line of lines) {
     for (const secret of secrets) {
-      assert.ok(!line.includes(secret), `a secret (${secret.slice(0, 4)}…) appears in a log line: ${line.replace(secret, '[SECRET]').slice(0, 300)}`);
+      assert.ok(
+        !line.includes(secret),
+        `a secret (${secret.slice(0, 4)}…) appears in a log line: ${line.replace(secret, '[SECRET]').slice(0, 300)}`,
+      );
     }
   }
 }

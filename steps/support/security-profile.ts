@@ -40,7 +40,13 @@ export function fapi2Environment(clientKeys: readonly JWK[]): Environment {
  * pushed request the provider answered with that `request_uri`.
  */
 export async function authorizationRequestParameters(
-  provider: { requests(endpoint: 'par'): Promise<readonly { readonly requestUri: string | undefined; readonly params: Readonly<Record<string, unknown>> }[]> },
+  provider: {
+    requests(
+      endpoint: 'par',
+    ): Promise<
+      readonly { readonly requestUri: string | undefined; readonly params: Readonly<Record<string, unknown>> }[]
+    >;
+  },
   authorizationUrl: string,
 ): Promise<URLSearchParams> {
   const inUrl = new URL(authorizationUrl).searchParams;

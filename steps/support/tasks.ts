@@ -18,12 +18,20 @@ export type Decision = 'approve' | 'deny';
 export async function signIn(world: ConformanceWorld, person: Person): Promise<void> {
   person.response = await person.agent.post(world.url('/session'), { username: person.username });
   world.lastAnswer = person.response;
-  assert.equal(person.response.statusCode, 303, `sign-in of ${person.name}: ${person.response.statusCode} ${person.response.body.slice(0, 300)}`);
+  assert.equal(
+    person.response.statusCode,
+    303,
+    `sign-in of ${person.name}: ${person.response.statusCode} ${person.response.body.slice(0, 300)}`,
+  );
   person.signedIn = true;
 }
 
 /** `GET /connect`; on a redirect to the provider, remember where it points. */
-export async function startConnecting(world: ConformanceWorld, person: Person, returnTo?: string): Promise<HttpResponse> {
+export async function startConnecting(
+  world: ConformanceWorld,
+  person: Person,
+  returnTo?: string,
+): Promise<HttpResponse> {
   const query = returnTo === undefined ? '' : `?return_to=${encodeURIComponent(returnTo)}`;
   person.response = await person.agent.get(world.url(`/connect${query}`));
   world.lastAnswer = person.response;
@@ -33,7 +41,9 @@ export async function startConnecting(world: ConformanceWorld, person: Person, r
 
 /** Whether a URL is the integration's callback (the path of its registered redirect URI). */
 function isCallback(world: ConformanceWorld, url: URL): boolean {
-  const registered = new URL(world.integrationUrl ? new URL('/callback', world.integrationUrl).href : world.sut.settings.redirectUri);
+  const registered = new URL(
+    world.integrationUrl ? new URL('/callback', world.integrationUrl).href : world.sut.settings.redirectUri,
+  );
   return url.origin === registered.origin && url.pathname === registered.pathname;
 }
 
@@ -44,10 +54,19 @@ function isCallback(world: ConformanceWorld, url: URL): boolean {
  * returns that URL without delivering it ('' when a wrong password kept the
  * person at the provider's sign-in form).
  */
-export async function authorizeAtProvider(world: ConformanceWorld, person: Person, account: string, decision: Decision = 'approve', password?: string): Promise<string> {
+export async function authorizeAtProvider(
+  world: ConformanceWorld,
+  person: Person,
+  account: string,
+  decision: Decision = 'approve',
+  password?: string,
+): Promise<string> {
   if (!person.authorizationUrl) throw new Error(`${person.name} has not started connecting`);
   const stop = (url: URL) => isCallback(world, url);
-  let step: HttpResponse | URL = await person.agent.followRedirects(await person.agent.get(person.authorizationUrl), stop);
+  let step: HttpResponse | URL = await person.agent.followRedirects(
+    await person.agent.get(person.authorizationUrl),
+    stop,
+  );
   for (let page = 0; page < 4 && !(step instanceof URL); page += 1) {
     person.providerPage = step;
     const body = step.body;
@@ -96,20 +115,34 @@ export interface ConnectionView {
   readonly reason?: string;
   readonly scopes: readonly string[];
   readonly expires_at: string | null;
-  readonly account: { readonly issuer: string; readonly subject: string; readonly name: string | null; readonly email: string | null } | null;
+  readonly account: {
+    readonly issuer: string;
+    readonly subject: string;
+    readonly name: string | null;
+    readonly email: string | null;
+  } | null;
 }
 
 export async function connectionView(world: ConformanceWorld, person: Person): Promise<ConnectionView> {
   const answer = await person.agent.get(world.url('/api/connection'), { accept: 'application/json' });
-  assert.equal(answer.statusCode, 200, `GET /api/connection for ${person.name}: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
+  assert.equal(
+    answer.statusCode,
+    200,
+    `GET /api/connection for ${person.name}: ${answer.statusCode} ${answer.body.slice(0, 300)}`,
+  );
   return JSON.parse(answer.body) as ConnectionView;
 }
 
 const isJwt = (token: string) => /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(token);
 
 /** The tokens the provider issued in the last successful token response of a grant type. */
-export async function lastIssued(world: ConformanceWorld, grantType: 'authorization_code' | 'refresh_token'): Promise<IssuedTokens | undefined> {
-  const answered = (await world.provider.requests('token')).filter((request) => request.params.grant_type === grantType && request.status === 200);
+export async function lastIssued(
+  world: ConformanceWorld,
+  grantType: 'authorization_code' | 'refresh_token',
+): Promise<IssuedTokens | undefined> {
+  const answered = (await world.provider.requests('token')).filter(
+    (request) => request.params.grant_type === grantType && request.status === 200,
+  );
   const issued = answered.at(-1)?.issuedTokens;
   if (!issued?.[0]) return undefined;
   const [accessToken, ...rest] = issued;
@@ -123,7 +156,9 @@ export async function lastIssued(world: ConformanceWorld, grantType: 'authorizat
  */
 export async function revocationsOfThisScenario(world: ConformanceWorld): Promise<RecordedRequest[]> {
   const requests = await world.provider.requests();
-  const issued = new Set(requests.filter((request) => request.endpoint === 'token').flatMap((request) => request.issuedTokens));
+  const issued = new Set(
+    requests.filter((request) => request.endpoint === 'token').flatMap((request) => request.issuedTokens),
+  );
   return requests.filter((request) => request.endpoint === 'revocation' && issued.has(String(request.params.token)));
 }
 
@@ -132,7 +167,10 @@ export async function connect(world: ConformanceWorld, person: Person, account: 
   if (!person.signedIn) await signIn(world, person);
   // Refused here, the flow stops here (an earlier attempt's authorization URL is not visited again).
   const started = await startConnecting(world, person);
-  assert.ok([302, 303].includes(started.statusCode), `${person.name} was sent to the provider: ${started.statusCode} ${started.body.slice(0, 300)}`);
+  assert.ok(
+    [302, 303].includes(started.statusCode),
+    `${person.name} was sent to the provider: ${started.statusCode} ${started.body.slice(0, 300)}`,
+  );
   const response = await deliverCallback(world, person, await authorizeAtProvider(world, person, account));
   if (response.statusCode === 303) await rememberConnection(world, person, account);
   return response;

@@ -46,13 +46,62 @@ function makeCa(directory: string, name: string): void {
   writeFileSync(join(directory, `${name}.cnf`), caConfig);
   writeFileSync(join(directory, 'index.txt'), '');
   writeFileSync(join(directory, 'serial'), '01');
-  openssl(directory, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`]);
+  openssl(directory, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+  ]);
 }
 
 function issue(directory: string, ca: string, file: string, host: string, dates: string[]): ServerCertificate {
-  openssl(directory, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${file}.key`, '-out', `${file}.csr`, '-subj', `/CN=${host}`, '-addext', `subjectAltName=${host === '127.0.0.1' ? 'IP:127.0.0.1,DNS:localhost' : `DNS:${host}`}`]);
-  openssl(directory, ['ca', '-batch', '-notext', '-config', `${ca}.cnf`, '-cert', `${ca}.crt`, '-keyfile', `${ca}.key`, '-in', `${file}.csr`, '-out', `${file}.crt`, ...dates]);
-  return { key: readFileSync(join(directory, `${file}.key`), 'utf8'), cert: readFileSync(join(directory, `${file}.crt`), 'utf8') };
+  openssl(directory, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${file}.key`,
+    '-out',
+    `${file}.csr`,
+    '-subj',
+    `/CN=${host}`,
+    '-addext',
+    `subjectAltName=${host === '127.0.0.1' ? 'IP:127.0.0.1,DNS:localhost' : `DNS:${host}`}`,
+  ]);
+  openssl(directory, [
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    `${ca}.cnf`,
+    '-cert',
+    `${ca}.crt`,
+    '-keyfile',
+    `${ca}.key`,
+    '-in',
+    `${file}.csr`,
+    '-out',
+    `${file}.crt`,
+    ...dates,
+  ]);
+  return {
+    key: readFileSync(join(directory, `${file}.key`), 'utf8'),
+    cert: readFileSync(join(directory, `${file}.crt`), 'utf8'),
+  };
 }
 
 let material: TlsMaterial | undefined;
@@ -65,7 +114,12 @@ export function tlsMaterial(): TlsMaterial {
   makeCa(dir, 'test-ca');
   const valid = issue(dir, 'test-ca', 'valid', '127.0.0.1', ['-days', '1']);
   const otherName = issue(dir, 'test-ca', 'other-name', 'mysql-cloud.example', ['-days', '1']);
-  const expired = issue(dir, 'test-ca', 'expired', '127.0.0.1', ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z']);
+  const expired = issue(dir, 'test-ca', 'expired', '127.0.0.1', [
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200102000000Z',
+  ]);
   makeCa(dir, 'rogue-ca');
   const rogue = issue(dir, 'rogue-ca', 'rogue', '127.0.0.1', ['-days', '1']);
   material = {

@@ -27,8 +27,15 @@ export async function prepareTokenState(world: ConformanceWorld, state: TokenSta
   if (world.sut.offers('clock') || state === 'far from expiry') return;
   const margin = world.sut.settings.refreshMarginSeconds;
   if (state === 'about to expire') {
-    assert.ok(margin >= 2, `with a refresh margin of ${margin} s no access token is ever about to expire without having expired`);
-    await world.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'expires_in', value: Math.floor(margin / 2) });
+    assert.ok(
+      margin >= 2,
+      `with a refresh margin of ${margin} s no access token is ever about to expire without having expired`,
+    );
+    await world.provider.tamperNextTokenResponse({
+      kind: 'set-field',
+      field: 'expires_in',
+      value: Math.floor(margin / 2),
+    });
   } else {
     await world.provider.tamperNextTokenResponse({ kind: 'set-field', field: 'expires_in', value: 1 });
   }
@@ -40,7 +47,10 @@ export async function reachTokenState(world: ConformanceWorld, person: Person, s
   if (world.sut.offers('clock')) {
     const left = await secondsLeft(world, person);
     if (state === 'far from expiry') {
-      assert.ok(left / 2 > margin, `an access token of ${left} s is never far from expiry with a margin of ${margin} s`);
+      assert.ok(
+        left / 2 > margin,
+        `an access token of ${left} s is never far from expiry with a margin of ${margin} s`,
+      );
       await world.timePasses(Math.floor(left / 2));
     } else {
       // About to expire: half the margin left, as without a clock (prepareTokenState), never just at its edge: the

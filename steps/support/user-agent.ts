@@ -46,7 +46,10 @@ export class UserAgent {
   /** A JSON POST as a script on a page of that origin sends it (`Origin` set), asking for JSON. */
   async postJson(url: string, json: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
     this.history.push(url);
-    return this.client.post(url, { json, headers: { origin: new URL(url).origin, accept: 'application/json', ...headers } });
+    return this.client.post(url, {
+      json,
+      headers: { origin: new URL(url).origin, accept: 'application/json', ...headers },
+    });
   }
 
   /** The absolute URL a redirect response points to. */
@@ -59,7 +62,10 @@ export class UserAgent {
   }
 
   /** Follow redirects, one hop at a time, until `stop` says so or a non-redirect answers. */
-  async followRedirects(response: HttpResponse, stop: (location: URL) => boolean = () => false): Promise<HttpResponse | URL> {
+  async followRedirects(
+    response: HttpResponse,
+    stop: (location: URL) => boolean = () => false,
+  ): Promise<HttpResponse | URL> {
     let current = response;
     for (let hop = 0; hop < 20; hop += 1) {
       if (current.statusCode < 300 || current.statusCode >= 400) return current;

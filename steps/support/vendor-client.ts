@@ -20,7 +20,8 @@ import type { TcpProxy } from './tcp-proxy';
 const redirectUri = 'http://127.0.0.1:9/callback';
 const clientId = 'mysql-integration';
 const http = got.extend({ throwHttpErrors: false, followRedirect: false, retry: { limit: 0 } });
-const leakedServerText = /\bER_[A-Z_]+|SQLSTATE|You have an error in your SQL|command denied|MariaDB|mysql2|vd_[0-9a-f]{8}_/;
+const leakedServerText =
+  /\bER_[A-Z_]+|SQLSTATE|You have an error in your SQL|command denied|MariaDB|mysql2|vd_[0-9a-f]{8}_/;
 
 export interface Answer {
   readonly status: number;
@@ -49,7 +50,10 @@ export class VendorRun {
 
   static async start(store: 'memory' | 'mysql'): Promise<VendorRun> {
     const secret = randomBytes(24).toString('base64url');
-    const driver = await startInProcessMock({ client_id: clientId, client_secret: secret, redirect_uris: [redirectUri] }, { store });
+    const driver = await startInProcessMock(
+      { client_id: clientId, client_secret: secret, redirect_uris: [redirectUri] },
+      { store },
+    );
     return new VendorRun(driver, secret);
   }
 
@@ -58,7 +62,11 @@ export class VendorRun {
   }
 
   /** Go through the mock's login and consent pages as the account; where the mock sent the browser back. */
-  async authorize(account: string, scopes: string, decision: 'approve' | 'deny'): Promise<{ callback: URL; verifier: string }> {
+  async authorize(
+    account: string,
+    scopes: string,
+    decision: 'approve' | 'deny',
+  ): Promise<{ callback: URL; verifier: string }> {
     const password = demoAccounts.find((candidate) => candidate.username === account)?.password ?? '';
     const verifier = randomBytes(32).toString('base64url');
     const url = new URL(`${this.issuer}/auth`);
@@ -79,7 +87,10 @@ export class VendorRun {
         const login = /name="password"/.test(response.body);
         if (!login) this.consentPage = response.body;
         const action = new URL(/action="([^"]+)"/.exec(response.body)?.[1] ?? '', location).href;
-        response = await http.post(action, { form: login ? { username: account, password } : { decision }, cookieJar: this.jar });
+        response = await http.post(action, {
+          form: login ? { username: account, password } : { decision },
+          cookieJar: this.jar,
+        });
       }
       assert.ok(response.headers.location, `the mock answered ${response.statusCode} without a redirect`);
       location = new URL(response.headers.location, location).href;
@@ -99,12 +110,17 @@ export class VendorRun {
     });
     assert.equal(response.statusCode, 200, response.body);
     const tokens = JSON.parse(response.body) as { access_token: string; scope: string };
-    for (const scope of scopes.split(' ')) assert.ok(tokens.scope.split(' ').includes(scope), `granted "${tokens.scope}"`);
+    for (const scope of scopes.split(' '))
+      assert.ok(tokens.scope.split(' ').includes(scope), `granted "${tokens.scope}"`);
     this.accessToken = tokens.access_token;
   }
 
   /** A call of the vendor's API with the access token; the answer is remembered, and never carries the database's own words. */
-  async call(method: 'GET' | 'POST', path: string, options: { query?: string; values?: unknown } = {}): Promise<Answer> {
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { query?: string; values?: unknown } = {},
+  ): Promise<Answer> {
     const base = await this.driver.resourceBaseUrl();
     const response = await http(`${base}${path}${options.query === undefined ? '' : `?${options.query}`}`, {
       method,
@@ -112,7 +128,10 @@ export class VendorRun {
       ...(options.values === undefined ? {} : { json: { values: options.values } }),
     });
     assert.doesNotMatch(response.body, leakedServerText, 'no database error text, user or physical name in an answer');
-    assert.ok(response.statusCode < 500 || response.statusCode === 503, `never a 500: ${response.statusCode} ${response.body}`);
+    assert.ok(
+      response.statusCode < 500 || response.statusCode === 503,
+      `never a 500: ${response.statusCode} ${response.body}`,
+    );
     const answer: Answer = {
       status: response.statusCode,
       body: response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {},
@@ -130,7 +149,11 @@ export class VendorRun {
       body,
     });
     assert.doesNotMatch(response.body, leakedServerText);
-    const answer: Answer = { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, wwwAuthenticate: response.headers['www-authenticate'] };
+    const answer: Answer = {
+      status: response.statusCode,
+      body: JSON.parse(response.body) as Record<string, unknown>,
+      wwwAuthenticate: response.headers['www-authenticate'],
+    };
     this.answers.push(answer);
     return answer;
   }
@@ -142,11 +165,17 @@ export class VendorRun {
   }
 
   async rows(database: string, table: string, query?: string): Promise<Answer> {
-    return this.call('GET', `/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`, query === undefined ? {} : { query });
+    return this.call(
+      'GET',
+      `/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`,
+      query === undefined ? {} : { query },
+    );
   }
 
   async insert(database: string, table: string, values: unknown): Promise<Answer> {
-    return this.call('POST', `/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`, { values });
+    return this.call('POST', `/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(table)}/rows`, {
+      values,
+    });
   }
 
   get plane(): MysqlPlane {
@@ -172,11 +201,15 @@ export function adminUrl(): string {
 export async function leftoversOf(runId: string): Promise<{ databases: string[]; users: string[] }> {
   const admin = await createConnection({ uri: adminUrl() });
   try {
-    const [databases] = await admin.query<RowDataPacket[]>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`vd\\_${runId}\\_%`]);
-    const [users] = await admin.query<RowDataPacket[]>('SELECT User AS name FROM mysql.user WHERE User LIKE ?', [`vd\\_${runId}\\_%`]);
+    const [databases] = await admin.query<RowDataPacket[]>(
+      'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
+      [`vd\\_${runId}\\_%`],
+    );
+    const [users] = await admin.query<RowDataPacket[]>('SELECT User AS name FROM mysql.user WHERE User LIKE ?', [
+      `vd\\_${runId}\\_%`,
+    ]);
     return { databases: databases.map((row) => String(row.name)), users: users.map((row) => String(row.name)) };
   } finally {
     await admin.end();
   }
 }
-

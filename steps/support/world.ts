@@ -70,7 +70,9 @@ export class ConformanceWorld extends World {
   async start(options: { tls?: CertificateKind } = {}): Promise<void> {
     const remote = remoteTarget();
     if ((this.parameters as { store?: string }).store === 'remote' && !remote) {
-      throw new Error('the remote profile checks a running integration: set INTEGRATION_URL and MOCK_URL (see docs/contract.md)');
+      throw new Error(
+        'the remote profile checks a running integration: set INTEGRATION_URL and MOCK_URL (see docs/contract.md)',
+      );
     }
     if (remote) {
       this.provider = await RemoteProvider.connect(remote.mockUrl);
@@ -82,7 +84,11 @@ export class ConformanceWorld extends World {
     const profile = this.securityProfile;
     const integration = await InProcessIntegration.listen(this.storeKind);
     this.sut = integration;
-    const provider = await startInProcessMock(integrationClient(integration.redirectUri), { profile, store: this.storeKind, ...(this.tls ? { tls: this.tls } : {}) });
+    const provider = await startInProcessMock(integrationClient(integration.redirectUri), {
+      profile,
+      store: this.storeKind,
+      ...(this.tls ? { tls: this.tls } : {}),
+    });
     this.provider = provider;
     if (profile === 'fapi2') this.clientKeys = [newClientKey('client-1')];
     await integration.start(provider.local, {
@@ -99,14 +105,17 @@ export class ConformanceWorld extends World {
   /** Our own integration, for the steps only it allows (its scenarios are tagged @in-process). */
   get inProcess(): InProcessIntegration {
     if (!(this.sut instanceof InProcessIntegration)) {
-      throw new Error('this step needs our integration in-process (its internals, its configuration): tag the scenario @in-process');
+      throw new Error(
+        'this step needs our integration in-process (its internals, its configuration): tag the scenario @in-process',
+      );
     }
     return this.sut;
   }
 
   /** The in-process mock, for the steps only it allows (its scenarios are tagged @in-process). */
   get inProcessProvider(): InProcessProvider {
-    if (!(this.provider instanceof InProcessProvider)) throw new Error('this step needs the mock in-process: tag the scenario @in-process');
+    if (!(this.provider instanceof InProcessProvider))
+      throw new Error('this step needs the mock in-process: tag the scenario @in-process');
     return this.provider;
   }
 
@@ -114,7 +123,11 @@ export class ConformanceWorld extends World {
   async presentCertificate(kind: CertificateKind): Promise<void> {
     const mock = this.inProcessProvider.local;
     await mock.close();
-    this.provider = await startInProcessMock(mock.client, { tls: kind, port: Number(new URL(mock.issuer).port), profile: mock.profile });
+    this.provider = await startInProcessMock(mock.client, {
+      tls: kind,
+      port: Number(new URL(mock.issuer).port),
+      profile: mock.profile,
+    });
   }
 
   /** Our store, read as the harness, for the deep checks made in addition in-process; undefined against a remote integration. */

@@ -101,7 +101,9 @@ export async function schemaVersion(pool: Pick<Pool, 'query'>): Promise<number> 
     "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'",
   );
   if (Number(tables[0]?.n) === 0) return 0;
-  const [rows] = await pool.query<import('mysql2/promise').RowDataPacket[]>('SELECT MAX(version) AS version FROM schema_migrations');
+  const [rows] = await pool.query<import('mysql2/promise').RowDataPacket[]>(
+    'SELECT MAX(version) AS version FROM schema_migrations',
+  );
   return Number(rows[0]?.version ?? 0);
 }
 
@@ -125,7 +127,11 @@ export async function migrate(pool: Pool): Promise<number[]> {
           if (!columnAlreadyThere(error)) throw error;
         });
       }
-      await connection.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
+      await connection.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        Date.now(),
+      ]);
       applied.push(migration.version);
     }
     return applied;

@@ -10,7 +10,15 @@ import { createHash } from 'node:crypto';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
 import { IntegrationError } from '../../errors';
 import type { LimiterFactory } from '../../http/rate-limits';
-import { sessionSweepLimit, type Connection, type PendingAuthorization, type PendingRevocation, type Session, type Store, type StoreCounts } from '../store';
+import {
+  sessionSweepLimit,
+  type Connection,
+  type PendingAuthorization,
+  type PendingRevocation,
+  type Session,
+  type Store,
+  type StoreCounts,
+} from '../store';
 import { checkSchema } from './migrations';
 import { mysqlLimiterFactory } from './rate-limit-store';
 import { connections, pendingAuthorizations, pendingRevocations, sessions, type Row } from './tables';
@@ -43,10 +51,16 @@ export class MySqlStore implements Store {
       supportBigNumbers: true,
       enableKeepAlive: true,
     });
-    this.lockPool = createPool({ uri: url, connectionLimit: options.connectionLimit ?? 10, connectTimeout: 5000, enableKeepAlive: true });
+    this.lockPool = createPool({
+      uri: url,
+      connectionLimit: options.connectionLimit ?? 10,
+      connectTimeout: 5000,
+      enableKeepAlive: true,
+    });
     this.database = decodeURIComponent(new URL(url).pathname.slice(1));
     // A pooled connection that dies while idle must not crash the process; the next query reconnects.
-    for (const pool of [this.pool, this.lockPool]) pool.on('connection', (connection) => connection.on('error', () => undefined));
+    for (const pool of [this.pool, this.lockPool])
+      pool.on('connection', (connection) => connection.on('error', () => undefined));
   }
 
   /** Check that the server answers and the schema is the one this integration knows. */
@@ -88,7 +102,10 @@ export class MySqlStore implements Store {
   async createSession(session: Session): Promise<void> {
     await this.execute(sessions.insert(), sessions.values(session));
     // Expired sessions are swept as people sign in, a bounded batch at a time.
-    await this.execute('DELETE FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?', [this.now(), sessionSweepLimit]);
+    await this.execute('DELETE FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?', [
+      this.now(),
+      sessionSweepLimit,
+    ]);
   }
 
   async findSession(id: string): Promise<Session | undefined> {
@@ -112,13 +129,19 @@ export class MySqlStore implements Store {
   }
 
   async consumePendingAuthorization(state: string, at: number): Promise<boolean> {
-    const result = await this.execute('UPDATE pending_authorizations SET used_at = ? WHERE state = ? AND used_at IS NULL', [at, state]);
+    const result = await this.execute(
+      'UPDATE pending_authorizations SET used_at = ? WHERE state = ? AND used_at IS NULL',
+      [at, state],
+    );
     return result.affectedRows === 1;
   }
 
   async saveConnection(connection: Connection): Promise<void> {
     const updates = connections.names(connectionFields).map((column) => `${column} = VALUES(${column})`);
-    await this.execute(`${connections.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`, connections.values(connection));
+    await this.execute(
+      `${connections.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`,
+      connections.values(connection),
+    );
   }
 
   async findConnection(userId: string): Promise<Connection | undefined> {
@@ -126,7 +149,11 @@ export class MySqlStore implements Store {
     return row && connections.read(row);
   }
 
-  async replaceConnection(connection: Connection, previousVersion: number | undefined, revocations: readonly PendingRevocation[]): Promise<boolean> {
+  async replaceConnection(
+    connection: Connection,
+    previousVersion: number | undefined,
+    revocations: readonly PendingRevocation[],
+  ): Promise<boolean> {
     if (previousVersion !== undefined) return this.updateConnection(connection, previousVersion, revocations);
     return this.transaction(async (target) => {
       try {
@@ -141,14 +168,17 @@ export class MySqlStore implements Store {
     });
   }
 
-  async updateConnection(connection: Connection, expectedVersion: number, revocations: readonly PendingRevocation[] = []): Promise<boolean> {
+  async updateConnection(
+    connection: Connection,
+    expectedVersion: number,
+    revocations: readonly PendingRevocation[] = [],
+  ): Promise<boolean> {
     const assignments = connections.names(connectionFields).map((column) => `${column} = ?`);
     const update = async (target: Pick<Pool, 'query'>) => {
-      const [result] = await target.query<ResultSetHeader>(`UPDATE connections SET ${assignments.join(', ')} WHERE user_id = ? AND version = ?`, [
-        ...connections.values(connection, connectionFields),
-        connection.userId,
-        expectedVersion,
-      ]);
+      const [result] = await target.query<ResultSetHeader>(
+        `UPDATE connections SET ${assignments.join(', ')} WHERE user_id = ? AND version = ?`,
+        [...connections.values(connection, connectionFields), connection.userId, expectedVersion],
+      );
       return result.affectedRows === 1;
     };
     if (revocations.length === 0) return this.run(() => update(this.pool));
@@ -171,12 +201,17 @@ export class MySqlStore implements Store {
   }
 
   async dueRevocations(now: number, limit: number): Promise<PendingRevocation[]> {
-    const rows = await this.rows('SELECT * FROM pending_revocations WHERE not_before <= ? ORDER BY not_before, created_at LIMIT ?', [now, limit]);
+    const rows = await this.rows(
+      'SELECT * FROM pending_revocations WHERE not_before <= ? ORDER BY not_before, created_at LIMIT ?',
+      [now, limit],
+    );
     return rows.map((row) => pendingRevocations.read(row));
   }
 
   async listRevocations(): Promise<PendingRevocation[]> {
-    return (await this.rows('SELECT * FROM pending_revocations ORDER BY created_at')).map((row) => pendingRevocations.read(row));
+    return (await this.rows('SELECT * FROM pending_revocations ORDER BY created_at')).map((row) =>
+      pendingRevocations.read(row),
+    );
   }
 
   async saveRevocation(revocation: PendingRevocation): Promise<void> {
@@ -185,7 +220,10 @@ export class MySqlStore implements Store {
 
   private async insertRevocation(target: Pick<Pool, 'query'>, revocation: PendingRevocation): Promise<void> {
     const updates = revocationRetryFields.map((column) => `${column} = VALUES(${column})`);
-    await target.query(`${pendingRevocations.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`, pendingRevocations.values(revocation));
+    await target.query(
+      `${pendingRevocations.insert()} ON DUPLICATE KEY UPDATE ${updates.join(', ')}`,
+      pendingRevocations.values(revocation),
+    );
   }
 
   async queueRevocations(revocations: readonly PendingRevocation[]): Promise<void> {
@@ -224,7 +262,11 @@ export class MySqlStore implements Store {
     try {
       const [rows] = await this.run(() => connection.query<Row[]>('SELECT GET_LOCK(?, 60) AS locked', [name]));
       // Held past the wait by a refresh stuck on a slow provider: the provider, not the store, is what is slow.
-      if (Number(rows[0]?.locked) !== 1) throw new IntegrationError('provider_unavailable', 'a refresh of this connection is still waiting for the provider');
+      if (Number(rows[0]?.locked) !== 1)
+        throw new IntegrationError(
+          'provider_unavailable',
+          'a refresh of this connection is still waiting for the provider',
+        );
       try {
         return await work();
       } finally {

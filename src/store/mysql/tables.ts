@@ -27,7 +27,11 @@ const optional = <T>(column: Column<T>): Column<T | undefined> => ({
   write: (value) => (value === undefined ? null : column.write(value)),
   read: (value) => (value === null || value === undefined ? undefined : column.read(value)),
 });
-const oneOf = <T extends string>(name: string): Column<T> => ({ name, write: (value) => value, read: (value) => String(value) as T });
+const oneOf = <T extends string>(name: string): Column<T> => ({
+  name,
+  write: (value) => value,
+  read: (value) => String(value) as T,
+});
 /** A list of strings, as JSON in a TEXT column. */
 const list = (name: string): Column<readonly string[]> => ({
   name,
@@ -35,7 +39,11 @@ const list = (name: string): Column<readonly string[]> => ({
   read: (value) => JSON.parse(String(value)) as string[],
 });
 /** Text cut to the column's length when written. */
-const truncated = (name: string, length: number): Column<string> => ({ name, write: (value) => value.slice(0, length), read: (value) => String(value) });
+const truncated = (name: string, length: number): Column<string> => ({
+  name,
+  write: (value) => value.slice(0, length),
+  read: (value) => String(value),
+});
 
 export class Table<R> {
   private readonly fields: ReadonlyArray<keyof R>;

@@ -35,7 +35,8 @@ export async function unlessUnavailable<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isStoreUnavailable(error)) throw new IntegrationError('store_unavailable', 'the database cannot be reached', { cause: error });
+    if (isStoreUnavailable(error))
+      throw new IntegrationError('store_unavailable', 'the database cannot be reached', { cause: error });
     throw error;
   }
 }
