@@ -114,3 +114,31 @@ Feature: The mock is driven the same way in-process and remotely, and is as stri
     When the harness moves time 3600 seconds forward
     Then the mock's clock is still 300 seconds ahead of the integration's
     And the integration's clock has moved 3600 seconds
+
+  Rule: a control that changes something is taken only from the mock's own site, as JSON (contract 10.2)
+
+    A page that QA's browser opens can send a cross-site form or text/plain
+    POST to any address without asking first; a JSON one it cannot.
+
+    Scenario Outline: A reset sent <how> is refused, and the mock keeps its state
+      Given a mock run alone, driven through its control API
+      And the harness has scripted 3 failures of the token endpoint
+      When a request to reset the mock arrives as "<type>", with the Origin "<origin>" and the Sec-Fetch-Site "<site>"
+      Then the control is refused with <status> "<error>"
+      And 3 failures of the token endpoint are still scripted
+
+      Examples:
+        | how                                    | type                              | origin                   | site        | status | error                  |
+        | by another site's page, as text/plain  | text/plain                        | https://attacker.example | cross-site  | 403    | cross_site_request     |
+        | by another site's page, as JSON        | application/json                  | https://attacker.example | (none)      | 403    | cross_site_request     |
+        | from another site, by its fetch header | application/json                  | (none)                   | cross-site  | 403    | cross_site_request     |
+        | from another port of localhost         | application/json                  | http://localhost:3000    | same-site   | 403    | cross_site_request     |
+        | as text/plain, from nowhere else       | text/plain                        | (none)                   | (none)      | 415    | unsupported_media_type |
+        | as a form                              | application/x-www-form-urlencoded | (none)                   | (none)      | 415    | unsupported_media_type |
+
+    Scenario: A reset sent as JSON from the mock's own page is taken
+      Given a mock run alone, driven through its control API
+      And the harness has scripted 3 failures of the token endpoint
+      When a request to reset the mock arrives as "application/json", with the Origin "(the mock's own)" and the Sec-Fetch-Site "same-origin"
+      Then the control is answered 204
+      And no failure of the token endpoint is scripted any more

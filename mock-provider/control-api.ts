@@ -5,6 +5,12 @@
  * that mode. It hands out live codes and tokens, so it answers only a caller
  * on loopback that also names the mock by a loopback Host with the mock's own
  * port (a DNS-rebound page, whose Host is the attacker's name, gets 403).
+ * A control that changes something (any method but GET and HEAD) is refused
+ * with 403 `cross_site_request` when its `Origin` is not the mock's own or
+ * its `Sec-Fetch-Site` is neither `same-origin` nor `none`, and a POST whose
+ * `Content-Type` is not `application/json` with 415 `unsupported_media_type`:
+ * a page any browser opens can send a form or `text/plain` POST without a
+ * preflight, never a JSON one (contract 10.2).
  * Bodies are JSON; bad input gets 400 `{"error": "invalid_request",
  * "error_description": ...}`, an unknown kid/token/code 404, never a 500.
  *
@@ -72,7 +78,7 @@ const schemas = {
 /** An answer other than success, with its stable code. */
 class ControlError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 405,
+    readonly status: 400 | 403 | 404 | 405 | 415,
     readonly code: string,
     readonly description: string,
   ) {
@@ -98,6 +104,27 @@ function isLocalCaller(ctx: Context, port: number): boolean {
   if (!match?.[1]) return false;
   const defaultPort = ctx.req.socket.constructor.name === 'TLSSocket' ? 443 : 80;
   return loopbackNames.has(match[1].toLowerCase()) && Number(match[2] ?? defaultPort) === port;
+}
+
+/** What a browser may send without a preflight: anything but a read is checked for its site and its media type. */
+const readMethods = new Set(['GET', 'HEAD']);
+/** `Sec-Fetch-Site` values of a request the mock's own origin, or the user by hand, made. */
+const ownSites = new Set(['same-origin', 'none']);
+
+/** Refuse a control that changes something when another site sent it, or sent it as anything but JSON. */
+function checkMutatingRequest(ctx: Context): void {
+  if (readMethods.has(ctx.method)) return;
+  const site = ctx.get('sec-fetch-site');
+  const origin = ctx.get('origin');
+  const ownOrigin = `${ctx.protocol}://${ctx.get('host')}`;
+  const sameOrigin = (value: string): boolean =>
+    URL.canParse(value) && URL.canParse(ownOrigin) && new URL(value).origin === new URL(ownOrigin).origin;
+  if ((site !== '' && !ownSites.has(site.toLowerCase())) || (origin !== '' && !sameOrigin(origin))) {
+    throw new ControlError(403, 'cross_site_request', 'the control API takes no request from another site');
+  }
+  if (ctx.method === 'POST' && ctx.request.type !== 'application/json') {
+    throw new ControlError(415, 'unsupported_media_type', 'a control is sent as JSON (Content-Type: application/json)');
+  }
 }
 
 function controlRouter(controls: MockControls): Router {
@@ -282,6 +309,7 @@ export function controlApi(controls: MockControls, port: number): Middleware {
           'the control API answers only on loopback, at a loopback host name with its own port',
         );
       }
+      checkMutatingRequest(ctx);
       await parseJson(ctx, async () => {
         await routes(ctx, async () => {
           const matched = (ctx as { matched?: Array<{ methods: string[] }> }).matched ?? [];

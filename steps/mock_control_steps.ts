@@ -195,7 +195,7 @@ When('the harness resets the mock', async function (this: object) {
 
 Then("the control API's own reset puts the clock back too", async function (this: object) {
   const run = runOf(this);
-  assert.equal((await http.post(`${run.mock.issuer}/__control/reset`)).statusCode, 204);
+  assert.equal((await http.post(`${run.mock.issuer}/__control/reset`, { json: {} })).statusCode, 204);
   const clock = await run.remote.clock();
   assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [0, 0]);
 });
@@ -480,3 +480,34 @@ Then("the integration's clock has moved {int} seconds", function (this: object, 
   const moved = (integrationClock.now() - (runOf(this).notes.get('integration-start') as number)) / 1000;
   assert.ok(Math.abs(moved - seconds) < 5, `the integration's clock moved ${moved} s`);
 });
+
+Given('the harness has scripted {int} failures of the token endpoint', async function (this: object, times: number) {
+  await runOf(this).remote.failNext('token', { status: 503, times });
+});
+
+When(
+  'a request to reset the mock arrives as {string}, with the Origin {string} and the Sec-Fetch-Site {string}',
+  async function (this: object, type: string, origin: string, site: string) {
+    const run = runOf(this);
+    const headers: Record<string, string> = { 'content-type': type };
+    if (origin !== '(none)') headers.origin = origin === "(the mock's own)" ? new URL(run.mock.issuer).origin : origin;
+    if (site !== '(none)') headers['sec-fetch-site'] = site;
+    run.lastControl = await http.post(`${run.mock.issuer}/__control/reset`, {
+      headers,
+      body: type === 'application/json' ? '{}' : 'reset=now',
+    });
+  },
+);
+
+Then('the control is answered {int}', function (this: object, status: number) {
+  const response = runOf(this).lastControl;
+  assert.ok(response, 'a control was sent');
+  assert.equal(response.statusCode, status, response.body);
+});
+
+Then(
+  /^(?:(\d+) failures of the token endpoint are still scripted|no failure of the token endpoint is scripted any more)$/,
+  async function (this: object, times: string | undefined) {
+    assert.equal(await runOf(this).remote.pendingFaults('token'), Number(times ?? 0));
+  },
+);

@@ -356,7 +356,8 @@ export class RemoteProvider extends ModeSwitches implements ProviderDriver {
   ): Promise<T> {
     const response = await this.http(path, {
       method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
-      ...(body === undefined ? {} : { json: body }),
+      // A POST is always JSON, `{}` when it has nothing to say: the control API refuses any other (contract 10.2).
+      ...(body === undefined && method !== 'post' ? {} : { json: body ?? {} }),
       ...(searchParams ? { searchParams } : {}),
     });
     if (response.statusCode >= 300) {
