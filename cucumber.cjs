@@ -112,11 +112,12 @@ module.exports = {
   remote: {
     ...common,
     worldParameters: { store: 'remote' },
+    // REPORTS_DIR: a folder of the run's own (two remote runs from one checkout never share one).
     format: [
       'summary',
-      'html:reports/cucumber-remote.html',
-      'junit:reports/junit-remote.xml',
-      `${report}:reports/conformance.txt`,
+      `html:${process.env.REPORTS_DIR || 'reports'}/cucumber-remote.html`,
+      `junit:${process.env.REPORTS_DIR || 'reports'}/junit-remote.xml`,
+      `${report}:${process.env.REPORTS_DIR || 'reports'}/conformance.txt`,
     ],
   },
 };

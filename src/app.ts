@@ -24,6 +24,7 @@ import { disconnect } from './routes/disconnect';
 import { health, metrics, readiness } from './routes/health';
 import { home } from './routes/home';
 import { signIn, signOut } from './routes/session';
+import { testHookRoutes } from './routes/test-hooks';
 import { stylesheet } from './views/layout';
 
 /** Every answer at the callback, refusals included, tells the browser to send no Referer: its URL holds the code. */
@@ -70,6 +71,8 @@ export function createApp(integration: Integration): Koa<IntegrationState> {
   app.use(requestLog(logger));
   app.use(errorHandler());
   app.use(securityHeaders());
+  // TEST_HOOKS=true only, on loopback only (contract 9.1).
+  if (integration.testHooks) app.use(testHookRoutes(integration, integration.testHooks));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   return app;

@@ -74,6 +74,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Who the user is: the demo sign-in, or a header set by the host product's trusted proxy. Required: nothing is assumed. */
   readonly identity: IdentitySetting;
+  /** The test hooks of contract 9.1 under /__test (TEST_HOOKS=true): only with HOST on loopback, never in production. */
+  readonly testHooks: boolean;
 }
 
 export type IdentitySetting = { readonly kind: 'demo' } | { readonly kind: 'trusted-header'; readonly header: string };
@@ -107,6 +109,10 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
       error: `${name} must be a whole number from ${min} to ${max}.`,
     })
     .transform(Number);
+
+/** HOST values that listen on this machine only (the test hooks are refused on any other; contract 9.1). */
+const loopbackHost = (host: string | undefined) =>
+  host === undefined || host === '' || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 const identityHeaderRequired = 'IDENTITY_HEADER is required with IDENTITY=trusted-header.';
 
@@ -252,8 +258,17 @@ const schema = z
         }
         return limits;
       }),
+    TEST_HOOKS: z
+      .enum(['true', 'false'], { error: 'TEST_HOOKS must be true or false.' })
+      .optional()
+      .transform((value) => value === 'true'),
   })
   // Checked even when other settings are wrong, so that every problem is listed at once.
+  .refine((value) => String(value.TEST_HOOKS) !== 'true' || loopbackHost(value.HOST), {
+    error:
+      'TEST_HOOKS=true is refused unless HOST is a loopback address (127.0.0.1, ::1 or localhost): the test hooks move the clock and read the logs.',
+    when: () => true,
+  })
   .refine((value) => value.IDENTITY !== 'trusted-header' || value.IDENTITY_HEADER !== undefined, {
     error: identityHeaderRequired,
     when: () => true,
@@ -327,5 +342,6 @@ export function loadConfig(env: Environment): Config {
     providerCa: value.PROVIDER_CA_FILE,
     trustProxy: value.TRUST_PROXY,
     identity: identitySetting(value.IDENTITY, value.IDENTITY_HEADER),
+    testHooks: value.TEST_HOOKS,
   };
 }

@@ -21,6 +21,7 @@ import { AuthorizationRedirect } from './oauth/pushed-authorization-request';
 import { clientAuthentication, type ClientAuthentication } from './oauth/token-endpoint-auth';
 import { createLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { TestHooks } from './routes/test-hooks';
 import { MemoryStore } from './store/memory-store';
 import type { Store } from './store/store';
 import { VendorApi } from './vendor/vendor-api';
@@ -33,6 +34,8 @@ export interface IntegrationOptions {
   limiterFactory?: LimiterFactory;
   /** Collect the process-wide default metrics (CPU, memory, event loop); on by default. */
   defaultMetrics?: boolean;
+  /** With TEST_HOOKS=true: the hooks' clock and kept log lines (made here when not given; contract 9.1). */
+  testHooks?: TestHooks;
 }
 
 export interface Integration {
@@ -62,6 +65,8 @@ export interface Integration {
   readonly revocations: RevocationQueue;
   /** The integration's own origin (from REDIRECT_URI). */
   readonly origin: string;
+  /** The test hooks of contract 9.1, only with TEST_HOOKS=true. */
+  readonly testHooks: TestHooks | undefined;
 }
 
 function identityFor(config: Config, store: Store, now: () => number): Identity {
@@ -71,8 +76,10 @@ function identityFor(config: Config, store: Store, now: () => number): Identity 
 }
 
 export function createIntegration(config: Config, options: IntegrationOptions = {}): Integration {
-  const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger(config.logLevel);
+  // In test mode every service and the store read the hooks' clock (contract 9.1), and the log lines are kept.
+  const testHooks = config.testHooks ? (options.testHooks ?? new TestHooks(options.now)) : undefined;
+  const now = testHooks?.now ?? options.now ?? Date.now;
+  const logger = options.logger ?? createLogger(config.logLevel, testHooks?.logDestination());
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics });
   const store = options.store ?? new MemoryStore(now);
   const identity = identityFor(config, store, now);
@@ -153,5 +160,6 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     vendorApi,
     revocations,
     origin: new URL(config.redirectUri).origin,
+    testHooks,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError, loadConfig, type Config } from './config';
 import { loadEnvFile } from './env-file';
+import { TestHooks } from './routes/test-hooks';
 import { startIntegration } from './server';
 import { openStore } from './store/open-store';
 
@@ -16,8 +17,10 @@ function identityOf(config: Config): string {
 async function main(): Promise<void> {
   const envFile = loadEnvFile();
   const config = loadConfig(process.env);
-  const { store, limiterFactory, description } = await openStore(config);
-  const running = await startIntegration(config, { store, limiterFactory });
+  // TEST_HOOKS=true: the store reads the hooks' clock too (contract 9.1).
+  const testHooks = config.testHooks ? new TestHooks() : undefined;
+  const { store, limiterFactory, description } = await openStore(config, testHooks?.now);
+  const running = await startIntegration(config, { store, limiterFactory, testHooks });
   const metadata = await running.integration.discovery.metadata().catch((error: unknown) => {
     running.integration.logger.warn(
       { error: (error as Error).message },
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(
     `Integration listening on ${running.url} (provider ${config.issuer}${metadata ? ', discovered' : ''}; ${description}; ${identityOf(config)}` +
+      `${testHooks ? '; TEST HOOKS on /__test (never in production)' : ''}` +
       `${envFile ? `; settings from ${envFile}` : ''})\n`,
   );
   const stop = () => void running.close().then(() => process.exit(0));

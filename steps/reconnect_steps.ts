@@ -64,8 +64,9 @@ When(
   async function (this: ConformanceWorld, person: Person, account: string) {
     const inFlight = async () =>
       (await this.provider.requests('token')).filter((request) => request.status === -1).length;
-    // The refresh is held at the provider until the reconnect has replaced the connection (the reconnect is not held).
-    await this.provider.failNext('token', { delayMs: 3000 });
+    // The refresh is held at the provider until the reconnect has replaced the connection (the reconnect is not held):
+    // a second less than the integration waits for the provider (contract 2.2), so it is slow, not timed out.
+    await this.provider.failNext('token', { delayMs: Math.min(3000, this.sut.settings.providerTimeoutMs - 1000) });
     const listing = callApi(this, person, '/api/databases');
     for (let waited = 0; (await inFlight()) === 0; waited += 1) {
       assert.ok(waited < 200, 'the integration sent no refresh request');

@@ -2,12 +2,14 @@
  * The per-run conformance report (the counterpart of `npm run conformance`'s
  * table): each requirement of dev/conformance/requirements.ts with pass,
  * fail or skipped (and why), from the scenarios that carry its tags, written
- * to reports/conformance.json and reports/conformance.html; and the counts
- * of the run (passed, failed, skipped per reason) printed at the end.
+ * to conformance.json and conformance.html in REPORTS_DIR (default
+ * reports/, so that two remote runs from one checkout keep a folder each);
+ * and the counts of the run (passed, failed, skipped per reason) printed at
+ * the end.
  * A cucumber formatter, loaded through conformance-formatter.cjs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import { TestStepResultStatus, type Envelope, type TestStepResultStatus as Status } from '@cucumber/messages';
 import { requirements } from '../../dev/conformance/requirements';
@@ -148,11 +150,11 @@ export function summaryLines(report: ConformanceReport): string[] {
 
 export default class ConformanceFormatter extends Formatter {
   static override readonly documentation =
-    'Writes reports/conformance.json and .html (each requirement: pass, fail or skipped and why) and prints the counts.';
+    'Writes conformance.json and .html into REPORTS_DIR (default reports/): each requirement, pass, fail or skipped and why; prints the counts.';
 
   constructor(options: IFormatterOptions) {
     super(options);
-    const directory = join(options.cwd, 'reports');
+    const directory = resolve(options.cwd, process.env.REPORTS_DIR || 'reports');
     options.eventBroadcaster.on('envelope', (envelope: Envelope) => {
       if (!envelope.testRunFinished) return;
       const scenarios = this.eventDataCollector
@@ -181,7 +183,7 @@ export default class ConformanceFormatter extends Formatter {
       writeFileSync(join(directory, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
       writeFileSync(join(directory, 'conformance.html'), reportHtml(report));
       process.stderr.write(
-        `\n${summaryLines(report).join('\n')}\nReports: reports/conformance.json, reports/conformance.html\n`,
+        `\n${summaryLines(report).join('\n')}\nReports: ${['conformance.json', 'conformance.html'].map((name) => relative(options.cwd, join(directory, name))).join(', ')}\n`,
       );
     });
   }
