@@ -57,6 +57,21 @@ Feature: The client authenticates with its own key (private_key_jwt)
     Then she is refused by the integration with "invalid_client"
     And the provider received 1 pushed authorization request, refused as "invalid_client"
 
+  Scenario Outline: Only the public members of an <type> client key are published, never a stray one
+    Each key type's public members are listed (RSA: RFC 7518 6.3.1; EC: RFC
+    7518 6.2.1; OKP: RFC 8037 2), with "kid", "alg" and "use" (RFC 7517 4):
+    any other member of a configured key, private or unknown, stays out.
+
+    Given the integration's client key is an <type> key that also carries a stray "k" and "note"
+    When the provider fetches the integration's "/jwks.json"
+    Then the key published there holds exactly "<members>"
+
+    Examples:
+      | type | members                       |
+      | EC   | kty, crv, x, y, kid, alg, use |
+      | RSA  | kty, n, e, kid, alg, use      |
+      | OKP  | kty, crv, x, kid, alg, use    |
+
   Scenario Outline: A client key that is missing or unusable stops the start, in one sentence
     When the integration starts with the client key setting '<value>'
     Then it refuses to start, saying '<sentence>'
