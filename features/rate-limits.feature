@@ -10,9 +10,11 @@ Feature: The integration limits its own endpoints, per session and per address
 
   Ours counts in fixed windows that start at a key's first request. Behind
   a trusted proxy the client address is the last X-Forwarded-For entry, the
-  one the proxy itself appended. Every answer of a limited route carries
-  RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (seconds until the
-  window ends, not a timestamp) and RateLimit-Policy ("points;w=seconds",
+  one the proxy itself appended; behind the host product's proxy that names
+  the user (IDENTITY=trusted-header), the user stands for the address.
+  Every answer of a limited route carries RateLimit-Limit,
+  RateLimit-Remaining, RateLimit-Reset (seconds until the window ends, not
+  a timestamp) and RateLimit-Policy ("points;w=seconds",
   such as "10;w=60"): on a refusal they describe the limit that refused,
   otherwise whichever of the two has fewer points left. The home page of a
   connected user lists her databases at the vendor, so it counts against
@@ -52,6 +54,15 @@ Feature: The integration limits its own endpoints, per session and per address
     Given the integration waits at most 1 second for a request's headers
     When a client sends half of a request's headers and then nothing
     Then the integration closes that connection
+
+  @rate-limits @identity
+  Scenario: Behind the host product's proxy, the address limit counts each user apart
+    Given the integration takes its users from the "X-Forwarded-User" header set by a trusted proxy
+    And the integration allows 20 connects a minute per session
+    When 5 users each start connecting their MySQL account 20 times through the proxy
+    Then every one of those connects was sent to the provider
+    When another user starts connecting her MySQL account through the proxy
+    Then the proxy's answer sends her to the provider
 
   @rate-limits
   Scenario: Connect attempts are limited too

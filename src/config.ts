@@ -10,6 +10,7 @@ import { parseKeyRing, type KeyRing } from './crypto/key-ring';
 import { parseClientKeyRing, type ClientKey } from './oauth/client-assertion';
 import { defaultRateLimits, parseRateLimits, type RateLimits } from './http/rate-limits';
 import { isSecureOrLoopback } from './http/secure-url';
+import { parseProxyAddresses, type ProxyAddresses } from './identity/trusted-header';
 
 export interface Config {
   /** The provider's issuer; everything else is found by discovery. */
@@ -78,7 +79,9 @@ export interface Config {
   readonly testHooks: boolean;
 }
 
-export type IdentitySetting = { readonly kind: 'demo' } | { readonly kind: 'trusted-header'; readonly header: string };
+export type IdentitySetting =
+  | { readonly kind: 'demo' }
+  | { readonly kind: 'trusted-header'; readonly header: string; readonly proxyAddresses: ProxyAddresses };
 
 /** The environment the configuration is read from (every variable is documented in the README and `.env.example`). */
 export type Environment = Record<string, string | undefined>;
@@ -115,6 +118,8 @@ const loopbackHost = (host: string | undefined) =>
   host === undefined || host === '' || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 const identityHeaderRequired = 'IDENTITY_HEADER is required with IDENTITY=trusted-header.';
+const trustedProxiesRequired =
+  'TRUSTED_PROXY_ADDRESSES is required with IDENTITY=trusted-header: the addresses of the proxies that set IDENTITY_HEADER, such as 127.0.0.1.';
 
 const schema = z
   .object({
@@ -194,7 +199,8 @@ const schema = z
       .transform((value) => value ?? 'RS256'),
     PROVIDER_TIMEOUT_MS: integer('PROVIDER_TIMEOUT_MS', 5000, 100, 120_000),
     PENDING_AUTHORIZATION_TTL_SECONDS: integer('PENDING_AUTHORIZATION_TTL_SECONDS', 600, 30, 3600),
-    DISCOVERY_TTL_SECONDS: integer('DISCOVERY_TTL_SECONDS', 3600, 0, 86_400),
+    // At least a minute: the cache is what keeps anonymous readiness checks off the provider (contract 3.6).
+    DISCOVERY_TTL_SECONDS: integer('DISCOVERY_TTL_SECONDS', 3600, 60, 86_400),
     API_BASE_URL: secureUrl('API_BASE_URL', { query: true }).optional(),
     REFRESH_MARGIN_SECONDS: integer('REFRESH_MARGIN_SECONDS', 60, 0, 3600),
     REVOCATION_RETRY_INTERVAL_SECONDS: integer('REVOCATION_RETRY_INTERVAL_SECONDS', 30, 1, 86_400),
@@ -247,6 +253,18 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'IDENTITY_HEADER must be a header name (letters, digits and "-").' })
       .optional(),
+    TRUSTED_PROXY_ADDRESSES: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        const addresses = parseProxyAddresses(value);
+        if (typeof addresses === 'string') {
+          ctx.addIssue({ code: 'custom', message: addresses });
+          return z.NEVER;
+        }
+        return addresses;
+      }),
     RATE_LIMITS: z
       .string()
       .optional()
@@ -273,6 +291,10 @@ const schema = z
     error: identityHeaderRequired,
     when: () => true,
   })
+  .refine((value) => value.IDENTITY !== 'trusted-header' || value.TRUSTED_PROXY_ADDRESSES !== undefined, {
+    error: trustedProxiesRequired,
+    when: () => true,
+  })
   .refine((value) => value.CLIENT_AUTH_METHOD !== 'client_secret_basic' || value.CLIENT_SECRET !== undefined, {
     error: 'CLIENT_SECRET is required.',
     when: () => true,
@@ -283,11 +305,16 @@ const schema = z
     when: () => true,
   });
 
-function identitySetting(kind: 'demo' | 'trusted-header', header: string | undefined): IdentitySetting {
+function identitySetting(
+  kind: 'demo' | 'trusted-header',
+  header: string | undefined,
+  proxyAddresses: ProxyAddresses | undefined,
+): IdentitySetting {
   if (kind === 'demo') return { kind };
-  // The schema refused this already; a trusted header without a name must never start.
+  // The schema refused these already; a trusted header without a name, or believed from anyone, must never start.
   if (header === undefined) throw new ConfigurationError([identityHeaderRequired]);
-  return { kind, header };
+  if (proxyAddresses === undefined) throw new ConfigurationError([trustedProxiesRequired]);
+  return { kind, header, proxyAddresses };
 }
 
 /** Thrown when the configuration is invalid; its message has one line per problem. */
@@ -341,7 +368,7 @@ export function loadConfig(env: Environment): Config {
     mysqlUrl: value.MYSQL_URL,
     providerCa: value.PROVIDER_CA_FILE,
     trustProxy: value.TRUST_PROXY,
-    identity: identitySetting(value.IDENTITY, value.IDENTITY_HEADER),
+    identity: identitySetting(value.IDENTITY, value.IDENTITY_HEADER, value.TRUSTED_PROXY_ADDRESSES),
     testHooks: value.TEST_HOOKS,
   };
 }

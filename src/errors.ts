@@ -14,6 +14,10 @@ export const errorCodes = {
   invalid_return_to: { status: 400, advice: 'Start the connection again from this site.' },
   rate_limited: { status: 429, advice: 'Too many requests; wait a moment and try again.' },
   cross_site_request: { status: 403, advice: 'Use the form on this site.' },
+  untrusted_identity_header: {
+    status: 403,
+    advice: "Reach this service through the host product's own site, not directly.",
+  },
   not_found: { status: 404, advice: 'Go back to the home page.' },
   not_connected: { status: 409, advice: 'Connect your MySQL account first.' },
   reconnect_required: { status: 409, advice: 'Your MySQL account needs to be connected again; press Connect.' },

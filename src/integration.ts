@@ -72,7 +72,7 @@ export interface Integration {
 function identityFor(config: Config, store: Store, now: () => number): Identity {
   return config.identity.kind === 'demo'
     ? new DemoSignIn(store, now)
-    : new TrustedHeaderIdentity(config.identity.header);
+    : new TrustedHeaderIdentity(config.identity.header, config.identity.proxyAddresses);
 }
 
 export function createIntegration(config: Config, options: IntegrationOptions = {}): Integration {
@@ -108,12 +108,7 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
   });
   const authorizationRedirect = new AuthorizationRedirect({ config, http, clientAuthentication: clientAuth });
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
-  const rateLimiter = new RateLimiter(
-    config.rateLimits,
-    metrics,
-    (ctx) => identity.rateLimitKey(ctx),
-    options.limiterFactory,
-  );
+  const rateLimiter = new RateLimiter(config.rateLimits, metrics, identity, options.limiterFactory);
   const revocations = new RevocationQueue({
     config,
     store,

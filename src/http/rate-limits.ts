@@ -2,6 +2,9 @@
  * Our own rate limits (rate-limiter-flexible), per route group, counted
  * both per session and per client address; an address gets several times a
  * session's allowance, since many users may share one (NAT, offices).
+ * Behind the host product's proxy (`IDENTITY=trusted-header`) every user
+ * shares the proxy's address, so the identity names the user instead
+ * (contract 7).
  * Over either limit: 429 `rate_limited` with `Retry-After`; every limited
  * response carries `RateLimit-Limit`, `RateLimit-Remaining`,
  * `RateLimit-Reset` and `RateLimit-Policy`. The limiter's store is
@@ -13,6 +16,7 @@ import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flex
 import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes';
 import { IntegrationError } from '../errors';
+import type { Identity } from '../identity/identity';
 import type { Metrics } from '../observability/metrics';
 import type { IntegrationContext, IntegrationMiddleware } from './integration-state';
 
@@ -66,8 +70,8 @@ export class RateLimiter {
   constructor(
     limits: RateLimits,
     private readonly metrics: Pick<Metrics, 'rateLimited'>,
-    /** Who the request is, for the per-session counters (the identity's rate-limit key); undefined: no one. */
-    private readonly sessionKeyOf: (ctx: IntegrationContext) => string | undefined,
+    /** Who the request is: its per-session key, and what its per-address counters count by when not its address. */
+    private readonly identity: Pick<Identity, 'rateLimitKey' | 'rateLimitClient'>,
     factory: LimiterFactory = (options) => new RateLimiterMemory(options),
   ) {
     for (const group of routeGroups) {
@@ -119,10 +123,10 @@ export class RateLimiter {
     if (tightest) this.setHeaders(ctx, tightest[0], tightest[1]);
   }
 
-  /** The client address, and the session (hashed: a session id is a secret) when there is one. */
+  /** The client address (or what the identity counts instead), and the session (hashed: a session id is a secret) when there is one. */
   private keysOf(ctx: IntegrationContext): Array<[KeyKind, string]> {
-    const keys: Array<[KeyKind, string]> = [['address', ctx.ip]];
-    const session = this.sessionKeyOf(ctx);
+    const keys: Array<[KeyKind, string]> = [['address', this.identity.rateLimitClient?.(ctx) ?? ctx.ip]];
+    const session = this.identity.rateLimitKey(ctx);
     if (session) keys.push(['session', createHash('sha256').update(session).digest('base64url').slice(0, 32)]);
     return keys;
   }

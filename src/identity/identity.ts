@@ -27,6 +27,12 @@ export interface Identity {
   currentUser(ctx: IntegrationContext): Promise<CurrentUser | undefined>;
   /** What this request's per-session rate limits are counted by (read without I/O); undefined when there is no one. */
   rateLimitKey(ctx: IntegrationContext): string | undefined;
+  /**
+   * What this request's per-address rate limits are counted by instead of the
+   * client address, when the identity knows better (behind one proxy, the user);
+   * undefined: the client address.
+   */
+  rateLimitClient?(ctx: IntegrationContext): string | undefined;
 }
 
 /** The user of this request; `session_required` (401) when no one is signed in. */
