@@ -87,3 +87,23 @@ Feature: Tokens are bound to the connection's key (DPoP)
         | with the token_type "bearer" |
         | with the token_type "mac"    |
         | without "token_type"         |
+
+  Rule: the vendor takes a proof once, for a minute after it was issued, and never one from the future (RFC 9449 11.1, contract 10.1)
+
+    The mock's vendor API takes a proof for 60 seconds after its "iat", and
+    only if that "iat" is at most 5 seconds ahead of the mock's clock. It
+    remembers each proof it took until those 60 seconds are over, so a proof
+    is never taken twice.
+
+    Scenario: A proof issued far in the future is refused
+      Given Carol has connected her MySQL account as alice
+      When someone calls the vendor API with Carol's access token and a proof of her connection's key issued 55 seconds ahead
+      Then the vendor API refuses that proof with 401 "invalid_dpop_proof"
+      But a proof of the same key issued now is taken
+
+    Scenario: A proof replayed after a minute, while it is still valid, is refused
+      Given Carol has connected her MySQL account as alice
+      And someone has called the vendor API with Carol's access token and a proof of her connection's key issued as far ahead as the mock allows
+      When 62 seconds pass for the mock
+      And the same proof is sent again
+      Then the vendor API refuses that proof with 401 "invalid_dpop_proof"

@@ -39,6 +39,9 @@ export class Clock {
   /** The integration's clock: real time plus what was advanced, without the mock's skew. */
   readonly now = (): number => RealDate.now() + advancedMs;
 
+  /** The mock's own clock: the integration's plus the skew (what the shifted `Date` reads). */
+  readonly mockNow = (): number => RealDate.now() + advancedMs + skewMs;
+
   /** Time passes: the mock's clock and the integration's move forward together. */
   advance(ms: number): void {
     advancedMs += ms;

@@ -139,6 +139,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     }),
   );
 
+  const dpopProofs = new DpopProofs(clock.mockNow);
   const requests = new RequestLog();
   const faults = new Faults(issuer, () => options.client.redirect_uris);
   const tampering = new Tamperings(keySet);
@@ -159,7 +160,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       clientId: options.client.client_id,
       audience: resourceIndicator,
       issuer,
-      proofs: new DpopProofs(),
+      proofs: dpopProofs,
       dpopNonces: () => modes.dpopNonces,
       data: vendorData,
       apiChecks: () => modes.apiChecks,
@@ -265,6 +266,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     setLifetimes: (change) => controls.setLifetimes(change),
     async close() {
       server.off('request', handler);
+      dpopProofs.close();
       server.closeAllConnections();
       server.close();
       await Promise.all([once(server, 'close'), vendorData.close()]);
