@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Given, Then, When } from '@cucumber/cucumber';
+import { After, Before, Given, Then, When } from '@cucumber/cucumber';
 import { ThrowawayDatabase } from '../dev/throwaway-database';
 import { keyRing } from './storage_steps';
 import type { Person } from './support/people';
@@ -9,6 +9,7 @@ import { TcpProxy } from './support/tcp-proxy';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 import type { RunningIntegration } from '../src/server';
+import { InProcessIntegration } from './support/in-process-integration';
 
 const second = (world: ConformanceWorld): RunningIntegration =>
   Recollection.needed(world.recalled.secondInstance, 'a second instance');
@@ -19,6 +20,16 @@ function onSecond(world: ConformanceWorld, url: string): string {
   moved.host = new URL(second(world).url).host;
   return moved.href;
 }
+
+// A scenario that tests the migrations starts on a fresh database of its own, not an emptied one from the pool
+// (dev/throwaway-database.ts). These hooks load before the one that starts the integration (steps/support/hooks.ts).
+Before({ tags: '@migrations' }, function () {
+  InProcessIntegration.ownDatabaseForNext = true;
+});
+
+After({ tags: '@migrations' }, function () {
+  InProcessIntegration.ownDatabaseForNext = false;
+});
 
 Given('a second instance of the integration shares its database', async function (this: ConformanceWorld) {
   this.recalled.secondInstance = await this.inProcess.startSecondServer();
@@ -174,7 +185,9 @@ Then('it says that MySQL cannot be used, and why', function (this: ConformanceWo
 Given(
   'the database schema was migrated by a newer version of the integration',
   async function (this: ConformanceWorld) {
-    await Recollection.needed(this.inProcess.database, "the scenario's database").query(
+    const database = Recollection.needed(this.inProcess.database, "the scenario's database");
+    assert.ok(!database.pooled, 'a scenario that changes the schema has a database of its own: tag it @migrations');
+    await database.query(
       "INSERT INTO {db}.schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 0)",
     );
   },
@@ -189,11 +202,7 @@ Then('it says that the schema is newer than it knows', function (this: Conforman
 });
 
 Given('an empty database', async function (this: ConformanceWorld) {
-  const database = await ThrowawayDatabase.create();
-  await database.drop();
-  await Recollection.needed(this.inProcess.database, "the scenario's database").query(
-    `CREATE DATABASE \`${database.name}\``,
-  );
+  const database = await ThrowawayDatabase.createEmpty();
   this.inProcess.onStop(() => database.drop());
   this.recalled.emptyDatabase = database;
 });

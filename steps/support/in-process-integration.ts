@@ -51,13 +51,27 @@ export class InProcessIntegration implements IntegrationDriver {
   config!: Config;
   /** The environment the integration was configured with (restarts apply changes to it). */
   environment: Environment = {};
-  /** The scenario's own MySQL database, in the mysql profile. */
+  /** The scenario's MySQL database, in the mysql profile: its alone while it runs, shared by all its instances. */
   database: ThrowawayDatabase | undefined;
+
+  /**
+   * Whether the next scenario's database is one of its own (a scenario that
+   * tests the migrations, tagged @migrations, set by a Before hook) rather
+   * than an emptied one from the pool (dev/throwaway-database.ts).
+   */
+  static ownDatabaseForNext = false;
+  private readonly ownDatabase = InProcessIntegration.ownDatabaseForNext;
+
+  private scenarioDatabase(): Promise<ThrowawayDatabase> {
+    return this.ownDatabase ? ThrowawayDatabase.create() : ThrowawayDatabase.take();
+  }
 
   private constructor(
     private readonly server: Server,
     readonly storeKind: StoreKind,
-  ) {}
+  ) {
+    InProcessIntegration.ownDatabaseForNext = false;
+  }
 
   /** Take a loopback port first: the redirect URI registered at the provider names it. */
   static async listen(storeKind: StoreKind): Promise<InProcessIntegration> {
@@ -81,7 +95,7 @@ export class InProcessIntegration implements IntegrationDriver {
       ...options.environment,
     });
     if (this.storeKind === 'mysql') {
-      this.database = await ThrowawayDatabase.create();
+      this.database = await this.scenarioDatabase();
       this.environment.MYSQL_URL = this.database.url;
     }
     await this.serve(await this.newStore());
@@ -161,7 +175,7 @@ export class InProcessIntegration implements IntegrationDriver {
   /** A store for an instance: in the mysql profile each instance has its own pool on the scenario's database. */
   async newStore(url?: string): Promise<OpenedStore> {
     if (this.storeKind === 'memory') return { store: new MemoryStore(this.clock.now) };
-    this.database ??= await ThrowawayDatabase.create();
+    this.database ??= await this.scenarioDatabase();
     const store = new MySqlStore(url ?? this.database.url, this.clock.now, { connectionLimit: 5 });
     this.stores.push(store);
     return { store, limiterFactory: store.limiterFactory() };
@@ -245,7 +259,7 @@ export class InProcessIntegration implements IntegrationDriver {
     await Promise.allSettled(this.cleanups.map((cleanup) => cleanup()));
     await Promise.allSettled([this.running?.close(), ...this.stores.map((store) => store.close())]);
     if (!this.running && this.server.listening) this.server.close();
-    await this.database?.drop();
+    await this.database?.release();
     this.clock.reset();
   }
 }
