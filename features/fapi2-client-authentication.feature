@@ -49,6 +49,34 @@ Feature: The client authenticates with its own key (private_key_jwt)
     Then Carol is connected to the account "Alice Liddell"
     And the provider refused the pushed request signed with the new key "client-2" as "invalid_client", and accepted it signed with "client-1"
     And the provider accepted the token request signed with "client-1"
+    And the metric "oauth_client_key_fallbacks_total" went up by 1
+
+  Scenario: Long after a rotation, a refused client is not sent again signed with the older key
+    The provider may refuse the client for another reason than a key it has
+    not fetched yet (it cannot reach /jwks.json, the registration changed).
+    The older key stands in only within the rotation window after the new
+    key appeared (CLIENT_KEY_ROTATION_WINDOW_SECONDS, ten minutes by
+    default); past it, the refusal is the answer.
+
+    Given Carol has connected her MySQL account as alice
+    And the integration rotates its client key, the new key first
+    And the client key rotation window has passed
+    And the provider's pushed authorization request endpoint will answer 401 "invalid_client"
+    When Carol tries to start connecting
+    Then she is refused by the integration with "invalid_client"
+    And the provider received 1 pushed authorization request, signed with "client-2" and refused as "invalid_client"
+    And the metric "oauth_client_key_fallbacks_total" did not move
+
+  Scenario: Once the provider has accepted the new key, a refused client is not sent again signed with the older key
+    Given Carol has connected her MySQL account as alice
+    And the integration rotates its client key, the new key first
+    And the provider's copy of the integration's client keys has gone stale
+    And Carol has reconnected as alice, the provider accepting the new key "client-2"
+    And the provider's pushed authorization request endpoint will answer 401 "invalid_client"
+    When Carol tries to start connecting
+    Then she is refused by the integration with "invalid_client"
+    And the provider received 1 pushed authorization request, signed with "client-2" and refused as "invalid_client"
+    And the metric "oauth_client_key_fallbacks_total" did not move
 
   Scenario: A new key alone, before the provider has fetched it, is refused as invalid_client, once
     Given Carol has connected her MySQL account as alice

@@ -41,6 +41,21 @@ export const defaultLifetimes: Lifetimes = { accessToken: 3600, refreshToken: 14
  */
 export type SecurityProfile = 'basic' | 'fapi2';
 
+/**
+ * The algorithm the provider signs ID tokens with: RS256, or under fapi2
+ * ES256 (FAPI 2.0 Security Profile 5.4 allows PS256, ES256 and EdDSA only).
+ */
+export function idTokenSigningAlgOf(profile: SecurityProfile): 'RS256' | 'ES256' {
+  return profile === 'fapi2' ? 'ES256' : 'RS256';
+}
+
+/** What the fapi2 profile accepts and uses: FAPI 2.0 Security Profile 5.4 (no RS256, no HS256, never `none`). */
+const fapi2Algorithms: Configuration['enabledJWA'] = {
+  idTokenSigningAlgValues: ['ES256'],
+  clientAuthSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+  dPoPSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+};
+
 export function clientMetadata(client: ClientRegistration, profile: SecurityProfile = 'basic'): ClientMetadata {
   if (profile === 'fapi2') return fapi2ClientMetadata(client);
   return {
@@ -67,7 +82,7 @@ function fapi2ClientMetadata(client: ClientRegistration): ClientMetadata {
     token_endpoint_auth_method: 'private_key_jwt',
     token_endpoint_auth_signing_alg: 'ES256',
     jwks_uri: client.jwks_uri ?? new URL('/jwks.json', redirectUri).href,
-    id_token_signed_response_alg: 'RS256',
+    id_token_signed_response_alg: idTokenSigningAlgOf('fapi2'),
     require_pushed_authorization_requests: true,
     dpop_bound_access_tokens: true,
   };
@@ -110,7 +125,7 @@ export function providerConfiguration(options: {
     responseTypes: ['code'],
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
-    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
+    enabledJWA: fapi2 ? fapi2Algorithms : { idTokenSigningAlgValues: ['RS256', 'ES256'] },
     features: {
       devInteractions: { enabled: false },
       // FAPI 2.0 (oidc-provider's own profile): PKCE and redirect_uri required, aud = issuer for client assertions.

@@ -72,7 +72,7 @@ const claimValue = z.json();
  *   id-token-audience-array  {extra}          aud = [the client, ...extra]; azp = the client when extra is not empty
  *   id-token-bad-signature   {alg}            signed with the provider's key of alg, then one signature byte flipped
  *   id-token-unsigned        {}               an unsecured JWT (alg none)
- *   id-token-signed-with     {key}            signed by the provider's ES256 key, or by an RS256 key it never published
+ *   id-token-signed-with     {key}            signed by the provider's ES256 key, its published RS256 key, or an RS256 key it never published
  *   id-token-typ             {typ}            the JWT header's `typ` set (say `at+jwt`: an access token posing as an ID token)
  */
 export const tamperingSchema = z.discriminatedUnion('kind', [
@@ -101,7 +101,7 @@ export const tamperingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('id-token-audience-array'), extra: z.array(z.string().min(1).max(256)).max(8) }),
   z.strictObject({ kind: z.literal('id-token-bad-signature'), alg: z.enum(['RS256', 'ES256']) }),
   z.strictObject({ kind: z.literal('id-token-unsigned') }),
-  z.strictObject({ kind: z.literal('id-token-signed-with'), key: z.enum(['es256', 'unpublished-rs256']) }),
+  z.strictObject({ kind: z.literal('id-token-signed-with'), key: z.enum(['es256', 'rs256', 'unpublished-rs256']) }),
   z.strictObject({ kind: z.literal('id-token-typ'), typ: z.string().min(1).max(64) }),
 ]);
 export type Tampering = z.infer<typeof tamperingSchema>;

@@ -14,6 +14,7 @@ import { MemoryStorage, oneTokenRevocation } from './adapter';
 import { Clock } from './clock';
 import {
   defaultLifetimes,
+  idTokenSigningAlgOf,
   providerConfiguration,
   type ClientRegistration,
   type Lifetimes,
@@ -115,7 +116,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const issuer = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const keys = options.keys ?? (await generateSigningKeys());
-  const keySet = new KeySet(keys);
+  const keySet = new KeySet(keys, idTokenSigningAlgOf(options.profile ?? 'basic'));
   const clock = new Clock();
   let lifetimes: Lifetimes = defaultLifetimes;
   let modes: Modes = defaultModes;

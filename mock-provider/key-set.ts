@@ -1,6 +1,7 @@
 /**
  * The provider's key set as a test changes it: which keys the JWKS endpoint
- * publishes and which RS256 key signs the ID tokens. It starts as configured
+ * publishes and which key signs the ID tokens (of the profile's ID token
+ * algorithm: RS256, or ES256 under fapi2). It starts as configured
  * (oidc-provider's own keys, the first RS256 one signing); a test can rotate
  * a new signing key in, withdraw a key from the JWKS (a signing key stays
  * the signer: tokens then carry a kid nobody publishes), or serve a single
@@ -21,14 +22,18 @@ export class KeySet {
   private signer!: SigningKey;
   private withoutKid = false;
 
-  constructor(private readonly configured: readonly SigningKey[]) {
+  constructor(
+    private readonly configured: readonly SigningKey[],
+    /** The algorithm of the ID tokens (the client's `id_token_signed_response_alg`). */
+    readonly idTokenAlg: 'RS256' | 'ES256' = 'RS256',
+  ) {
     this.reset();
   }
 
-  /** Back to the configured keys, all published, the configured RS256 key signing. */
+  /** Back to the configured keys, all published, the configured key of the ID token algorithm signing. */
   reset(): void {
     this.entries = this.configured.map((key) => ({ key, published: true }));
-    this.signer = this.configuredKey('RS256');
+    this.signer = this.configuredKey(this.idTokenAlg);
     this.withoutKid = false;
   }
 
@@ -38,9 +43,14 @@ export class KeySet {
     return key;
   }
 
-  /** The key that signs with alg from now on: the current RS256 signer, or the configured ES256 key. */
+  /** The key that signs with alg from now on: the current signer for the ID token algorithm, else the configured key of alg. */
   signingKey(alg: 'RS256' | 'ES256'): SigningKey {
-    return alg === 'RS256' ? this.signer : this.configuredKey('ES256');
+    return alg === this.idTokenAlg ? this.signer : this.configuredKey(alg);
+  }
+
+  /** The key that signs the ID tokens now. */
+  get idTokenSigner(): SigningKey {
+    return this.signer;
   }
 
   /** Whether ID tokens are signed without a `kid` header. */
@@ -52,7 +62,7 @@ export class KeySet {
   get changed(): boolean {
     return (
       this.withoutKid ||
-      this.signer !== this.configuredKey('RS256') ||
+      this.signer !== this.configuredKey(this.idTokenAlg) ||
       this.entries.some((entry) => !entry.published) ||
       this.entries.length !== this.configured.length
     );
@@ -67,9 +77,9 @@ export class KeySet {
     }));
   }
 
-  /** A new RS256 key: published first in the JWKS, and signing every ID token from now on. */
+  /** A new key of the ID token algorithm: published first in the JWKS, and signing every ID token from now on. */
   async rotate(): Promise<KeyState> {
-    const key = await generateSigningKey('RS256');
+    const key = await generateSigningKey(this.idTokenAlg);
     this.entries.unshift({ key, published: true });
     this.signer = key;
     return this.list()[0] as KeyState;

@@ -90,9 +90,12 @@ function signingOf(tampering: NamedTampering): Signing | undefined {
     case 'id-token-unsigned':
       return async (claims) => unsigned(claims);
     case 'id-token-signed-with':
-      return tampering.key === 'es256'
-        ? async (claims, keySet, typ) => sign(claims, keySet.signingKey('ES256'), { typ })
-        : async (claims, _keySet, typ) => sign(claims, await generateSigningKey('RS256'), { typ });
+      if (tampering.key === 'es256')
+        return async (claims, keySet, typ) => sign(claims, keySet.signingKey('ES256'), { typ });
+      // The provider's own published RS256 key: a genuine signature with an algorithm FAPI 2.0 does not allow.
+      if (tampering.key === 'rs256')
+        return async (claims, keySet, typ) => sign(claims, keySet.signingKey('RS256'), { typ });
+      return async (claims, _keySet, typ) => sign(claims, await generateSigningKey('RS256'), { typ });
     default:
       return undefined;
   }
@@ -126,7 +129,7 @@ function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResp
             const changed = claimsChanges.reduce((current, change) => change(current), { ...claims });
             return signing
               ? signing(changed, keySet, typ)
-              : sign(changed, keySet.signingKey('RS256'), { withKid: !keySet.signsWithoutKid, typ });
+              : sign(changed, keySet.idTokenSigner, { withKid: !keySet.signsWithoutKid, typ });
           },
         }
       : {}),
@@ -159,7 +162,7 @@ export class Tamperings {
     const claims = decodeJwt(idToken);
     if (forge) return forge(claims);
     if (!this.keySet.changed) return idToken;
-    return sign(claims, this.keySet.signingKey('RS256'), { withKid: !this.keySet.signsWithoutKid });
+    return sign(claims, this.keySet.idTokenSigner, { withKid: !this.keySet.signsWithoutKid });
   }
 
   middleware(): Middleware {

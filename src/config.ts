@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from './crypto/key-ring';
-import { parseClientKeyRing, type ClientKey } from './oauth/client-assertion';
+import { fapi2Algorithms, parseClientKeyRing, type ClientKey } from './oauth/client-assertion';
 import { defaultRateLimits, parseRateLimits, type RateLimits } from './http/rate-limits';
 import { isSecureOrLoopback } from './http/secure-url';
 import { parseProxyAddresses, type ProxyAddresses } from './identity/trusted-header';
@@ -26,6 +26,13 @@ export interface Config {
   readonly pushedAuthorizationRequests: boolean;
   /** Sender-constrained tokens (RFC 9449): a DPoP key per connection, proofs on every token and API request. */
   readonly dpop: boolean;
+  /**
+   * The FAPI 2.0 Security Profile: on when PAR, DPoP and private_key_jwt all are. Then the ID token's algorithm
+   * must be one FAPI 2.0 allows (RS256 is refused at start) and every callback must carry `iss` (contract 5.2, 5.4).
+   */
+  readonly fapi2: boolean;
+  /** How long after this instance starts with a new client key an `invalid_client` may fall back to the older key (contract 5.3). */
+  readonly clientKeyRotationWindowSeconds: number;
   /** Exactly as registered at the provider. */
   readonly redirectUri: string;
   /** Scopes asked for in every authorization request. */
@@ -117,6 +124,10 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
 const loopbackHost = (host: string | undefined) =>
   host === undefined || host === '' || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
+/** PAR, DPoP and private_key_jwt together: the FAPI 2.0 Security Profile (contract 5.4). */
+const runsFapi2 = (value: { PUSHED_AUTHORIZATION_REQUESTS?: unknown; DPOP?: unknown; CLIENT_AUTH_METHOD?: unknown }) =>
+  value.PUSHED_AUTHORIZATION_REQUESTS === true && value.DPOP === true && value.CLIENT_AUTH_METHOD === 'private_key_jwt';
+
 const identityHeaderRequired = 'IDENTITY_HEADER is required with IDENTITY=trusted-header.';
 const trustedProxiesRequired =
   'TRUSTED_PROXY_ADDRESSES is required with IDENTITY=trusted-header: the addresses of the proxies that set IDENTITY_HEADER, such as 127.0.0.1.';
@@ -153,6 +164,7 @@ const schema = z
       .enum(['true', 'false'], { error: 'DPOP must be true or false.' })
       .optional()
       .transform((value) => value === 'true'),
+    CLIENT_KEY_ROTATION_WINDOW_SECONDS: integer('CLIENT_KEY_ROTATION_WINDOW_SECONDS', 600, 0, 86_400),
     REDIRECT_URI: secureUrl('REDIRECT_URI', {}),
     SCOPES: z
       .string()
@@ -303,6 +315,11 @@ const schema = z
     error:
       "CLIENT_SIGNING_KEYS is required with CLIENT_AUTH_METHOD=private_key_jwt: a JSON Web Key Set of the client's private keys, newest first.",
     when: () => true,
+  })
+  // FAPI 2.0 Security Profile 5.4: PS256, ES256 or EdDSA only; RS256 (RSASSA-PKCS1-v1_5) is not allowed.
+  .refine((value) => !runsFapi2(value) || fapi2Algorithms.some((alg) => alg === value.ID_TOKEN_SIGNED_RESPONSE_ALG), {
+    error: `ID_TOKEN_SIGNED_RESPONSE_ALG must be one of ${fapi2Algorithms.join(', ')} with FAPI 2.0 (PUSHED_AUTHORIZATION_REQUESTS=true, DPOP=true and CLIENT_AUTH_METHOD=private_key_jwt): RS256 is not allowed there.`,
+    when: () => true,
   });
 
 function identitySetting(
@@ -340,6 +357,8 @@ export function loadConfig(env: Environment): Config {
     clientSigningKeys: value.CLIENT_SIGNING_KEYS,
     pushedAuthorizationRequests: value.PUSHED_AUTHORIZATION_REQUESTS,
     dpop: value.DPOP,
+    fapi2: runsFapi2(value),
+    clientKeyRotationWindowSeconds: value.CLIENT_KEY_ROTATION_WINDOW_SECONDS,
     redirectUri: value.REDIRECT_URI,
     scopes: value.SCOPES,
     optionalScopes: value.OPTIONAL_SCOPES,

@@ -100,11 +100,14 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
       : undefined;
   const clientAuth = clientAuthentication(config, clientAssertions, {
     now,
-    onOlderKey: (refused, used) =>
+    rotationWindowMs: config.clientKeyRotationWindowSeconds * 1000,
+    onOlderKey: (refused, used) => {
+      metrics.clientKeyFallbacks.inc();
       logger.warn(
         { refusedKeyId: refused, keyId: used },
         'the provider refused the newest client key (invalid_client): signed with the older one, for a minute (has it fetched /jwks.json since the rotation?)',
-      ),
+      );
+    },
   });
   const authorizationRedirect = new AuthorizationRedirect({ config, http, clientAuthentication: clientAuth });
   const cipher = new TokenCipher(config.tokenEncryptionKeys);

@@ -502,3 +502,106 @@ Then('it refuses to start, saying {string}', function (this: ConformanceWorld, s
   assert.doesNotMatch(problem, /\n\s+at /, 'no stack trace');
   assert.doesNotMatch(problem, /"d"\s*:/, 'no key quoted');
 });
+
+/** The JWS algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4), as the feature names them. */
+const fapi2Algorithms = ['PS256', 'ES256', 'EdDSA'];
+
+Then(
+  'every client assertion and DPoP proof the provider received was signed with PS256, ES256 or EdDSA',
+  async function (this: ConformanceWorld) {
+    const requests = await this.provider.requests();
+    const signed = requests.flatMap((request) =>
+      [request.clientAssertion, request.dpopProof].filter((jwt) => jwt !== undefined),
+    );
+    assert.ok(
+      requests.some((request) => request.clientAssertion) && requests.some((request) => request.dpopProof),
+      'the provider received client assertions and DPoP proofs',
+    );
+    for (const jwt of signed) {
+      const { alg } = decodeProtectedHeader(jwt);
+      assert.ok(fapi2Algorithms.includes(String(alg)), `signed with ${alg}`);
+    }
+  },
+);
+
+When(
+  'the integration starts under FAPI 2.0 with the ID token algorithm setting {string}',
+  async function (this: ConformanceWorld, value: string) {
+    try {
+      loadConfig({
+        ...this.inProcess.environment,
+        ...fapi2Environment(this.clientKeys),
+        ID_TOKEN_SIGNED_RESPONSE_ALG: value === '(none)' ? undefined : value,
+      });
+      stateOf(this).startProblem = '';
+    } catch (error) {
+      stateOf(this).startProblem = (error as Error).message;
+    }
+  },
+);
+
+Given(
+  "the provider's discovery document does not promise the {string} parameter",
+  async function (this: ConformanceWorld, parameter: string) {
+    assert.equal(parameter, 'iss', 'the promise of RFC 9207 is the one this step withdraws');
+    const genuine = (await (await fetch(`${this.provider.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    const { authorization_response_iss_parameter_supported: promised, ...withoutPromise } = genuine;
+    assert.equal(promised, true, 'the genuine document promises it');
+    // From here on, the discovery requests on record are the integration's.
+    await this.provider.clearRequests();
+    await this.provider.failNext('discovery', { status: 200, body: JSON.stringify(withoutPromise) });
+  },
+);
+
+Then(
+  'the integration read the discovery document that does not promise {string}',
+  async function (this: ConformanceWorld, _parameter: string) {
+    assert.equal(await this.provider.pendingFaults('discovery'), 0, 'the altered discovery document was served');
+    const fetched = await this.provider.requests('discovery');
+    assert.equal(fetched.length, 1, 'the integration fetched discovery once, and kept that document');
+  },
+);
+
+Given('the client key rotation window has passed', async function (this: ConformanceWorld) {
+  await this.timePasses(this.inProcess.config.clientKeyRotationWindowSeconds + 60);
+});
+
+Given("the provider's copy of the integration's client keys has gone stale", async function (this: ConformanceWorld) {
+  // The provider keeps /jwks.json for its max-age (60 s); well within the rotation window.
+  const seconds = 90;
+  assert.ok(seconds < this.inProcess.config.clientKeyRotationWindowSeconds, 'still within the rotation window');
+  await this.timePasses(seconds);
+});
+
+Given(
+  '{person} has reconnected as {account}, the provider accepting the new key {string}',
+  async function (this: ConformanceWorld, person: Person, account: string, kid: string) {
+    await this.provider.clearRequests();
+    await connect(this, person, account);
+    const authenticated = (await this.provider.requests()).filter(
+      (request) => request.endpoint === 'par' || request.endpoint === 'token',
+    );
+    assert.deepEqual(
+      authenticated.map((request) => [request.endpoint, assertionKeyOf(request), request.status]),
+      [
+        ['par', kid, 201],
+        ['token', kid, 200],
+      ],
+    );
+    await this.provider.clearRequests();
+  },
+);
+
+Then(
+  'the provider received {int} pushed authorization request(s), signed with {string} and refused as {string}',
+  async function (this: ConformanceWorld, count: number, kid: string, error: string) {
+    const pushed = await this.provider.requests('par');
+    assert.deepEqual(
+      pushed.map((request) => [assertionKeyOf(request), request.status, request.error]),
+      Array.from({ length: count }, () => [kid, 401, error]),
+    );
+  },
+);

@@ -27,6 +27,8 @@ const forgeries: Record<string, Tampering> = {
   'signed with "none"': { kind: 'id-token-unsigned' },
   'signed with ES256, not the registered RS256': { kind: 'id-token-signed-with', key: 'es256' },
   'signed with a key the provider never published': { kind: 'id-token-signed-with', key: 'unpublished-rs256' },
+  // Under FAPI 2.0 (ES256 registered): a genuine signature, with an algorithm the profile does not allow.
+  'signed with its own published RS256 key': { kind: 'id-token-signed-with', key: 'rs256' },
   'with an audience array holding only this client': { kind: 'id-token-audience-array', extra: [] },
   // Issue 13: an iat in the future, an ID token typed as something else, a sub longer than OpenID Connect allows.
   'issued a year from now': { kind: 'id-token-times', issuedAtOffsetSeconds: 365 * 24 * 3600 },

@@ -11,8 +11,12 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 
-/** Algorithms FAPI 2.0 allows, by key type. */
-const algorithmOf = (jwk: JWK): string | undefined => {
+/** The only JWS algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4): never RS256, never `none`. */
+export const fapi2Algorithms = ['PS256', 'ES256', 'EdDSA'] as const;
+export type Fapi2Algorithm = (typeof fapi2Algorithms)[number];
+
+/** Algorithms FAPI 2.0 allows, by key type: the only ones a client assertion is signed with. */
+const algorithmOf = (jwk: JWK): Fapi2Algorithm | undefined => {
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
   if (jwk.kty === 'RSA') return 'PS256';
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
@@ -23,7 +27,7 @@ export const assertionLifetimeSeconds = 60;
 
 export interface ClientKey {
   readonly kid: string;
-  readonly alg: string;
+  readonly alg: Fapi2Algorithm;
   readonly publicJwk: JWK;
   readonly privateJwk: JWK;
 }

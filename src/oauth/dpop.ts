@@ -18,6 +18,10 @@ import type { ProviderResponse as Response } from '../http/provider-client';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { IntegrationError } from '../errors';
 import { parseJsonObject } from '../http/provider-client';
+import type { Fapi2Algorithm } from './client-assertion';
+
+/** What every proof is signed with: ES256, one of the algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4). */
+const proofAlgorithm: Fapi2Algorithm = 'ES256';
 
 export interface DpopKeyPair {
   readonly privateJwk: JWK;
@@ -59,7 +63,7 @@ export async function dpopProof(
 ): Promise<string> {
   let signingKey = imported.get(key);
   if (!signingKey) {
-    signingKey = importJWK(key.privateJwk, 'ES256');
+    signingKey = importJWK(key.privateJwk, proofAlgorithm);
     imported.set(key, signingKey);
   }
   const htu = new URL(request.url);
@@ -73,7 +77,7 @@ export async function dpopProof(
       ? {}
       : { ath: createHash('sha256').update(request.accessToken, 'ascii').digest('base64url') }),
   })
-    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk })
+    .setProtectedHeader({ alg: proofAlgorithm, typ: 'dpop+jwt', jwk: key.publicJwk })
     .setJti(randomBytes(32).toString('base64url'))
     .setIssuedAt(Math.floor(now / 1000))
     .sign(await signingKey);

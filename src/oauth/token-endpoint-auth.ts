@@ -15,6 +15,14 @@
  * key signs; then the newest is tried again. An `invalid_client` answer means
  * the client was not authenticated, so the provider processed nothing (a
  * code, a refresh token, a pushed request): sending again is safe.
+ *
+ * That fallback is a stopgap of the rotation alone (contract 5.3): it is
+ * allowed only within the rotation window (CLIENT_KEY_ROTATION_WINDOW_SECONDS)
+ * after the newest key appeared, that is after this instance started
+ * publishing it, and never again once the provider has accepted the newest
+ * key. Outside it, `invalid_client` is the answer (the provider cannot fetch
+ * /jwks.json, the registration changed): no other key is tried. Each
+ * fallback is counted (`oauth_client_key_fallbacks_total`, contract 8.4).
  */
 import { parseJsonObject } from '../http/provider-client';
 import type { ClientAssertions } from './client-assertion';
@@ -46,7 +54,7 @@ export interface ClientAuthentication {
   ): Promise<Answer>;
 }
 
-/** How long the older key signs after the provider refused the newest. */
+/** How long the older key signs after the provider refused the newest (never past the rotation window). */
 export const olderKeyWindowMs = 60_000;
 
 /** The provider says the client failed to authenticate (RFC 6749 5.2: 401, or 400 without an Authorization header). */
@@ -56,14 +64,33 @@ function refusesClient(answer: ClientAnswer): boolean {
   );
 }
 
+/** The provider authenticated the client: it answered the request itself. */
+function acceptsClient(answer: ClientAnswer): boolean {
+  return answer.statusCode >= 200 && answer.statusCode < 300;
+}
+
+export interface ClientAuthenticationOptions {
+  readonly now?: () => number;
+  /**
+   * How long after the newest key appeared (this instance started with it)
+   * a refusal of it may fall back to the older key, in milliseconds; 0: never.
+   */
+  readonly rotationWindowMs?: number;
+  /** Told of each fallback: the key refused, the key used instead. */
+  readonly onOlderKey?: (refused: string, used: string) => void;
+}
+
 export function clientAuthentication(
   setting: { clientId: string; clientSecret?: string; issuer: string },
   assertions: ClientAssertions | undefined,
-  options: { now?: () => number; onOlderKey?: (refused: string, used: string) => void } = {},
+  options: ClientAuthenticationOptions = {},
 ): ClientAuthentication {
   if (assertions) {
     const now = options.now ?? Date.now;
     const [newest, older] = assertions.keyIds;
+    // The newest key appeared when this instance started publishing it at /jwks.json.
+    const rotationEnds = now() + (options.rotationWindowMs ?? 0);
+    let newestAccepted = false;
     let olderUntil = 0;
     const signedWith = (kid: string | undefined) => async (): Promise<ClientCredentialsToSend> => ({
       headers: {},
@@ -75,14 +102,17 @@ export function clientAuthentication(
       },
     });
     const current = () => (older !== undefined && now() < olderUntil ? older : newest);
+    const mayFallBack = () => older !== undefined && !newestAccepted && now() < rotationEnds;
     return {
       method: 'private_key_jwt',
       credentials: () => signedWith(current())(),
       async send(request) {
         const kid = current();
         const answer = await request(signedWith(kid));
-        if (older === undefined || kid !== newest || newest === undefined || !refusesClient(answer)) return answer;
-        olderUntil = now() + olderKeyWindowMs;
+        if (kid !== newest || newest === undefined || older === undefined) return answer;
+        if (acceptsClient(answer)) newestAccepted = true;
+        if (!refusesClient(answer) || !mayFallBack()) return answer;
+        olderUntil = Math.min(now() + olderKeyWindowMs, rotationEnds);
         options.onOlderKey?.(newest, older);
         return request(signedWith(older));
       },

@@ -26,9 +26,25 @@ const providerErrors = new Set<ErrorCode>([
   'interaction_required',
 ]);
 
-export function checkIssuer(parameters: ReadonlyMap<string, string>, metadata: ProviderMetadata): void {
+/**
+ * `iss` (RFC 9207 2.4): when present, exactly the issuer. It must be there
+ * when discovery promises it, and under FAPI 2.0 always, promised or not
+ * (FAPI 2.0 Security Profile 5.3.3, contract 5.2): a discovery document that
+ * leaves the promise out must not switch the mix-up defence off.
+ */
+export function checkIssuer(
+  parameters: ReadonlyMap<string, string>,
+  metadata: ProviderMetadata,
+  options: { readonly fapi2?: boolean } = {},
+): void {
   const iss = parameters.get('iss');
   if (iss === undefined) {
+    if (options.fapi2 === true) {
+      throw new IntegrationError(
+        'issuer_missing',
+        'the "iss" parameter is missing, and FAPI 2.0 requires it (RFC 9207)',
+      );
+    }
     if (metadata.authorization_response_iss_parameter_supported === true) {
       throw new IntegrationError(
         'issuer_missing',

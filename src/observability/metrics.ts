@@ -82,6 +82,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly clientKeyFallbacks = new Counter({
+    name: 'oauth_client_key_fallbacks_total',
+    help: 'Requests the provider refused as invalid_client with the newest client key, sent again signed with the older key (within the rotation window only).',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     this.wantsDefaults = options.defaultMetrics ?? true;
     if (this.wantsDefaults) setTimeout(() => void this.registerDefaultMetrics(), defaultMetricsDelayMs).unref();

@@ -35,7 +35,7 @@ import type { Metrics } from '../observability/metrics';
 import type { Connection, PendingAuthorization, Store } from '../store/store';
 
 export interface CallbackDependencies {
-  readonly config: Pick<Config, 'clientId' | 'idTokenSignedResponseAlg' | 'dpop'>;
+  readonly config: Pick<Config, 'clientId' | 'idTokenSignedResponseAlg' | 'dpop' | 'fapi2'>;
   readonly clientAuthentication: ClientAuthentication;
   /** The servers' last DPoP nonces (DPOP=true). */
   readonly dpopNonces: DpopNonces;
@@ -75,7 +75,7 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
   const user = await requireUser(deps.identity, ctx);
   const metadata = await discovery.metadata();
 
-  checkIssuer(parameters, metadata);
+  checkIssuer(parameters, metadata, { fapi2: config.fapi2 });
   const state = stateParameter(parameters);
   const checked = await consumed(
     store,

@@ -23,13 +23,15 @@ export function newClientKey(kid: string): JWK {
   return { ...(privateKey.export({ format: 'jwk' }) as JWK), kid };
 }
 
-/** What our integration is configured with under FAPI 2.0: PAR, private_key_jwt with these keys (newest first), DPoP. */
+/** What our integration is configured with under FAPI 2.0: PAR, private_key_jwt with these keys (newest first), DPoP, ES256 ID tokens. */
 export function fapi2Environment(clientKeys: readonly JWK[]): Environment {
   return {
     PUSHED_AUTHORIZATION_REQUESTS: 'true',
     CLIENT_AUTH_METHOD: 'private_key_jwt',
     CLIENT_SIGNING_KEYS: JSON.stringify({ keys: clientKeys }),
     DPOP: 'true',
+    // FAPI 2.0 Security Profile 5.4: not RS256. The mock's fapi2 profile signs its ID tokens with ES256.
+    ID_TOKEN_SIGNED_RESPONSE_ALG: 'ES256',
   };
 }
 
