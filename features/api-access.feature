@@ -75,3 +75,24 @@ Feature: The integration reads the user's databases with their token, and only t
     When Alice lists the tables of "../../token"
     Then it is refused with "malformed_request"
     And the vendor API received no request
+
+  Rule: only this site can write to the user's databases (contract 6, RFC 9700 4.7)
+
+    An insert changes the user's data at the vendor: a page of another site
+    that makes the user's browser post one is refused before the vendor is
+    called, even when the connection may write.
+
+    @csrf @rfc9700-4.7
+    Scenario Outline: An insert posted from <where> is refused, and nothing is written at the vendor
+      Given Alice has connected her MySQL account as alice
+      And Alice has allowed the integration to write to her databases
+      When <where> posts a row to "tea_party.guests" in Alice's browser
+      Then it is refused with "cross_site_request"
+      And the vendor API received no insert
+      And the vendor's tables are as they were
+
+      Examples:
+        | where                                 |
+        | another site's page                   |
+        | a sandboxed frame                     |
+        | a sibling site that forges the Origin |

@@ -8,10 +8,10 @@ Feature: The ID token is verified in full before the connection is kept
   token that fails any check leaves nothing behind. The provider here is the
   mock in its tampering mode: a real provider would never send these.
   Every integration is judged by the refusal's code, invalid_id_token; the
-  reasons beside each forgery are our own integration's words, checked only
-  when the harness runs it in-process. Ours tolerates 30 seconds of clock
-  skew, on the expiry and on the issue time alike: a token issued further
-  in the future is refused. A token typed as anything but a plain JWT (an
+  reasons beside each forgery are our own integration's words, checked by
+  an outline of their own that runs only in-process (contract 9.2). Ours
+  tolerates 30 seconds of clock skew, on the expiry and on the issue time
+  alike: a token issued further in the future is refused. A token typed as anything but a plain JWT (an
   access token, "at+jwt") is not an ID token, and a subject longer than the
   255 characters OpenID Connect allows is refused before anything is kept.
 
@@ -26,7 +26,6 @@ Feature: The ID token is verified in full before the connection is kept
       Given the provider will send an ID token <forgery>
       When Carol approves at the provider as alice
       Then she is refused with "invalid_id_token"
-      And the refusal says "<reason>"
       And nothing is stored for her
 
       Examples: claims
@@ -61,6 +60,36 @@ Feature: The ID token is verified in full before the connection is kept
         | issued a year from now             | "iat" claim in the future         | iat-in-the-future       |
         | typed as an access token (at+jwt)  | unexpected JWT "typ" header value | explicit-typing         |
         | with a "sub" of 256 characters     | unexpected "sub" claim value      | sub-longer-than-allowed |
+
+    @oidcc-3.1.3.7 @in-process
+    Scenario Outline: Our integration's refusal of an ID token <forgery> gives the reason "<reason>"
+      Given the provider will send an ID token <forgery>
+      When Carol approves at the provider as alice
+      Then she is refused with "invalid_id_token"
+      And the refusal says "<reason>"
+
+      Examples:
+        | forgery                                        | reason                                   |
+        | from another issuer                            | unexpected "iss" claim value             |
+        | for another client                             | unexpected "aud" claim value             |
+        | with an untrusted extra audience               | unexpected "aud" claim value             |
+        | with an empty audience list                    | unexpected "aud" claim value             |
+        | with an authorized party not us                | unexpected "azp" claim value             |
+        | that has expired                               | expired ("exp" claim)                    |
+        | without "iat"                                  | missing "iat" claim                      |
+        | without "sub"                                  | missing "sub" claim                      |
+        | with an empty "sub"                            | missing "sub" claim                      |
+        | with a numeric "sub"                           | unexpected "sub" claim value             |
+        | with another nonce                             | unexpected "nonce" claim value           |
+        | without "nonce"                                | missing "nonce" claim                    |
+        | with a bad RS256 signature                     | signature verification failed            |
+        | with a bad ES256 signature                     | unexpected JWS "alg" header value        |
+        | signed with "none"                             | unexpected JWS "alg" header value        |
+        | signed with ES256, not the registered RS256    | unexpected JWS "alg" header value        |
+        | signed with a key the provider never published | no single provider key matches the token |
+        | issued a year from now                         | "iat" claim in the future                |
+        | typed as an access token (at+jwt)              | unexpected JWT "typ" header value        |
+        | with a "sub" of 256 characters                 | unexpected "sub" claim value             |
 
   Rule: what the specification allows is accepted
 

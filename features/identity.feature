@@ -84,7 +84,7 @@ Feature: The host product says who the user is
 
     Scenario: A connect started for one user is completed only for that user
       Given the proxy has started connecting the MySQL account of a user "carol"
-      When the provider's answer to that connect arrives for a user "mallory"
+      When the provider's answer to that connect arrives for a user "mallory", with a code the provider never issued
       Then the proxy's answer is refused with "state_mismatch"
       When the provider's answer to that connect arrives for a user "carol", with a code the provider never issued
       Then the proxy's answer is refused with "invalid_grant"

@@ -47,23 +47,25 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
     Scenario: A revocation endpoint answering 503 with Retry-After is asked again after that delay
       Given the provider's revocation endpoint will answer 503 with "Retry-After: 120" twice
       When Alice disconnects her MySQL account
-      Then nothing of her connection is stored but 2 revocations waiting
+      Then nothing of her connection is stored, and the revocation of 2 of her tokens is waiting
       And her tokens still work at the provider
       When 1 minute passes and the integration retries waiting revocations
       Then the provider received 2 revocation requests in all
       When 2 more minutes pass and the integration retries waiting revocations
-      Then the provider no longer accepts either of her tokens
+      Then the provider has confirmed the revocation of every token that waited, and accepts none of them
+      And the provider no longer accepts either of her tokens
       And nothing of her connection is stored
 
     @rfc7009 @needs-clock @needs-revocation-queue
     Scenario: A revocation endpoint that fails is retried with backoff until it succeeds
       Given the provider's revocation endpoint will answer 500 3 times
       When Alice disconnects her MySQL account
-      Then nothing of her connection is stored but 2 revocations waiting
+      Then nothing of her connection is stored, and the revocation of 2 of her tokens is waiting
       When the first backoff has passed and the integration retries waiting revocations
-      Then nothing of her connection is stored but 1 revocation waiting
+      Then nothing of her connection is stored, and the revocation of 1 of her tokens is waiting
       When the second backoff has passed and the integration retries waiting revocations
-      Then the provider no longer accepts either of her tokens
+      Then the provider has confirmed the revocation of every token that waited, and accepts none of them
+      And the provider no longer accepts either of her tokens
       And nothing of her connection is stored
 
     @rfc7009 @in-process @needs-clock @needs-revocation-queue

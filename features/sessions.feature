@@ -6,7 +6,10 @@ Feature: One user's session opens that user's connection, and nothing else
   and a session cookie that was not signed by the integration, or that
   belongs to a session that has ended, opens nothing. Signing out ends the
   session on the server, so a copy of the cookie kept from before is dead,
-  and signs the browser out too (ours clears its cookie).
+  and signs the browser out too (ours clears its cookie). Signing in starts
+  a new session and ends the one the browser held: a session cookie planted
+  in the browser beforehand (session fixation) opens nothing afterwards
+  (contract 3.2).
 
   Background:
     Given Alice is signed in to the integration
@@ -36,6 +39,15 @@ Feature: One user's session opens that user's connection, and nothing else
     When Alice signs out
     Then the kept cookie opens nothing: her connection status answers "session_required"
     And her browser is signed out too
+
+  @session-fixation
+  Scenario: A session cookie planted in the browser before a sign-in opens nothing after it
+    Given Mallory is signed in to the integration
+    And Mallory keeps a copy of her session cookie
+    And Mallory's session cookie is planted in Alice's browser
+    When Alice signs in to the integration
+    Then the kept cookie opens nothing: her connection status answers "session_required"
+    And Alice is connected to the account "Alice Liddell"
 
   @csrf @rfc9700-4.7
   Scenario: A sign-out posted from another site is refused

@@ -19,7 +19,7 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
       When Carol approves at the provider as alice
       Then the provider received one token request for the code it issued
       And it carried the registered redirect URI and a code verifier
-      And the client authenticated with HTTP Basic as "mysql-integration"
+      And the client authenticated with HTTP Basic as the client registered at the provider
 
   Rule: invalid_grant means starting again; nothing is stored (RFC 6749 5.2, RFC 9700 4.5)
 

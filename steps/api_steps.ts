@@ -4,6 +4,7 @@ import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { callApi, connect } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
+import { noteVendorData, qualified } from './vendor_data_steps';
 
 Given(
   '{person} has connected her/his MySQL account as {account}',
@@ -79,4 +80,40 @@ Then('none of the answers holds her/his access token or refresh token', async fu
 
 Then('the vendor API received no request', async function (this: ConformanceWorld) {
   assert.equal((await this.provider.requests('resource')).length, 0);
+});
+
+/** The headers of a post that did not come from the integration's own pages, as a browser sends them (contract 6). */
+const crossSite: Record<string, (world: ConformanceWorld) => Record<string, string>> = {
+  "another site's page": () => ({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }),
+  'a sandboxed frame': () => ({ origin: 'null' }),
+  // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
+  'a sibling site that forges the Origin': (world) => ({ origin: world.origin, 'sec-fetch-site': 'same-site' }),
+};
+
+When(
+  /^(another site's page|a sandboxed frame|a sibling site that forges the Origin) posts a row to "([^"]+)" in (\w+)'s browser$/,
+  async function (this: ConformanceWorld, from: string, table: string, name: string) {
+    const headers = crossSite[from];
+    assert.ok(headers, `no cross-site sender named "${from}"`);
+    const person = this.people.named(name);
+    // The row a script of that page would send; what the vendor held before is noted to compare with afterwards.
+    await noteVendorData(this);
+    const { database, table: tableName } = qualified(table);
+    const path = `/api/databases/${encodeURIComponent(database)}/tables/${encodeURIComponent(tableName)}/rows`;
+    person.response = await person.agent.postJson(
+      this.url(path),
+      { values: { name: 'Knave of Hearts', seat: 9 } },
+      headers(this),
+    );
+    this.lastAnswer = person.response;
+  },
+);
+
+Then('the vendor API received no insert', async function (this: ConformanceWorld) {
+  const inserts = (await this.provider.requests('resource')).filter((request) => request.method === 'POST');
+  assert.deepEqual(
+    inserts.map((request) => request.path),
+    [],
+    'no insert reached the vendor',
+  );
 });

@@ -102,10 +102,12 @@ Then('no session is created', async function (this: ConformanceWorld) {
     .get('Visitor')
     .agent.get(this.url('/api/connection'), { accept: 'application/json' });
   assert.equal(status.statusCode, 401, 'whatever the browser holds opens no session');
-  if (this.store) {
-    assert.equal(this.lastAnswer?.headers['set-cookie'], undefined, 'our refusal sets no cookie');
+  // Contract 3.2: a refused sign-in sets no cookie, whatever the integration.
+  assert.ok(this.lastAnswer, 'the sign-in was answered');
+  assert.equal(this.lastAnswer.headers['set-cookie'], undefined, 'the refusal sets no cookie');
+  // Ours, in addition: no session row was written.
+  if (this.store)
     assert.equal((await this.store.counts()).sessions, this.recalled.sessionsBefore, 'ours stored no session');
-  }
 });
 
 When("{person}'s browser asks for {string}", async function (this: ConformanceWorld, person: Person, path: string) {

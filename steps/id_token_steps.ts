@@ -47,10 +47,10 @@ Given(/^the provider will send an ID token (.+)$/, async function (this: Conform
 /**
  * The reason in our refusal's message. The wording is ours (partly jose's):
  * against another integration the refusal is judged by its code alone
- * (contract decision D4), so this is checked in-process only.
+ * (docs/decisions.md, harness-judged-by-code), so its scenarios are tagged
+ * @in-process and skipped, with that reason, in a remote run.
  */
 Then(/^the refusal says "(.*)"$/, function (this: ConformanceWorld, reason: string) {
-  if (!this.store) return;
   const message = textOfElementWith(this.lastAnswer?.body ?? '', 'data-error-message') ?? '';
   assert.equal(message, `ID token: ${reason}`);
 });

@@ -4,7 +4,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
-import { connectionView } from './support/tasks';
+import { connectionView, signIn } from './support/tasks';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
@@ -84,6 +84,30 @@ Given('{person} keeps a copy of her/his session cookie', async function (this: C
   this.recalled.keptCookie = await person.agent.jar.getCookieString(this.url('/'));
 });
 
+/**
+ * Session fixation (contract 3.2): another person's session cookie, whatever its name and format, planted in
+ * the browser, as a sibling site or an earlier visitor of a shared computer can.
+ */
+Given(
+  "{person}'s session cookie is planted in {person}'s browser",
+  async function (this: ConformanceWorld, planter: Person, victim: Person) {
+    const url = this.url('/');
+    const cookies = await planter.agent.jar.getCookies(url);
+    assert.ok(cookies.length > 0, `${planter.name}'s browser holds a session cookie`);
+    for (const cookie of cookies) await victim.agent.jar.setCookie(cookie.toString(), url);
+    const held = (await victim.agent.jar.getCookies(url)).map((cookie) => cookie.cookieString());
+    for (const cookie of cookies)
+      assert.ok(
+        held.includes(cookie.cookieString()),
+        `${victim.name}'s browser now holds ${planter.name}'s ${cookie.key}`,
+      );
+  },
+);
+
+When('{person} signs in to the integration', async function (this: ConformanceWorld, person: Person) {
+  await signIn(this, person);
+});
+
 When('{person} signs out', async function (this: ConformanceWorld, person: Person) {
   person.response = await person.agent.post(this.url('/session/end'), {});
   this.lastAnswer = person.response;
@@ -98,7 +122,11 @@ Then(
       '/api/connection',
       Recollection.needed(this.recalled.keptCookie, 'the kept cookie'),
     );
-    assert.equal(answer.statusCode, 401);
+    assert.equal(
+      answer.statusCode,
+      401,
+      `the kept cookie opens a session (contract 3.2, 3.3): ${answer.statusCode} ${answer.body.slice(0, 200)}`,
+    );
     assert.equal((JSON.parse(answer.body) as { error: string }).error, code);
   },
 );

@@ -20,12 +20,16 @@ Then('it carried the registered redirect URI and a code verifier', async functio
   assert.match(String(params.code_verifier), /^[A-Za-z0-9._~-]{43,128}$/);
 });
 
-Then('the client authenticated with HTTP Basic as {string}', async function (this: ConformanceWorld, clientId: string) {
-  const request = (await this.provider.requests('token'))[0];
-  assert.equal(request?.authorizationScheme, 'Basic');
-  assert.equal(request?.clientId, clientId);
-  assert.equal(request?.params.client_secret, undefined, 'the secret is not in the body');
-});
+// The client id the integration was registered under at the mock (contract 2.1, MOCK_CLIENT_ID): any id, not ours.
+Then(
+  'the client authenticated with HTTP Basic as the client registered at the provider',
+  async function (this: ConformanceWorld) {
+    const request = (await this.provider.requests('token'))[0];
+    assert.equal(request?.authorizationScheme, 'Basic');
+    assert.equal(request?.clientId, this.provider.client.client_id, 'authenticated as the registered client');
+    assert.equal(request?.params.client_secret, undefined, 'the secret is not in the body');
+  },
+);
 
 Given('someone has already redeemed that code', async function (this: ConformanceWorld) {
   const code = new URL(this.people.subject.callbackUrl as string).searchParams.get('code');

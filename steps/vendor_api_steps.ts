@@ -93,12 +93,15 @@ When(
 
 When(
   'the client reads every page of {string}, following {string}',
-  async function (this: ConformanceWorld, qualified: string, _next: string) {
+  async function (this: ConformanceWorld, qualified: string, cursorField: string) {
     const run = runOf(this);
     const [database, table] = split(qualified);
     let answer = await run.rows(database, table);
-    for (let page = 0; page < 10 && answer.status === 200 && typeof answer.body.next === 'string'; page += 1) {
-      answer = await run.rows(database, table, `after=${encodeURIComponent(answer.body.next)}`);
+    // The page's own cursor, by the name the scenario gives, passed back as `after`.
+    for (let page = 0; page < 10 && answer.status === 200; page += 1) {
+      const cursor = answer.body[cursorField];
+      if (typeof cursor !== 'string') break;
+      answer = await run.rows(database, table, `after=${encodeURIComponent(cursor)}`);
     }
   },
 );
