@@ -3,9 +3,16 @@
  * configured issuer and cached for a while. The metadata's `issuer` must be
  * exactly the configured one (OpenID Connect Discovery 4.3): the first line
  * of defence against mix-up.
+ *
+ * A failed fetch is remembered for a backoff period (contract 3.6): 5 s after
+ * the first failure, doubling with each failure in a row up to 60 s, or the
+ * provider's `Retry-After` when it is longer (at most 300 s). Readiness
+ * answers from that memory without asking again; a user's request asks again
+ * unless the provider's `Retry-After` still runs, and is refused with it
+ * meanwhile (contract 5.6). One fetch at a time, whoever asks.
  */
 import { IntegrationError } from '../errors';
-import { parseJsonObject, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http/provider-client';
 import { isSecureOrLoopback } from '../http/secure-url';
 import { SingleFlight } from '../single-flight';
 
@@ -65,8 +72,33 @@ function validateMetadata(issuer: string, body: Record<string, unknown>): Provid
   return body as unknown as ProviderMetadata;
 }
 
+/** The backoff after a failed discovery fetch (contract 3.6). */
+export const discoveryBackoff = { firstSeconds: 5, maxSeconds: 60, retryAfterMaxSeconds: 300 } as const;
+
+/** What a failed fetch leaves behind. */
+interface Failure {
+  readonly error: unknown;
+  /** Failures in a row, this one included. */
+  readonly inARow: number;
+  /** No fetch for readiness before this time. */
+  readonly until: number;
+  /** No fetch at all before this time: the provider's own Retry-After (0 when it sent none). */
+  readonly providerUntil: number;
+}
+
+/** The provider said when to come back (`Retry-After`, seconds). */
+class DiscoveryUnavailable extends IntegrationError {
+  constructor(
+    message: string,
+    readonly providerRetryAfterSeconds: number | undefined,
+  ) {
+    super('provider_unavailable', message, { retryAfterSeconds: providerRetryAfterSeconds });
+  }
+}
+
 export class Discovery {
   private cached: { metadata: ProviderMetadata; fetchedAt: number } | undefined;
+  private failure: Failure | undefined;
   private readonly flight = new SingleFlight<ProviderMetadata>();
 
   constructor(
@@ -76,29 +108,80 @@ export class Discovery {
     private readonly now: () => number,
   ) {}
 
-  /** The metadata, from the cache while it is fresh; one fetch at a time. */
+  /**
+   * The metadata for a user's request: from the cache while it is fresh,
+   * otherwise fetched now, unless the provider's `Retry-After` still runs
+   * (then `provider_unavailable`, passing on the seconds left).
+   */
   async metadata(): Promise<ProviderMetadata> {
-    if (this.cached && this.now() - this.cached.fetchedAt < this.ttlMs) return this.cached.metadata;
+    const fresh = this.fresh();
+    if (fresh) return fresh;
+    const failure = this.failure;
+    if (failure && this.now() < failure.providerUntil) {
+      const seconds = Math.max(1, Math.ceil((failure.providerUntil - this.now()) / 1000));
+      throw new IntegrationError('provider_unavailable', `discovery: the provider asked to wait ${seconds} s more`, {
+        retryAfterSeconds: seconds,
+      });
+    }
     return this.probe();
   }
 
-  /** Fetch the metadata now, whatever the cache holds; a fresh copy replaces the cached one. */
+  /**
+   * The metadata for readiness, which anyone may ask for: from the cache
+   * while it is fresh, the last failure again while its backoff lasts,
+   * otherwise fetched now.
+   */
+  async lastKnown(): Promise<ProviderMetadata> {
+    const fresh = this.fresh();
+    if (fresh) return fresh;
+    const failure = this.failure;
+    if (failure && this.now() < failure.until) throw failure.error;
+    return this.probe();
+  }
+
+  private fresh(): ProviderMetadata | undefined {
+    const cached = this.cached;
+    return cached && this.now() - cached.fetchedAt < this.ttlMs ? cached.metadata : undefined;
+  }
+
+  /** Fetch the metadata now, one fetch at a time: a fresh copy replaces the cached one, a failure is remembered. */
   private probe(): Promise<ProviderMetadata> {
-    return this.flight.run('discovery', () => this.fetch());
+    return this.flight.run('discovery', () =>
+      this.fetch().then(
+        (metadata) => {
+          this.cached = { metadata, fetchedAt: this.now() };
+          this.failure = undefined;
+          return metadata;
+        },
+        (error: unknown) => {
+          this.remember(error);
+          throw error;
+        },
+      ),
+    );
+  }
+
+  private remember(error: unknown): void {
+    const inARow = (this.failure?.inARow ?? 0) + 1;
+    const own = Math.min(discoveryBackoff.maxSeconds, discoveryBackoff.firstSeconds * 2 ** (inARow - 1));
+    const asked =
+      error instanceof DiscoveryUnavailable && error.providerRetryAfterSeconds !== undefined
+        ? Math.min(discoveryBackoff.retryAfterMaxSeconds, error.providerRetryAfterSeconds)
+        : 0;
+    const at = this.now();
+    this.failure = { error, inARow, until: at + Math.max(own, asked) * 1000, providerUntil: at + asked * 1000 };
   }
 
   private async fetch(): Promise<ProviderMetadata> {
     const response = await this.http.request('discovery', 'idempotent', (got) => got.get(discoveryUrl(this.issuer)));
     if (response.statusCode !== 200) {
-      throw new IntegrationError(
-        response.statusCode >= 500 || response.statusCode === 429 ? 'provider_unavailable' : 'provider_error',
-        `discovery answered ${response.statusCode}`,
-      );
+      const message = `discovery answered ${response.statusCode}`;
+      if (response.statusCode >= 500 || response.statusCode === 429)
+        throw new DiscoveryUnavailable(message, retryAfterSeconds(response.headers['retry-after'], this.now()));
+      throw new IntegrationError('provider_error', message);
     }
     const body = parseJsonObject(response.body);
     if (!body) throw new IntegrationError('provider_error', 'discovery answered something other than a JSON object');
-    const metadata = validateMetadata(this.issuer, body);
-    this.cached = { metadata, fetchedAt: this.now() };
-    return metadata;
+    return validateMetadata(this.issuer, body);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * `GET /healthz` (alive: the process answers), `GET /readyz` (ready: the
- * provider's metadata is at hand, from the discovery cache or fetched now,
- * and the store answers) and `GET /metrics` (Prometheus text format). None
- * carries anything secret. Readiness is anonymous, so it never fetches
- * discovery more often than the cache does: callers from outside cannot
+ * provider's metadata is at hand and the store answers) and `GET /metrics`
+ * (Prometheus text format). None carries anything secret. Readiness is
+ * anonymous, so it answers from what discovery last learned: the cache while
+ * it is fresh, the last failure while its backoff lasts (contract 3.6), and
+ * fetches only otherwise, one fetch at a time. Callers from outside cannot
  * spend the provider's limits and flip readiness with them.
  */
 import type { IntegrationMiddleware } from '../http/integration-state';
@@ -18,14 +19,14 @@ export function health(): IntegrationMiddleware {
 }
 
 export interface ReadinessDependencies {
-  readonly discovery: Pick<Discovery, 'metadata'>;
+  readonly discovery: Pick<Discovery, 'lastKnown'>;
   readonly store: Pick<Store, 'counts'>;
 }
 
 export function readiness(deps: ReadinessDependencies): IntegrationMiddleware {
   return async (ctx) => {
     const [provider, store] = await Promise.all([
-      deps.discovery.metadata().then(
+      deps.discovery.lastKnown().then(
         () => 'up',
         () => 'down',
       ),
