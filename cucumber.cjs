@@ -23,22 +23,42 @@
 // (REDIRECT_URI, REFRESH_MARGIN_SECONDS, PROVIDER_TIMEOUT_MS, ...). A scenario
 // it cannot be checked for is skipped with its reason (never passed).
 // Writes reports/conformance.json and reports/conformance.html.
+//
+// Every profile but `remote` runs as many workers as the machine has cores
+// (scenarios share nothing: each starts its own mock and integration).
+// Cucumber loads the compiled JavaScript of steps/ (and of src/,
+// mock-provider/, dev/ through them) from build/: this file compiles it
+// first, with tsc and source maps, when a source changed since the last
+// build (dev/build.cjs), so that no worker compiles TypeScript. Stack traces
+// lead back to the .ts sources (steps/support/source-maps.cjs).
 const { existsSync } = require('node:fs');
+const { availableParallelism } = require('node:os');
+const { join } = require('node:path');
+const { buildIfStale } = require('./dev/build.cjs');
+
+buildIfStale('harness');
 
 const browser = existsSync('/usr/bin/chromium');
+const workers = availableParallelism();
 const common = {
-  requireModule: ['ts-node/register'],
-  require: ['steps/*_steps.ts', 'steps/support/**/*.ts'],
+  requireModule: [join(__dirname, 'steps', 'support', 'source-maps.cjs')],
+  require: ['build/steps/*_steps.js', 'build/steps/support/**/*.js'],
   strict: true,
 };
 const report = './steps/support/conformance-formatter.cjs';
 
 const memory = {
   ...common,
+  parallel: workers,
   tags: browser ? 'not @mysql' : 'not @mysql and not @browser',
   worldParameters: { store: 'memory' },
 };
-const mysql = { ...common, ...(browser ? {} : { tags: 'not @browser' }), worldParameters: { store: 'mysql' } };
+const mysql = {
+  ...common,
+  parallel: workers,
+  ...(browser ? {} : { tags: 'not @browser' }),
+  worldParameters: { store: 'mysql' },
+};
 
 // The security-profile dimension: the flow features (tagged @flow on their first line) again, under FAPI 2.0
 // (steps/support/security-profile.ts). A path given on the command line narrows it as usual.
@@ -60,15 +80,13 @@ module.exports = {
     ...mysql,
     format: ['progress-bar', 'html:reports/ad-hoc/cucumber-mysql.html', 'junit:reports/ad-hoc/junit-mysql.xml'],
   },
-  // For CI logs: failures and totals instead of a progress bar; two workers (scenarios share nothing).
+  // For CI logs: failures and totals instead of a progress bar.
   ci: {
     ...memory,
-    parallel: 2,
     format: ['summary', 'html:reports/cucumber.html', 'junit:reports/junit.xml', 'message:reports/cucumber.ndjson'],
   },
   'mysql-ci': {
     ...mysql,
-    parallel: 2,
     format: [
       'summary',
       'html:reports/cucumber-mysql.html',
@@ -90,7 +108,6 @@ module.exports = {
   },
   'fapi2-ci': {
     ...fapi2,
-    parallel: 2,
     format: [
       'summary',
       'html:reports/cucumber-fapi2.html',
@@ -100,7 +117,6 @@ module.exports = {
   },
   'fapi2-mysql-ci': {
     ...fapi2Mysql,
-    parallel: 2,
     format: [
       'summary',
       'html:reports/cucumber-fapi2-mysql.html',

@@ -20,7 +20,7 @@ import type { Environment } from '../src/config';
 import { createIntegrationServer } from '../src/server';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
 import type { ClientRegistration } from '../mock-provider';
-import { buildIfStale, dist } from './build.cjs';
+import { projectRoot, scriptArguments } from './project-root';
 
 /** The client id the mock registers the integration under. */
 export const integrationClientId = 'mysql-integration';
@@ -93,20 +93,17 @@ export async function startMockProcess(
   port?: number,
 ): Promise<{ readonly issuer: string; readonly client: ClientRegistration; close(): Promise<void> }> {
   const mockPort = port ?? (await freeLoopbackPort());
-  const child = spawn(
-    process.execPath,
-    ['--require', 'ts-node/register', join(__dirname, '..', 'mock-provider', 'main.ts')],
-    {
-      env: {
-        ...process.env,
-        MOCK_PORT: String(mockPort),
-        MOCK_CLIENT_ID: client.client_id,
-        MOCK_CLIENT_SECRET: client.client_secret,
-        MOCK_REDIRECT_URI: client.redirect_uris[0],
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  // Compiled when this code is (the harness), through ts-node when it is not (the bench).
+  const child = spawn(process.execPath, scriptArguments('mock-provider/main.ts'), {
+    env: {
+      ...process.env,
+      MOCK_PORT: String(mockPort),
+      MOCK_CLIENT_ID: client.client_id,
+      MOCK_CLIENT_SECRET: client.client_secret,
+      MOCK_REDIRECT_URI: client.redirect_uris[0],
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout.on('data', collect);
@@ -145,6 +142,9 @@ export async function startIntegrationProcess(
   environment: Environment,
   nodeOptions: readonly string[] = [],
 ): Promise<IntegrationProcess> {
+  // Plain JavaScript beside the sources, not in the compiled tree: found from the project, on first use.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildIfStale, dist } = require(join(projectRoot, 'dev', 'build.cjs')) as typeof import('./build.cjs');
   buildIfStale();
   const child = spawn(process.execPath, [...nodeOptions, join(dist, 'main.js')], {
     env: { PATH: process.env.PATH, ...environment },

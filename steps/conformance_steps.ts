@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Then, When } from '@cucumber/cucumber';
 import { conformanceTable } from '../dev/conformance/report';
 import { requirements } from '../dev/conformance/requirements';
+import { projectRoot } from '../dev/project-root';
 import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';
 
@@ -14,7 +15,7 @@ function row(world: ConformanceWorld, id: string): string {
 }
 
 When('the conformance table is drawn from the features', function (this: ConformanceWorld) {
-  this.recalled.conformanceTable = conformanceTable(join(__dirname, '..', 'features')).lines;
+  this.recalled.conformanceTable = conformanceTable(join(projectRoot, 'features')).lines;
 });
 
 Then(

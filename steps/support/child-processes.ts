@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { projectRoot, scriptArguments } from '../../dev/project-root';
 import type { Environment } from '../../src/config';
 
 export interface ProcessResult {
@@ -15,19 +15,17 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-const projectRoot = join(__dirname, '..', '..');
-
 /**
  * A script of the project in a child process, with only PATH, HOME, the coverage directory and the given variables.
- * `src/main.ts` runs as `npm run start:integration` runs it: the compiled build (dev/start-integration.cjs).
+ * It runs compiled, from the harness's tree (dev/build.cjs, built before the run): `src/main.ts` as operators run the
+ * integration (`node dist/main.js`: the same tsc output of src/), the mock, the demo and the CLIs likewise.
  */
 function spawnScript(script: string, environment: Environment): ChildProcess {
   const inherited = ['PATH', 'NODE_V8_COVERAGE', 'HOME'];
   const env = Object.fromEntries(
     inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
   );
-  const command = script === 'src/main.ts' ? ['dev/start-integration.cjs'] : ['--require', 'ts-node/register', script];
-  return spawn(process.execPath, command, {
+  return spawn(process.execPath, scriptArguments(script), {
     cwd: projectRoot,
     env: { ...env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],

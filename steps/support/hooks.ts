@@ -6,10 +6,9 @@
  * needs what the integration does not offer is skipped, with its reason.
  */
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
-import { buildIfStale } from '../../dev/build.cjs';
 import { closeAdminPool } from '../../dev/throwaway-database';
 import { Clock } from '../../mock-provider/clock';
-import { closeBrowser, sharedBrowser } from './browser';
+import { closeBrowser, freshPage } from './browser';
 import { skipReason, skipReasonMediaType } from './capabilities';
 import { remoteTarget } from './remote-integration';
 import { metricsText } from './metrics';
@@ -23,11 +22,6 @@ setDefaultTimeout(remoteTarget() ? 90_000 : 30_000);
 BeforeAll(function () {
   // In-process the mock and the integration share the process's clock, which the steps move forward.
   if (!remoteTarget()) Clock.install();
-});
-
-// A scenario that starts the integration as a process runs the compiled build: built here when src/ changed, not inside a step.
-Before({ tags: '@process', timeout: 180_000 }, function () {
-  buildIfStale();
 });
 
 AfterAll(async function () {
@@ -61,17 +55,21 @@ Before({ tags: '@needs-metrics' }, async function (this: ConformanceWorld) {
   if (this.mode === 'remote') this.recalled.metricsAtStart = await metricsText(this);
 });
 
+// The worker's one Chromium (launched on its first @browser scenario), in a context of this scenario's own.
 Before({ tags: '@browser' }, async function (this: ConformanceWorld) {
-  const context = await (await sharedBrowser()).newContext({ viewport: { width: 1000, height: 760 } });
-  this.page = await context.newPage();
+  this.page = await freshPage();
 });
 
-// The page as the scenario left it, in the report: a screenshot always, the HTML on failure.
+// The page as the scenario left it, in the report: a screenshot always, the HTML on failure; then its context goes.
 After({ tags: '@browser' }, async function (this: ConformanceWorld, { result }) {
-  if (!this.page) return;
-  this.attach(await this.page.screenshot({ fullPage: true }), 'image/png');
-  if (result?.status === Status.FAILED) this.attach(await this.page.content(), 'text/html');
-  await this.page.context().close();
+  const page = this.page;
+  if (!page) return;
+  try {
+    this.attach(await page.screenshot({ fullPage: true }), 'image/png');
+    if (result?.status === Status.FAILED) this.attach(await page.content(), 'text/html');
+  } finally {
+    await page.context().close();
+  }
 });
 
 After(async function (this: ConformanceWorld) {
