@@ -2,20 +2,67 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Given, Then } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { Environment } from '../src/config';
 import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';
 
-Given('an env file holds:', function (this: ConformanceWorld, content: string) {
+/** The directory a scenario starts the integration from, when not the project's own. */
+const workingDirectories = new WeakMap<ConformanceWorld, string>();
+
+/** The environment a step changes: the running integration's, copied once (ours in-process). */
+function changes(world: ConformanceWorld): Environment {
+  world.recalled.environment ??= { ...world.inProcess.environment };
+  return world.recalled.environment;
+}
+
+/** A directory of the scenario's own, removed when it ends. */
+function scratchDirectory(world: ConformanceWorld): string {
   const directory = mkdtempSync(join(tmpdir(), 'env-file-'));
-  this.inProcess.onStop(async () => rmSync(directory, { recursive: true, force: true }));
-  const path = join(directory, 'settings.env');
+  world.inProcess.onStop(async () => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+Given('an env file holds:', function (this: ConformanceWorld, content: string) {
+  const path = join(scratchDirectory(this), 'settings.env');
   writeFileSync(path, `${content}\n`);
-  this.recalled.environment ??= { ...this.inProcess.environment };
-  this.recalled.environment.ENV_FILE = path;
+  changes(this).ENV_FILE = path;
+});
+
+Given('the working directory holds a .env file:', function (this: ConformanceWorld, content: string) {
+  const directory = scratchDirectory(this);
+  writeFileSync(join(directory, '.env'), `${content}\n`);
+  workingDirectories.set(this, directory);
+});
+
+Given(
+  "the integration's environment sets {word} to the empty string",
+  function (this: ConformanceWorld, variable: string) {
+    changes(this)[variable] = '';
+  },
+);
+
+When('the integration is started as its own process from that directory', async function (this: ConformanceWorld) {
+  const directory = workingDirectories.get(this);
+  assert.ok(directory, 'a working directory was made');
+  this.recalled.process = await this.processes.run('src/main.ts', changes(this), directory);
 });
 
 Then('it does not say {string}', function (this: ConformanceWorld, sentence: string) {
   const { stderr } = Recollection.needed(this.recalled.process, 'a process');
   assert.ok(!stderr.includes(sentence), `stderr does not mention "${sentence}":\n${stderr}`);
+});
+
+Then(
+  "it warns, in one line, that {word} is empty in the environment and hides the env file's value",
+  function (this: ConformanceWorld, variable: string) {
+    const { stderr } = Recollection.needed(this.recalled.process, 'a process');
+    const lines = stderr.split('\n').filter((line) => line.includes(`${variable} is set to empty in the environment`));
+    assert.equal(lines.length, 1, `one warning about ${variable}:\n${stderr}`);
+  },
+);
+
+Then('its output never shows {string}', function (this: ConformanceWorld, value: string) {
+  const { stdout, stderr } = Recollection.needed(this.recalled.process, 'a process');
+  assert.ok(!`${stdout}${stderr}`.includes(value), `the value is not shown:\n${stdout}${stderr}`);
 });

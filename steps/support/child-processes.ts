@@ -20,13 +20,13 @@ export interface ProcessResult {
  * It runs compiled, from the harness's tree (dev/build.cjs, built before the run): `src/main.ts` as operators run the
  * integration (`node dist/main.js`: the same tsc output of src/), the mock, the demo and the CLIs likewise.
  */
-function spawnScript(script: string, environment: Environment): ChildProcess {
+function spawnScript(script: string, environment: Environment, cwd: string = projectRoot): ChildProcess {
   const inherited = ['PATH', 'NODE_V8_COVERAGE', 'HOME'];
   const env = Object.fromEntries(
     inherited.filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
   );
   return spawn(process.execPath, scriptArguments(script), {
-    cwd: projectRoot,
+    cwd,
     env: { ...env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,9 +36,9 @@ export class ChildProcesses {
   /** The long-running children of this scenario (started with `start`). */
   private readonly running: ChildProcess[] = [];
 
-  /** Run a script until it exits; its output and status. */
-  run(script: string, environment: Environment): Promise<ProcessResult> {
-    const child = spawnScript(script, environment);
+  /** Run a script until it exits (from `cwd`, the project's directory unless given); its output and status. */
+  run(script: string, environment: Environment, cwd?: string): Promise<ProcessResult> {
+    const child = spawnScript(script, environment, cwd);
     const output = { stdout: '', stderr: '' };
     child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
