@@ -80,6 +80,13 @@ Feature: The integration reads and writes the user's own tables, and nothing els
       Then she has read every row the vendor holds in "wonderland_shop.orders", each once, in the order of their id
       And the last page said no page follows it
 
+    Scenario: A cursor given for one table is refused on another
+      The vendor binds each cursor to the table it was given for (contract
+      10.1), and the integration passes on its refusal (contract 3.5).
+
+      When Alice reads the rows of "wonderland_shop.customers" after the cursor she was given for "wonderland_shop.orders"
+      Then it is refused with "malformed_request"
+
     Scenario: A page of 100 rows is the most one may ask for
       When Alice reads the rows of "wonderland_shop.orders", 100 at a time
       Then she gets every row the vendor holds in "wonderland_shop.orders", and no cursor
@@ -174,6 +181,38 @@ Feature: The integration reads and writes the user's own tables, and nothing els
       When Alice adds a row to "tea_party.guests" with a column named "name`) VALUES ('x'); DROP TABLE guests; --"
       Then it is refused with "malformed_request"
       And the vendor's tables are as they were
+
+  Rule: each of the vendor's MySQL users holds only what the API needs, on its own databases by their exact names (contract 10.1)
+
+    These look past the API, at the vendor's MySQL server itself: they
+    connect as an account's own MySQL user, as the vendor does for every
+    statement of that account, and see what the server lets it do.
+
+    @mysql @in-process
+    Scenario Outline: Alice's <role> MySQL user cannot read another account's database whose name differs from hers only at an "_"
+      Given another account has a database "teaXparty" on the vendor's server, with a row in its table "secrets"
+      When Alice's <role> MySQL user reads the table "secrets" of "teaXparty"
+      Then the vendor's server refuses it for want of a privilege
+
+      Examples:
+        | role       |
+        | read-only  |
+        | read-write |
+
+    @mysql @in-process
+    Scenario Outline: Alice's read-write MySQL user only adds rows: it <what> no row
+      When Alice's read-write MySQL user <what> the rows of "tea_party.guests"
+      Then the vendor's server refuses it for want of a privilege
+      And the vendor's tables are as they were
+
+      Examples:
+        | what    |
+        | changes |
+        | deletes |
+
+    @mysql @in-process
+    Scenario: The vendor's MySQL users exist only where the vendor connects from
+      Then every MySQL user of the vendor's data is at the host the server sees the mock connect from, none at any host
 
   Rule: the demo page shows a database's tables, the first rows of one, and the write step
 

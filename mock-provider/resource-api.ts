@@ -16,8 +16,9 @@
  * `databases:read`, inserting `databases:write` (403 `insufficient_scope`
  * naming the scope in `WWW-Authenticate`, RFC 6750 3.1). Another account's
  * database, or an unknown one, is 404 `not_found` (never "it exists"); a bad
- * name, limit, cursor or value 400 `invalid_request`; the vendor's database
- * down 503 `temporarily_unavailable`; never a database's own error text.
+ * name, limit, cursor (or one given out for another table) or value 400
+ * `invalid_request`; the vendor's database down 503
+ * `temporarily_unavailable`; never a database's own error text.
  *
  * Every statement then runs as the token's account's own database user,
  * read-only unless the token holds `databases:write` (vendor-data/): the
@@ -243,10 +244,10 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
         throw new VendorDataError('invalid_request', 'only "limit" and "after", each once, may be given');
       }
       const limit = checkLimit(ctx.query.limit);
-      const afterId = checkCursor(ctx.query.after);
+      const afterId = checkCursor(ctx.query.after, { database, table });
       const page = await options.data.rows(caller.session, database, table, { limit, afterId });
       const last = page.rows.at(-1);
-      ctx.body = { rows: page.rows, next: page.more && last ? cursorAfter(last.id) : null };
+      ctx.body = { rows: page.rows, next: page.more && last ? cursorAfter(last.id, { database, table }) : null };
     });
   });
 

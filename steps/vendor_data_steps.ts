@@ -5,8 +5,13 @@
  * controls (row counts per table), so these steps check any integration.
  */
 import { strict as assert } from 'node:assert';
-import { Given, Then, When } from '@cucumber/cucumber';
+import { After, Given, Then, When } from '@cucumber/cucumber';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { databasesByAccount } from '../mock-provider/fixtures';
+import { MysqlPlane, type Role } from '../mock-provider/vendor-data';
+import { connectingHost, physicalName, userKey } from '../mock-provider/vendor-data/mysql-seed';
+import { quoteIdentifier } from '../mock-provider/vendor-data/identifiers';
+import { adminUrl } from './support/vendor-client';
 import type { Person } from './support/people';
 import type { VendorDataState } from './support/provider-driver';
 import { callApi } from './support/tasks';
@@ -19,6 +24,10 @@ interface Remembered {
   vendorBefore?: VendorDataState;
   /** The pages read one after another. */
   pages?: Array<{ rows: Array<Record<string, unknown>>; next: string | null }>;
+  /** A database the scenario made on the vendor's server (its physical name), dropped after it. */
+  lookAlike?: string;
+  /** What the vendor's MySQL server answered a statement run as an account's own user. */
+  serverAnswer?: { rows?: unknown; code?: string };
 }
 
 const remembered = new WeakMap<ConformanceWorld, Remembered>();
@@ -355,3 +364,133 @@ Then('it offers a link that asks the provider for {string}', function (this: Con
   assert.equal(url.pathname, '/connect');
   assert.equal(url.searchParams.get('scope'), scope);
 });
+
+// ---- the cursor is bound to its table (contract 3.5, 10.1) ----
+
+When(
+  '{person} reads the rows of {string} after the cursor she/he was given for {string}',
+  async function (this: ConformanceWorld, person: Person, name: string, origin: string) {
+    const given = qualified(origin);
+    const { next } = pageOf(await callApi(this, person, rowsPath(given.database, given.table)));
+    assert.ok(typeof next === 'string', `a cursor was given for ${origin}`);
+    const { database, table } = qualified(name);
+    await callApi(this, person, rowsPath(database, table, `?after=${encodeURIComponent(next)}`));
+  },
+);
+
+// ---- the vendor's MySQL server, as the accounts' own users (mysql profile, in-process) ----
+
+/** The mock's vendor data on MySQL: its run, and where its users connect. */
+async function seededRunOf(world: ConformanceWorld): ReturnType<MysqlPlane['seededRun']> {
+  const plane = world.inProcessProvider.local.vendorData;
+  assert.ok(plane instanceof MysqlPlane, "the vendor's data is in MySQL (the mysql profile)");
+  return plane.seededRun();
+}
+
+async function asAdministrator<T>(work: (admin: Connection) => Promise<T>): Promise<T> {
+  const admin = await createConnection({ uri: adminUrl(), multipleStatements: true });
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Run one statement on the vendor's server as the account's own MySQL user; what the server answered. */
+async function runAsUser(world: ConformanceWorld, account: string, role: Role, sql: string): Promise<void> {
+  const { run, server } = await seededRunOf(world);
+  const credentials = run.users.get(userKey(account, role));
+  assert.ok(credentials, `the run has ${account}'s ${role} user`);
+  const connection = await createConnection({ host: server.host, port: server.port, ...credentials });
+  try {
+    const [rows] = await connection.query(sql);
+    rememberedBy(world).serverAnswer = { rows };
+  } catch (error) {
+    rememberedBy(world).serverAnswer = { code: String((error as { code?: unknown }).code) };
+  } finally {
+    await connection.end();
+  }
+}
+
+const roleNamed = (words: string): Role => (words === 'read-write' ? 'write' : 'read');
+
+After(async function (this: ConformanceWorld) {
+  const lookAlike = remembered.get(this)?.lookAlike;
+  if (lookAlike === undefined) return;
+  await asAdministrator((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(lookAlike)}`));
+});
+
+Given(
+  "another account has a database {string} on the vendor's server, with a row in its table {string}",
+  async function (this: ConformanceWorld, database: string, table: string) {
+    const { run } = await seededRunOf(this);
+    const physical = physicalName(run.runId, database);
+    const name = `${quoteIdentifier(physical)}.${quoteIdentifier(table)}`;
+    rememberedBy(this).lookAlike = physical;
+    await asAdministrator((admin) =>
+      admin.query(
+        `CREATE DATABASE ${quoteIdentifier(physical)}; ` +
+          `CREATE TABLE ${name} (id INT PRIMARY KEY, secret VARCHAR(64) NOT NULL); ` +
+          `INSERT INTO ${name} VALUES (1, 'not Alice''s')`,
+      ),
+    );
+  },
+);
+
+When(
+  /^(\w+)'s (read-only|read-write) MySQL user reads the table "(\w+)" of "(\w+)"$/,
+  async function (this: ConformanceWorld, account: string, role: string, table: string, database: string) {
+    const { run } = await seededRunOf(this);
+    const name = `${quoteIdentifier(physicalName(run.runId, database))}.${quoteIdentifier(table)}`;
+    await runAsUser(this, account.toLowerCase(), roleNamed(role), `SELECT * FROM ${name}`);
+  },
+);
+
+When(
+  /^(\w+)'s (read-only|read-write) MySQL user (changes|deletes) the rows of "(\w+)\.(\w+)"$/,
+  async function (
+    this: ConformanceWorld,
+    account: string,
+    role: string,
+    what: string,
+    database: string,
+    table: string,
+  ) {
+    await noteVendorData(this);
+    const { run } = await seededRunOf(this);
+    const name = `${quoteIdentifier(physicalName(run.runId, database))}.${quoteIdentifier(table)}`;
+    const sql = what === 'changes' ? `UPDATE ${name} SET \`id\` = \`id\` + 1000` : `DELETE FROM ${name}`;
+    await runAsUser(this, account.toLowerCase(), roleNamed(role), sql);
+  },
+);
+
+Then("the vendor's server refuses it for want of a privilege", function (this: ConformanceWorld) {
+  const answer = rememberedBy(this).serverAnswer;
+  assert.ok(answer, 'a statement was run on the server');
+  assert.equal(answer.rows, undefined, `the server ran it: ${JSON.stringify(answer.rows)}`);
+  assert.ok(
+    ['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR'].includes(answer.code ?? ''),
+    `a privilege refusal, not ${answer.code}`,
+  );
+});
+
+Then(
+  "every MySQL user of the vendor's data is at the host the server sees the mock connect from, none at any host",
+  async function (this: ConformanceWorld) {
+    const { run } = await seededRunOf(this);
+    const { seen, users } = await asAdministrator(async (admin) => ({
+      seen: await connectingHost(admin),
+      users: (
+        await admin.query<RowDataPacket[]>('SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE ?', [
+          `vd\\_${run.runId}\\_%`,
+        ])
+      )[0],
+    }));
+    assert.deepEqual(
+      users.map((row) => String(row.user)).sort(),
+      [...run.users.values()].map((credentials) => credentials.user).sort(),
+      "the run's users",
+    );
+    for (const row of users) assert.equal(row.host, seen, `${String(row.user)} is at "${String(row.host)}"`);
+  },
+);

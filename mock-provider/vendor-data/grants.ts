@@ -3,8 +3,9 @@
  * both stores: the MySQL statements that make them (mysql-plane.ts), and the
  * same rule checked in memory (memory-plane.ts). A `read` user may SELECT
  * (and SHOW VIEW) on its account's own databases; a `write` user may also
- * INSERT, UPDATE and DELETE there; neither has any other privilege, nor any
- * on another account's databases.
+ * INSERT there, and nothing more: no route updates or deletes a row, so no
+ * user may; neither has any other privilege, nor any on another account's
+ * databases.
  */
 import { findDatabase } from '../fixtures';
 import { VendorDataError } from './errors';
@@ -12,7 +13,7 @@ import type { Refusal, Role, Session } from './plane';
 
 export const privilegesOf: Record<Role, readonly string[]> = {
   read: ['SELECT', 'SHOW VIEW'],
-  write: ['SELECT', 'SHOW VIEW', 'INSERT', 'UPDATE', 'DELETE'],
+  write: ['SELECT', 'SHOW VIEW', 'INSERT'],
 };
 
 /** Whether the session's user holds the privilege a statement needs on a database. */

@@ -90,6 +90,14 @@ export class MysqlPlane implements VendorDataPlane {
     return (await this.ready()).run.runId;
   }
 
+  /** In-process only, for the harness: the seeded run (its users and their passwords), and where those users connect. */
+  async seededRun(): Promise<{
+    readonly run: SeededRun;
+    readonly server: { readonly host: string; readonly port: number };
+  }> {
+    return { run: (await this.ready()).run, server: { ...this.dataServer } };
+  }
+
   /** In-process only: the per-account users connect through another host and port from now on (a proxy the harness can cut). */
   async reroute(host: string, port: number): Promise<void> {
     this.dataServer = { host, port };

@@ -6,6 +6,12 @@
  * parallel runs never collide, and at start a run drops what a crashed one
  * left behind: whatever carries a run id whose lock nobody holds. At stop it
  * drops its own.
+ *
+ * The users exist only at the host the server sees the mock connect from
+ * (never `'%'`), and each is granted on its account's databases by their
+ * exact names: in a database-level GRANT, MySQL reads `_` and `%` as
+ * wildcards even inside backticks, so both are escaped there (`\_`, `\%`),
+ * or `tea_party`'s user could read a `teaXparty` (contract 10.1).
  */
 import { randomBytes } from 'node:crypto';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
@@ -20,6 +26,8 @@ export const lockOf = (runId: string): string => `mock_vendor_data_${runId}`;
 
 export interface SeededRun {
   readonly runId: string;
+  /** The host part of every user of the run: where the server sees the mock connect from. */
+  readonly host: string;
   /** Each (account, role)'s MySQL user and its password (generated for this run). */
   readonly users: ReadonlyMap<string, { readonly user: string; readonly password: string }>;
 }
@@ -28,6 +36,18 @@ export const userKey = (account: string, role: Role): string => `${account}:${ro
 export const physicalName = (runId: string, database: string): string => `vd_${runId}_${database}`;
 export const userName = (runId: string, account: string, role: Role): string =>
   `vd_${runId}_${account}_${role === 'read' ? 'ro' : 'rw'}`;
+
+/** A database name as a GRANT's database part reads it: `_` and `%` escaped, so they match only themselves. */
+export const grantedDatabase = (name: string): string => quoteIdentifier(name.replace(/[_%]/g, '\\$&'));
+
+/** The host part the server gives this connection (`USER()`): the users of the run are made there, not at `'%'`. */
+export async function connectingHost(admin: Connection): Promise<string> {
+  const [[row]] = await admin.query<Array<{ host: string } & RowDataPacket>>(
+    "SELECT SUBSTRING_INDEX(USER(), '@', -1) AS host",
+  );
+  if (!row?.host) throw new Error('the server does not say where the mock connects from');
+  return row.host;
+}
 
 const sqlType: Record<string, string> = { int: 'INT', date: 'DATE', 'decimal(10,2)': 'DECIMAL(10,2)' };
 const columnDefinition = (type: ColumnType): string => sqlType[type] ?? type.toUpperCase();
@@ -68,6 +88,7 @@ export async function seedRun(admin: Connection): Promise<SeededRun> {
     lockOf(runId),
   ]);
   if (lock?.taken !== 1) throw new Error('the run lock of the vendor data is taken');
+  const host = await connectingHost(admin);
   const statements: string[] = [];
   const users = new Map<string, { user: string; password: string }>();
   for (const [account, databases] of Object.entries(databasesByAccount)) {
@@ -98,19 +119,19 @@ export async function seedRun(admin: Connection): Promise<SeededRun> {
       const user = userName(runId, account, role);
       const password = randomBytes(18).toString('base64url');
       users.set(userKey(account, role), { user, password });
-      statements.push(admin.format("CREATE USER ?@'%' IDENTIFIED BY ?", [user, password]));
+      statements.push(admin.format('CREATE USER ?@? IDENTIFIED BY ?', [user, host, password]));
       for (const database of databases) {
         statements.push(
           admin.format(
-            `GRANT ${privilegesOf[role].join(', ')} ON ${quoteIdentifier(physicalName(runId, database.name))}.* TO ?@'%'`,
-            [user],
+            `GRANT ${privilegesOf[role].join(', ')} ON ${grantedDatabase(physicalName(runId, database.name))}.* TO ?@?`,
+            [user, host],
           ),
         );
       }
     }
   }
   await admin.query(statements.join(';\n'));
-  return { runId, users };
+  return { runId, host, users };
 }
 
 /** Drop a run's databases and users (its lock goes with its admin connection). */
@@ -118,6 +139,6 @@ export async function dropRun(admin: Connection, run: SeededRun): Promise<void> 
   const statements = Object.values(databasesByAccount)
     .flat()
     .map((database) => `DROP DATABASE IF EXISTS ${quoteIdentifier(physicalName(run.runId, database.name))}`);
-  for (const { user } of run.users.values()) statements.push(admin.format("DROP USER IF EXISTS ?@'%'", [user]));
+  for (const { user } of run.users.values()) statements.push(admin.format('DROP USER IF EXISTS ?@?', [user, run.host]));
   await admin.query(statements.join(';\n'));
 }

@@ -2,7 +2,7 @@
  * The vendor's data plane, as the resource API sees it: every call is made
  * as a session, the MySQL user that matches the token's account and scopes
  * (`read`: SELECT and SHOW VIEW on the account's own databases; `write`: and
- * INSERT, UPDATE, DELETE). The plane enforces that user's grants itself, so
+ * INSERT). The plane enforces that user's grants itself, so
  * a statement the API should not have let through is refused a second time:
  * by MySQL's own privileges (mysql-plane.ts), or by the same grants kept in
  * memory (memory-plane.ts). Each such refusal is recorded, for the harness.
