@@ -62,6 +62,46 @@ Feature: The integration asks for write access only when the user first writes
       Then her browser shows "Cheshire Cat" in the last row of "guests"
       And her connection has the scopes "openid profile offline_access databases:read databases:write"
 
+  Rule: an upgrade keeps the account; another account changes nothing, and its tokens are revoked (contract 3.7, 5.3)
+
+    The link upgrades the connection she has: it must come back as the same
+    account (the ID token's "iss" and "sub"). Signed in at the provider as
+    someone else, she is refused with "account_mismatch"; her connection
+    stays as it was, and the tokens the provider just issued to the other
+    account are revoked. To connect another account, she connects again
+    without a scope, or disconnects first.
+
+    @rfc7009 @kept-or-revoked @same-account
+    Scenario: Allowing writing while signed in at the provider as another account is refused
+      When Alice follows the link to allow writing, and approves at the provider as bob
+      Then she is refused with "account_mismatch"
+      And she is connected to the account "Alice Liddell"
+      And her connection has the scopes "openid profile offline_access databases:read"
+      And her tokens still work at the provider
+      And the provider received the revocation of the refresh token, then of the access token, issued to that code exchange
+
+  Rule: connecting again keeps the scopes granted; asking for less is disconnecting first (contract 3.7, 5.1)
+
+    A plain connect, from any link, asks for the configured scopes and those
+    the connection holds, so it never takes write access away. She holds
+    less only by disconnecting first: the next connect then asks for the
+    configured scopes alone.
+
+    @rfc6749-3.3 @connect-again
+    Scenario: Connecting again with write access asks for it again, and keeps it
+      Given Alice has allowed the integration to write to her databases
+      When Alice connects again as alice
+      Then the provider is asked for the scopes "openid profile offline_access databases:read databases:write"
+      And her connection has the scopes "openid profile offline_access databases:read databases:write"
+
+    @rfc6749-3.3 @connect-again
+    Scenario: After a disconnect, connecting again asks for the configured scopes alone
+      Given Alice has allowed the integration to write to her databases
+      And Alice has disconnected her MySQL account
+      When Alice connects again as alice
+      Then the provider is asked for the scopes "openid profile offline_access databases:read"
+      And her connection has the scopes "openid profile offline_access databases:read"
+
   Rule: a decline leaves the read access as it was (RFC 6749 4.1.2.1)
 
     @rfc6749-4.1.2.1

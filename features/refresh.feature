@@ -179,3 +179,18 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       When Alice lists her databases
       Then she sees the databases "wonderland_shop, tea_party"
       And her connection and tokens are exactly as they were
+
+  Rule: a refresh answered 200 and then refused has the tokens it was issued revoked (contract 5.5, RFC 7009)
+
+    A 200 to a refresh means the provider has rotated the refresh token: the
+    tokens in that response are live. When the integration cannot keep them
+    (here, an expiry it cannot read), it refuses the call as it would any
+    unusable answer, and revokes them, refresh token first.
+
+    @rfc7009 @transient @kept-or-revoked
+    Scenario: A refresh response that cannot be read has the tokens it carried revoked
+      Given Alice has connected her MySQL account as alice, with an access token that has expired
+      And the provider will send a token response with a huge "expires_in"
+      When Alice lists her databases
+      Then it is refused with "provider_unavailable"
+      And the provider received the revocation of the refresh token, then of the access token, issued to that refresh

@@ -83,9 +83,9 @@ Feature: Restarts and a lost database lose nothing
   Scenario: npm run migrate brings an empty database to the current schema, and a second run changes nothing
     Given an empty database
     When "npm run migrate" runs against it
-    Then it says it migrated to version 2
+    Then it says it migrated to version 3
     When "npm run migrate" runs against it
-    Then it says it is already at version 2
+    Then it says it is already at version 3
 
   @process @key-rotation
   Scenario: npm run rotate-keys re-encrypts every stored token with the newest key

@@ -158,3 +158,24 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
         | problem                           |
         | with the token_type "mac"         |
         | without "token_type"              |
+
+  Rule: tokens issued and then refused are revoked, never dropped alive (contract 5.3, RFC 7009)
+
+    Once the token endpoint has answered 200, the provider holds the tokens
+    it issued as live, whatever the integration then finds wrong with the
+    response or its ID token. A refusal that follows a 200 keeps nothing,
+    and revokes the refresh token, then the access token, that it carried.
+
+    @rfc7009 @kept-or-revoked
+    Scenario Outline: A token response refused after its 200 (<problem>) has its tokens revoked
+      Given the provider will send <problem>
+      When Carol approves at the provider as alice
+      Then she is refused with <code>
+      And nothing is stored for her
+      And the provider received the revocation of the refresh token, then of the access token, issued to that code exchange
+
+      Examples:
+        | problem                                    | code                     |
+        | an ID token with a bad RS256 signature     | "invalid_id_token"       |
+        | an ID token with a "sub" of 256 characters | "invalid_id_token"       |
+        | a token response with a huge "expires_in"  | "invalid_token_response" |

@@ -43,6 +43,11 @@ export const errorCodes = {
   },
   state_mismatch: { status: 400, advice: 'Start the connection again in the same browser you signed in with.' },
   code_missing: { status: 400, advice: 'Start the connection again.' },
+  account_mismatch: {
+    status: 409,
+    advice:
+      'Sign in at the provider with the account you connected; to connect another account, disconnect first. Nothing was changed.',
+  },
   // the provider's answer to the authorization request
   access_denied: { status: 403, advice: 'You declined the access; connect again if you change your mind.' },
   invalid_request: { status: 400, advice: "Contact the integration's administrator." },

@@ -11,7 +11,14 @@ import { demoAccounts } from '../mock-provider/accounts';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import { authorizationRequestParameters } from './support/security-profile';
-import { authorizeAtProvider, callApi, deliverCallback, rememberConnection, type Decision } from './support/tasks';
+import {
+  authorizeAtProvider,
+  callApi,
+  deliverCallback,
+  rememberConnection,
+  signOutAtProvider,
+  type Decision,
+} from './support/tasks';
 import { UserAgent } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 import { addRow, qualified } from './vendor_data_steps';
@@ -91,6 +98,15 @@ When(
   async function (this: ConformanceWorld, person: Person) {
     await followWriteLink(this, person);
     await answerAtProvider(this, person, 'deny');
+  },
+);
+
+When(
+  '{person} follows the link to allow writing, and approves at the provider as {account}',
+  async function (this: ConformanceWorld, person: Person, account: string) {
+    await followWriteLink(this, person);
+    await signOutAtProvider(this, person);
+    await deliverCallback(this, person, await authorizeAtProvider(this, person, account));
   },
 );
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Person } from './support/people';
-import { connectionView, revocationsOfThisScenario } from './support/tasks';
+import { connectionView, lastIssued, revocationsOfThisScenario } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 async function disconnect(world: ConformanceWorld, person: Person, headers: Record<string, string> = {}) {
@@ -50,6 +50,28 @@ Then(
       else assert.equal(request.authorizationScheme, 'Basic');
       assert.equal(request.clientId, this.provider.client.client_id);
     }
+  },
+);
+
+Then(
+  /^the provider received the revocation of the refresh token, then of the access token, issued to that (code exchange|refresh)$/,
+  async function (this: ConformanceWorld, exchange: string) {
+    const grantType = exchange === 'refresh' ? 'refresh_token' : 'authorization_code';
+    const issued = await lastIssued(this, grantType);
+    assert.ok(issued?.refreshToken, `the provider answered the ${exchange} with a refresh token`);
+    const revoked = (await revocationsOfThisScenario(this)).filter((request) =>
+      [issued.refreshToken, issued.accessToken].includes(String(request.params.token)),
+    );
+    assert.deepEqual(
+      revoked.map((request) => [request.params.token, request.params.token_type_hint, request.status]),
+      [
+        [issued.refreshToken, 'refresh_token', 200],
+        [issued.accessToken, 'access_token', 200],
+      ],
+      'the integration revoked, refresh token first, the tokens it refused',
+    );
+    for (const token of [issued.refreshToken, issued.accessToken])
+      assert.equal((await this.provider.tokenState(token)).active, false, 'the provider no longer accepts them');
   },
 );
 

@@ -39,6 +39,7 @@ export interface RevocationQueueDependencies {
     | 'deleteConnection'
     | 'dueRevocations'
     | 'saveRevocation'
+    | 'queueRevocations'
     | 'deleteRevocation'
   >;
   readonly cipher: TokenCipher;
@@ -75,6 +76,31 @@ export class RevocationQueue {
     let left = 0;
     for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;
     return left;
+  }
+
+  /**
+   * Tokens the provider issued that nothing will keep (a token response
+   * refused after its 200, contract 5.3; a refresh that lost a race): queued,
+   * then one attempt now. A queue that cannot be written still gets the
+   * attempt. Never throws.
+   */
+  async revokeIssued(
+    userId: string,
+    tokens: { readonly refreshToken?: string; readonly accessToken?: string },
+  ): Promise<void> {
+    const { store, cipher, now, logger } = this.deps;
+    let queued: PendingRevocation[] = [];
+    try {
+      queued = revocationsOf(cipher, userId, tokens, now());
+      if (queued.length === 0) return;
+      await store.queueRevocations(queued);
+    } catch (error) {
+      logger.warn(
+        { userId, error: (error as Error).message },
+        'issued tokens not queued for revocation; one attempt now',
+      );
+    }
+    await this.revokeNow(queued);
   }
 
   /** Retry the queued revocations that are due; how many were confirmed. One run at a time. */

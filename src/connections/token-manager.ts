@@ -12,8 +12,8 @@
  *   token meanwhile), then mark the connection `reauth_required`.
  * - Transient failures (5xx, 429, timeout) keep the tokens and the status.
  * - Tokens the provider issued that nothing keeps (a refresh that lost to a
- *   reconnect, a refreshed ID token refused) are queued for revocation in
- *   the same store change, then revoked: never just dropped.
+ *   reconnect; a 200 refused after all: its fields, its ID token) are queued
+ *   for revocation, then revoked: never just dropped (contract 5.5).
  */
 import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
@@ -22,24 +22,26 @@ import { openDpopKey } from '../crypto/sealed-dpop-key';
 import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
-import type { ProviderClient } from '../http/provider-client';
+import type { ProviderClient, ProviderResponse } from '../http/provider-client';
 import type { Discovery, ProviderMetadata } from '../oauth/discovery';
 import type { DpopBinding, DpopNonces } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
 import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
+import { tokenEndpointError } from '../oauth/token-endpoint-error';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
 import { SingleFlight } from '../single-flight';
-import type { Connection, PendingRevocation, Store } from '../store/store';
+import type { Connection, Store } from '../store/store';
 import { sealRefreshedConnection } from './connection-record';
-import { revocationsOf, type RevocationQueue } from './revocation-queue';
+import { keptOrRevoked } from './issued-tokens';
+import type { RevocationQueue } from './revocation-queue';
 
 export interface TokenManagerDependencies {
   readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds'>;
-  readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock' | 'queueRevocations'>;
-  readonly revocations: Pick<RevocationQueue, 'revokeNow'>;
+  readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock'>;
+  readonly revocations: Pick<RevocationQueue, 'revokeIssued'>;
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
@@ -131,7 +133,7 @@ export class TokenManager {
   }
 
   private async refreshLocked(stale: Connection): Promise<Connection> {
-    const { discovery, http, store, cipher, logger } = this.deps;
+    const { discovery, http, cipher } = this.deps;
     // Re-read under the lock: another instance may have refreshed while we waited for it.
     const current = await this.connectionOf(stale.userId);
     if (current.version !== stale.version) return current; // refreshed meanwhile
@@ -152,35 +154,41 @@ export class TokenManager {
     ).catch((error: unknown) => {
       throw this.transient(error);
     });
+    if (response.statusCode !== 200) {
+      const refused = tokenEndpointError(response);
+      if (refused.code === 'invalid_grant') return this.afterInvalidGrant(current);
+      throw this.transient(refused);
+    }
+    // From here the provider has rotated the refresh token: the tokens it issued are kept, or revoked.
+    return keptOrRevoked(this.deps.revocations, current.userId, response, () =>
+      this.keepRefreshed(current, response, metadata, dpop !== undefined),
+    );
+  }
+
+  /** The tokens of a refresh's 200 response, checked, then stored in place of the old ones. */
+  private async keepRefreshed(
+    current: Connection,
+    response: ProviderResponse<string>,
+    metadata: ProviderMetadata,
+    dpop: boolean,
+  ): Promise<Connection> {
+    const { store, cipher, logger } = this.deps;
     let tokens;
     try {
-      tokens = processTokenResponse(response, current.scopes, { idTokenRequired: false, dpop: dpop !== undefined });
+      tokens = processTokenResponse(response, current.scopes, { idTokenRequired: false, dpop });
     } catch (error) {
-      if (error instanceof IntegrationError && error.code === 'invalid_grant') return this.afterInvalidGrant(current);
       throw this.transient(error);
     }
-
-    // From here the provider has rotated the refresh token: the new tokens are the only live ones.
     const problem = tokens.idToken ? await this.checkRefreshedIdToken(tokens.idToken, current, metadata) : undefined;
-    // Tokens the provider just issued that nothing will keep are revoked, not dropped: a rotated refresh token, the new access token.
-    const fresh = () =>
-      revocationsOf(
-        cipher,
-        current.userId,
-        { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken },
-        this.deps.now(),
-      );
     if (problem) {
-      await this.reauthRequired(current, problem.reason, fresh());
+      await this.reauthRequired(current, problem.reason);
       throw problem.error;
     }
 
     const next = sealRefreshedConnection(cipher, current, tokens, this.deps.now());
     if (!(await store.updateConnection(next, current.version))) {
       // Only a writer that does not take the lock gets here (a reconnect in the browser): its connection is the newer one.
-      const dropped = fresh();
-      await store.queueRevocations(dropped);
-      await this.deps.revocations.revokeNow(dropped);
+      await this.deps.revocations.revokeIssued(current.userId, tokens);
       return this.connectionOf(current.userId);
     }
     logger.info({ userId: current.userId, rotated: Boolean(tokens.refreshToken) }, 'tokens refreshed');
@@ -247,25 +255,16 @@ export class TokenManager {
   }
 
   /** Mark the connection `reauth_required`, unless someone stored newer tokens meanwhile: then theirs is returned. */
-  private async reauthRequired(
-    connection: Connection,
-    reason: string,
-    dropped: readonly PendingRevocation[] = [],
-  ): Promise<Connection> {
+  private async reauthRequired(connection: Connection, reason: string): Promise<Connection> {
     const marked: Connection = {
       ...connection,
       version: connection.version + 1,
       status: 'reauth_required',
       reauthReason: reason,
     };
-    if (await this.deps.store.updateConnection(marked, connection.version, dropped)) {
+    if (await this.deps.store.updateConnection(marked, connection.version)) {
       this.deps.logger.warn({ userId: connection.userId, reason }, 'connection needs to be made again');
-      if (dropped.length > 0) await this.deps.revocations.revokeNow(dropped);
       return marked;
-    }
-    if (dropped.length > 0) {
-      await this.deps.store.queueRevocations(dropped);
-      await this.deps.revocations.revokeNow(dropped);
     }
     return (await this.deps.store.findConnection(connection.userId)) ?? marked;
   }

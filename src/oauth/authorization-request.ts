@@ -25,6 +25,8 @@ export interface AuthorizationRequestInput {
   readonly sessionId: string;
   readonly userId: string;
   readonly returnTo: string;
+  /** An upgrade (contract 3.7): the account of the connection it upgrades, which the callback must find again. */
+  readonly expectedAccount?: { readonly issuer: string; readonly subject: string };
   readonly now: number;
   readonly ttlSeconds: number;
 }
@@ -41,6 +43,9 @@ export function createPendingAuthorization(input: AuthorizationRequestInput): Pe
     redirectUri: input.redirectUri,
     scopes: [...input.scopes],
     returnTo: input.returnTo,
+    ...(input.expectedAccount
+      ? { expectedIssuer: input.expectedAccount.issuer, expectedSubject: input.expectedAccount.subject }
+      : {}),
     createdAt: input.now,
     expiresAt: input.now + input.ttlSeconds * 1000,
   };

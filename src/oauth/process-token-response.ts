@@ -71,3 +71,19 @@ export function processTokenResponse(
     scopes: scope === undefined ? [...requestedScopes] : scope.split(' ').filter(Boolean),
   };
 }
+
+/** Longer than any token a provider issues: a longer string is not worth keeping to revoke. */
+const maxIssuedTokenLength = 8192;
+
+/**
+ * The tokens a 200 token response carries, read leniently: the provider holds
+ * them live whatever else the response gets wrong, so a refusal that follows
+ * must revoke them (contract 5.3). None for any other answer.
+ */
+export function issuedTokens(response: Response<string>): { accessToken?: string; refreshToken?: string } {
+  if (response.statusCode !== 200) return {};
+  const body = parseJsonObject(response.body);
+  const token = (value: unknown) =>
+    typeof value === 'string' && value !== '' && value.length <= maxIssuedTokenLength ? value : undefined;
+  return { accessToken: token(body?.access_token), refreshToken: token(body?.refresh_token) };
+}

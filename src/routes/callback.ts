@@ -1,12 +1,16 @@
 /**
  * `GET /callback`, steps 2 to 4: validate the authorization response, redeem
  * the code, validate the ID token, then store the connection with its tokens
- * encrypted. Nothing is stored unless every check passed. A callback that
+ * encrypted. Nothing is stored unless every check passed, and tokens issued
+ * to a callback that is then refused are revoked (contract 5.3). An upgrade
+ * must come back as the connection's account (contract 3.7). A callback that
  * arrives again after its flow connected (the back button, a reload) just
  * lands the user, and counts as a replay, not as another completed flow.
  */
 import type { Config } from '../config';
 import { sealConnection } from '../connections/connection-record';
+import { checkSameAccount } from '../connections/check-same-account';
+import { keptOrRevoked } from '../connections/issued-tokens';
 import { revocationsOf, type RevocationQueue } from '../connections/revocation-queue';
 import { sealDpopKey } from '../crypto/sealed-dpop-key';
 import { openTokens } from '../crypto/sealed-tokens';
@@ -44,7 +48,7 @@ export interface CallbackDependencies {
     Store,
     'findPendingAuthorization' | 'consumePendingAuthorization' | 'findConnection' | 'replaceConnection'
   >;
-  readonly revocations: Pick<RevocationQueue, 'revokeNow'>;
+  readonly revocations: Pick<RevocationQueue, 'revokeNow' | 'revokeIssued'>;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
   readonly jwks: JwksCache;
@@ -104,23 +108,26 @@ async function handleCallback(deps: CallbackDependencies, ctx: IntegrationContex
     pending,
     dpop,
   );
-  const tokens = processTokenResponse(response, pending.scopes, {
-    idTokenRequired: pending.scopes.includes('openid'),
-    dpop: dpop !== undefined,
+  const tokens = await keptOrRevoked(deps.revocations, pending.userId, response, async () => {
+    const tokens = processTokenResponse(response, pending.scopes, {
+      idTokenRequired: pending.scopes.includes('openid'),
+      dpop: dpop !== undefined,
+    });
+    const claims = tokens.idToken
+      ? await validateIdToken(
+          tokens.idToken,
+          jwks,
+          idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()),
+        )
+      : undefined;
+    checkSameAccount(pending, claims);
+    const sealedDpopKey = dpopKey && sealDpopKey(deps.cipher, pending.userId, dpopKey);
+    await storeReplacing(deps, pending.userId, (previous) => ({
+      ...sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }),
+      ...(sealedDpopKey ? { sealedDpopKey } : {}),
+    }));
+    return tokens;
   });
-  const claims = tokens.idToken
-    ? await validateIdToken(
-        tokens.idToken,
-        jwks,
-        idTokenExpectations(metadata, config, { value: pending.nonce, required: true }, now()),
-      )
-    : undefined;
-
-  const sealedDpopKey = dpopKey && sealDpopKey(deps.cipher, pending.userId, dpopKey);
-  await storeReplacing(deps, pending.userId, (previous) => ({
-    ...sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }),
-    ...(sealedDpopKey ? { sealedDpopKey } : {}),
-  }));
   ctx.state.log.info({ userId: pending.userId, scopes: tokens.scopes }, 'connected');
   ctx.status = 303;
   ctx.redirect(pending.returnTo);

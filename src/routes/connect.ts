@@ -2,12 +2,13 @@
  * `GET /connect`, step 1: a pending authorization bound to this session,
  * then a redirect to the provider's authorization endpoint.
  *
- * Incremental authorization: the first connect asks for the configured
- * scopes only (`databases:read`, not `databases:write`). `scope`, when
- * given, names scopes to ask for in addition (each one configured or
- * optional, else `unknown_scope`); the request then asks for the union of
- * the configured scopes, those the current connection holds and those, so
- * an approval never narrows what was granted.
+ * Incremental authorization (contract 3.7): the first connect asks for the
+ * configured scopes only (`databases:read`, not `databases:write`). Every
+ * later one asks for the union of those and the scopes the connection holds,
+ * so connecting again never narrows what was granted (asking for less is
+ * disconnecting first). `scope`, when given, names scopes to ask for in
+ * addition (each one configured or optional, else `unknown_scope`): that
+ * upgrade must come back as the connection's account.
  */
 import type { Config } from '../config';
 import { IntegrationError } from '../errors';
@@ -45,7 +46,7 @@ export function connect(deps: ConnectDependencies): IntegrationMiddleware {
     const parameters = parseQueryParameters(ctx.querystring);
     const user = await requireUser(deps.identity, ctx);
     const returnTo = checkReturnTo(parameters.get('return_to'), deps.origin);
-    const scopes = await scopesToAsk(deps, user.id, parameters.get('scope'));
+    const { scopes, expectedAccount } = await scopesToAsk(deps, user.id, parameters.get('scope'));
     const metadata = await discovery.metadata();
     const pending = createPendingAuthorization({
       issuer: metadata.issuer,
@@ -55,6 +56,7 @@ export function connect(deps: ConnectDependencies): IntegrationMiddleware {
       sessionId: user.sessionId,
       userId: user.id,
       returnTo,
+      expectedAccount,
       now: deps.now(),
       ttlSeconds: config.pendingAuthorizationTtlSeconds,
     });
@@ -67,22 +69,26 @@ export function connect(deps: ConnectDependencies): IntegrationMiddleware {
   };
 }
 
-/** The scopes of this authorization request: the configured ones, then those granted now, then those asked for (RFC 6749 3.3). */
+/**
+ * The scopes of this authorization request: the configured ones, then those granted now, then those asked for
+ * (RFC 6749 3.3); and, for an upgrade of a connection, its account.
+ */
 async function scopesToAsk(
   deps: ConnectDependencies,
   userId: string,
   asked: string | undefined,
-): Promise<readonly string[]> {
+): Promise<{ scopes: readonly string[]; expectedAccount?: { issuer: string; subject: string } }> {
   const { config } = deps;
-  if (asked === undefined) return config.scopes;
-  const extra = asked.split(' ').filter(Boolean);
+  const extra = asked === undefined ? [] : asked.split(' ').filter(Boolean);
   const allowed = new Set([...config.scopes, ...config.optionalScopes]);
-  if (extra.length === 0 || extra.length > 16 || !extra.every((scope) => allowed.has(scope))) {
+  if (asked !== undefined && (extra.length === 0 || extra.length > 16 || !extra.every((scope) => allowed.has(scope)))) {
     throw new IntegrationError(
       'unknown_scope',
       'the "scope" parameter names a scope this integration does not ask for',
     );
   }
-  const granted = (await deps.store.findConnection(userId))?.scopes ?? [];
-  return [...new Set([...config.scopes, ...granted, ...extra])];
+  const connection = await deps.store.findConnection(userId);
+  const scopes = [...new Set([...config.scopes, ...(connection?.scopes ?? []), ...extra])];
+  if (asked === undefined || !connection) return { scopes };
+  return { scopes, expectedAccount: { issuer: connection.issuer, subject: connection.subject } };
 }

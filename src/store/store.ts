@@ -28,6 +28,9 @@ export interface PendingAuthorization {
   readonly redirectUri: string;
   readonly scopes: readonly string[];
   readonly returnTo: string;
+  /** An upgrade of a connection (`/connect?scope=`, contract 3.7): its account, which the callback must find again. */
+  readonly expectedIssuer?: string;
+  readonly expectedSubject?: string;
   readonly createdAt: number;
   readonly expiresAt: number;
   /** When the callback consumed it; a used pending authorization is kept until it expires, to tell a replay. */

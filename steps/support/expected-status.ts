@@ -34,6 +34,7 @@ export const expectedStatus: Readonly<Record<string, number>> = {
   insufficient_scope: 403,
   not_found: 404,
   method_not_allowed: 405,
+  account_mismatch: 409,
   not_connected: 409,
   reconnect_required: 409,
   payload_too_large: 413,

@@ -162,6 +162,15 @@ export async function revocationsOfThisScenario(world: ConformanceWorld): Promis
   return requests.filter((request) => request.endpoint === 'revocation' && issued.has(String(request.params.token)));
 }
 
+/** The person's browser forgets its sign-in at the provider (oidc-provider's session cookies), so the next authorization asks who signs in. */
+export async function signOutAtProvider(world: ConformanceWorld, person: Person): Promise<void> {
+  const issuer = world.provider.issuer;
+  for (const cookie of await person.agent.jar.getCookies(issuer)) {
+    if (cookie.key.startsWith('_session'))
+      await person.agent.jar.setCookie(`${cookie.key}=; Path=${cookie.path ?? '/'}; Max-Age=0`, issuer);
+  }
+}
+
 /** The whole flow: sign in (if needed), connect, approve as `account`, deliver the callback. */
 export async function connect(world: ConformanceWorld, person: Person, account: string): Promise<HttpResponse> {
   if (!person.signedIn) await signIn(world, person);

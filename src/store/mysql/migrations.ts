@@ -82,6 +82,14 @@ export const migrations: readonly Migration[] = [
     // MySQL has no ADD COLUMN IF NOT EXISTS: a column already there (a run cut off after it) is taken as done, see migrate().
     statements: ['ALTER TABLE connections ADD COLUMN sealed_dpop_key TEXT NULL AFTER sealed_refresh_token'],
   },
+  {
+    version: 3,
+    name: "an upgrade's account, which its callback must find again (contract 3.7)",
+    statements: [
+      'ALTER TABLE pending_authorizations ADD COLUMN expected_issuer VARCHAR(2048) NULL AFTER return_to',
+      'ALTER TABLE pending_authorizations ADD COLUMN expected_subject VARCHAR(255) NULL AFTER expected_issuer',
+    ],
+  },
 ];
 
 /** ER_DUP_FIELDNAME: the column a re-run ADD COLUMN adds is there already. */

@@ -105,6 +105,8 @@ export const pendingAuthorizations = new Table<PendingAuthorization>('pending_au
   redirectUri: text('redirect_uri'),
   scopes: list('scopes'),
   returnTo: text('return_to'),
+  expectedIssuer: optional(text('expected_issuer')),
+  expectedSubject: optional(text('expected_subject')),
   createdAt: epoch('created_at'),
   expiresAt: epoch('expires_at'),
   usedAt: optional(epoch('used_at')),
