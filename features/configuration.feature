@@ -45,6 +45,20 @@ Feature: The integration refuses to start on a configuration it cannot run safel
       When the configuration is checked
       Then it is accepted
 
+    @design-configuration
+    Scenario: The test hooks are refused unless the integration listens on loopback only
+      Given the integration's environment sets TEST_HOOKS to "true"
+      And the integration's environment sets HOST to "0.0.0.0"
+      When the configuration is checked
+      Then it is refused because "TEST_HOOKS=true is refused unless HOST is a loopback address (127.0.0.1, ::1 or localhost): the test hooks move the clock and read the logs."
+
+    @design-configuration
+    Scenario: The test hooks on loopback are accepted
+      Given the integration's environment sets TEST_HOOKS to "true"
+      And the integration's environment sets HOST to "::1"
+      When the configuration is checked
+      Then it is accepted
+
     @process @design-configuration
     Scenario: Starting with several problems lists them all, without a stack trace
       Given the integration's environment sets CLIENT_SECRET to ""
@@ -54,6 +68,14 @@ Feature: The integration refuses to start on a configuration it cannot run safel
       And it says "CLIENT_SECRET is required."
       And it says "SESSION_KEYS must be comma-separated secrets of at least 32 characters each."
       And it prints no stack trace
+
+  Rule: each setting is described once, beside its schema entry, and the README and .env.example follow
+
+    @design-configuration
+    Scenario: The README's settings table and .env.example describe exactly the settings the integration reads
+      When the settings' descriptions are rendered from the configuration's schema
+      Then the README's settings table is exactly what they render
+      And .env.example is exactly what they render
 
   Rule: configured by the environment alone, it works with the provider it discovers
 

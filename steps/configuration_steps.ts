@@ -1,6 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { projectRoot } from '../dev/project-root';
 import { ConfigurationError, loadConfig, type Environment } from '../src/config';
+import { describedSettings, envExample, readmeWithSettingsTable, settingsTable } from '../src/config-docs';
 import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';
 
@@ -70,3 +74,53 @@ Given(
     );
   },
 );
+
+// ---- each setting described once: the README's table and .env.example rendered from the schema ----
+
+/** What the schema renders, per scenario. */
+const rendered = new WeakMap<ConformanceWorld, { readonly readme: string; readonly envExample: string }>();
+
+function renderedFor(world: ConformanceWorld) {
+  const docs = rendered.get(world);
+  assert.ok(docs, "the settings' descriptions were rendered first");
+  return docs;
+}
+
+/** The variables a text sets or lists: `NAME=` lines of an env file, or the first column of the README's table. */
+function variablesOf(text: string, pattern: RegExp): string[] {
+  return [...text.matchAll(pattern)].map((match) => match[1] ?? '');
+}
+
+When("the settings' descriptions are rendered from the configuration's schema", function (this: ConformanceWorld) {
+  const settings = describedSettings();
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  rendered.set(this, {
+    readme: readmeWithSettingsTable(readme, settingsTable(settings)),
+    envExample: envExample(settings),
+  });
+});
+
+Then("the README's settings table is exactly what they render", function (this: ConformanceWorld) {
+  const onDisk = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const expected = renderedFor(this).readme;
+  const row = /^\| `([A-Z][A-Z0-9_]*)` \|/gm;
+  // The names first, so that a setting missing or left over is named; then every word of every row.
+  assert.deepEqual(
+    variablesOf(onDisk, row),
+    variablesOf(expected, row),
+    "the README's settings table lists the settings the schema reads",
+  );
+  assert.equal(onDisk, expected, 'README.md is as `npm run settings:docs` writes it');
+});
+
+Then('.env.example is exactly what they render', function (this: ConformanceWorld) {
+  const onDisk = readFileSync(join(projectRoot, '.env.example'), 'utf8');
+  const expected = renderedFor(this).envExample;
+  const line = /^([A-Z][A-Z0-9_]*)=/gm;
+  assert.deepEqual(
+    variablesOf(onDisk, line),
+    variablesOf(expected, line),
+    '.env.example sets the settings the schema reads',
+  );
+  assert.equal(onDisk, expected, '.env.example is as `npm run settings:docs` writes it');
+});
