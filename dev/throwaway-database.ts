@@ -20,7 +20,7 @@
  * (`closeAdminPool`) it drops its own.
  */
 import { randomBytes } from 'node:crypto';
-import { createConnection, createPool, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { createConnection, createPool, format, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { migrate } from '../src/store/mysql/migrations';
 
 type Prefix = 'it' | 'bench';
@@ -31,6 +31,7 @@ const lockOf = (run: string): string => `throwaway_databases_${run}`;
 const runName = /^(?:it|bench)_([0-9a-f]{8})_/;
 
 let admin: Pool | undefined;
+let reset: Pool | undefined;
 let runLock: Promise<Connection> | undefined;
 /** Every database this process made and has not dropped yet, in use or free. */
 const live = new Map<string, ThrowawayDatabase>();
@@ -49,6 +50,12 @@ function serverUrl(): string {
 function adminPool(): Pool {
   admin ??= createPool({ uri: serverUrl(), connectionLimit: 2 });
   return admin;
+}
+
+/** One connection that empties the pooled databases, several statements in a round trip. */
+function resetPool(): Pool {
+  reset ??= createPool({ uri: serverUrl(), connectionLimit: 1, multipleStatements: true });
+  return reset;
 }
 
 const quoted = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
@@ -111,42 +118,45 @@ async function createDatabase(name: string, migrated: boolean): Promise<string> 
   return url.href;
 }
 
-/** The tables in a database, their columns and its applied migrations, as one text. */
-async function schemaOf(name: string): Promise<string> {
-  const [columns] = await adminPool().query<Array<{ line: string } & RowDataPacket>>(
-    `SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME, ' ', COLUMN_TYPE) AS line FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-    [name],
-  );
-  const [versions] = await adminPool().query<Array<{ version: number } & RowDataPacket>>(
-    `SELECT version FROM ${quoted(name)}.schema_migrations ORDER BY version`,
-  );
-  return [...columns.map((row) => row.line), `versions ${versions.map((row) => row.version).join(',')}`].join('\n');
+interface Table {
+  readonly name: string;
+  readonly autoIncrement: boolean;
 }
 
-/** Each table in a database but `schema_migrations`: its row count (one query), and whether it has an AUTO_INCREMENT column. */
-async function tablesOf(name: string): Promise<Array<{ table: string; rows: number; autoIncrement: boolean }>> {
+/** The tables in a database but `schema_migrations`, as `information_schema` lists them (a new migration's too). */
+async function tablesOf(name: string): Promise<Table[]> {
   const [tables] = await adminPool().query<Array<{ name: string; autoIncrement: number | null } & RowDataPacket>>(
     `SELECT TABLE_NAME AS name, AUTO_INCREMENT AS autoIncrement FROM information_schema.TABLES
       WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> 'schema_migrations' ORDER BY TABLE_NAME`,
     [name],
   );
-  if (tables.length === 0) return [];
-  const [counts] = await adminPool().query<Array<{ name: string; count: number } & RowDataPacket>>(
-    tables
-      .map((table) => `SELECT ? AS name, COUNT(*) AS count FROM ${quoted(name)}.${quoted(table.name)}`)
-      .join(' UNION ALL '),
-    tables.map((table) => table.name),
-  );
-  const rows = new Map(counts.map((row) => [row.name, Number(row.count)]));
-  return tables.map((table) => ({
-    table: table.name,
-    rows: rows.get(table.name) ?? Number.NaN,
-    autoIncrement: table.autoIncrement !== null,
-  }));
+  return tables.map((table) => ({ name: table.name, autoIncrement: table.autoIncrement !== null }));
 }
 
+/**
+ * Run `before` (statements), then read a database's tables, their columns
+ * and its applied migrations, as one text: all in one round trip.
+ */
+async function readSchema(name: string, before: readonly string[]): Promise<string | undefined> {
+  const [results] = await resetPool().query<RowDataPacket[][]>(
+    [...before, 'SET SESSION group_concat_max_len = 1048576', schemaStatement(name)].join(';\n'),
+  );
+  return (results.at(-1)?.[0] as { ddl?: string } | undefined)?.ddl;
+}
+
+const schemaStatement = (name: string): string =>
+  format(
+    `SELECT CONCAT_WS('\n',
+      (SELECT GROUP_CONCAT(TABLE_NAME, '.', COLUMN_NAME, ' ', COLUMN_TYPE ORDER BY TABLE_NAME, ORDINAL_POSITION SEPARATOR '\n')
+        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?),
+      (SELECT CONCAT('versions ', GROUP_CONCAT(version ORDER BY version)) FROM ${quoted(name)}.schema_migrations)) AS ddl`,
+    [name],
+  );
+
 export class ThrowawayDatabase {
+  /** A pooled database's tables, read from `information_schema` once it is migrated. */
+  private tables: readonly Table[] = [];
+
   private constructor(
     readonly name: string,
     readonly url: string,
@@ -162,16 +172,31 @@ export class ThrowawayDatabase {
    * previous user with a row left in it.
    */
   static async take(): Promise<ThrowawayDatabase> {
-    const database =
-      free.pop() ??
-      new ThrowawayDatabase(`it_${runId}_p${++pooled}`, await createDatabase(`it_${runId}_p${pooled}`, true), true);
-    poolSchema ??= await schemaOf(database.name);
-    const left = (await tablesOf(database.name)).filter(({ rows }) => rows !== 0);
-    if (left.length > 0) {
+    const database = free.pop() ?? (await ThrowawayDatabase.newPooled());
+    const [counts] = await adminPool().query<Array<{ name: string; count: number } & RowDataPacket>>(
+      database.tables
+        .map((table) => `SELECT ? AS name, COUNT(*) AS count FROM ${quoted(database.name)}.${quoted(table.name)}`)
+        .join(' UNION ALL '),
+      database.tables.map((table) => table.name),
+    );
+    const left = counts.filter((row) => Number(row.count) !== 0);
+    if (counts.length !== database.tables.length || left.length > 0) {
       throw new Error(
-        `the pooled database ${database.name} is handed out with rows left by its previous user: ${left.map(({ table, rows }) => `${table} ${rows}`).join(', ')}`,
+        `the pooled database ${database.name} is handed out with rows left by its previous user: ${left.map((row) => `${row.name} ${row.count}`).join(', ')}`,
       );
     }
+    return database;
+  }
+
+  private static async newPooled(): Promise<ThrowawayDatabase> {
+    const name = `it_${runId}_p${++pooled}`;
+    const database = new ThrowawayDatabase(name, await createDatabase(name, true), true);
+    database.tables = await tablesOf(name);
+    if (database.tables.length === 0) throw new Error(`the migrations made no table in ${name}`);
+    const ddl = await readSchema(name, []);
+    if (ddl === undefined) throw new Error(`the schema of ${name} cannot be read`);
+    poolSchema ??= ddl;
+    if (ddl !== poolSchema) throw new Error(`the migrations made another schema in ${name} than in the pool's first`);
     return database;
   }
 
@@ -195,40 +220,28 @@ export class ThrowawayDatabase {
 
   /**
    * Its user is done with it (every connection to it closed): a pooled one is
-   * emptied and goes back to the pool, unless its schema was changed; any
-   * other is dropped.
-   */
-  async release(): Promise<void> {
-    if (!this.pooled || (await schemaOf(this.name).catch(() => undefined)) !== poolSchema) return this.drop();
-    try {
-      await this.empty();
-    } catch (error) {
-      await this.drop();
-      throw error;
-    }
-    free.push(this);
-  }
-
-  /**
-   * Empty every table that has rows, but `schema_migrations`, foreign keys or
-   * not: `DELETE` (a few ms; `TRUNCATE`, which recreates the table, costs
+   * emptied and goes back to the pool, unless its schema was changed (then it
+   * is dropped); any other is dropped.
+   *
+   * Emptied, foreign keys or not, in one round trip with the schema read
+   * back: `DELETE` (a few ms; `TRUNCATE`, which recreates the table, costs
    * about 30 ms a table on InnoDB), or `TRUNCATE` for a table with an
    * AUTO_INCREMENT column, so that its counter starts again too.
    */
-  private async empty(): Promise<void> {
-    const filled = (await tablesOf(this.name)).filter(({ rows }) => rows !== 0);
-    if (filled.length === 0) return;
-    const connection = await adminPool().getConnection();
-    try {
-      await connection.query('SET SESSION foreign_key_checks = 0');
-      for (const { table, autoIncrement } of filled) {
-        const name = `${quoted(this.name)}.${quoted(table)}`;
-        await connection.query(autoIncrement ? `TRUNCATE TABLE ${name}` : `DELETE FROM ${name}`);
-      }
-    } finally {
-      await connection.query('SET SESSION foreign_key_checks = 1').catch(() => undefined);
-      connection.release();
-    }
+  async release(): Promise<void> {
+    if (!this.pooled) return this.drop();
+    const emptying = [
+      'SET SESSION foreign_key_checks = 0',
+      ...this.tables.map(({ name, autoIncrement }) =>
+        autoIncrement
+          ? `TRUNCATE TABLE ${quoted(this.name)}.${quoted(name)}`
+          : `DELETE FROM ${quoted(this.name)}.${quoted(name)}`,
+      ),
+      'SET SESSION foreign_key_checks = 1',
+    ];
+    const schema = await readSchema(this.name, emptying).catch(() => undefined);
+    if (schema !== undefined && schema === poolSchema) free.push(this);
+    else await this.drop();
   }
 
   async drop(): Promise<void> {
@@ -259,6 +272,7 @@ export async function closeAdminPool(): Promise<void> {
   runLock = undefined;
   poolSchema = undefined;
   await (await lock?.catch(() => undefined))?.end().catch(() => undefined);
-  await admin?.end();
+  await Promise.all([admin?.end(), reset?.end()]);
   admin = undefined;
+  reset = undefined;
 }
