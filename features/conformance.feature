@@ -14,3 +14,26 @@ Feature: Every requirement of the conformance list is traced to the scenarios th
     And requirement "19" (DPoP and PAR) is covered by "features/fapi2-dpop.feature"
     And requirement "14b" (userinfo sub, not called) is marked uncovered
     And every requirement appears once
+
+  Rule: a remote run checks the contract's shapes once, before any scenario (contract 9.3)
+
+    A page the harness cannot read would fail a hundred scenarios, and the
+    report would then list PKCE, nonce and CSRF as failed whatever the
+    integration does about them. So a remote run first asks for the routes,
+    the home page, the JSON of /api/connection and /readyz, and a refusal as
+    JSON and as an error page, with the readers the steps use; a wrong shape
+    stops the run there, one line per problem naming its section.
+
+    @contract-preflight @design-conformance
+    Scenario: An integration in the contract's shapes passes the preflight
+      Given our integration is running
+      When the contract preflight checks it
+      Then the preflight finds no problem
+
+    @contract-preflight @design-conformance
+    Scenario: Error pages without data-error-code stop the run before any requirement is judged
+      Given our integration is running
+      And its error pages mark the code as <code class="error-code"> instead of with data-error-code
+      When the contract preflight checks it
+      Then the preflight stops the run, each of its problems naming "contract 4.1"
+      And the run's report has "contract shape" failed, and no requirement failed

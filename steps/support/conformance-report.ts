@@ -30,16 +30,31 @@ export interface RequirementResult {
   readonly id: string;
   readonly text: string;
   readonly source: string;
-  /** uncovered: no scenario carries its tags; skipped: none of them ran. */
-  readonly outcome: Outcome | 'uncovered';
+  /** uncovered: no scenario carries its tags; skipped: none of them ran; not run: the contract preflight stopped the run. */
+  readonly outcome: Outcome | 'uncovered' | 'not run';
   readonly passed: number;
   readonly failed: readonly string[];
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
+/**
+ * The contract preflight of a remote run (contract-preflight.ts, contract 9.3):
+ * the routes, pages and JSON the scenarios read, checked once before them.
+ * `not checked`: in-process, where the integration is ours.
+ */
+export interface ContractShape {
+  readonly outcome: 'passed' | 'failed' | 'not checked';
+  /** One line per problem, each naming its section of the contract. */
+  readonly problems: readonly string[];
+}
+
+export const contractShapeNotChecked: ContractShape = { outcome: 'not checked', problems: [] };
+
 export interface ConformanceReport {
   readonly integration: string;
   readonly mode: 'in-process' | 'remote';
+  /** Judged before the requirements: when it failed, no scenario ran and no requirement was judged. */
+  readonly contractShape: ContractShape;
   readonly counts: {
     readonly scenarios: number;
     readonly passed: number;
@@ -56,7 +71,10 @@ function outcomeOf(status: Status): Outcome {
   return 'failed';
 }
 
-export function buildReport(scenarios: readonly ScenarioResult[]): ConformanceReport {
+export function buildReport(
+  scenarios: readonly ScenarioResult[],
+  contractShape: ContractShape = contractShapeNotChecked,
+): ConformanceReport {
   const skipped: Record<string, number> = {};
   for (const scenario of scenarios)
     if (scenario.outcome === 'skipped')
@@ -64,6 +82,7 @@ export function buildReport(scenarios: readonly ScenarioResult[]): ConformanceRe
   return {
     integration: process.env.INTEGRATION_URL ?? 'our integration, in-process',
     mode: process.env.INTEGRATION_URL ? 'remote' : 'in-process',
+    contractShape,
     counts: {
       scenarios: scenarios.length,
       passed: scenarios.filter((scenario) => scenario.outcome === 'passed').length,
@@ -80,7 +99,15 @@ export function buildReport(scenarios: readonly ScenarioResult[]): ConformanceRe
         .filter((scenario) => scenario.outcome === 'skipped')
         .map((scenario) => ({ name: scenario.name, reason: scenario.reason ?? '' }));
       const outcome =
-        checking.length === 0 ? 'uncovered' : failed.length > 0 ? 'failed' : passed > 0 ? 'passed' : 'skipped';
+        contractShape.outcome === 'failed' && checking.length === 0
+          ? 'not run'
+          : checking.length === 0
+            ? 'uncovered'
+            : failed.length > 0
+              ? 'failed'
+              : passed > 0
+                ? 'passed'
+                : 'skipped';
       return {
         id: requirement.id,
         text: requirement.text,
@@ -104,6 +131,8 @@ export function reportHtml(report: ConformanceReport): string {
     failed: '#b42318',
     skipped: '#8a6d00',
     uncovered: '#52606d',
+    'not run': '#52606d',
+    'not checked': '#52606d',
   };
   const badge = (outcome: string) => `<strong style="color:${colour[outcome] ?? '#000'}">${outcome}</strong>`;
   const rows = report.requirements.map((requirement) => {
@@ -117,6 +146,10 @@ export function reportHtml(report: ConformanceReport): string {
     ];
     return `<tr><td>${escape(requirement.id)}</td><td>${escape(requirement.text)}</td><td>${escape(requirement.source)}</td><td>${badge(requirement.outcome)}</td><td>${details.join('<br>')}</td></tr>`;
   });
+  const shape = report.contractShape;
+  rows.unshift(
+    `<tr><td>shape</td><td>contract shape: the routes and methods, the home page's markers, the refusals' JSON and error pages, /api/connection and /readyz, checked once before the scenarios</td><td>docs/contract.md 3, 3.1-3.6, 4.1, 9.3</td><td>${badge(shape.outcome)}</td><td>${shape.problems.map(escape).join('<br>')}</td></tr>`,
+  );
   const scenarioRows = report.scenarios.map(
     (scenario) =>
       `<tr><td>${badge(scenario.outcome)}</td><td>${escape(scenario.name)}</td><td>${escape(scenario.location)}</td><td>${escape(scenario.reason ?? '')}</td></tr>`,
@@ -138,6 +171,8 @@ export function summaryLines(report: ConformanceReport): string[] {
   const lines = [
     `Conformance (${report.integration}): ${report.counts.scenarios} scenarios, ${report.counts.passed} passed, ${report.counts.failed} failed`,
   ];
+  if (report.contractShape.outcome !== 'not checked') lines.push(`  contract shape: ${report.contractShape.outcome}`);
+  for (const problem of report.contractShape.problems) lines.push(`    ${problem}`);
   for (const [reason, count] of Object.entries(report.counts.skipped).sort((a, b) => b[1] - a[1]))
     lines.push(`  ${count} skipped, ${reason}`);
   const failed = report.requirements.filter((requirement) => requirement.outcome === 'failed');
@@ -148,6 +183,19 @@ export function summaryLines(report: ConformanceReport): string[] {
   return lines;
 }
 
+/** conformance.json and conformance.html into `directory`; the summary printed. */
+export function writeReport(directory: string, report: ConformanceReport, cwd: string = process.cwd()): void {
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(directory, 'conformance.html'), reportHtml(report));
+  process.stderr.write(
+    `\n${summaryLines(report).join('\n')}\nReports: ${['conformance.json', 'conformance.html'].map((name) => relative(cwd, join(directory, name))).join(', ')}\n`,
+  );
+}
+
+/** The name of the contract preflight's BeforeAll hook, by which the formatter finds its outcome. */
+export const contractPreflightHookName = 'contract preflight';
+
 export default class ConformanceFormatter extends Formatter {
   static override readonly documentation =
     'Writes conformance.json and .html into REPORTS_DIR (default reports/): each requirement, pass, fail or skipped and why; prints the counts.';
@@ -155,7 +203,20 @@ export default class ConformanceFormatter extends Formatter {
   constructor(options: IFormatterOptions) {
     super(options);
     const directory = resolve(options.cwd, process.env.REPORTS_DIR || 'reports');
+    // The contract preflight's hook, when the run has one (remote): its outcome is the report's first row.
+    let preflightHookId: string | undefined;
+    const preflightRuns = new Set<string>();
+    let contractShape: ContractShape = contractShapeNotChecked;
     options.eventBroadcaster.on('envelope', (envelope: Envelope) => {
+      if (envelope.hook?.name === contractPreflightHookName) preflightHookId = envelope.hook.id;
+      if (envelope.testRunHookStarted?.hookId !== undefined && envelope.testRunHookStarted.hookId === preflightHookId)
+        preflightRuns.add(envelope.testRunHookStarted.id);
+      if (envelope.testRunHookFinished && preflightRuns.has(envelope.testRunHookFinished.testRunHookStartedId)) {
+        const passed = envelope.testRunHookFinished.result.status === TestStepResultStatus.PASSED;
+        contractShape = passed
+          ? { outcome: 'passed', problems: [] }
+          : { outcome: 'failed', problems: [envelope.testRunHookFinished.result.message ?? 'the preflight failed'] };
+      }
       if (!envelope.testRunFinished) return;
       const scenarios = this.eventDataCollector
         .getTestCaseAttempts()
@@ -178,13 +239,7 @@ export default class ConformanceFormatter extends Formatter {
                 : {}),
           };
         });
-      const report = buildReport(scenarios);
-      mkdirSync(directory, { recursive: true });
-      writeFileSync(join(directory, 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
-      writeFileSync(join(directory, 'conformance.html'), reportHtml(report));
-      process.stderr.write(
-        `\n${summaryLines(report).join('\n')}\nReports: ${['conformance.json', 'conformance.html'].map((name) => relative(options.cwd, join(directory, name))).join(', ')}\n`,
-      );
+      writeReport(directory, buildReport(scenarios, contractShape), options.cwd);
     });
   }
 }

@@ -70,6 +70,16 @@ export function textOfElementWith(page: string, name: string): string | undefine
   return match?.[2] === undefined ? undefined : unescapeHtml(match[2]).trim();
 }
 
+/** The value of the page's `data-connection-status` attribute (contract 3.1); undefined when it has none. */
+export function connectionStatusOf(page: string): string | undefined {
+  return /\sdata-connection-status="([^"]*)"/.exec(page)?.[1];
+}
+
+/** Whether the page holds an `<a>` whose `href` is exactly `href` (contract 3.1: the Connect link is `/connect`). */
+export function linksTo(page: string, href: string): boolean {
+  return [...page.matchAll(/<a\b[^>]*>/gi)].some((tag) => attribute(tag[0], 'href') === href);
+}
+
 /**
  * The stable error code a refusal shows (D3): `error` of a JSON answer, or
  * the text of the element carrying `data-error-code` in an HTML page.
