@@ -11,7 +11,7 @@
  */
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { InteractionResults, Provider } from 'oidc-provider';
+import type { Interaction, InteractionResults, Provider } from 'oidc-provider';
 import { authenticate, subjectOf } from './accounts';
 import { consentPage, loginPage } from './pages';
 
@@ -19,6 +19,22 @@ interface Form {
   username?: unknown;
   password?: unknown;
   decision?: unknown;
+}
+
+/**
+ * The scopes the account already granted this client: those of the grant this interaction continues
+ * (oidc-provider's own mode), else of the grant its last consent made in this browser session (separate
+ * grants: each consent makes a new one), while that grant stands. oidc-provider's consent prompt names
+ * only what is missing from the interaction's grant (`missingOIDCScope`), which with separate grants is
+ * everything.
+ */
+async function grantedScopes(provider: Provider, details: Interaction, clientId: string): Promise<string[]> {
+  const session =
+    details.session?.cookie === undefined ? undefined : await provider.Session.find(details.session.cookie);
+  const grantId = details.grantId ?? session?.grantIdFor(clientId);
+  const grant = grantId === undefined ? undefined : await provider.Grant.find(grantId);
+  if (!grant || grant.accountId !== details.session?.accountId || grant.clientId !== clientId) return [];
+  return (grant.getOIDCScope() ?? '').split(' ').filter(Boolean);
 }
 
 export function interactionRoutes(provider: Provider, options: { separateGrants: () => boolean }): Router {
@@ -33,7 +49,8 @@ export function interactionRoutes(provider: Provider, options: { separateGrants:
   });
 
   router.get('/', async (ctx) => {
-    const { uid, prompt, params } = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const { uid, prompt, params } = details;
     const client = await provider.Client.find(String(params.client_id));
     const clientName = client?.clientName ?? String(params.client_id);
     ctx.type = 'html';
@@ -45,6 +62,7 @@ export function interactionRoutes(provider: Provider, options: { separateGrants:
       action: `/interaction/${uid}/confirm`,
       clientName,
       scopes: typeof params.scope === 'string' ? params.scope.split(' ').filter(Boolean) : [],
+      granted: await grantedScopes(provider, details, String(params.client_id)),
     });
   });
 

@@ -56,15 +56,35 @@ const scopeWords: Record<string, string> = {
   'databases:write': 'Add rows to the tables of your databases',
 };
 
-export function consentPage(options: { action: string; clientName: string; scopes: string[] }): string {
-  const items = options.scopes
+const scopeItems = (scopes: readonly string[]) =>
+  scopes
     .map((scope) => `<li>${escapeHtml(scopeWords[scope] ?? scope)} <code>${escapeHtml(scope)}</code></li>`)
     .join('');
+
+/**
+ * What the client asks for now, in words, apart from what the account already granted it (an earlier
+ * consent's grant, still standing), so that a request for more shows only the new scopes as new.
+ */
+export function consentPage(options: {
+  action: string;
+  clientName: string;
+  scopes: readonly string[];
+  granted: readonly string[];
+}): string {
+  const granted = new Set(options.granted);
+  const asked = options.scopes.filter((scope) => !granted.has(scope));
+  const kept = options.scopes.filter((scope) => granted.has(scope));
   return page(
     'Allow access',
     `
 <h1>${escapeHtml(options.clientName)} asks to</h1>
-<ul>${items}</ul>
+<ul data-asked>${scopeItems(asked)}</ul>
+${
+  kept.length > 0
+    ? `<p>You already allowed it to:</p>
+<ul data-granted>${scopeItems(kept)}</ul>`
+    : ''
+}
 <form method="post" action="${escapeHtml(options.action)}">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Decline</button>

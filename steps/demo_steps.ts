@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { expiryFormat } from '../src/views/home-page';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { authorizeAtProvider, deliverCallback, signIn, startConnecting } from './support/tasks';
@@ -131,3 +132,142 @@ Then("the mock's clock reads about {int} hours ahead", function (this: Conforman
   const ahead = Date.parse(Recollection.needed(this.recalled.mockNow, "the mock's clock")) - Date.now();
   assert.ok(Math.abs(ahead - hours * 3_600_000) < 60_000, `the mock is ${ahead} ms ahead`);
 });
+
+// ---- the demo's pages: paging through a table, the access's expiry, the mock's consent page ----
+
+/** What a person saw of the demo page's table, page after page. */
+interface PagingScene {
+  pages: Array<{ readonly ids: number[]; readonly body: string }>;
+}
+const paging = new WeakMap<ConformanceWorld, PagingScene>();
+
+/** A cell's text as the page wrote it (the view escapes it). */
+const textOf = (cell: string) =>
+  cell
+    .replace(/<[^>]*>/g, '')
+    .replace(/&amp;/g, '&')
+    .trim();
+
+/** The `id` column of the page's table of rows. */
+function idsOn(body: string): number[] {
+  const table = /<table data-rows>([\s\S]*?)<\/table>/.exec(body)?.[1];
+  assert.ok(table, `the page shows a table of rows:\n${body.slice(0, 2000)}`);
+  const headers = [...table.matchAll(/<th>([\s\S]*?)<\/th>/g)].map((match) => textOf(match[1] ?? ''));
+  const column = headers.indexOf('id');
+  assert.ok(column >= 0, `the table has an id column: ${headers.join(', ')}`);
+  return [...table.matchAll(/<tr data-row>([\s\S]*?)<\/tr>/g)].map((row) => {
+    const cells = [...(row[1] ?? '').matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => textOf(cell[1] ?? ''));
+    return Number(cells[column]);
+  });
+}
+
+/** The page's link marked with `attribute`, resolved against the page, or undefined. */
+function linkOn(world: ConformanceWorld, body: string, attribute: string): URL | undefined {
+  const href = new RegExp(`<a href="([^"]*)" ${attribute}>`).exec(body)?.[1];
+  return href === undefined ? undefined : new URL(href.replace(/&amp;/g, '&'), world.url('/'));
+}
+
+When(/^(?:she|he) follows its Next page link until there is none$/, async function (this: ConformanceWorld) {
+  const person = this.people.subject;
+  let page = person.response;
+  const scene: PagingScene = { pages: [] };
+  paging.set(this, scene);
+  for (let count = 0; page && count < 20; count += 1) {
+    assert.equal(page.statusCode, 200, `page ${count + 1} answers`);
+    scene.pages.push({ ids: idsOn(page.body), body: page.body });
+    const next = linkOn(this, page.body, 'data-next-page');
+    if (!next) return;
+    assert.equal(next.origin, this.origin, 'the Next page link stays on the integration');
+    assert.equal(next.pathname, '/', "the Next page link is the integration's own page");
+    page = await person.agent.get(next.href);
+    person.response = page;
+  }
+  assert.fail('a Next page link on every one of 20 pages');
+});
+
+Then(
+  'she/he has seen the rows {int} to {int} of {string} once each, in order, on {int} pages of at most {int}',
+  function (this: ConformanceWorld, first: number, last: number, table: string, pages: number, size: number) {
+    const scene = paging.get(this);
+    assert.ok(scene, 'she followed the Next page links');
+    assert.equal(scene.pages.length, pages, 'pages seen');
+    for (const page of scene.pages) assert.ok(page.ids.length <= size, `a page shows at most ${size} rows`);
+    assert.deepEqual(
+      scene.pages.flatMap((page) => page.ids),
+      Array.from({ length: last - first + 1 }, (_, index) => first + index),
+    );
+    assert.match(scene.pages[0]?.body ?? '', new RegExp(`First rows of <code>${table}</code>`));
+    assert.match(scene.pages[1]?.body ?? '', new RegExp(`Rows of <code>${table}</code>`));
+  },
+);
+
+Then('the last page offers the first page and no Next page', function (this: ConformanceWorld) {
+  const last = paging.get(this)?.pages.at(-1);
+  assert.ok(last, 'she followed the Next page links');
+  assert.equal(linkOn(this, last.body, 'data-next-page'), undefined);
+  const first = linkOn(this, last.body, 'data-first-page');
+  assert.ok(first, 'a First page link');
+  assert.equal(first.searchParams.get('after'), null, 'the first page starts at the first row');
+});
+
+When(
+  "{person} opens the table {string} on the integration's page after the cursor {string}",
+  async function (this: ConformanceWorld, person: Person, name: string, after: string) {
+    const [database = '', table = ''] = name.split('.');
+    const query = new URLSearchParams({ database, table, after });
+    person.response = await person.agent.get(this.url(`/?${query.toString()}`));
+    this.lastAnswer = person.response;
+  },
+);
+
+Then('the vendor was asked for no rows', async function (this: ConformanceWorld) {
+  const rowsAsked = (await this.provider.requests('resource')).filter((request) => request.path.endsWith('/rows'));
+  assert.deepEqual(
+    rowsAsked.map((request) => request.path),
+    [],
+  );
+});
+
+When("{person} opens the integration's page", async function (this: ConformanceWorld, person: Person) {
+  person.response = await person.agent.get(this.url('/'));
+  this.lastAnswer = person.response;
+});
+
+Then(
+  /^it shows (?:her|his) access expiring in (\d+) minutes, at the local time of the expiry the connection reports$/,
+  async function (this: ConformanceWorld, minutes: string) {
+    const person = this.people.subject;
+    const page = person.response;
+    assert.equal(page?.statusCode, 200);
+    const status = await person.agent.get(this.url('/api/connection'));
+    const expiresAt = (JSON.parse(status.body) as { expires_at: string | null }).expires_at;
+    assert.ok(expiresAt, 'the connection reports when its access expires');
+    const shown = new RegExp(
+      [
+        '<dd data-access-expires>\\s*<time datetime="([^"]+)">([^<]+)</time>\\s*',
+        '\\(<span\\s+data-expires-in\\s*>\\s*([^<]+?)\\s*</span\\s*>\\)',
+      ].join(''),
+    ).exec(page.body);
+    assert.ok(shown, `the page shows the expiry:\n${/<dl>[\s\S]*<\/dl>/.exec(page.body)?.[0] ?? page.body}`);
+    const [, datetime, localTime, relative] = shown;
+    assert.equal(datetime, expiresAt, 'the machine-readable instant is the one the connection reports');
+    // The time of day in this machine's time zone (the demo's browser and server are one machine).
+    assert.equal(localTime, expiryFormat.format(Date.parse(expiresAt)));
+    assert.doesNotMatch(page.body, new RegExp(`>${expiresAt.replace(/\./g, '\\.')}<`), 'no raw ISO timestamp as text');
+    assert.equal(relative, `in ${minutes} minutes`);
+  },
+);
+
+Then(
+  'the consent page asked for {string} and showed {string} as already granted',
+  function (this: ConformanceWorld, asked: string, granted: string) {
+    const page = this.people.subject.providerPage?.body ?? '';
+    const scopesIn = (list: string) =>
+      [...(new RegExp(`<ul ${list}>([\\s\\S]*?)</ul>`).exec(page)?.[1] ?? '').matchAll(/<code>([^<]+)<\/code>/g)]
+        .map((match) => match[1])
+        .join(' ');
+    assert.match(page, /name="decision" value="approve"/, 'the last provider page was the consent page');
+    assert.equal(scopesIn('data-asked'), asked, 'asked for now');
+    assert.equal(scopesIn('data-granted'), granted, 'already granted');
+  },
+);

@@ -1,7 +1,9 @@
 /**
  * `GET /`: the connection status; once connected, the user's databases too
  * (a provider hiccup shows as a note, not an error page), and with
- * `?database=` its tables, with `&table=` that table's first rows. Listing them is a
+ * `?database=` its tables, with `&table=` that table's first rows, and with
+ * `&after=` the page that follows (the `next` cursor, checked as `GET
+ * /api/.../rows` checks it: contract 3.5). Listing them is a
  * call of the vendor API on the user's behalf, so it counts against the
  * `api` rate limit like `GET /api/databases`: over it, the page says so
  * instead of calling the vendor. `HEAD /` never calls the vendor. With the
@@ -16,6 +18,7 @@ import type { Store } from '../store/store';
 import type { VendorApi } from '../vendor/vendor-api';
 import { signInPage, statusPage, type DatabasesView } from '../views/home-page';
 import { checkDatabaseName, checkTableName } from './identifiers';
+import { cursor } from './rows';
 
 /** How many rows the page shows of a table. */
 const firstRows = 10;
@@ -25,6 +28,8 @@ export interface HomeDependencies {
   readonly store: Pick<Store, 'findConnection'>;
   readonly vendorApi: Pick<VendorApi, 'listDatabases' | 'listTables' | 'readRows'>;
   readonly rateLimiter: Pick<RateLimiter, 'consume'>;
+  /** The integration's clock (epoch ms): the page says how long the access has left by it. */
+  readonly now: () => number;
 }
 
 async function databasesOf(deps: HomeDependencies, ctx: IntegrationContext, userId: string): Promise<DatabasesView> {
@@ -46,7 +51,7 @@ async function databasesOf(deps: HomeDependencies, ctx: IntegrationContext, user
   }
   const database = chosen.get('database');
   if (database === undefined) return { names };
-  return { names, database: await databaseOf(deps, ctx, userId, database, chosen.get('table')) };
+  return { names, database: await databaseOf(deps, ctx, userId, database, chosen.get('table'), chosen.get('after')) };
 }
 
 /** The tables of the database chosen on the page, and the first rows of the table chosen; a problem reading them is shown, not thrown. */
@@ -56,6 +61,7 @@ async function databaseOf(
   userId: string,
   database: string,
   table: string | undefined,
+  after: string | undefined,
 ): Promise<NonNullable<DatabasesView['database']>> {
   let name = '';
   try {
@@ -64,9 +70,16 @@ async function databaseOf(
     const tables = await deps.vendorApi.listTables(userId, name);
     if (table === undefined) return { name, tables };
     const tableName = checkTableName(table);
+    if (after !== undefined && !cursor.test(after))
+      throw new IntegrationError('malformed_request', '"after" must be the "next" cursor of a page');
     await deps.rateLimiter.consume('api', ctx);
-    const page = await deps.vendorApi.readRows(userId, name, tableName, { limit: firstRows });
-    return { name, tables, table: { name: tableName, rows: page.rows, more: page.next !== null } };
+    const page = await deps.vendorApi.readRows(
+      userId,
+      name,
+      tableName,
+      after === undefined ? { limit: firstRows } : { limit: firstRows, after },
+    );
+    return { name, tables, table: { name: tableName, rows: page.rows, after, next: page.next } };
   } catch (error) {
     if (error instanceof IntegrationError) return { name, problem: error.code };
     throw error;
@@ -90,6 +103,6 @@ export function home(deps: HomeDependencies): IntegrationMiddleware {
     // Listing the databases may have found the grant gone: show the connection as it is now.
     if (databases?.problem) connection = await store.findConnection(user.id);
     ctx.type = 'html';
-    ctx.body = statusPage(user, connection, databases, { signOut: identity.kind === 'demo' });
+    ctx.body = statusPage(user, connection, databases, { signOut: identity.kind === 'demo', now: deps.now() });
   };
 }

@@ -15,7 +15,7 @@
  * Names are checked before any call (./identifiers.ts); a value is a
  * string, number, boolean or null, and the vendor binds it as a parameter.
  */
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser } from '../http/body-parser';
 import type { RouterMiddleware } from '@koa/router';
 import { IntegrationError } from '../errors';
 import { checkSameOrigin } from '../http/check-same-origin';
@@ -30,7 +30,8 @@ export const defaultRowLimit = 20;
 export const maxRowLimit = 100;
 const maxColumns = 64;
 const maxValueLength = 4096;
-const cursor = /^[A-Za-z0-9._~-]{1,512}$/;
+/** An `after` cursor as the vendor makes them (contract 3.5); the demo page's Next page link follows the same rule. */
+export const cursor = /^[A-Za-z0-9._~-]{1,512}$/;
 
 export interface RowsDependencies {
   readonly identity: Identity;

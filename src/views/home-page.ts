@@ -1,7 +1,8 @@
 /**
  * `GET /`: sign in, or the connection status with the Connect button; once
  * connected, the databases, the tables of the one chosen (`?database=`),
- * the first rows of the table chosen (`&table=`), and the write step: a
+ * the first rows of the table chosen (`&table=`) with a Next page link that
+ * follows the vendor's cursor (`&after=`), and the write step: a
  * form to insert a row when `databases:write` was granted, otherwise a link
  * that asks the provider for it in addition (incremental authorization).
  */
@@ -37,7 +38,14 @@ export interface DatabasesView {
   readonly database?: {
     readonly name: string;
     readonly tables?: readonly VendorTable[];
-    readonly table?: { readonly name: string; readonly rows: readonly VendorRow[]; readonly more: boolean };
+    readonly table?: {
+      readonly name: string;
+      readonly rows: readonly VendorRow[];
+      /** The cursor this page starts after (absent: the first page). */
+      readonly after?: string;
+      /** The cursor of the page that follows, `null` on the last. */
+      readonly next: string | null;
+    };
     /** Why its tables or rows could not be read (an error code). */
     readonly problem?: string;
   };
@@ -107,10 +115,11 @@ function rowsSection(
   const columns = described?.columns?.map((column) => column.name) ?? Object.keys(table.rows[0] ?? {});
   const cell = (value: unknown) =>
     typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
-  const thisPage = `/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table.name)}`;
+  const firstPage = `/?database=${encodeURIComponent(database)}&table=${encodeURIComponent(table.name)}`;
+  const thisPage = table.after === undefined ? firstPage : `${firstPage}&after=${encodeURIComponent(table.after)}`;
   const writable = scopes.includes(writeScope);
   const insertable = columns.filter((column) => column !== 'id');
-  return html`<h2>First rows of <code>${table.name}</code></h2>
+  return html`<h2>${table.after === undefined ? 'First rows' : 'Rows'} of <code>${table.name}</code></h2>
     <table data-rows>
       <thead>
         <tr>
@@ -126,7 +135,10 @@ function rowsSection(
         )}
       </tbody>
     </table>
-    ${table.more ? html`<p>More rows follow (<code>GET /api/databases/${database}/tables/${table.name}/rows</code> pages through them).</p>` : ''}
+    <p data-pages>
+      ${table.after === undefined ? '' : html`<a href="${firstPage}" data-first-page>First page</a>`}
+      ${table.next === null ? '' : html`<a href="${firstPage}&after=${encodeURIComponent(table.next)}" data-next-page>Next page</a>`}
+    </p>
     ${
       writable
         ? html`<h3>Add a row</h3>
@@ -156,7 +168,7 @@ export function statusPage(
   user: { readonly id: string },
   connection: Connection | undefined,
   databases: DatabasesView | undefined,
-  options: { readonly signOut: boolean },
+  options: { readonly signOut: boolean; readonly now: number },
 ): string {
   const signOut = options.signOut ? signOutForm() : '';
   if (!connection) {
@@ -186,8 +198,6 @@ export function statusPage(
         ${disconnectForm()} ${signOut}`,
     );
   }
-  const expiry =
-    connection.accessTokenExpiresAt === undefined ? 'unknown' : new Date(connection.accessTokenExpiresAt).toISOString();
   return layout(
     'Connected',
     html`<h1>Hello, ${user.id}</h1>
@@ -200,12 +210,34 @@ export function statusPage(
         <dt>Scopes</dt>
         <dd data-scopes>${connection.scopes.join(' ')}</dd>
         <dt>Access expires</dt>
-        <dd>${expiry}</dd>
+        <dd data-access-expires>${expiryOf(connection.accessTokenExpiresAt, options.now)}</dd>
       </dl>
       ${databasesSection(databases, connection.scopes)}
       <a class="button" href="/connect">Connect again</a>
       ${disconnectForm()} ${signOut}`,
   );
+}
+
+/** How an access token's expiry reads: the page's local time, and how long from now by the integration's clock. */
+export const expiryFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+function expiryOf(expiresAt: number | undefined, now: number) {
+  if (expiresAt === undefined) return 'unknown';
+  const minutes = Math.round((expiresAt - now) / 60_000);
+  const relative =
+    minutes > 1
+      ? `in ${minutes} minutes`
+      : minutes === 1
+        ? 'in 1 minute'
+        : minutes === 0
+          ? expiresAt > now
+            ? 'in less than a minute'
+            : 'just now'
+          : `${-minutes} minute${minutes === -1 ? '' : 's'} ago`;
+  return html`<time datetime="${new Date(expiresAt).toISOString()}">${expiryFormat.format(expiresAt)}</time> (<span
+      data-expires-in
+      >${relative}</span
+    >)`;
 }
 
 function disconnectForm() {
