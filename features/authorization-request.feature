@@ -87,6 +87,18 @@ Feature: The authorization request asks for exactly what it needs
         | /./%2Fevil.example        |
 
     @rfc9700 @open-redirect
+    Scenario: A query whose own percent-encoding cannot be read is malformed, return_to or not
+      The encoding is read twice, and each reading has its own refusal
+      (contract 4.2, 5.1): a query that cannot be percent-decoded is
+      malformed_request, like any other; a return_to read from it whose path
+      cannot be percent-decoded in turn (the "/%E0%A4%A" above, sent encoded
+      as "%2F%25E0%25A4%25A") is not a path on this site: invalid_return_to.
+
+      When Alice starts connecting her MySQL account with the query "return_to=/%E0%A4%A" as it is
+      Then she is refused with "malformed_request"
+      And no authorization request is made
+
+    @rfc9700 @open-redirect
     Scenario: A path on this site is accepted as return_to
       When Alice starts connecting her MySQL account, to come back to "/databases?sort=name"
       Then she is sent to the provider's authorization endpoint

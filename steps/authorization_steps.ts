@@ -124,6 +124,15 @@ When(
   },
 );
 
+// The query as written, not encoded again: its own percent-encoding is what is at stake (contract 4.2, 5.1).
+When(
+  '{person} starts connecting her/his MySQL account with the query {string} as it is',
+  async function (this: ConformanceWorld, person: Person, query: string) {
+    person.response = await person.agent.get(`${this.url('/connect')}?${query}`);
+    this.lastAnswer = person.response;
+  },
+);
+
 Then('no authorization request is made', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.ok(
