@@ -7,6 +7,7 @@
  */
 import type Koa from 'koa';
 import * as client from 'openid-client';
+import { dpopHandle, fapi2, newDpopKey } from './fapi2';
 import { authorizationError, Problem } from './problems';
 import { configuration, problemOf, verifyIdToken } from './provider';
 import { queryOf, requireSession, returnToOf } from './requests';
@@ -18,14 +19,14 @@ import {
   type PendingAuthorization,
   type Session,
 } from './store';
-import { connectionFrom, revokeTokensOf } from './tokens';
+import { connectionFrom, keptOrRevoked, revokeTokensOf } from './tokens';
 
 export const startConnecting: Koa.Middleware = async (ctx) => {
   if (ctx.method !== 'GET') throw new Problem('method_not_allowed', 'only GET starts a connect');
   const query = queryOf(ctx);
   const session = requireSession(ctx);
   const returnTo = returnToOf(query.get('return_to'));
-  const scope = scopesToAsk(session.userId, query.get('scope'));
+  const { scope, expectedAccount } = scopesToAsk(session.userId, query.get('scope'));
   const config = await configuration();
   const [state, nonce, codeVerifier, now] = [
     client.randomState(),
@@ -33,18 +34,22 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
     client.randomPKCECodeVerifier(),
     Date.now(),
   ];
+  // FAPI 2.0 (contract 5.8): a key pair of this attempt's own, proved on the PAR and token requests.
+  const dpopKey = fapi2.enabled ? await newDpopKey() : undefined;
   forgetOldAttempts(now, settings.pendingTtlMs);
   pendingAuthorizations.set(state, {
     state,
     nonce,
     codeVerifier,
     returnTo,
+    expectedAccount,
+    ...(dpopKey ? { dpopKey } : {}),
     sessionId: session.id,
     userId: session.userId,
     createdAt: now,
     expiresAt: now + settings.pendingTtlMs,
   });
-  const url = client.buildAuthorizationUrl(config, {
+  const parameters = {
     redirect_uri: settings.redirectUri.href,
     scope,
     state,
@@ -53,24 +58,36 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
     code_challenge_method: 'S256',
     // OpenID Connect Core 11: a refresh token (offline_access) is granted only with explicit consent.
     ...(scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
-  });
+  };
+  // Under FAPI 2.0 the request is pushed (RFC 9126): the browser carries only client_id and request_uri.
+  const url = dpopKey
+    ? await client
+        .buildAuthorizationUrlWithPAR(config, parameters, { DPoP: dpopHandle(config, dpopKey) })
+        .catch((e: unknown) => Promise.reject(problemOf(e, 'par')))
+    : client.buildAuthorizationUrl(config, parameters);
   ctx.redirect(url.href);
 };
 
 /**
- * Incremental authorization: `scope` names scopes to ask for in addition (each one configured or optional,
- * else `unknown_scope`); the request asks for the union with those configured and those granted now, so an
- * approval never narrows what the user had (RFC 6749 3.3).
+ * Incremental authorization (contract 3.7): every connect asks for the union of the configured scopes and those
+ * granted now, so connecting again never narrows what the user had (asking for less is disconnecting first).
+ * `scope` names scopes to ask for in addition (each one configured or optional, else `unknown_scope`): that
+ * upgrade must come back as the connection's account.
  */
-function scopesToAsk(userId: string, asked: string | undefined): string {
+function scopesToAsk(
+  userId: string,
+  asked: string | undefined,
+): { scope: string; expectedAccount?: PendingAuthorization['expectedAccount'] } {
   const configured = settings.scopes.split(' ').filter(Boolean);
-  if (asked === undefined) return configured.join(' ');
-  const extra = asked.split(' ').filter(Boolean);
+  const extra = asked === undefined ? [] : asked.split(' ').filter(Boolean);
   const allowed = new Set([...configured, ...settings.optionalScopes]);
-  if (extra.length === 0 || extra.length > 16 || !extra.every((scope) => allowed.has(scope))) {
+  if (asked !== undefined && (extra.length === 0 || extra.length > 16 || !extra.every((s) => allowed.has(s)))) {
     throw new Problem('unknown_scope', 'the scope parameter names a scope this integration does not ask for');
   }
-  return [...new Set([...configured, ...(connections.get(userId)?.scopes ?? []), ...extra])].join(' ');
+  const connection = connections.get(userId);
+  const scope = [...new Set([...configured, ...(connection?.scopes ?? []), ...extra])].join(' ');
+  if (asked === undefined || !connection) return { scope };
+  return { scope, expectedAccount: { issuer: connection.issuer, subject: connection.subject } };
 }
 
 /** The pending authorization a callback's state names, used up; or where to land for a replay of a callback that connected. */
@@ -99,12 +116,17 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
   const config = await configuration();
   const { issuer, authorization_response_iss_parameter_supported: issPromised } = config.serverMetadata();
   const iss = query.get('iss');
-  if (iss === undefined && issPromised) throw new Problem('issuer_missing', 'the callback has no iss');
+  // FAPI 2.0 Security Profile 5.3.3: iss is required whatever discovery promises.
+  if (iss === undefined && (issPromised || fapi2.enabled))
+    throw new Problem('issuer_missing', 'the callback has no iss');
   if (iss !== undefined && iss !== issuer) throw new Problem('issuer_mismatch', 'the callback names another issuer');
   const pending = takePending(query.get('state'), session);
   ctx.status = 303;
   if ('landOn' in pending) return ctx.redirect(pending.landOn);
   const error = query.get('error');
+  // RFC 9126 4: the pushed request's request_uri expired before the browser arrived.
+  if (error === 'invalid_request_uri' && pending.dpopKey)
+    throw new Problem('authorization_request_expired', 'the pushed authorization request expired');
   if (error !== undefined) throw authorizationError(error, query.get('error_description'));
   if (!query.get('code')) throw new Problem('code_missing', 'the callback has no code');
 
@@ -117,13 +139,28 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
     idTokenExpected: true,
   };
   const tokens = await client
-    .authorizationCodeGrant(config, url, checks)
+    .authorizationCodeGrant(
+      config,
+      url,
+      checks,
+      undefined,
+      pending.dpopKey ? { DPoP: dpopHandle(config, pending.dpopKey) } : {},
+    )
     .catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
-  const claims = tokens.claims();
-  if (!tokens.id_token || !claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
-  await verifyIdToken(config, tokens.id_token, claims);
+  // Tokens issued are kept or revoked (contract 5.3): whatever refuses them from here revokes them.
+  const connection = await keptOrRevoked(tokens, async () => {
+    const claims = tokens.claims();
+    if (!tokens.id_token || !claims) throw new Problem('invalid_token_response', 'the token response has no ID token');
+    await verifyIdToken(config, tokens.id_token, claims);
+    const { expectedAccount } = pending;
+    if (expectedAccount && (claims.iss !== expectedAccount.issuer || claims.sub !== expectedAccount.subject))
+      throw new Problem('account_mismatch', 'the upgrade came back for another account than the one connected');
+    if (pending.dpopKey && tokens.token_type.toLowerCase() !== 'dpop')
+      throw new Problem('token_not_dpop_bound', 'the provider issued tokens that are not DPoP-bound');
+    return { ...connectionFrom(tokens), ...(pending.dpopKey ? { dpopKey: pending.dpopKey } : {}) };
+  });
   const replaced = connections.get(pending.userId);
-  connections.set(pending.userId, connectionFrom(tokens));
+  connections.set(pending.userId, connection);
   if (replaced) await revokeTokensOf(replaced); // connecting again leaves no live grant behind
   ctx.redirect(pending.returnTo);
 };

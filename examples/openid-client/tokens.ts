@@ -6,6 +6,7 @@
  * again later).
  */
 import * as client from 'openid-client';
+import { dpopHandle } from './fapi2';
 import { configuration, problemOf, verifyIdToken } from './provider';
 import { Problem } from './problems';
 import { connections, revocationQueue, type Connection, type QueuedRevocation } from './store';
@@ -13,12 +14,16 @@ import { settings } from './settings';
 
 type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 
-/** `expires_in` as an expiry time: whole seconds, at most a year; absent means unknown. */
-function expiryOf(tokens: TokenResponse, now: number): number | undefined {
+/** `expires_in` as an expiry time: whole seconds, at most a year; absent means unknown. Unreadable, a refresh's is transient (contract 5.5). */
+function expiryOf(
+  tokens: TokenResponse,
+  now: number,
+  refusal: 'invalid_token_response' | 'provider_unavailable' = 'invalid_token_response',
+): number | undefined {
   const seconds = tokens.expires_in;
   if (seconds === undefined) return undefined;
   if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 366 * 24 * 3600)
-    throw new Problem('invalid_token_response', 'invalid "expires_in"');
+    throw new Problem(refusal, 'invalid "expires_in"');
   return now + seconds * 1000;
 }
 
@@ -87,7 +92,9 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
   const config = await configuration();
   let tokens: TokenResponse;
   try {
-    tokens = await client.refreshTokenGrant(config, current.refreshToken);
+    // Under FAPI 2.0 the refresh is proved with the connection's key (DPoP, RFC 9449 5).
+    const dpop = current.dpopKey ? { DPoP: dpopHandle(config, current.dpopKey) } : {};
+    tokens = await client.refreshTokenGrant(config, current.refreshToken, undefined, dpop);
   } catch (error) {
     const problem = problemOf(error, 'refresh');
     if (problem.code === 'invalid_grant') {
@@ -99,40 +106,55 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
     if (problem.code === 'invalid_id_token') reauthRequired(current, userId, 'invalid_id_token');
     throw problem;
   }
-  // The provider has rotated the refresh token: from here the new tokens are the only live ones.
-  const issued = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
-  const claims = tokens.claims();
-  if (claims && tokens.id_token) {
-    if (claims.iss !== current.issuer || claims.sub !== current.subject) {
-      reauthRequired(current, userId, 'subject_changed');
-      await revokeTokensOf(issued);
-      throw new Problem('invalid_id_token', 'the refreshed ID token names another account (OpenID Connect Core 12.2)');
-    }
-    try {
-      await verifyIdToken(config, tokens.id_token, claims);
-    } catch (error) {
-      // Keys that cannot be fetched now must not cost the new tokens; a bad signature ends the connection.
-      if (!(error instanceof Problem) || error.code === 'invalid_id_token') {
-        reauthRequired(current, userId, 'invalid_id_token');
-        await revokeTokensOf(issued);
-        throw error;
+  // The provider has rotated the refresh token: from here the new tokens are the only live ones, kept or revoked.
+  const next = await keptOrRevoked(tokens, async () => {
+    const claims = tokens.claims();
+    if (claims && tokens.id_token) {
+      if (claims.iss !== current.issuer || claims.sub !== current.subject) {
+        reauthRequired(current, userId, 'subject_changed');
+        throw new Problem(
+          'invalid_id_token',
+          'the refreshed ID token names another account (OpenID Connect Core 12.2)',
+        );
+      }
+      try {
+        await verifyIdToken(config, tokens.id_token, claims);
+      } catch (error) {
+        // Keys that cannot be fetched now must not cost the new tokens; a bad signature ends the connection.
+        if (!(error instanceof Problem) || error.code === 'invalid_id_token') {
+          reauthRequired(current, userId, 'invalid_id_token');
+          throw error;
+        }
       }
     }
-  }
+    return {
+      ...current,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token ?? current.refreshToken,
+      expiresAt: expiryOf(tokens, Date.now(), 'provider_unavailable'),
+      scopes: tokens.scope ? tokens.scope.split(' ').filter(Boolean) : current.scopes,
+    } satisfies Connection;
+  });
   if (connections.get(userId) !== current) {
     // A reconnect replaced the connection meanwhile: these tokens would be kept by no one.
-    await revokeTokensOf(issued);
+    await revokeTokensOf({ accessToken: next.accessToken, refreshToken: tokens.refresh_token });
     return connectionOf(userId);
   }
-  const next: Connection = {
-    ...current,
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token ?? current.refreshToken,
-    expiresAt: expiryOf(tokens, Date.now()),
-    scopes: tokens.scope ? tokens.scope.split(' ').filter(Boolean) : current.scopes,
-  };
   connections.set(userId, next);
   return next;
+}
+
+/**
+ * Tokens a token endpoint issued (a 200) are kept or revoked, never dropped alive (contract 5.3, 5.5): when `keep`
+ * refuses them, they are revoked before the refusal goes on.
+ */
+export async function keptOrRevoked<T>(tokens: client.TokenEndpointResponse, keep: () => Promise<T>): Promise<T> {
+  try {
+    return await keep();
+  } catch (error) {
+    await revokeTokensOf({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
+    throw error;
+  }
 }
 
 /** Revoke one token at the provider (RFC 7009): true when confirmed, else the provider's Retry-After (ms), if any. */
