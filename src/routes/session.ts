@@ -4,7 +4,7 @@
  * another site; a new session replaces any old one.
  * `POST /session/end`: sign out; refused from another site.
  */
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser } from '../http/body-parser';
 import { IntegrationError } from '../errors';
 import { checkSameOrigin } from '../http/check-same-origin';
 import type { IntegrationMiddleware } from '../http/integration-state';

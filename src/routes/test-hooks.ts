@@ -13,7 +13,7 @@
  * the hook advanced. The log lines are the ones written to standard output,
  * kept as written.
  */
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser } from '../http/body-parser';
 import Router from '@koa/router';
 import { pino, type DestinationStream } from 'pino';
 import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
