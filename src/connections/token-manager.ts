@@ -15,7 +15,7 @@
  *   reconnect; a 200 refused after all: its fields, its ID token) are queued
  *   for revocation, then revoked: never just dropped (contract 5.5).
  */
-import { decodeJwt } from 'jose';
+import { jose } from '../oauth/jose';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { openDpopKey } from '../crypto/sealed-dpop-key';
@@ -290,7 +290,7 @@ export class TokenManager {
 /** Whether an ID token, read without verifying it, names the connection's issuer and subject; false when it cannot be read. */
 function namesSameAccount(idToken: string, connection: Connection): boolean {
   try {
-    const claims = decodeJwt(idToken);
+    const claims = jose().decodeJwt(idToken);
     return claims.iss === connection.issuer && claims.sub === connection.subject;
   } catch {
     return false;

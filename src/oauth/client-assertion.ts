@@ -9,7 +9,8 @@
  * (FAPI 2.0), a fresh 256-bit jti, iat = nbf = now, exp 60 s later.
  */
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { jose } from './jose';
 
 /** The only JWS algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4): never RS256, never `none`. */
 export const fapi2Algorithms = ['PS256', 'ES256', 'EdDSA'] as const;
@@ -108,6 +109,7 @@ export class ClientAssertions {
   async sign(audience: string, kid?: string): Promise<string> {
     const key = (kid === undefined ? this.ring[0] : this.ring.find((candidate) => candidate.kid === kid)) as ClientKey;
     const issuedAt = Math.floor(this.now() / 1000);
+    const { SignJWT } = jose();
     return new SignJWT({})
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.clientId)
@@ -123,7 +125,7 @@ export class ClientAssertions {
   private keyOf(key: ClientKey): Promise<CryptoKey | Uint8Array> {
     let imported = this.imported.get(key.kid);
     if (!imported) {
-      imported = importJWK(key.privateJwk, key.alg);
+      imported = jose().importJWK(key.privateJwk, key.alg);
       this.imported.set(key.kid, imported);
     }
     return imported;

@@ -15,7 +15,8 @@
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { ProviderResponse as Response } from '../http/provider-client';
-import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { jose } from './jose';
 import { IntegrationError } from '../errors';
 import { parseJsonObject } from '../http/provider-client';
 import type { Fapi2Algorithm } from './client-assertion';
@@ -63,12 +64,13 @@ export async function dpopProof(
 ): Promise<string> {
   let signingKey = imported.get(key);
   if (!signingKey) {
-    signingKey = importJWK(key.privateJwk, proofAlgorithm);
+    signingKey = jose().importJWK(key.privateJwk, proofAlgorithm);
     imported.set(key, signingKey);
   }
   const htu = new URL(request.url);
   htu.search = '';
   htu.hash = '';
+  const { SignJWT } = jose();
   return new SignJWT({
     htm: request.method,
     htu: htu.href,

@@ -6,7 +6,8 @@
  * with a key id the cache does not know triggers one refetch (the provider
  * may have rotated its keys), never more per token.
  */
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose';
+import type { createLocalJWKSet, JSONWebKeySet, JWSHeaderParameters, FlattenedJWSInput } from 'jose';
+import { jose } from './jose';
 import { IntegrationError } from '../errors';
 import { parseJsonObject, type ProviderClient } from '../http/provider-client';
 import { SingleFlight } from '../single-flight';
@@ -49,7 +50,7 @@ export class JwksCache {
       try {
         return await resolver(header, token);
       } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey) || !cached) throw error;
+        if (!(error instanceof jose().errors.JWKSNoMatchingKey) || !cached) throw error;
         return await (
           await this.refresh(jwksUri)
         )(header, token);
@@ -71,7 +72,7 @@ export class JwksCache {
         `the JWKS request answered ${response.statusCode} without a key set`,
       );
     }
-    const resolver = createLocalJWKSet(body as unknown as JSONWebKeySet);
+    const resolver = jose().createLocalJWKSet(body as unknown as JSONWebKeySet);
     const lifetimeSeconds = jwksLifetimeSeconds(response.headers['cache-control']);
     this.cached = { resolver, expiresAt: this.now() + lifetimeSeconds * 1000 };
     return resolver;

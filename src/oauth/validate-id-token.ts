@@ -9,7 +9,8 @@
  * plain JWT (an access token, `at+jwt`, or any other typed JWT is not an ID
  * token: RFC 8725 3.11).
  */
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import { jose } from './jose';
 import { IntegrationError } from '../errors';
 import type { ProviderMetadata } from './discovery';
 import type { JwksCache } from './jwks';
@@ -61,6 +62,7 @@ function invalid(message: string, cause?: unknown): IntegrationError {
 
 function explain(error: unknown): IntegrationError {
   if (error instanceof IntegrationError) return error;
+  const { errors } = jose();
   if (error instanceof errors.JWTExpired) return invalid('expired ("exp" claim)', error);
   if (error instanceof errors.JWTClaimValidationFailed) {
     return invalid(
@@ -91,7 +93,7 @@ export async function validateIdToken(
   let header: { typ?: string };
   const toleranceSeconds = expected.clockToleranceSeconds ?? 30;
   try {
-    ({ payload, protectedHeader: header } = await jwtVerify(idToken, jwks.keyFor(expected.jwksUri), {
+    ({ payload, protectedHeader: header } = await jose().jwtVerify(idToken, jwks.keyFor(expected.jwksUri), {
       algorithms: [expected.algorithm],
       issuer: expected.issuer,
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
