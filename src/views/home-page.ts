@@ -198,15 +198,15 @@ export function statusPage(
         ${disconnectForm()} ${signOut}`,
     );
   }
+  // On one line: the account's text is exactly its name (and email), with no layout whitespace around it.
+  const account = `${connection.accountName ?? connection.subject}${connection.accountEmail ? ` (${connection.accountEmail})` : ''}`;
   return layout(
     'Connected',
     html`<h1>Hello, ${user.id}</h1>
       <p class="status connected" data-connection-status="connected">Connected to your MySQL Cloud account.</p>
       <dl>
         <dt>Account</dt>
-        <dd data-account>
-          ${connection.accountName ?? connection.subject}${connection.accountEmail ? html` (${connection.accountEmail})` : ''}
-        </dd>
+        <dd data-account>${account}</dd>
         <dt>Scopes</dt>
         <dd data-scopes>${connection.scopes.join(' ')}</dd>
         <dt>Access expires</dt>
