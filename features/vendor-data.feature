@@ -182,6 +182,16 @@ Feature: The integration reads and writes the user's own tables, and nothing els
       Then it is refused with "malformed_request"
       And the vendor's tables are as they were
 
+    @hostile-input
+    Scenario: A column's name is judged before the vendor judges the values: a bad name beside a bad value is malformed_request
+      Names are checked before any call to the vendor (contract 3.5), so a
+      row that the vendor would refuse as well never reaches it.
+
+      Given Alice has allowed the integration to write to her databases
+      When Alice sends the insert {"values": {"name`": "Knave", "seat": "five"}} to "tea_party.guests"
+      Then it is refused with "malformed_request"
+      And the vendor's tables are as they were
+
   Rule: each of the vendor's MySQL users holds only what the API needs, on its own databases by their exact names (contract 10.1)
 
     These look past the API, at the vendor's MySQL server itself: they
