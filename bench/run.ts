@@ -772,25 +772,35 @@ export function ciSummary(output: string): {
 
 async function b6(profile: boolean): Promise<void> {
   noteLoad();
-  const starts = await coldStarts(startCommands, Math.max(5, runs));
-  const compiled = spread(starts.compiled.map((start) => start.readyMs));
-  const tsNode = spread(starts['ts-node'].map((start) => start.readyMs));
+  // BENCH_B6_BEFORE=<another build's main.js>: its starts taken in turns with these, for a before/after in one run.
+  const before = process.env.BENCH_B6_BEFORE;
+  const ways: Record<string, readonly string[]> = before
+    ? { ...startCommands, before: [before] }
+    : { ...startCommands };
+  const starts = await coldStarts(ways, Math.max(5, runs));
+  const compiled = spread((starts.compiled ?? []).map((start) => start.readyMs));
+  const tsNode = spread((starts['ts-node'] ?? []).map((start) => start.readyMs));
   results.b6 = { starts, compiled, tsNode, target: 300 };
   row(
     'B6',
     `cold start to /readyz 200, compiled (dist/main.js), ms, median of ${compiled.values.length}`,
     shown(compiled),
     compiled.median <= 300 ? 'target <= 300 ms: met' : 'target <= 300 ms: MISSED',
-    `RSS ${digits(spread(starts.compiled.map((s) => s.rssMiB)).median)} MiB`,
+    `RSS ${digits(spread((starts.compiled ?? []).map((s) => s.rssMiB)).median)} MiB`,
   );
   row(
     'B6',
     'the same through ts-node (baseline), ms',
     shown(tsNode),
     '',
-    `RSS ${digits(spread(starts['ts-node'].map((s) => s.rssMiB)).median)} MiB`,
+    `RSS ${digits(spread((starts['ts-node'] ?? []).map((s) => s.rssMiB)).median)} MiB`,
   );
-  const cpu = (way: keyof typeof starts) => shown(spread(starts[way].map((start) => start.cpuMs)));
+  const cpu = (way: string) => shown(spread((starts[way] ?? []).map((start) => start.cpuMs)));
+  if (before) {
+    const other = spread((starts.before ?? []).map((start) => start.readyMs));
+    (results.b6 as Record<string, unknown>).before = { main: before, readyMs: other };
+    row('B6', `the same, another build (${before}), ms`, shown(other), `CPU until ready ${cpu('before')} ms`, '');
+  }
   row(
     'B6',
     'CPU used by the process until ready, ms: compiled / ts-node',
