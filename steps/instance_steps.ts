@@ -197,7 +197,7 @@ Then('it says that the schema is newer than it knows', function (this: Conforman
   const { stderr } = Recollection.needed(this.recalled.process, 'a process');
   assert.match(
     stderr,
-    /the database schema is at version 99, newer than this integration knows \(2\); run a newer integration/,
+    /the database schema is at version 99, newer than this integration knows \(3\); run a newer integration/,
   );
 });
 
