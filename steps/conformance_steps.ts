@@ -44,7 +44,7 @@ Then('every requirement appears once', function (this: ConformanceWorld) {
 });
 
 /**
- * The contract preflight (contract 9.3), run here against our integration
+ * The contract preflight (contract 9.4), run here against our integration
  * in-process, as it is and behind a proxy that changes one thing of its
  * pages: so the preflight is seen to catch a wrong shape, and to pass a
  * right one.
@@ -121,10 +121,7 @@ Given(
 
 When('the contract preflight checks it', async function (this: ConformanceWorld) {
   const scene = preflightScene(this);
-  scene.problems = await contractPreflight(
-    Recollection.needed(scene.url, 'where the integration answers'),
-    this.sut.settings.redirectUri,
-  );
+  scene.problems = await contractPreflight(Recollection.needed(scene.url, 'where the integration answers'));
 });
 
 Then('the preflight finds no problem', function (this: ConformanceWorld) {

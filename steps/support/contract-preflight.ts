@@ -1,5 +1,5 @@
 /**
- * The contract preflight (contract 9.3): before the first scenario of a
+ * The contract preflight (contract 9.4): before the first scenario of a
  * remote run, the shapes the scenarios read are checked once: the routes
  * and methods (3), the home page's markers (3.1), the test sign-in and
  * sign-out (3.2, 3.3), the JSON of `/api/connection` (3.4), `/healthz` and
@@ -12,7 +12,9 @@
  *
  * It reads with the steps' own readers (html-forms.ts, user-agent.ts), so it
  * cannot pass a shape that the scenarios would then misread, nor refuse one
- * they read.
+ * they read. It judges shapes only, never a security requirement (whether a
+ * sign-out ends the session, whether HEAD on the callback redeems a code):
+ * those are the scenarios' to judge, under their requirements' tags.
  */
 import { randomBytes } from 'node:crypto';
 import { BeforeAll } from '@cucumber/cucumber';
@@ -21,7 +23,6 @@ import { buildReport, contractPreflightHookName, writeReport } from './conforman
 import { freshConnections } from './fresh-connections';
 import { connectionStatusOf, formWith, linksTo, textOfElementWith } from './html-forms';
 import { remoteTarget } from './remote-integration';
-import { declaredSettings } from './settings';
 import { UserAgent, type HttpResponse } from './user-agent';
 
 /** What the preflight found wrong: one line each, starting with its section, `contract 4.1: ...`. */
@@ -121,13 +122,8 @@ async function checkHealth(problems: PreflightProblems, agent: UserAgent, url: (
     );
 }
 
-/** Routes and methods (3): an unknown path, another method, HEAD on the callback. */
-async function checkRoutes(
-  problems: PreflightProblems,
-  agent: UserAgent,
-  url: (path: string) => string,
-  callbackPath: string,
-) {
+/** Routes and methods (3): an unknown path, another method. */
+async function checkRoutes(problems: PreflightProblems, agent: UserAgent, url: (path: string) => string) {
   const unknownPath = `/contract-preflight-${randomBytes(4).toString('hex')}`;
   checkJsonRefusal(
     problems,
@@ -151,20 +147,9 @@ async function checkRoutes(
     problems.push(
       `contract 3: PUT /api/connection (a known path, another method) must answer 405 "method_not_allowed"; it answered ${otherMethod.statusCode} ${excerpt(otherMethod.body)}`,
     );
-
-  const head = await got.head(url(`${callbackPath}?code=x&state=y`), {
-    throwHttpErrors: false,
-    retry: { limit: 0 },
-    followRedirect: false,
-    agent: freshConnections,
-  });
-  if (head.statusCode !== 405 || head.headers.location !== undefined)
-    problems.push(
-      `contract 3: HEAD ${callbackPath} (the callback) must answer 405 without a Location; it answered ${head.statusCode}${head.headers.location ? ` to ${head.headers.location}` : ''}`,
-    );
 }
 
-/** The pages and JSON of someone signed out, then signed in and not connected, then signed out (3.1 to 3.4, 4.1). */
+/** The pages and JSON of someone signed out, then signed in and not connected; the sign-out's answer (3.1 to 3.4, 4.1). */
 async function checkSignedInShapes(problems: PreflightProblems, url: (path: string) => string) {
   const agent = new UserAgent();
   checkJsonRefusal(
@@ -230,25 +215,15 @@ async function checkSignedInShapes(problems: PreflightProblems, url: (path: stri
     problems.push(
       `contract 3.3: POST /session/end must answer 303 (or 302) to /; it answered ${signOut.statusCode} ${location ?? excerpt(signOut.body)}`,
     );
-  checkJsonRefusal(
-    problems,
-    'GET /api/connection after signing out',
-    await agent.get(url('/api/connection'), { accept: 'application/json' }),
-    401,
-    'session_required',
-  );
 }
 
-/**
- * Every shape the scenarios read, at the integration at `integrationUrl`;
- * the callback at the path of `redirectUri`. Empty when all are right.
- */
-export async function contractPreflight(integrationUrl: string, redirectUri: string): Promise<PreflightProblems> {
+/** Every shape the scenarios read, at the integration at `integrationUrl`. Empty when all are right. */
+export async function contractPreflight(integrationUrl: string): Promise<PreflightProblems> {
   const url = (path: string) => new URL(path, integrationUrl).href;
   const problems: PreflightProblems = [];
   try {
     await checkHealth(problems, new UserAgent(), url);
-    await checkRoutes(problems, new UserAgent(), url, new URL(redirectUri).pathname);
+    await checkRoutes(problems, new UserAgent(), url);
     await checkSignedInShapes(problems, url);
   } catch (error) {
     problems.push(`contract 3: ${integrationUrl} could not be asked: ${(error as Error).message}`);
@@ -260,7 +235,7 @@ export async function contractPreflight(integrationUrl: string, redirectUri: str
 export function preflightFailure(integrationUrl: string, problems: PreflightProblems): string {
   return [
     `The integration at ${integrationUrl} does not answer in the shapes of docs/contract.md. No scenario was run, so`,
-    'that no requirement is judged by a page or a JSON body the harness cannot read (contract 9.3):',
+    'that no requirement is judged by a page or a JSON body the harness cannot read (contract 9.4):',
     ...problems.map((problem) => `  - ${problem}`),
   ].join('\n');
 }
@@ -269,8 +244,7 @@ export function preflightFailure(integrationUrl: string, problems: PreflightProb
 const remote = remoteTarget();
 if (remote) {
   BeforeAll({ name: contractPreflightHookName, timeout: 120_000 }, async function () {
-    const settings = declaredSettings(remote.integrationUrl);
-    const problems = await contractPreflight(remote.integrationUrl, settings.redirectUri);
+    const problems = await contractPreflight(remote.integrationUrl);
     if (problems.length === 0) return;
     // The run ends here, before cucumber's formatters write anything: the report is written now.
     writeReport(process.env.REPORTS_DIR || 'reports', buildReport([], { outcome: 'failed', problems }));
