@@ -15,7 +15,7 @@ Feature: Every requirement of the conformance list is traced to the scenarios th
     And requirement "14b" (userinfo sub, not called) is marked uncovered
     And every requirement appears once
 
-  Rule: a remote run checks the contract's shapes once, before any scenario (contract 9.3)
+  Rule: a remote run checks the contract's shapes once, before any scenario (contract 9.4)
 
     A page the harness cannot read would fail a hundred scenarios, and the
     report would then list PKCE, nonce and CSRF as failed whatever the

@@ -38,7 +38,7 @@ export interface RequirementResult {
 }
 
 /**
- * The contract preflight of a remote run (contract-preflight.ts, contract 9.3):
+ * The contract preflight of a remote run (contract-preflight.ts, contract 9.4):
  * the routes, pages and JSON the scenarios read, checked once before them.
  * `not checked`: in-process, where the integration is ours.
  */
@@ -148,7 +148,7 @@ export function reportHtml(report: ConformanceReport): string {
   });
   const shape = report.contractShape;
   rows.unshift(
-    `<tr><td>shape</td><td>contract shape: the routes and methods, the home page's markers, the refusals' JSON and error pages, /api/connection and /readyz, checked once before the scenarios</td><td>docs/contract.md 3, 3.1-3.6, 4.1, 9.3</td><td>${badge(shape.outcome)}</td><td>${shape.problems.map(escape).join('<br>')}</td></tr>`,
+    `<tr><td>shape</td><td>contract shape: the routes and methods, the home page's markers, the refusals' JSON and error pages, /api/connection and /readyz, checked once before the scenarios</td><td>docs/contract.md 3, 3.1-3.6, 4.1, 9.4</td><td>${badge(shape.outcome)}</td><td>${shape.problems.map(escape).join('<br>')}</td></tr>`,
   );
   const scenarioRows = report.scenarios.map(
     (scenario) =>
