@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { completeAuthorization, type CompleteAuthorization } from './connections/complete-authorization';
+import { disconnectUser, type DisconnectUser } from './connections/disconnect';
 import { RevocationQueue } from './connections/revocation-queue';
 import { TokenManager } from './connections/token-manager';
 import { TokenCipher } from './crypto/token-cipher';
@@ -63,6 +65,10 @@ export interface Integration {
   readonly tokens: TokenManager;
   readonly vendorApi: VendorApi;
   readonly revocations: RevocationQueue;
+  /** The callback's service: the code exchanged, its answer checked, the connection stored in place of the old one. */
+  readonly completeAuthorization: CompleteAuthorization;
+  /** The disconnect's service: the connection forgotten, its tokens revoked. */
+  readonly disconnectUser: DisconnectUser;
   /** The integration's own origin (from REDIRECT_URI). */
   readonly origin: string;
   /** The test hooks of contract 9.1, only with TEST_HOOKS=true. */
@@ -138,6 +144,17 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     revocations,
   });
   const vendorApi = new VendorApi({ apiBaseUrl: config.apiBaseUrl, http, tokens });
+  const completion = {
+    config,
+    store,
+    revocations,
+    http,
+    clientAuthentication: clientAuth,
+    dpopNonces,
+    jwks,
+    cipher,
+    now,
+  };
   return {
     config,
     now,
@@ -157,6 +174,8 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     tokens,
     vendorApi,
     revocations,
+    completeAuthorization: (authorization) => completeAuthorization(completion, authorization),
+    disconnectUser: (userId) => disconnectUser({ store, revocations, cipher, logger, now }, userId),
     origin: new URL(config.redirectUri).origin,
     testHooks,
   };

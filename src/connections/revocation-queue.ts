@@ -1,17 +1,16 @@
 /**
- * Disconnecting (RFC 7009). Under the connection's lock (so no refresh
- * rotates a token meanwhile), the connection is deleted and both its tokens
- * are queued, sealed, in one change; then each queued token is revoked, the
- * refresh token first (in oidc-provider and most providers that revokes the
- * whole grant), then the access token. A token the provider did not confirm
- * revoked stays queued and is retried later: after `Retry-After` when the
- * provider sent one, otherwise with bounded exponential backoff, until it is
- * confirmed or given up.
+ * The revocation queue (RFC 7009): tokens nothing will use again (a
+ * disconnect, a reconnect, a refresh that lost a race, a 200 refused after
+ * the fact), queued sealed in the same store change that drops them, then
+ * revoked, the refresh token first (in oidc-provider and most providers that
+ * revokes the whole grant), then the access token. A token the provider did
+ * not confirm revoked stays queued and is retried later: after `Retry-After`
+ * when the provider sent one, otherwise with bounded exponential backoff,
+ * until it is confirmed or given up.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { openTokens, revocationContext } from '../crypto/sealed-tokens';
+import { revocationContext, revocationsOf } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import type { ProviderClient } from '../http/provider-client';
 import type { Discovery } from '../oauth/discovery';
@@ -21,27 +20,9 @@ import type { PendingRevocation, Store } from '../store/store';
 
 const maxBackoffMs = 3600 * 1000;
 
-export interface DisconnectResult {
-  readonly disconnected: boolean;
-  /** Tokens still queued because the provider did not confirm their revocation. */
-  readonly queued: number;
-}
-
 export interface RevocationQueueDependencies {
-  readonly config: Pick<
-    Config,
-    'clientId' | 'clientSecret' | 'revocationMaxAttempts' | 'revocationRetryIntervalSeconds'
-  >;
-  readonly store: Pick<
-    Store,
-    | 'withConnectionLock'
-    | 'findConnection'
-    | 'deleteConnection'
-    | 'dueRevocations'
-    | 'saveRevocation'
-    | 'queueRevocations'
-    | 'deleteRevocation'
-  >;
+  readonly config: Pick<Config, 'revocationMaxAttempts' | 'revocationRetryIntervalSeconds'>;
+  readonly store: Pick<Store, 'dueRevocations' | 'saveRevocation' | 'queueRevocations' | 'deleteRevocation'>;
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
@@ -54,22 +35,6 @@ export class RevocationQueue {
   private retrying = false;
 
   constructor(private readonly deps: RevocationQueueDependencies) {}
-
-  /** Forget the user's connection and revoke its tokens; idempotent. */
-  async disconnect(userId: string): Promise<DisconnectResult> {
-    const { store, cipher, now } = this.deps;
-    const queued = await store.withConnectionLock(userId, async () => {
-      const connection = await store.findConnection(userId);
-      if (!connection) return undefined;
-      const queue = revocationsOf(cipher, userId, openTokens(cipher, connection), now());
-      await store.deleteConnection(userId, queue);
-      return queue;
-    });
-    if (!queued) return { disconnected: false, queued: 0 };
-    const left = await this.revokeNow(queued);
-    this.deps.logger.info({ userId, queued: left }, 'disconnected');
-    return { disconnected: true, queued: left };
-  }
 
   /** One attempt now at revocations just queued (a disconnect, a reconnect, a lost refresh); how many stay queued. Never throws. */
   async revokeNow(queued: readonly PendingRevocation[]): Promise<number> {
@@ -181,37 +146,4 @@ export class RevocationQueue {
       outcome.retryAfterSeconds === undefined ? backoffMs : Math.min(maxBackoffMs, outcome.retryAfterSeconds * 1000);
     return { ...revocation, attempts, notBefore: now + waitMs, lastError: outcome.reason.slice(0, 500) };
   }
-}
-
-/**
- * The queue entries revoking tokens nothing will use again, sealed: the
- * refresh token first (in most providers that ends the whole grant), then
- * the access token. A token left undefined is not queued.
- */
-export function revocationsOf(
-  cipher: TokenCipher,
-  userId: string,
-  tokens: { readonly refreshToken?: string; readonly accessToken?: string },
-  now: number,
-): PendingRevocation[] {
-  const candidates = [
-    ['refresh_token', tokens.refreshToken],
-    ['access_token', tokens.accessToken],
-  ] as const;
-  return candidates.flatMap(([hint, token], index) => {
-    if (token === undefined) return [];
-    const id = randomUUID();
-    const at = now + index;
-    return [
-      {
-        id,
-        userId,
-        sealedToken: cipher.encrypt(token, revocationContext(id)),
-        tokenTypeHint: hint,
-        attempts: 0,
-        notBefore: at,
-        createdAt: at,
-      },
-    ];
-  });
 }

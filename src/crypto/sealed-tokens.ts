@@ -3,10 +3,11 @@
  * associated data, to the record and field it belongs to, so a sealed token
  * copied into another row or field does not open. Sealing a connection's
  * tokens is written here once, for a new connection, a refresh and a key
- * rotation alike.
+ * rotation alike; and so is sealing a token for the revocation queue.
  */
+import { randomUUID } from 'node:crypto';
 import { IntegrationError } from '../errors';
-import type { Connection } from '../store/store';
+import type { Connection, PendingRevocation } from '../store/store';
 import type { TokenCipher } from './token-cipher';
 
 export type TokenField = 'access_token' | 'refresh_token';
@@ -65,4 +66,38 @@ export function openTokens(cipher: TokenCipher, connection: Connection): ClearTo
         ? undefined
         : open(cipher, connection, connection.sealedRefreshToken, 'refresh_token'),
   };
+}
+
+/**
+ * The queue entries revoking tokens nothing will use again, each sealed
+ * under its entry's own id: the refresh token first (in most providers that
+ * ends the whole grant), then the access token. A token left undefined is
+ * not queued.
+ */
+export function revocationsOf(
+  cipher: TokenCipher,
+  userId: string,
+  tokens: { readonly refreshToken?: string; readonly accessToken?: string },
+  now: number,
+): PendingRevocation[] {
+  const candidates = [
+    ['refresh_token', tokens.refreshToken],
+    ['access_token', tokens.accessToken],
+  ] as const;
+  return candidates.flatMap(([hint, token], index) => {
+    if (token === undefined) return [];
+    const id = randomUUID();
+    const at = now + index;
+    return [
+      {
+        id,
+        userId,
+        sealedToken: cipher.encrypt(token, revocationContext(id)),
+        tokenTypeHint: hint,
+        attempts: 0,
+        notBefore: at,
+        createdAt: at,
+      },
+    ];
+  });
 }

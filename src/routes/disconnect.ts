@@ -1,15 +1,17 @@
 /**
- * `POST /disconnect`: revoke at the provider, then forget the tokens.
- * Refused from another site; idempotent (disconnecting twice is fine).
+ * `POST /disconnect` (contract 5.7): the HTTP of disconnecting. Refused from
+ * another site; the user's connection forgotten and its tokens revoked by the
+ * disconnect service (../connections/disconnect.ts); idempotent
+ * (disconnecting twice is fine).
  */
-import type { RevocationQueue } from '../connections/revocation-queue';
+import type { DisconnectUser } from '../connections/disconnect';
 import { checkSameOrigin } from '../http/check-same-origin';
 import type { IntegrationMiddleware } from '../http/integration-state';
 import { requireUser, type Identity } from '../identity/identity';
 
 export interface DisconnectDependencies {
   readonly identity: Identity;
-  readonly revocations: Pick<RevocationQueue, 'disconnect'>;
+  readonly disconnectUser: DisconnectUser;
   /** The integration's own origin: the request must come from it. */
   readonly origin: string;
 }
@@ -18,7 +20,7 @@ export function disconnect(deps: DisconnectDependencies): IntegrationMiddleware 
   return async (ctx) => {
     checkSameOrigin(ctx, deps.origin);
     const user = await requireUser(deps.identity, ctx);
-    const result = await deps.revocations.disconnect(user.id);
+    const result = await deps.disconnectUser(user.id);
     if (ctx.accepts('html', 'json') === 'json') {
       ctx.body = { status: 'not_connected', revocation: result.queued > 0 ? 'pending' : 'done' };
       return;
