@@ -23,6 +23,11 @@
 // (REDIRECT_URI, REFRESH_MARGIN_SECONDS, PROVIDER_TIMEOUT_MS, ...). A scenario
 // it cannot be checked for is skipped with its reason (never passed).
 // Writes reports/conformance.json and reports/conformance.html.
+// `-p remote-fapi2` (or `-p remote` with SECURITY_PROFILE=fapi2 declared) is
+// the FAPI 2.0 run of a remote integration against the mock's fapi2 profile
+// (contract 5.8): the @flow features and the @fapi2 scenarios that are not
+// @in-process, each also judged at the mock (steps/fapi2_steps.ts).
+// `.ci/remote-run --profile fapi2` starts both and runs it.
 //
 // Every profile but `remote` runs as many workers as the machine has cores
 // (scenarios share nothing: each starts its own mock and integration).
@@ -68,6 +73,21 @@ const fapi2Of = (profile) => ({
   worldParameters: { ...profile.worldParameters, securityProfile: 'fapi2' },
 });
 const fapi2 = fapi2Of(memory);
+const remote = {
+  ...common,
+  worldParameters: { store: 'remote' },
+  // REPORTS_DIR: a folder of the run's own (two remote runs from one checkout never share one).
+  format: [
+    'summary',
+    `html:${process.env.REPORTS_DIR || 'reports'}/cucumber-remote.html`,
+    `junit:${process.env.REPORTS_DIR || 'reports'}/junit-remote.xml`,
+    `${report}:${process.env.REPORTS_DIR || 'reports'}/conformance.txt`,
+  ],
+};
+const remoteFapi2 = {
+  ...fapi2Of(remote),
+  tags: '(@flow or @fapi2) and not @basic-only',
+};
 const fapi2Mysql = fapi2Of(mysql);
 
 module.exports = {
@@ -125,15 +145,9 @@ module.exports = {
     ],
   },
   // Every scenario, against the integration at INTEGRATION_URL and the mock at MOCK_URL; serial, as they share both.
-  remote: {
-    ...common,
-    worldParameters: { store: 'remote' },
-    // REPORTS_DIR: a folder of the run's own (two remote runs from one checkout never share one).
-    format: [
-      'summary',
-      `html:${process.env.REPORTS_DIR || 'reports'}/cucumber-remote.html`,
-      `junit:${process.env.REPORTS_DIR || 'reports'}/junit-remote.xml`,
-      `${report}:${process.env.REPORTS_DIR || 'reports'}/conformance.txt`,
-    ],
-  },
+  // An integration that declares SECURITY_PROFILE=fapi2 (contract 2.2, 5.8) gets the fapi2 rerun instead.
+  remote: process.env.SECURITY_PROFILE === 'fapi2' ? remoteFapi2 : remote,
+  // The flow features under FAPI 2.0, against a remote integration and the mock's fapi2 profile (contract 5.8),
+  // with the @fapi2 scenarios that can be judged from the outside.
+  'remote-fapi2': remoteFapi2,
 };

@@ -1,4 +1,4 @@
-@fapi2 @dpop @rfc9449 @in-process
+@fapi2 @dpop @rfc9449
 Feature: Tokens are bound to the connection's key (DPoP)
 
   With DPoP (RFC 9449) each connection has a key pair of its own, sealed at
@@ -13,6 +13,13 @@ Feature: Tokens are bound to the connection's key (DPoP)
 
   Rule: every token request and every API call is proved with the connection's key
 
+    Scenario: Connecting and listing databases, each call proved with the connection's key
+      Given Carol has connected her MySQL account as alice
+      When Carol lists her databases
+      Then Carol sees the databases "wonderland_shop, tea_party"
+      And every request to the token endpoint and the vendor API carried a fresh DPoP proof
+
+    @in-process
     Scenario: Connecting, listing databases and refreshing, each with a fresh proof
       Given Carol has connected her MySQL account as alice
       When Carol lists her databases
@@ -65,6 +72,7 @@ Feature: Tokens are bound to the connection's key (DPoP)
       Then Carol sees the databases "wonderland_shop, tea_party"
       And the answers that demanded a nonce were each followed by one retry with it
 
+    @in-process
     Scenario: A vendor that demands a new nonce every time gets one retry, then a clear error
       Given Carol has connected her MySQL account as alice
       And the vendor API will demand a new DPoP nonce on every request
@@ -74,6 +82,7 @@ Feature: Tokens are bound to the connection's key (DPoP)
 
   Rule: tokens that are not DPoP-bound are refused when DPoP was asked for
 
+    @in-process
     Scenario Outline: The provider answers the DPoP token request <problem>
       Given she has started connecting her MySQL account
       And the provider will send a token response <problem>
@@ -95,12 +104,14 @@ Feature: Tokens are bound to the connection's key (DPoP)
     remembers each proof it took until those 60 seconds are over, so a proof
     is never taken twice.
 
+    @in-process
     Scenario: A proof issued far in the future is refused
       Given Carol has connected her MySQL account as alice
       When someone calls the vendor API with Carol's access token and a proof of her connection's key issued 55 seconds ahead
       Then the vendor API refuses that proof with 401 "invalid_dpop_proof"
       But a proof of the same key issued now is taken
 
+    @in-process
     Scenario: A proof replayed after a minute, while it is still valid, is refused
       Given Carol has connected her MySQL account as alice
       And someone has called the vendor API with Carol's access token and a proof of her connection's key issued as far ahead as the mock allows

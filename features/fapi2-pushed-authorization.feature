@@ -1,4 +1,4 @@
-@fapi2 @par @rfc9126 @in-process
+@fapi2 @par @rfc9126
 Feature: The authorization request goes by PAR, and nothing else is in the front channel
 
   With pushed authorization requests (RFC 9126) the integration sends the
@@ -14,6 +14,7 @@ Feature: The authorization request goes by PAR, and nothing else is in the front
 
   Rule: when configured, every request is pushed with client authentication
 
+    @in-process
     Scenario: Configured to push, against a provider that offers PAR
       Given the integration pushes its authorization requests
       When Carol connects her MySQL account as alice
@@ -30,6 +31,7 @@ Feature: The authorization request goes by PAR, and nothing else is in the front
 
   Rule: a refused or failing push is a clear error, and the browser goes nowhere
 
+    @in-process
     Scenario Outline: The PAR endpoint answers <status> "<error>"
       Given the integration pushes its authorization requests
       And the provider's pushed authorization request endpoint will answer <status> "<error>"
@@ -47,12 +49,14 @@ Feature: The authorization request goes by PAR, and nothing else is in the front
 
   Rule: a request URI is good for a short time only
 
+    @in-process
     Scenario: The request URI expired while Carol was away
       Given the integration pushes its authorization requests
       When Carol connects as alice after 120 seconds at the provider
       Then the provider shows her that the request URI is no longer valid
       And nothing is stored for her
 
+    @in-process
     Scenario: A provider that sends the browser back with invalid_request_uri
       Given she has started connecting her MySQL account
       When the provider answers the request with "invalid_request_uri"

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   readonly path: string;
   /** Parameters as oidc-provider parsed them (query or form body). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** The names of the parameters in the URL's query as it arrived (at the authorization endpoint: the front channel). */
+  readonly queryNames: readonly string[];
   /** The scheme of the Authorization header (`Basic`, `Bearer`...), if any. */
   readonly authorizationScheme: string | undefined;
   /** The client that authenticated, when the endpoint authenticates clients. */
@@ -97,6 +99,7 @@ export class RequestLog {
         method: ctx.method,
         path: ctx.path,
         params: {},
+        queryNames: [...new URLSearchParams(ctx.querystring).keys()],
         authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
         clientId: undefined,
         bearerToken: endpoint === 'resource' ? /^(?:Bearer|DPoP) (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,

@@ -2,12 +2,15 @@
  * Steps of the FAPI 2.0 features (features/fapi2-*.feature): the mock
  * restarted in its `fapi2` profile, our integration reconfigured for PAR,
  * private_key_jwt and DPoP, and what a thief holding a token without its key
- * gets. In-process only: they restart our integration with other settings
- * and read its store.
+ * gets. Those that restart our integration or read its store run in-process
+ * only (@in-process); the others run against a remote integration that
+ * declares SECURITY_PROFILE=fapi2 too (contract 5.8). And the judge of the
+ * fapi2 rerun: after every scenario run in the fapi2 security profile, what
+ * the mock received is held to FAPI 2.0 (judgeAtTheMock).
  */
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { Given, Then, When } from '@cucumber/cucumber';
+import { After, Given, Status, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader, SignJWT, importJWK, type JWK } from 'jose';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
@@ -17,12 +20,14 @@ import { errorCodes, isErrorCode } from '../src/errors';
 import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
 import type { Person } from './support/people';
 import { startInProcessMock } from './support/in-process-mock';
-import { fapi2Environment, newClientKey } from './support/security-profile';
+import { fapi2Environment, judgeAtTheMock, newClientKey } from './support/security-profile';
 import { errorCodeOf } from './support/html-forms';
 import { authorizeAtProvider, callApi, connect, deliverCallback, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 interface Fapi2State {
+  /** How many requests the mock had received when the harness itself began to call it (a thief): the judge stops there. */
+  harnessFrom?: number;
   stolen?: { accessToken: string; refreshToken?: string; proof?: string };
   answer?: Response<string>;
   startProblem?: string;
@@ -55,9 +60,51 @@ Given('the integration pushes its authorization requests', async function (this:
   await this.inProcess.reconfigure({ PUSHED_AUTHORIZATION_REQUESTS: 'true' });
 });
 
+/** From here on the harness calls the mock itself (a thief, a replay): the judge looks only at the requests before. */
+async function harnessCallsFromHere(world: ConformanceWorld): Promise<void> {
+  const state = stateOf(world);
+  state.harnessFrom ??= (await world.provider.requests()).length;
+}
+
+// The judge of the fapi2 rerun (contract 5.8), in-process and remote alike: what the mock received from the
+// integration during a scenario that passed is held to FAPI 2.0. Runs before the servers stop (hooks.ts).
+After({ tags: 'not @no-servers' }, async function (this: ConformanceWorld, { result }) {
+  if (this.securityProfile !== 'fapi2' || result?.status !== Status.PASSED || !this.provider || !this.sut) return;
+  const discovery = (await (await fetch(`${this.provider.issuer}/.well-known/openid-configuration`)).json()) as {
+    authorization_endpoint: string;
+  };
+  const published = await got(this.sut.settings.clientJwksUri, { responseType: 'json', throwHttpErrors: false });
+  assert.equal(
+    published.statusCode,
+    200,
+    `the integration publishes its client keys at ${this.sut.settings.clientJwksUri}`,
+  );
+  const requests = await this.provider.requests();
+  const judged = await judgeAtTheMock(requests.slice(0, stateOf(this).harnessFrom ?? requests.length), {
+    issuer: this.provider.issuer,
+    clientId: this.provider.client.client_id,
+    authorizationEndpoint: discovery.authorization_endpoint,
+    publishedKeys: published.body as { keys: JWK[] },
+  });
+  this.attach(`FAPI 2.0 judge: ${judged} requests the mock received held to FAPI 2.0 (contract 5.8)`, 'text/plain');
+});
+
 Given(
   'the vendor runs the FAPI 2.0 profile, and the integration uses private_key_jwt and DPoP',
   async function (this: ConformanceWorld) {
+    if (this.mode === 'remote') {
+      // A remote integration declared it (SECURITY_PROFILE=fapi2, contract 5.8), and the mock runs its fapi2 profile.
+      assert.equal(this.securityProfile, 'fapi2', 'the integration declares SECURITY_PROFILE=fapi2');
+      const discovery = (await (await fetch(`${this.provider.issuer}/.well-known/openid-configuration`)).json()) as {
+        require_pushed_authorization_requests?: boolean;
+      };
+      assert.equal(
+        discovery.require_pushed_authorization_requests,
+        true,
+        'the mock runs its fapi2 profile (MOCK_PROFILE=fapi2)',
+      );
+      return;
+    }
     const old = this.inProcessProvider.local;
     // A run in the fapi2 security profile started them so already.
     if (old.profile === 'fapi2') return;
@@ -73,7 +120,7 @@ Given(
 );
 
 Given('the vendor demands DPoP nonces', async function (this: ConformanceWorld) {
-  this.inProcessProvider.local.controls.setModes({ dpopNonces: true });
+  await this.provider.setDpopNonces(true);
 });
 
 Given(
@@ -237,6 +284,7 @@ Given(
 When(
   'the thief calls the vendor API with the stolen access token as a bearer token',
   async function (this: ConformanceWorld) {
+    await harnessCallsFromHere(this);
     const state = stateOf(this);
     state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
       headers: { authorization: `Bearer ${state.stolen?.accessToken}` },
@@ -248,6 +296,7 @@ When(
 When(
   'the thief calls the vendor API with the stolen access token and a proof of a key of its own',
   async function (this: ConformanceWorld) {
+    await harnessCallsFromHere(this);
     const state = stateOf(this);
     const url = `${await this.provider.resourceBaseUrl()}/databases`;
     const proof = await dpopProof(
@@ -265,6 +314,7 @@ When(
 When(
   'the thief replays the proof the integration sent with the stolen access token',
   async function (this: ConformanceWorld) {
+    await harnessCallsFromHere(this);
     const state = stateOf(this);
     assert.ok(state.stolen?.proof, 'a proof was captured');
     state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
@@ -277,6 +327,7 @@ When(
 When(
   'the thief redeems the stolen refresh token with a proof and an assertion of keys of its own',
   async function (this: ConformanceWorld) {
+    await harnessCallsFromHere(this);
     const state = stateOf(this);
     const tokenEndpoint = `${this.provider.issuer}/token`;
     const proof = await dpopProof(generateDpopKey(), { method: 'POST', url: tokenEndpoint }, Date.now());

@@ -7,6 +7,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { finishConnecting, startConnecting } from './connect';
+import { fapi2, publishedKeys } from './fapi2';
 import { configuration } from './provider';
 import { errorPage, signInPage, statusPage } from './pages';
 import { Problem } from './problems';
@@ -150,6 +151,13 @@ router.post('/disconnect', sameSite, async (ctx) => {
     ctx.redirect('/');
   }
 });
+
+// Under FAPI 2.0: the client's public keys, for the provider to check its client assertions (its jwks_uri).
+if (fapi2.enabled)
+  router.get('/jwks.json', (ctx) => {
+    ctx.body = publishedKeys();
+    ctx.set('cache-control', 'max-age=60');
+  });
 
 router.get('/healthz', (ctx) => {
   ctx.body = { status: 'ok' };

@@ -7,6 +7,7 @@
  */
 import type Koa from 'koa';
 import * as client from 'openid-client';
+import { dpopHandle, fapi2, newDpopKey } from './fapi2';
 import { authorizationError, Problem } from './problems';
 import { configuration, problemOf, verifyIdToken } from './provider';
 import { queryOf, requireSession, returnToOf } from './requests';
@@ -33,6 +34,8 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
     client.randomPKCECodeVerifier(),
     Date.now(),
   ];
+  // FAPI 2.0 (contract 5.8): a key pair of this attempt's own, proved on the PAR and token requests.
+  const dpopKey = fapi2.enabled ? await newDpopKey() : undefined;
   forgetOldAttempts(now, settings.pendingTtlMs);
   pendingAuthorizations.set(state, {
     state,
@@ -40,12 +43,13 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
     codeVerifier,
     returnTo,
     expectedAccount,
+    ...(dpopKey ? { dpopKey } : {}),
     sessionId: session.id,
     userId: session.userId,
     createdAt: now,
     expiresAt: now + settings.pendingTtlMs,
   });
-  const url = client.buildAuthorizationUrl(config, {
+  const parameters = {
     redirect_uri: settings.redirectUri.href,
     scope,
     state,
@@ -54,7 +58,13 @@ export const startConnecting: Koa.Middleware = async (ctx) => {
     code_challenge_method: 'S256',
     // OpenID Connect Core 11: a refresh token (offline_access) is granted only with explicit consent.
     ...(scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
-  });
+  };
+  // Under FAPI 2.0 the request is pushed (RFC 9126): the browser carries only client_id and request_uri.
+  const url = dpopKey
+    ? await client
+        .buildAuthorizationUrlWithPAR(config, parameters, { DPoP: dpopHandle(config, dpopKey) })
+        .catch((e: unknown) => Promise.reject(problemOf(e, 'par')))
+    : client.buildAuthorizationUrl(config, parameters);
   ctx.redirect(url.href);
 };
 
@@ -106,12 +116,17 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
   const config = await configuration();
   const { issuer, authorization_response_iss_parameter_supported: issPromised } = config.serverMetadata();
   const iss = query.get('iss');
-  if (iss === undefined && issPromised) throw new Problem('issuer_missing', 'the callback has no iss');
+  // FAPI 2.0 Security Profile 5.3.3: iss is required whatever discovery promises.
+  if (iss === undefined && (issPromised || fapi2.enabled))
+    throw new Problem('issuer_missing', 'the callback has no iss');
   if (iss !== undefined && iss !== issuer) throw new Problem('issuer_mismatch', 'the callback names another issuer');
   const pending = takePending(query.get('state'), session);
   ctx.status = 303;
   if ('landOn' in pending) return ctx.redirect(pending.landOn);
   const error = query.get('error');
+  // RFC 9126 4: the pushed request's request_uri expired before the browser arrived.
+  if (error === 'invalid_request_uri' && pending.dpopKey)
+    throw new Problem('authorization_request_expired', 'the pushed authorization request expired');
   if (error !== undefined) throw authorizationError(error, query.get('error_description'));
   if (!query.get('code')) throw new Problem('code_missing', 'the callback has no code');
 
@@ -124,7 +139,13 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
     idTokenExpected: true,
   };
   const tokens = await client
-    .authorizationCodeGrant(config, url, checks)
+    .authorizationCodeGrant(
+      config,
+      url,
+      checks,
+      undefined,
+      pending.dpopKey ? { DPoP: dpopHandle(config, pending.dpopKey) } : {},
+    )
     .catch((e: unknown) => Promise.reject(problemOf(e, 'code')));
   // Tokens issued are kept or revoked (contract 5.3): whatever refuses them from here revokes them.
   const connection = await keptOrRevoked(tokens, async () => {
@@ -134,7 +155,9 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
     const { expectedAccount } = pending;
     if (expectedAccount && (claims.iss !== expectedAccount.issuer || claims.sub !== expectedAccount.subject))
       throw new Problem('account_mismatch', 'the upgrade came back for another account than the one connected');
-    return connectionFrom(tokens);
+    if (pending.dpopKey && tokens.token_type.toLowerCase() !== 'dpop')
+      throw new Problem('token_not_dpop_bound', 'the provider issued tokens that are not DPoP-bound');
+    return { ...connectionFrom(tokens), ...(pending.dpopKey ? { dpopKey: pending.dpopKey } : {}) };
   });
   const replaced = connections.get(pending.userId);
   connections.set(pending.userId, connection);

@@ -48,6 +48,16 @@ const table = {
   invalid_token_response: [502, 'The provider answered something unexpected; try again later.'],
   invalid_id_token: [502, "The provider's answer could not be verified; try again later."],
   provider_error: [502, 'The provider had a problem; try again later.'],
+  // FAPI 2.0 (contract 5.8): PAR (RFC 9126) and DPoP (RFC 9449).
+  pushed_authorization_refused: [
+    502,
+    "The provider refused the authorization request; tell the integration's administrator.",
+  ],
+  authorization_request_expired: [400, 'The connection took too long at the provider; start it again.'],
+  token_not_dpop_bound: [
+    502,
+    "The provider issued tokens not bound to this integration's key; tell its administrator.",
+  ],
   provider_unavailable: [503, 'The provider could not be reached; try again shortly.'],
   internal_error: [500, 'Something went wrong on our side; try again later.'],
 } as const satisfies Record<string, readonly [number, string]>;

@@ -12,6 +12,7 @@ import {
   decodeProtectedHeader,
   errors as jose,
 } from 'jose';
+import { fapi2, fapi2Algorithms, privateKeyJwt } from './fapi2';
 import { Problem, type ProblemCode } from './problems';
 import { settings } from './settings';
 
@@ -69,11 +70,16 @@ export function configuration(): Promise<client.Configuration> {
 }
 
 async function discover(): Promise<client.Configuration> {
+  // Under FAPI 2.0: private_key_jwt. openid-client refuses an ID token of another algorithm than this one before
+  // it hands over the response's tokens, which then cannot be revoked (contract 5.3); so under FAPI 2.0 it is
+  // told any of the signing algorithms (oauth4webapi takes a list), and verifyIdToken holds the ID token to the
+  // profile's own (PS256, ES256, EdDSA), with the tokens revoked when it refuses one.
+  const idTokenAlgorithms = fapi2.enabled ? ['PS256', 'ES256', 'EdDSA', 'RS256'] : 'RS256';
   const config = await client.discovery(
     settings.issuer,
     settings.clientId,
-    { id_token_signed_response_alg: 'RS256' },
-    client.ClientSecretBasic(settings.clientSecret),
+    { id_token_signed_response_alg: idTokenAlgorithms as string },
+    fapi2.enabled ? await privateKeyJwt() : client.ClientSecretBasic(settings.clientSecret),
     { [client.customFetch]: providerFetch, execute: loopback(settings.issuer) ? [client.allowInsecureRequests] : [] },
   );
   const metadata = config.serverMetadata();
@@ -103,7 +109,8 @@ const jwksFetch = async (url: string, options: RequestInit): Promise<Response> =
 
 /**
  * What openid-client leaves to the client, checked here (OpenID Connect Core
- * 3.1.3.7, docs/contract.md 5.4): the signature, RS256 only, with the
+ * 3.1.3.7, docs/contract.md 5.4): the signature, RS256 only (under FAPI 2.0
+ * PS256, ES256 or EdDSA only, contract 5.8), with the
  * provider's keys (openid-client skips it for a token from the token
  * endpoint, as the spec allows over TLS; an unknown key fetches the JWKS once
  * more); an audience of this client alone (openid-client trusts others when
@@ -137,7 +144,7 @@ export async function verifyIdToken(
     timeoutDuration: settings.providerTimeoutMs * 4,
   });
   try {
-    await compactVerify(idToken, keys, { algorithms: ['RS256'] });
+    await compactVerify(idToken, keys, { algorithms: fapi2.enabled ? [...fapi2Algorithms] : ['RS256'] });
   } catch (error) {
     if (error instanceof Problem) throw error;
     const forged = [
@@ -165,8 +172,8 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
-/** openid-client's error, as the contract's code; `step` says which call failed. */
-export function problemOf(error: unknown, step: 'discovery' | 'code' | 'refresh'): Problem {
+/** openid-client's error, as the contract's code; `step` says which call failed (`par`: a pushed request, FAPI 2.0). */
+export function problemOf(error: unknown, step: 'discovery' | 'par' | 'code' | 'refresh'): Problem {
   const chain = causes(error);
   const problem = chain.find((e) => e instanceof Problem);
   if (problem instanceof Problem) return problem;
@@ -186,6 +193,10 @@ export function problemOf(error: unknown, step: 'discovery' | 'code' | 'refresh'
   const code = ((): ProblemCode => {
     if (status === 429 || status === 503) return 'provider_unavailable';
     if (step === 'discovery') return status !== undefined && status >= 500 ? 'provider_unavailable' : 'provider_error';
+    if (step === 'par') {
+      if (oauthError === 'invalid_client') return 'invalid_client';
+      return status !== undefined && status >= 400 && status < 500 ? 'pushed_authorization_refused' : 'provider_error';
+    }
     if (status !== undefined && status >= 500) return step === 'code' ? 'provider_error' : 'provider_unavailable';
     if (oauthError === 'invalid_grant' || oauthError === 'invalid_client') return oauthError;
     if (oauthError !== undefined) return 'token_request_failed';

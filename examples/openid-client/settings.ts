@@ -20,7 +20,9 @@ function seconds(name: string, fallback: number): number {
 export const settings = {
   issuer: new URL(required('ISSUER_URL')),
   clientId: required('CLIENT_ID'),
-  clientSecret: required('CLIENT_SECRET'),
+  /** client_secret_basic; not used under FAPI 2.0 (SECURITY_PROFILE=fapi2: private_key_jwt, fapi2.ts). */
+  clientSecret:
+    process.env.SECURITY_PROFILE === 'fapi2' ? (process.env.CLIENT_SECRET ?? '') : required('CLIENT_SECRET'),
   redirectUri: new URL(required('REDIRECT_URI')),
   port: Number(process.env.PORT ?? 3100),
   host: process.env.HOST ?? '127.0.0.1',

@@ -17,6 +17,8 @@ export interface PendingAuthorization {
   readonly codeVerifier: string;
   readonly nonce: string;
   readonly returnTo: string;
+  /** Under FAPI 2.0: the key pair the tokens of this attempt are bound to (DPoP), the connection's from then on. */
+  readonly dpopKey?: CryptoKeyPair;
   /** An upgrade (`/connect?scope=`): the account of the connection it upgrades, which must come back. */
   readonly expectedAccount?: { readonly issuer: string; readonly subject: string };
   readonly createdAt: number;
@@ -37,6 +39,8 @@ export interface Connection {
   readonly name?: string;
   readonly email?: string;
   readonly connectedAt: number;
+  /** Under FAPI 2.0: the connection's DPoP key pair; its tokens are usable only with a proof of it. */
+  readonly dpopKey?: CryptoKeyPair;
 }
 
 export interface QueuedRevocation {

@@ -6,6 +6,7 @@
  * again later).
  */
 import * as client from 'openid-client';
+import { dpopHandle } from './fapi2';
 import { configuration, problemOf, verifyIdToken } from './provider';
 import { Problem } from './problems';
 import { connections, revocationQueue, type Connection, type QueuedRevocation } from './store';
@@ -91,7 +92,9 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
   const config = await configuration();
   let tokens: TokenResponse;
   try {
-    tokens = await client.refreshTokenGrant(config, current.refreshToken);
+    // Under FAPI 2.0 the refresh is proved with the connection's key (DPoP, RFC 9449 5).
+    const dpop = current.dpopKey ? { DPoP: dpopHandle(config, current.dpopKey) } : {};
+    tokens = await client.refreshTokenGrant(config, current.refreshToken, undefined, dpop);
   } catch (error) {
     const problem = problemOf(error, 'refresh');
     if (problem.code === 'invalid_grant') {

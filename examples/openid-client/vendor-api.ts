@@ -4,9 +4,12 @@
  * nothing, so a write may be sent again too). Callers get the vendor's JSON,
  * never the token; the vendor's refusals become the contract's codes.
  */
+import * as client from 'openid-client';
+import { dpopHandle } from './fapi2';
 import { Problem } from './problems';
-import { providerFetch } from './provider';
+import { configuration, providerFetch } from './provider';
 import { settings } from './settings';
+import type { Connection } from './store';
 import { refresh, usableConnection } from './tokens';
 
 /** A path under the API's base URL, the base's own path kept (never resolved against the host's root). */
@@ -23,14 +26,37 @@ export async function vendorRequest(
   options: { query?: URLSearchParams; write?: { body: unknown } } = {},
 ): Promise<Record<string, unknown>> {
   const { query, write } = options;
-  const send = (token: string) =>
-    providerFetch(resourceUrl(path, query), {
-      ...(write ? { method: 'POST', body: JSON.stringify(write.body) } : {}),
-      headers: { authorization: `Bearer ${token}`, ...(write ? { 'content-type': 'application/json' } : {}) },
-    });
+  const send = async ({ accessToken, dpopKey }: Connection) => {
+    const headers: Record<string, string> = write ? { 'content-type': 'application/json' } : {};
+    const body = write ? JSON.stringify(write.body) : undefined;
+    if (!dpopKey)
+      return providerFetch(resourceUrl(path, query), {
+        ...(write ? { method: 'POST', body } : {}),
+        headers: { authorization: `Bearer ${accessToken}`, ...headers },
+      });
+    // Under FAPI 2.0: `Authorization: DPoP`, a proof of the connection's key with `ath`, one retry on use_dpop_nonce.
+    const config = await configuration();
+    return client
+      .fetchProtectedResource(
+        config,
+        accessToken,
+        new URL(resourceUrl(path, query)),
+        write ? 'POST' : 'GET',
+        body,
+        new Headers(headers),
+        {
+          DPoP: dpopHandle(config, dpopKey),
+        },
+      )
+      .catch((error: unknown) => {
+        // A challenge in WWW-Authenticate (401, 403) is an answer like any other here.
+        if (error instanceof client.WWWAuthenticateChallengeError) return error.response;
+        throw error;
+      });
+  };
   const connection = await usableConnection(userId);
-  let response = await send(connection.accessToken);
-  if (response.status === 401) response = await send((await refresh(userId, connection)).accessToken);
+  let response = await send(connection);
+  if (response.status === 401) response = await send(await refresh(userId, connection));
   if (response.status === 403) {
     // RFC 6750 3.1: the scope the request needs is named in the challenge.
     const scope = /scope="([^"]*)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1];

@@ -5,9 +5,8 @@
  * instead, every person gets a username of their own, and a scenario that
  * needs what the integration does not offer is skipped, with its reason.
  */
-import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterAll, Before, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { closeAdminPool } from '../../dev/throwaway-database';
-import { Clock } from '../../mock-provider/clock';
 import { closeBrowser, freshPage } from './browser';
 import { skipReason, skipReasonMediaType } from './capabilities';
 import { remoteTarget } from './remote-integration';
@@ -19,11 +18,6 @@ import type { ConformanceWorld } from './world';
 // A remote integration's provider timeout is its own (PROVIDER_TIMEOUT_MS): a step may wait for several of them.
 setDefaultTimeout(remoteTarget() ? 90_000 : 30_000);
 
-BeforeAll(function () {
-  // In-process the mock and the integration share the process's clock, which the steps move forward.
-  if (!remoteTarget()) Clock.install();
-});
-
 AfterAll(async function () {
   await Promise.all([closeAdminPool(), closeBrowser()]);
   removeTlsMaterial();
@@ -31,7 +25,10 @@ AfterAll(async function () {
 
 // First: a scenario the integration under test cannot be checked for is skipped (never passed), with its reason.
 Before(async function (this: ConformanceWorld, { pickle }) {
-  const reason = await skipReason(pickle.tags.map((tag) => tag.name));
+  const reason = await skipReason(
+    pickle.tags.map((tag) => tag.name),
+    this.securityProfile,
+  );
   if (!reason) return undefined;
   this.attach(reason, skipReasonMediaType);
   return 'skipped';

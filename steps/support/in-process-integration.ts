@@ -130,6 +130,14 @@ export class InProcessIntegration implements IntegrationDriver {
       revocationRetryIntervalSeconds: this.config.revocationRetryIntervalSeconds,
       scopes: this.config.scopes,
       rateLimits: this.environment.RATE_LIMITS,
+      // Contract 5.8: FAPI 2.0 is PAR, DPoP and private_key_jwt together.
+      securityProfile:
+        this.config.pushedAuthorizationRequests &&
+        this.config.dpop &&
+        this.config.clientAuthMethod === 'private_key_jwt'
+          ? 'fapi2'
+          : 'basic',
+      clientJwksUri: new URL('/jwks.json', this.config.redirectUri).href,
     };
   }
 

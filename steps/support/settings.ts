@@ -22,6 +22,10 @@ export interface Settings {
   readonly scopes: readonly string[];
   /** Our own rate limits (`group=points/seconds,...`); ours only. */
   readonly rateLimits: string | undefined;
+  /** The security profile the integration runs (contract 5.8): `basic`, or `fapi2` (PAR, DPoP, private_key_jwt). */
+  readonly securityProfile: 'basic' | 'fapi2';
+  /** Under FAPI 2.0: where the integration publishes its public client keys (its `jwks_uri` at the provider). */
+  readonly clientJwksUri: string;
 }
 
 export const defaultScopes = 'openid profile offline_access databases:read';
@@ -35,13 +39,19 @@ function whole(environment: Environment, name: string, fallback: number): number
 
 /** The settings a remote integration declares through the harness's environment (D5). */
 export function declaredSettings(integrationUrl: string, environment: Environment = process.env): Settings {
+  const redirectUri = environment.REDIRECT_URI || new URL('/callback', integrationUrl).href;
+  const securityProfile = environment.SECURITY_PROFILE || 'basic';
+  if (securityProfile !== 'basic' && securityProfile !== 'fapi2')
+    throw new Error(`SECURITY_PROFILE must be "basic" or "fapi2" for the harness, got "${securityProfile}"`);
   return {
-    redirectUri: environment.REDIRECT_URI || new URL('/callback', integrationUrl).href,
+    redirectUri,
     refreshMarginSeconds: whole(environment, 'REFRESH_MARGIN_SECONDS', 60),
     providerTimeoutMs: whole(environment, 'PROVIDER_TIMEOUT_MS', 5000),
     pendingAuthorizationTtlSeconds: whole(environment, 'PENDING_AUTHORIZATION_TTL_SECONDS', 600),
     revocationRetryIntervalSeconds: whole(environment, 'REVOCATION_RETRY_INTERVAL_SECONDS', 30),
     scopes: (environment.SCOPES || defaultScopes).split(' ').filter(Boolean),
     rateLimits: environment.RATE_LIMITS || undefined,
+    securityProfile,
+    clientJwksUri: environment.CLIENT_JWKS_URI || new URL('/jwks.json', redirectUri).href,
   };
 }

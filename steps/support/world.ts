@@ -14,9 +14,11 @@ import type { IntegrationDriver } from './integration-driver';
 import { People } from './people';
 import { integrationClient } from '../../dev/local-system';
 import { startInProcessMock } from './in-process-mock';
-import { InProcessProvider, RemoteProvider, type ProviderDriver } from './provider-driver';
+import type { InProcessProvider, ProviderDriver } from './provider-driver';
+import { connectRemoteProvider } from './remote-provider';
 import { RemoteIntegration, remoteTarget } from './remote-integration';
 import { Recollection } from './recollection';
+import { declaredSettings } from './settings';
 import { StoreProbe } from './store-probe';
 import { fapi2Environment, newClientKey, securityProfileOf, type SecurityProfile } from './security-profile';
 import { tlsMaterial, type CertificateKind } from './tls';
@@ -55,10 +57,13 @@ export class ConformanceWorld extends World {
   /**
    * The security profile of this run (cucumber's worldParameters): `basic`, or
    * `fapi2` (the mock's FAPI 2.0 profile, our integration with PAR,
-   * private_key_jwt and DPoP). In-process only: a remote run is `basic`.
+   * private_key_jwt and DPoP). Remote: the profile the integration declares
+   * (SECURITY_PROFILE, contract 2.2), or `fapi2` under the remote-fapi2 profile.
    */
   get securityProfile(): SecurityProfile {
-    return remoteTarget() ? 'basic' : securityProfileOf(this.parameters);
+    if (remoteTarget() && declaredSettings(remoteTarget()?.integrationUrl ?? '').securityProfile === 'fapi2')
+      return 'fapi2';
+    return securityProfileOf(this.parameters);
   }
 
   /** In-process: our src/ started for this scenario; remote: INTEGRATION_URL and MOCK_URL (the remote profile). */
@@ -75,7 +80,7 @@ export class ConformanceWorld extends World {
       );
     }
     if (remote) {
-      this.provider = await RemoteProvider.connect(remote.mockUrl);
+      this.provider = await connectRemoteProvider(remote.mockUrl);
       await this.provider.reset();
       this.sut = await RemoteIntegration.connect(remote.integrationUrl);
       return;
@@ -114,7 +119,7 @@ export class ConformanceWorld extends World {
 
   /** The in-process mock, for the steps only it allows (its scenarios are tagged @in-process). */
   get inProcessProvider(): InProcessProvider {
-    if (!(this.provider instanceof InProcessProvider))
+    if (this.provider.mode !== 'in-process')
       throw new Error('this step needs the mock in-process: tag the scenario @in-process');
     return this.provider;
   }
@@ -146,13 +151,11 @@ export class ConformanceWorld extends World {
     return new URL(this.url('/')).origin;
   }
 
-  /** Time passes for the integration and the provider alike (needs the clock: in-process, or the remote hook). */
+  /**
+   * Time passes for the integration and the provider alike (needs the integration's clock: in-process, or the
+   * remote hook). Each has a clock of its own (mock-provider/clock.ts), in-process too: both are moved.
+   */
   async timePasses(seconds: number): Promise<void> {
-    if (this.sut instanceof InProcessIntegration) {
-      // One clock in-process: the mock and the integration share the process's Date.
-      await this.provider.advanceClock(seconds);
-      return;
-    }
     await this.sut.advanceClock(seconds);
     await this.provider.advanceClock(seconds);
   }
