@@ -103,7 +103,7 @@ export const concernRules: readonly ConcernRule[] = [
   },
   { concern: 'metrics', files: ['observability/metrics'], packages: ['prom-client', 'tdigest', 'bintrees'] },
   { concern: 'router', packages: ['@koa/router', 'path-to-regexp'] },
-  { concern: 'vendor answer checked and reshaped', files: ['vendor/vendor-api'] },
+  { concern: 'vendor answer checked and reshaped', files: ['vendor-api/vendor-api'] },
   { concern: 'route handler', files: ['routes/databases', 'routes/identifiers'] },
   { concern: 'error handler', files: ['http/error-handler', 'errors'] },
   // Koa's respond() serializes a JSON body before it writes it: its own time is the JSON.

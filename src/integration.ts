@@ -15,18 +15,18 @@ import { RateLimiter, type LimiterFactory } from './http/rate-limits';
 import { DemoSignIn } from './identity/demo-sign-in';
 import type { Identity } from './identity/identity';
 import { TrustedHeaderIdentity } from './identity/trusted-header';
+import { AuthorizationRedirect } from './oauth/authorization-redirect';
 import { ClientAssertions } from './oauth/client-assertion';
+import { clientAuthentication, type ClientAuthentication } from './oauth/client-authentication';
 import { Discovery } from './oauth/discovery';
 import { DpopNonces } from './oauth/dpop';
 import { JwksCache } from './oauth/jwks';
-import { AuthorizationRedirect } from './oauth/pushed-authorization-request';
-import { clientAuthentication, type ClientAuthentication } from './oauth/token-endpoint-auth';
 import { createLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { TestHooks } from './routes/test-hooks';
 import { MemoryStore } from './store/memory-store';
 import type { Store } from './store/store';
-import { VendorApi } from './vendor/vendor-api';
+import { VendorApi } from './vendor-api/vendor-api';
 
 export interface IntegrationOptions {
   store?: Store;

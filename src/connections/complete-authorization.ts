@@ -16,7 +16,7 @@ import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
 import type { ProviderClient } from '../http/provider-client';
 import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant';
-import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
+import type { ClientAuthentication } from '../oauth/client-authentication';
 import type { ProviderMetadata } from '../oauth/discovery';
 import { generateDpopKey, type DpopNonces } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';

@@ -23,12 +23,12 @@ import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
 import type { ProviderClient, ProviderResponse } from '../http/provider-client';
+import type { ClientAuthentication } from '../oauth/client-authentication';
 import type { Discovery, ProviderMetadata } from '../oauth/discovery';
 import type { DpopBinding, DpopNonces } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';
-import type { ClientAuthentication } from '../oauth/token-endpoint-auth';
 import { tokenEndpointError } from '../oauth/token-endpoint-error';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
@@ -39,7 +39,7 @@ import { keptOrRevoked } from './issued-tokens';
 import type { RevocationQueue } from './revocation-queue';
 
 export interface TokenManagerDependencies {
-  readonly config: Pick<Config, 'clientId' | 'clientSecret' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds'>;
+  readonly config: Pick<Config, 'clientId' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds'>;
   readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock'>;
   readonly revocations: Pick<RevocationQueue, 'revokeIssued'>;
   readonly cipher: TokenCipher;

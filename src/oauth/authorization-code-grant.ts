@@ -3,16 +3,11 @@
  * same `redirect_uri`, the `code_verifier`, and client authentication. Never
  * retried: a code is good for one attempt only.
  */
-import type { ProviderClient, ProviderResponse as Response } from '../http/provider-client';
+import type { ProviderClient, ProviderResponse } from '../http/provider-client';
 import type { PendingAuthorization } from '../store/store';
+import type { ClientAuthentication } from './client-authentication';
 import type { DpopBinding } from './dpop';
-import type { ClientAuthentication } from './token-endpoint-auth';
 import { tokenRequest } from './token-request';
-
-export interface ClientCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
-}
 
 /**
  * With DPoP, a proof of the connection's new key rides along, and a
@@ -26,7 +21,7 @@ export function authorizationCodeGrantRequest(
   code: string,
   pending: PendingAuthorization,
   dpop?: DpopBinding,
-): Promise<Response<string>> {
+): Promise<ProviderResponse<string>> {
   const form = {
     grant_type: 'authorization_code',
     code,

@@ -1,7 +1,7 @@
 /**
- * How the client authenticates at the provider's back-channel endpoints
- * (token, revocation, pushed authorization requests): `client_secret_basic`
- * (the default) or `private_key_jwt` (CLIENT_AUTH_METHOD). Asked once per
+ * Client authentication: how the client authenticates at the provider's
+ * back-channel endpoints (token, revocation, pushed authorization requests):
+ * `client_secret_basic` (the default) or `private_key_jwt` (CLIENT_AUTH_METHOD). Asked once per
  * attempt, so that every request carries a fresh assertion (a `jti` is good
  * once).
  *
@@ -26,7 +26,6 @@
  */
 import { parseJsonObject } from '../http/provider-client';
 import type { ClientAssertions } from './client-assertion';
-import { clientSecretBasic } from './client-authentication';
 
 export interface ClientCredentialsToSend {
   readonly headers: Readonly<Record<string, string>>;
@@ -52,6 +51,15 @@ export interface ClientAuthentication {
   send<Answer extends ClientAnswer>(
     request: (credentials: () => Promise<ClientCredentialsToSend>) => Promise<Answer>,
   ): Promise<Answer>;
+}
+
+/**
+ * `client_secret_basic` (RFC 6749 2.3.1): client id and secret, each
+ * form-urlencoded, joined by a colon, in an HTTP Basic Authorization header.
+ */
+export function clientSecretBasic(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
 /** How long the older key signs after the provider refused the newest (never past the rotation window). */

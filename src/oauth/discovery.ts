@@ -173,7 +173,7 @@ export class Discovery {
   }
 
   private async fetch(): Promise<ProviderMetadata> {
-    const response = await this.http.request('discovery', 'idempotent', (got) => got.get(discoveryUrl(this.issuer)));
+    const response = await this.http.request('discovery', 'idempotent', (http) => http.get(discoveryUrl(this.issuer)));
     if (response.statusCode !== 200) {
       const message = `discovery answered ${response.statusCode}`;
       if (response.statusCode >= 500 || response.statusCode === 429)

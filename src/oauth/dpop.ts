@@ -14,11 +14,10 @@
  * a loop.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { ProviderResponse as Response } from '../http/provider-client';
 import type { CryptoKey, JWK } from 'jose';
 import { jose } from './jose';
 import { IntegrationError } from '../errors';
-import { parseJsonObject } from '../http/provider-client';
+import { parseJsonObject, type ProviderResponse } from '../http/provider-client';
 import type { Fapi2Algorithm } from './client-assertion';
 
 /** What every proof is signed with: ES256, one of the algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4). */
@@ -94,7 +93,7 @@ export class DpopNonces {
   }
 
   /** Keep the server's `DPoP-Nonce`, if it sent a well-formed one (RFC 9449 8.1: NQCHAR). */
-  remember(url: string | URL, response: Response<string>): string | undefined {
+  remember(url: string | URL, response: ProviderResponse<string>): string | undefined {
     const nonce = response.headers['dpop-nonce'];
     if (typeof nonce !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/.test(nonce)) return undefined;
     this.byOrigin.set(new URL(url).origin, nonce);
@@ -103,7 +102,7 @@ export class DpopNonces {
 }
 
 /** Whether the answer demands a nonce: 400 `use_dpop_nonce` from the authorization server, 401 with it in `WWW-Authenticate` from a resource server. */
-export function demandsNonce(response: Response<string>): boolean {
+export function demandsNonce(response: ProviderResponse<string>): boolean {
   if (response.statusCode === 400) return parseJsonObject(response.body)?.error === 'use_dpop_nonce';
   if (response.statusCode === 401) {
     const challenge = response.headers['www-authenticate'];
@@ -127,8 +126,8 @@ export interface DpopBinding {
 export async function sendWithDpopNonce(
   binding: DpopBinding,
   url: string | URL,
-  send: (nonce: string | undefined) => Promise<Response<string>>,
-): Promise<Response<string>> {
+  send: (nonce: string | undefined) => Promise<ProviderResponse<string>>,
+): Promise<ProviderResponse<string>> {
   const first = await send(binding.nonces.for(url));
   const nonce = binding.nonces.remember(url, first);
   if (!demandsNonce(first)) return first;

@@ -64,7 +64,7 @@ export class JwksCache {
 
   private async fetch(jwksUri: string): Promise<KeyResolver> {
     this.fetches += 1;
-    const response = await this.http.request('jwks', 'idempotent', (got) => got.get(jwksUri));
+    const response = await this.http.request('jwks', 'idempotent', (http) => http.get(jwksUri));
     const body = response.statusCode === 200 ? parseJsonObject(response.body) : undefined;
     if (!body || !Array.isArray(body.keys)) {
       throw new IntegrationError(

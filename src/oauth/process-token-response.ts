@@ -5,9 +5,8 @@
  * fields ignored. An `id_token` is required after the code exchange when
  * `openid` was asked for; a refresh may leave it out.
  */
-import type { ProviderResponse as Response } from '../http/provider-client';
 import { IntegrationError } from '../errors';
-import { parseJsonObject } from '../http/provider-client';
+import { parseJsonObject, type ProviderResponse } from '../http/provider-client';
 import { tokenEndpointError } from './token-endpoint-error';
 
 export interface TokenEndpointResponse {
@@ -36,7 +35,7 @@ function parseExpiresIn(value: unknown): number | undefined {
 }
 
 export function processTokenResponse(
-  response: Response<string>,
+  response: ProviderResponse<string>,
   requestedScopes: readonly string[],
   options: { idTokenRequired: boolean; dpop?: boolean },
 ): TokenEndpointResponse {
@@ -80,7 +79,7 @@ const maxIssuedTokenLength = 8192;
  * them live whatever else the response gets wrong, so a refusal that follows
  * must revoke them (contract 5.3). None for any other answer.
  */
-export function issuedTokens(response: Response<string>): { accessToken?: string; refreshToken?: string } {
+export function issuedTokens(response: ProviderResponse<string>): { accessToken?: string; refreshToken?: string } {
   if (response.statusCode !== 200) return {};
   const body = parseJsonObject(response.body);
   const token = (value: unknown) =>

@@ -4,9 +4,9 @@
  * granted before and never more. Sent again only when the provider said it
  * did not process it (429, 503): a rotated refresh token must not be replayed.
  */
-import type { ProviderClient, ProviderResponse as Response } from '../http/provider-client';
+import type { ProviderClient, ProviderResponse } from '../http/provider-client';
+import type { ClientAuthentication } from './client-authentication';
 import type { DpopBinding } from './dpop';
-import type { ClientAuthentication } from './token-endpoint-auth';
 import { tokenRequest } from './token-request';
 
 export function refreshTokenGrantRequest(
@@ -15,7 +15,7 @@ export function refreshTokenGrantRequest(
   client: ClientAuthentication,
   refreshToken: string,
   dpop?: DpopBinding,
-): Promise<Response<string>> {
+): Promise<ProviderResponse<string>> {
   const form = { grant_type: 'refresh_token', refresh_token: refreshToken };
   return tokenRequest({ http, tokenEndpoint, client, policy: 'not-processed', form, ...(dpop ? { dpop } : {}) });
 }

@@ -6,7 +6,7 @@
  * refused token type is worth another try too.
  */
 import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http/provider-client';
-import type { ClientAuthentication } from './token-endpoint-auth';
+import type { ClientAuthentication } from './client-authentication';
 
 export type RevocationOutcome =
   { readonly done: true } | { readonly done: false; readonly reason: string; readonly retryAfterSeconds?: number };
@@ -22,9 +22,9 @@ export async function revocationRequest(
   let response;
   try {
     response = await client.send((credentialsToSend) =>
-      http.request('revocation', 'idempotent', async (got) => {
+      http.request('revocation', 'idempotent', async (http) => {
         const credentials = await credentialsToSend();
-        return got.post(revocationEndpoint, {
+        return http.post(revocationEndpoint, {
           headers: { ...credentials.headers },
           form: { token, token_type_hint: tokenTypeHint, ...credentials.form },
         });

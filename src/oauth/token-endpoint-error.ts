@@ -4,11 +4,10 @@
  * and is never retried; 503 and 429 mean the provider is unavailable; other
  * 5xx mean it failed.
  */
-import type { ProviderResponse as Response } from '../http/provider-client';
 import { IntegrationError, isPrintableErrorCode } from '../errors';
-import { parseJsonObject, retryAfterOf } from '../http/provider-client';
+import { parseJsonObject, retryAfterOf, type ProviderResponse } from '../http/provider-client';
 
-export function tokenEndpointError(response: Response<string>): IntegrationError {
+export function tokenEndpointError(response: ProviderResponse<string>): IntegrationError {
   const status = response.statusCode;
   if (status === 503 || status === 429) {
     return new IntegrationError('provider_unavailable', `the token endpoint answered ${status}`, {

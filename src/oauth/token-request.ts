@@ -6,8 +6,8 @@
  * the provider did not process the request then (RFC 9449 8).
  */
 import type { ProviderClient, ProviderResponse, RetryPolicy } from '../http/provider-client';
+import type { ClientAuthentication } from './client-authentication';
 import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';
-import type { ClientAuthentication } from './token-endpoint-auth';
 
 export interface TokenRequest {
   readonly http: ProviderClient;

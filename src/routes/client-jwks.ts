@@ -47,7 +47,7 @@ export function clientJwks(deps: ClientJwksDependencies): IntegrationMiddleware 
     if (!deps.clientAssertions) throw new IntegrationError('not_found', 'this integration publishes no keys');
     ctx.type = 'application/jwk-set+json';
     // Short, so a rotation reaches the provider soon: a provider may not refetch on an unknown kid before the
-    // set it holds is stale (oidc-provider does not), and refuses the new key until then (token-endpoint-auth.ts).
+    // set it holds is stale (oidc-provider does not), and refuses the new key until then (client-authentication.ts).
     ctx.set('cache-control', 'public, max-age=60');
     ctx.body = {
       keys: deps.clientAssertions

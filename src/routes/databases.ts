@@ -6,7 +6,7 @@
 import type { RouterMiddleware } from '@koa/router';
 import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
 import { requireUser, type Identity } from '../identity/identity';
-import type { VendorApi } from '../vendor/vendor-api';
+import type { VendorApi } from '../vendor-api/vendor-api';
 import { checkDatabaseName } from './identifiers';
 
 export interface DatabasesDependencies {

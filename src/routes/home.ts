@@ -15,7 +15,7 @@ import { parseQueryParameters } from '../http/query-parameters';
 import type { RateLimiter } from '../http/rate-limits';
 import type { Identity } from '../identity/identity';
 import type { Store } from '../store/store';
-import type { VendorApi } from '../vendor/vendor-api';
+import type { VendorApi } from '../vendor-api/vendor-api';
 import { signInPage, statusPage, type DatabasesView } from '../views/home-page';
 import { checkDatabaseName, checkTableName } from './identifiers';
 import { cursor } from './rows';

@@ -23,7 +23,7 @@ import type { IntegrationState } from '../http/integration-state';
 import { parseQueryParameters } from '../http/query-parameters';
 import { requireUser, type Identity } from '../identity/identity';
 import type { Store } from '../store/store';
-import { writeScope, type RowValue, type VendorApi } from '../vendor/vendor-api';
+import { writeScope, type RowValue, type VendorApi } from '../vendor-api/vendor-api';
 import { checkDatabaseName, checkTableName, isColumnName } from './identifiers';
 
 export const defaultRowLimit = 20;

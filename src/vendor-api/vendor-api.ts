@@ -8,11 +8,10 @@
  * when the vendor said it did not process it (429, 503): a row is never
  * written twice by a retry.
  */
-import type { ProviderResponse as Response } from '../http/provider-client';
 import type { TokenManager } from '../connections/token-manager';
 import { IntegrationError } from '../errors';
 import { dpopProof, sendWithDpopNonce } from '../oauth/dpop';
-import { parseJsonObject, retryAfterOf, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, retryAfterOf, type ProviderClient, type ProviderResponse } from '../http/provider-client';
 
 /** The scope the vendor requires for a write (its `insufficient_scope` names it). */
 export const writeScope = 'databases:write';
@@ -129,8 +128,8 @@ export class VendorApi {
     for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
     const policy = call.method === 'GET' ? 'idempotent' : 'not-processed';
     const send = (authorization: string, dpop?: string) =>
-      this.deps.http.request('resource', policy, (got) =>
-        got(url, {
+      this.deps.http.request('resource', policy, (http) =>
+        http(url, {
           method: call.method,
           headers: { authorization, ...(dpop ? { dpop } : {}) },
           ...(call.json === undefined ? {} : { json: call.json }),
@@ -169,13 +168,13 @@ function resourceUrl(base: string, path: string): URL {
 }
 
 /** The scope a 403 names in its `WWW-Authenticate` (RFC 6750 3), when it names one. */
-function scopeOf(response: Response<string>): string | undefined {
+function scopeOf(response: ProviderResponse<string>): string | undefined {
   const header = response.headers['www-authenticate'];
   const match = typeof header === 'string' ? /\bscope="([\x21\x23-\x5b\x5d-\x7e ]{1,200})"/.exec(header) : null;
   return match?.[1];
 }
 
-function interpret(response: Response<string>, method: Call['method']): Record<string, unknown> {
+function interpret(response: ProviderResponse<string>, method: Call['method']): Record<string, unknown> {
   const status = response.statusCode;
   if (status === 200 || (status === 201 && method === 'POST')) {
     const body = parseJsonObject(response.body);

@@ -7,7 +7,7 @@
  * that asks the provider for it in addition (incremental authorization).
  */
 import type { Connection } from '../store/store';
-import type { VendorRow, VendorTable } from '../vendor/vendor-api';
+import type { VendorRow, VendorTable } from '../vendor-api/vendor-api';
 import { html } from './html';
 import { layout } from './layout';
 
