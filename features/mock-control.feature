@@ -115,6 +115,20 @@ Feature: The mock is driven the same way in-process and remotely, and is as stri
     Then the mock's clock is still 300 seconds ahead of the integration's
     And the integration's clock has moved 3600 seconds
 
+  Scenario: Two mocks in one process keep two clocks
+    Given a mock run alone, driven through its control API
+    And a second mock run alone beside it
+    And alice has authorized the client once at each mock
+    When 7200 seconds pass for the first mock only
+    Then her access token from the first mock is no longer active
+    And her access token from the second mock is still active
+    And the second mock's clock has not moved
+
+  Scenario: The contract lists exactly the mock's controls
+    Given a mock run alone, driven through its control API
+    Then the mock lists each control of its table, and nothing else
+    And contract 10.2 lists each control of the table, and nothing else
+
   Rule: a control that changes something is taken only from the mock's own site, as JSON (contract 10.2)
 
     A page that QA's browser opens can send a cross-site form or text/plain

@@ -26,6 +26,9 @@ export class MemoryStorage {
   readonly sessionUids = new Map<string, string>();
   readonly userCodes = new Map<string, string>();
 
+  /** `now`: the mock's clock (clock.ts). */
+  constructor(readonly now: () => number) {}
+
   /** Revoke every grant of an account: the grant and every token issued under it. How many grants. */
   revokeGrantsOf(accountId: string): number {
     let revoked = 0;
@@ -43,7 +46,7 @@ export class MemoryStorage {
   get(key: string): AdapterPayload | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -63,7 +66,7 @@ class MemoryAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const key = this.key(id);
-    const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
+    const expiresAt = expiresIn ? this.storage.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
     this.storage.entries.set(key, { payload, expiresAt });
     if (payload.grantId) {
       const members = this.storage.grants.get(payload.grantId) ?? new Set<string>();
@@ -90,7 +93,7 @@ class MemoryAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const payload = this.storage.get(this.key(id));
-    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+    if (payload) payload.consumed = Math.floor(this.storage.now() / 1000);
   }
 
   async destroy(id: string): Promise<void> {

@@ -1,67 +1,83 @@
 /**
- * The mock's clock, which a test can move: the global `Date` of the process
- * is replaced by one that runs at real speed plus an offset. With no offset
- * it is the real clock.
+ * A clock a test can move: real time plus what has been advanced, plus a
+ * skew. Each mock has its own (two mocks in one process keep two clocks),
+ * and the harness gives the in-process integration another one, without
+ * skew; the harness moves both when time passes (`World.timePasses`).
  *
- * Two offsets make it up. `advance` moves time forward for everyone: in the
- * harness the mock and the integration share the process, so expiry and
- * proactive refresh are tested without sleeping. `skew` moves only the mock:
- * the global `Date` (which oidc-provider reads) runs `skew` ahead of (or,
- * negative, behind) `now`, the clock the harness injects into the
- * integration. The mock run alone moves its own clock through
- * `POST /__control/clock`.
+ * `advance` is time passing. `skew` moves only this clock: the mock's clock
+ * runs `skew` ahead of (negative: behind) the integration's. The mock run
+ * alone moves its clock through `POST /__control/clock` (contract 10.2).
+ *
+ * The mock's own code reads its clock's `now`. oidc-provider cannot be
+ * given a clock: it reads the global `Date` (`Date.now()`, `new Date()`, its
+ * `epochTime()` helper's default argument, jose's checks). So `run` is the
+ * one place that still overrides the global `Date`, and confines it: the
+ * override, installed once by the first `run`, answers with the clock whose
+ * `run` the current asynchronous work descends from (each request to a mock
+ * and each of its controls runs inside its clock's `run`), and with the real
+ * time everywhere else: the harness, the integration and any other code in
+ * the process see the real `Date`.
  */
-const RealDate = Date;
-let advancedMs = 0;
-let skewMs = 0;
+import { AsyncLocalStorage } from 'node:async_hooks';
 
-class ShiftedDate extends RealDate {
+const RealDate = Date;
+const realNow = (): number => RealDate.now();
+
+/** The clock of the mock whose work is running, if any. */
+const runningClock = new AsyncLocalStorage<Clock>();
+
+/** A `Date` whose "now" is the running mock's clock (the real time outside a mock's work). */
+class DateOfTheRunningClock extends RealDate {
   constructor(...args: unknown[]) {
-    if (args.length === 0) super(RealDate.now() + advancedMs + skewMs);
+    if (args.length === 0) super(DateOfTheRunningClock.now());
     else super(...(args as [string | number | Date]));
   }
 
   static override now(): number {
-    return RealDate.now() + advancedMs + skewMs;
+    return runningClock.getStore()?.now() ?? RealDate.now();
   }
 }
 
 let installed = false;
 
 export class Clock {
-  /** Install the shifted Date once per process. */
-  static install(): void {
-    if (installed) return;
-    globalThis.Date = ShiftedDate as DateConstructor;
-    installed = true;
-  }
+  #advancedMs = 0;
+  #skewMs = 0;
 
-  /** The integration's clock: real time plus what was advanced, without the mock's skew. */
-  readonly now = (): number => RealDate.now() + advancedMs;
+  constructor(private readonly realTime: () => number = realNow) {}
 
-  /** The mock's own clock: the integration's plus the skew (what the shifted `Date` reads). */
-  readonly mockNow = (): number => RealDate.now() + advancedMs + skewMs;
+  /** This clock's now, in milliseconds since the epoch. */
+  readonly now = (): number => this.realTime() + this.#advancedMs + this.#skewMs;
 
-  /** Time passes: the mock's clock and the integration's move forward together. */
+  /** Time passes: the clock moves forward. */
   advance(ms: number): void {
-    advancedMs += ms;
+    this.#advancedMs += ms;
   }
 
-  /** From now on the mock's clock runs `ms` ahead of the integration's (negative: behind). */
+  /** From now on this clock runs `ms` ahead of real time plus what was advanced (negative: behind). */
   skew(ms: number): void {
-    skewMs = ms;
+    this.#skewMs = ms;
   }
 
   get advancedMs(): number {
-    return advancedMs;
+    return this.#advancedMs;
   }
 
   get skewMs(): number {
-    return skewMs;
+    return this.#skewMs;
   }
 
   reset(): void {
-    advancedMs = 0;
-    skewMs = 0;
+    this.#advancedMs = 0;
+    this.#skewMs = 0;
+  }
+
+  /** Run work (and everything it starts) on this clock: what it reads from `Date` is this clock. */
+  run<T>(work: () => T): T {
+    if (!installed) {
+      globalThis.Date = DateOfTheRunningClock as DateConstructor;
+      installed = true;
+    }
+    return runningClock.run(this, work);
   }
 }

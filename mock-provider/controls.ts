@@ -1,15 +1,13 @@
 /**
- * The controls of the mock, as data: what each control accepts (one zod
- * schema each, the types inferred from them) and the interface the running
- * mock offers them by. The `/__control` HTTP API parses request bodies with
- * these schemas and the harness's in-process driver parses its arguments with
- * the same ones, so a step can do in-process exactly what it can do remotely.
- * This file imports nothing of the mock itself (no cycle with index.ts).
+ * The vocabulary of the mock's controls, as zod schemas (the types inferred
+ * from them): what they take (faults, rate limits, tamperings, lifetimes,
+ * modes, clock changes) and what they answer (keys, token states, the clock,
+ * the modes, recorded requests, the vendor's data). control-table.ts puts
+ * them together into the controls themselves. This file imports nothing of
+ * the mock itself (no cycle with index.ts).
  */
 import { z } from 'zod';
 import { endpointPaths, type Endpoint } from './endpoints';
-import type { RecordedRequest } from './request-log';
-import type { VendorDataState } from './vendor-data/plane';
 
 export const endpointName = z.enum(Object.keys(endpointPaths) as [Endpoint, ...Endpoint[]]);
 
@@ -109,14 +107,15 @@ export type TamperingKind = Tampering['kind'];
 export const tamperingListSchema = z.array(tamperingSchema).min(1).max(16);
 
 /** A key of the provider's, as the controls show it (public parts only). */
-export interface KeyState {
-  readonly kid: string;
-  readonly alg: 'RS256' | 'ES256';
+export const keyStateSchema = z.object({
+  kid: z.string(),
+  alg: z.enum(['RS256', 'ES256']),
   /** Served by the JWKS endpoint. */
-  readonly published: boolean;
+  published: z.boolean(),
   /** Signs the ID tokens from now on. */
-  readonly signing: boolean;
-}
+  signing: z.boolean(),
+});
+export type KeyState = z.infer<typeof keyStateSchema>;
 
 export const kidSchema = z.string().min(1).max(128);
 
@@ -167,48 +166,51 @@ export const clockSchema = z.union([
 export type ClockChange = z.infer<typeof clockSchema>;
 
 /** What the provider knows of a token, for checks (the token itself is never echoed). */
-export interface TokenState {
+export const tokenStateSchema = z.object({
   /** Known, unexpired and not revoked. */
-  readonly active: boolean;
-  readonly kind?: 'access_token' | 'refresh_token';
+  active: z.boolean(),
+  kind: z.enum(['access_token', 'refresh_token']).optional(),
   /** The provider account's username. */
-  readonly username?: string;
-  readonly clientId?: string;
-  readonly scopes?: readonly string[];
+  username: z.string().optional(),
+  clientId: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
   /** Seconds since the epoch, by the provider's clock. */
-  readonly expiresAt?: number;
-}
+  expiresAt: z.number().optional(),
+});
+export type TokenState = z.infer<typeof tokenStateSchema>;
 
 /** The mock's clock as the controls report it. */
-export interface ClockState {
+export const clockStateSchema = z.object({
   /** The provider's now, ISO 8601. */
-  readonly now: string;
+  now: z.iso.datetime(),
   /** How far time has been moved forward, in seconds. */
-  readonly advancedSeconds: number;
+  advancedSeconds: z.number(),
   /** How far the provider's clock runs ahead (negative: behind) of the integration's. */
-  readonly skewSeconds: number;
-}
+  skewSeconds: z.number(),
+});
+export type ClockState = z.infer<typeof clockStateSchema>;
+
+export const apiChecksSchema = z.enum(['enforced', 'bypassed']);
+export type ApiChecks = z.infer<typeof apiChecksSchema>;
 
 /** Every mode of the mock that `reset` returns to its start. */
-export interface Modes {
+export const modesStateSchema = z.object({
   /** Each consent makes a new grant instead of extending the account's grant for the client. */
-  readonly separateGrants: boolean;
-  readonly revocationScope: RevocationScope;
-  readonly refreshTokenRotation: boolean;
-  readonly resourceBasePath: string;
+  separateGrants: z.boolean(),
+  revocationScope: revocationScopeSchema,
+  refreshTokenRotation: z.boolean(),
+  resourceBasePath: z.string(),
   /** fapi2: the token endpoint and the resource API demand a DPoP nonce (use_dpop_nonce, RFC 9449 8 and 9). */
-  readonly dpopNonces: boolean;
+  dpopNonces: z.boolean(),
   /**
    * `enforced` (the default): the resource API checks the token's scopes and
    * that a database is the account's own. `bypassed`: it skips those checks
    * (never the token's validity), leaving the database's own grants as the
    * only lock: how a scenario shows that second lock holds on its own.
    */
-  readonly apiChecks: ApiChecks;
-}
-
-export const apiChecksSchema = z.enum(['enforced', 'bypassed']);
-export type ApiChecks = z.infer<typeof apiChecksSchema>;
+  apiChecks: apiChecksSchema,
+});
+export type Modes = z.infer<typeof modesStateSchema>;
 
 export const modesSchema = z.strictObject({
   separateGrants: z.boolean().optional(),
@@ -224,64 +226,62 @@ export const usernameSchema = z.string().min(1).max(64);
 export const tokenSchema = z.string().min(1).max(4096);
 
 /** The integration's registration as the controls show it (never the secret). */
-export interface ClientState {
-  readonly client_id: string;
-  readonly redirect_uris: readonly string[];
-}
+export const clientStateSchema = z.object({ client_id: z.string(), redirect_uris: z.array(z.string()) });
+export type ClientState = z.infer<typeof clientStateSchema>;
 
-/**
- * What the running mock offers a test, one method a control. The harness's
- * in-process driver calls these directly; the `/__control` API calls the
- * same ones after parsing a request body with the schemas above.
- */
-export interface MockControls {
-  readonly issuer: string;
-  readonly client: ClientState;
-  /** The resource API's base URL (issuer + base path). */
-  resourceBaseUrl(): string;
+/** Token lifetimes now, in seconds. */
+export const lifetimesStateSchema = z.object({
+  accessToken: z.number(),
+  refreshToken: z.number(),
+  authorizationCode: z.number(),
+});
 
-  requests(endpoint?: Endpoint): readonly RecordedRequest[];
-  clearRequests(): void;
+/** A field the record holds as `undefined` when it has no value (JSON leaves it out). */
+const orUndefined = <T extends z.ZodType>(schema: T) => schema.optional().transform((value) => value);
 
-  failNext(endpoint: Endpoint, fault: Fault): void;
-  pendingFaults(endpoint: Endpoint): number;
-  clearFaults(): void;
+/** A request the provider received at one of its named endpoints, as `requests` reports it (request-log.ts). */
+export const recordedRequestSchema = z.object({
+  endpoint: endpointName,
+  method: z.string(),
+  path: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  queryNames: z.array(z.string()).readonly(),
+  authorizationScheme: orUndefined(z.string()),
+  clientId: orUndefined(z.string()),
+  bearerToken: orUndefined(z.string()),
+  dpopProof: orUndefined(z.string()),
+  clientAssertion: orUndefined(z.string()),
+  issuedTokens: z.array(z.string()).readonly(),
+  requestUri: orUndefined(z.string()),
+  error: orUndefined(z.string()),
+  /** 0: the connection was dropped on purpose; -1: still in flight. */
+  status: z.number(),
+});
 
-  setRateLimit(endpoint: Endpoint, limit: RateLimit): void;
-  clearRateLimits(): void;
-
-  /** Queue named changes for the next token response (all of them apply to that one response). */
-  tamperNextTokenResponse(changes: readonly Tampering[]): void;
-  /** How many token responses are still to be altered. */
-  pendingTamperings(): number;
-  clearTamperings(): void;
-
-  keys(): readonly KeyState[];
-  rotateSigningKey(): Promise<KeyState>;
-  /** Undefined for an unknown kid. */
-  withdrawKey(kid: string): KeyState | undefined;
-  serveSingleKeyWithoutKid(): void;
-
-  /** Token lifetimes now, in seconds. */
-  lifetimes(): Required<LifetimesChange>;
-  setLifetimes(change: LifetimesChange): void;
-  modes(): Modes;
-  setModes(change: ModesChange): Modes;
-
-  clock(): ClockState;
-  changeClock(change: ClockChange): ClockState;
-
-  /** Revoke every grant of a vendor account, as the vendor's own "revoke access" page would. How many grants. */
-  revokeGrants(username: string): Promise<number>;
-  /** Revoke one access token early, as a vendor may (its grant and refresh token live on). False: no such token. */
-  revokeAccessToken(token: string): Promise<boolean>;
-  /** Mark an authorization code as already redeemed. False: no such code. */
-  consumeAuthorizationCode(code: string): Promise<boolean>;
-  /** What the provider knows of an access or refresh token. */
-  tokenState(token: string): Promise<TokenState>;
-  /** What the vendor's data plane holds (row counts per table) and what its database refused (the second lock). */
-  vendorData(): Promise<VendorDataState>;
-
-  /** Everything above back to how the mock started (the stored grants, tokens and vendor data stay; the refusals are forgotten). */
-  reset(): void;
-}
+/** What the vendor holds and what its database refused (vendor-data/plane.ts, `VendorDataState`). */
+export const vendorDataStateSchema = z.object({
+  store: z.enum(['memory', 'mysql']),
+  databases: z
+    .array(
+      z.object({
+        account: z.string(),
+        name: z.string(),
+        tables: z.array(z.object({ name: z.string(), rows: z.number() })).readonly(),
+      }),
+    )
+    .readonly(),
+  refusals: z
+    .array(
+      z.object({
+        by: z.enum(['mysql', 'memory']),
+        account: z.string(),
+        role: z.enum(['read', 'write']),
+        user: z.string(),
+        statement: z.enum(['SHOW TABLES', 'SHOW COLUMNS', 'SELECT', 'INSERT']),
+        database: z.string(),
+        table: z.string().optional(),
+        code: z.string(),
+      }),
+    )
+    .readonly(),
+});

@@ -21,7 +21,8 @@ import {
   type SecurityProfile,
 } from './configuration';
 import { controlApi } from './control-api';
-import type { MockControls, Modes, TokenState } from './controls';
+import { ControlRefused, controlCalls, type MockControls } from './control-table';
+import type { Modes, TokenState } from './controls';
 import { endpointIn, endpointNaming, endpointPaths } from './endpoints';
 import { DpopProofs } from './dpop-proofs';
 import { Faults } from './faults';
@@ -36,15 +37,8 @@ import { createVendorData, type VendorDataOptions, type VendorDataPlane } from '
 
 export type { ClientRegistration, SecurityProfile } from './configuration';
 export type { Endpoint } from './endpoints';
-export type {
-  Fault,
-  MockControls,
-  Tampering as NamedTampering,
-  KeyState,
-  TokenState,
-  Modes,
-  ClockState,
-} from './controls';
+export type { MockControls } from './control-table';
+export type { Fault, Tampering as NamedTampering, KeyState, TokenState, Modes, ClockState } from './controls';
 export type { RecordedRequest } from './request-log';
 export { demoAccounts } from './accounts';
 
@@ -74,8 +68,10 @@ export interface MockProvider {
   readonly provider: Provider;
   readonly client: ClientRegistration;
   readonly profile: SecurityProfile;
-  /** Every control of the mock (controls.ts): what the harness's provider driver and `/__control` call. */
+  /** Every control of the mock (control-table.ts): what the harness's provider driver and `/__control` call. */
   readonly controls: MockControls;
+  /** The mock's own clock (oidc-provider reads it inside `clock.run`: each request and each control runs there). */
+  readonly clock: Clock;
   /** The record of requests (also `controls.requests`). */
   readonly requests: RequestLog;
   /** The vendor's data plane (memory or MySQL), for what no control offers. */
@@ -120,7 +116,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const clock = new Clock();
   let lifetimes: Lifetimes = defaultLifetimes;
   let modes: Modes = defaultModes;
-  const storage = new MemoryStorage();
+  const storage = new MemoryStorage(clock.now);
   const vendorMysqlUrl = process.env.VENDOR_MYSQL_URL;
   const vendorData = createVendorData(options.vendorData ?? (vendorMysqlUrl ? { mysqlUrl: vendorMysqlUrl } : {}));
   const resourceIndicator = resourceIndicatorOf(issuer);
@@ -140,11 +136,11 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     }),
   );
 
-  const dpopProofs = new DpopProofs(clock.mockNow);
+  const dpopProofs = new DpopProofs(clock.now);
   const requests = new RequestLog();
   const faults = new Faults(issuer, () => options.client.redirect_uris);
-  const tampering = new Tamperings(keySet);
-  const rateLimits = new RateLimits();
+  const tampering = new Tamperings(keySet, clock.now);
+  const rateLimits = new RateLimits(clock.now);
   provider.use(endpointNaming(() => modes.resourceBasePath));
   provider.use(requests.middleware());
   provider.use(rateLimits.middleware());
@@ -171,75 +167,39 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const usernameOf = (accountId: string | undefined) =>
     demoAccounts.find((account) => subjectOf(account.username) === accountId)?.username;
 
-  const controls: MockControls = {
-    issuer,
-    client: { client_id: options.client.client_id, redirect_uris: [...options.client.redirect_uris] },
-    resourceBaseUrl: () => `${issuer}${modes.resourceBasePath}`,
-    requests: (endpoint) => (endpoint ? requests.to(endpoint) : requests.requests),
-    clearRequests: () => requests.clear(),
-    failNext: (endpoint, fault) => faults.failNext(endpoint, fault),
-    pendingFaults: (endpoint) => faults.pending(endpoint),
-    clearFaults: () => faults.clear(),
-    setRateLimit: (endpoint, limit) => rateLimits.set(endpoint, limit),
-    clearRateLimits: () => rateLimits.clear(),
-    tamperNextTokenResponse: (changes) => tampering.tamperNext(changes),
-    pendingTamperings: () => tampering.pending,
-    clearTamperings: () => tampering.clear(),
-    keys: () => keySet.list(),
-    rotateSigningKey: () => keySet.rotate(),
-    withdrawKey: (kid) => keySet.withdraw(kid),
-    serveSingleKeyWithoutKid: () => keySet.serveSingleKeyWithoutKid(),
-    lifetimes: () => ({ ...lifetimes }),
-    setLifetimes(change) {
-      lifetimes = {
-        ...lifetimes,
-        ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
-      };
-    },
-    modes: () => modes,
-    setModes(change) {
-      modes = { ...modes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
-      return modes;
-    },
-    clock: () => ({
-      now: new Date().toISOString(),
-      advancedSeconds: clock.advancedMs / 1000,
-      skewSeconds: clock.skewMs / 1000,
+  const tokenState = async (value: string): Promise<TokenState> => {
+    const accessToken = await provider.AccessToken.find(value);
+    const token = accessToken ?? (await provider.RefreshToken.find(value));
+    if (!token) return { active: false };
+    return {
+      active: token.isValid,
+      kind: accessToken ? 'access_token' : 'refresh_token',
+      username: usernameOf(token.accountId),
+      clientId: token.clientId,
+      scopes: (token.scope ?? '').split(' ').filter(Boolean),
+      expiresAt: token.exp,
+    };
+  };
+  const setModes = (change: Partial<Modes>): Modes => {
+    modes = { ...modes, ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) };
+    return modes;
+  };
+  const clockState = () => ({
+    now: new Date(clock.now()).toISOString(),
+    advancedSeconds: clock.advancedMs / 1000,
+    skewSeconds: clock.skewMs / 1000,
+  });
+
+  // The behaviour of each control of control-table.ts, given its input parsed; each runs on the mock's clock.
+  const behaviours: MockControls = {
+    about: () => ({
+      issuer,
+      client: { client_id: options.client.client_id, redirect_uris: [...options.client.redirect_uris] },
+      resourceBaseUrl: `${issuer}${modes.resourceBasePath}`,
+      endpoints: { ...endpointPaths, resource: modes.resourceBasePath },
+      modes,
+      controls: [...controlCalls],
     }),
-    changeClock(change) {
-      if ('advanceSeconds' in change) clock.advance(change.advanceSeconds * 1000);
-      else clock.skew(change.skewSeconds * 1000);
-      return controls.clock();
-    },
-    async revokeGrants(username) {
-      return storage.revokeGrantsOf(subjectOf(username));
-    },
-    async revokeAccessToken(token) {
-      const accessToken = await provider.AccessToken.find(token);
-      if (!accessToken) return false;
-      await accessToken.destroy();
-      return true;
-    },
-    async consumeAuthorizationCode(code) {
-      const authorizationCode = await provider.AuthorizationCode.find(code);
-      if (!authorizationCode) return false;
-      await authorizationCode.consume();
-      return true;
-    },
-    async tokenState(value): Promise<TokenState> {
-      const accessToken = await provider.AccessToken.find(value);
-      const token = accessToken ?? (await provider.RefreshToken.find(value));
-      if (!token) return { active: false };
-      return {
-        active: token.isValid,
-        kind: accessToken ? 'access_token' : 'refresh_token',
-        username: usernameOf(token.accountId),
-        clientId: token.clientId,
-        scopes: (token.scope ?? '').split(' ').filter(Boolean),
-        expiresAt: token.exp,
-      };
-    },
-    vendorData: () => vendorData.state(),
     reset() {
       vendorData.clearRefusals();
       faults.clear();
@@ -251,7 +211,76 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       clock.reset();
       requests.clear();
     },
+    requests: ({ endpoint }) => ({ requests: endpoint ? requests.to(endpoint) : requests.requests }),
+    clearRequests: () => requests.clear(),
+    failNext({ endpoint, ...fault }) {
+      faults.failNext(endpoint, fault);
+      return { endpoint, pending: faults.pending(endpoint) };
+    },
+    pendingFaults: ({ endpoint }) => ({ endpoint, pending: faults.pending(endpoint) }),
+    clearFaults: () => faults.clear(),
+    setRateLimit({ endpoint, ...limit }) {
+      rateLimits.set(endpoint, limit);
+      return { endpoint, ...limit };
+    },
+    clearRateLimits: () => rateLimits.clear(),
+    tamperNextTokenResponse({ changes }) {
+      tampering.tamperNext(changes);
+      return { pending: tampering.pending };
+    },
+    pendingTamperings: () => ({ pending: tampering.pending }),
+    clearTamperings: () => tampering.clear(),
+    keys: () => ({ keys: keySet.list() }),
+    rotateSigningKey: async () => ({ key: await keySet.rotate() }),
+    withdrawKey({ kid }) {
+      const key = keySet.withdraw(kid);
+      if (!key) throw new ControlRefused(404, 'unknown_key', 'the provider has no key with that kid');
+      return { key };
+    },
+    serveSingleKeyWithoutKid: () => keySet.serveSingleKeyWithoutKid(),
+    lifetimes: () => ({ ...lifetimes }),
+    setLifetimes(change) {
+      lifetimes = {
+        ...lifetimes,
+        ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
+      };
+    },
+    modes: () => modes,
+    setModes,
+    setRefreshTokenRotation({ enabled }) {
+      setModes({ refreshTokenRotation: enabled });
+    },
+    clock: clockState,
+    changeClock(change) {
+      if ('advanceSeconds' in change) clock.advance(change.advanceSeconds * 1000);
+      else clock.skew(change.skewSeconds * 1000);
+      return clockState();
+    },
+    async revokeGrants({ username }) {
+      return { username, revoked: storage.revokeGrantsOf(subjectOf(username)) };
+    },
+    async revokeAccessToken({ token }) {
+      const accessToken = await provider.AccessToken.find(token);
+      if (!accessToken) throw new ControlRefused(404, 'unknown_token', 'the provider knows no such access token');
+      await accessToken.destroy();
+    },
+    async consumeAuthorizationCode({ code }) {
+      const authorizationCode = await provider.AuthorizationCode.find(code);
+      if (!authorizationCode)
+        throw new ControlRefused(404, 'unknown_code', 'the provider knows no such authorization code');
+      await authorizationCode.consume();
+    },
+    tokenState: ({ token }) => tokenState(token),
+    async vendorData() {
+      try {
+        return await vendorData.state();
+      } catch {
+        // The vendor's MySQL is down: said as the resource API says it, never as a 500.
+        throw new ControlRefused(503, 'temporarily_unavailable', "the vendor's database is unavailable");
+      }
+    },
   };
+  const controls = onClock(clock, behaviours);
 
   // Koa composes its middleware when the handler is made: every `use` comes before this.
   let handler: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
@@ -262,9 +291,10 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     client: options.client,
     profile: options.profile ?? 'basic',
     controls,
+    clock,
     requests,
     vendorData,
-    setLifetimes: (change) => controls.setLifetimes(change),
+    setLifetimes: (change) => void controls.setLifetimes(change),
     async close() {
       server.off('request', handler);
       dpopProofs.close();
@@ -275,7 +305,17 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   };
   if (options.controlApi) provider.use(controlApi(controls, port));
   const callback = provider.callback();
-  handler = (request, response) => void callback(request, response);
+  handler = (request, response) => void clock.run(() => callback(request, response));
   server.on('request', handler);
   return mock;
+}
+
+/** Each behaviour run on the mock's clock (what oidc-provider reads from `Date` inside it is that clock: clock.ts). */
+function onClock(clock: Clock, behaviours: MockControls): MockControls {
+  return Object.fromEntries(
+    Object.entries(behaviours).map(([name, behaviour]: [string, (input: never) => unknown]) => [
+      name,
+      (input: never) => clock.run(() => behaviour(input)),
+    ]),
+  ) as MockControls;
 }

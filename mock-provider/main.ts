@@ -9,7 +9,6 @@
  * user must be able to create databases and users), and dropped at stop.
  */
 import { randomBytes } from 'node:crypto';
-import { Clock } from './clock';
 import { demoAccounts, startMockProvider } from './index';
 import { MysqlPlane } from './vendor-data';
 
@@ -24,7 +23,6 @@ async function main(): Promise<void> {
     redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
     ...(process.env.MOCK_CLIENT_JWKS_URI ? { jwks_uri: process.env.MOCK_CLIENT_JWKS_URI } : {}),
   };
-  Clock.install();
   const mock = await startMockProvider({ client, port, controlApi: true, profile });
   let vendorData = 'in memory (set VENDOR_MYSQL_URL to seed it into MariaDB/MySQL)';
   if (mock.vendorData instanceof MysqlPlane) {

@@ -21,6 +21,9 @@ export class RateLimits {
   private readonly limits = new Map<Endpoint, RateLimit>();
   private readonly windows = new Map<Endpoint, Window>();
 
+  /** `now`: the mock's clock (clock.ts). */
+  constructor(private readonly now: () => number) {}
+
   set(endpoint: Endpoint, limit: RateLimit): void {
     this.limits.set(endpoint, limit);
     this.windows.delete(endpoint);
@@ -39,7 +42,7 @@ export class RateLimits {
         await next();
         return;
       }
-      const now = Date.now();
+      const now = this.now();
       const windowMs = limit.windowSeconds * 1000;
       let window = this.windows.get(endpoint);
       if (!window || now - window.startedAt >= windowMs) {

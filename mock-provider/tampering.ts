@@ -53,7 +53,7 @@ function unsigned(claims: JWTPayload): string {
 
 type ClaimsChange = (claims: JWTPayload) => JWTPayload;
 
-function claimsChangeOf(tampering: NamedTampering): ClaimsChange | undefined {
+function claimsChangeOf(tampering: NamedTampering, now: () => number): ClaimsChange | undefined {
   switch (tampering.kind) {
     case 'id-token-claims':
       return (claims) => {
@@ -63,10 +63,10 @@ function claimsChangeOf(tampering: NamedTampering): ClaimsChange | undefined {
       };
     case 'id-token-times':
       return (claims) => {
-        const now = Math.floor(Date.now() / 1000);
+        const seconds = Math.floor(now() / 1000);
         const changed = { ...claims };
-        if (tampering.issuedAtOffsetSeconds !== undefined) changed.iat = now + tampering.issuedAtOffsetSeconds;
-        if (tampering.expiresAtOffsetSeconds !== undefined) changed.exp = now + tampering.expiresAtOffsetSeconds;
+        if (tampering.issuedAtOffsetSeconds !== undefined) changed.iat = seconds + tampering.issuedAtOffsetSeconds;
+        if (tampering.expiresAtOffsetSeconds !== undefined) changed.exp = seconds + tampering.expiresAtOffsetSeconds;
         return changed;
       };
     case 'id-token-audience-array':
@@ -110,8 +110,8 @@ function fieldChangeOf(tampering: NamedTampering): ((body: TokenResponse) => Tok
 }
 
 /** Named changes, all for one token response, as the closures that make them. */
-function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResponseChange {
-  const claimsChanges = changes.map(claimsChangeOf).filter((change) => change !== undefined);
+function changeOf(changes: readonly NamedTampering[], keySet: KeySet, now: () => number): TokenResponseChange {
+  const claimsChanges = changes.map((change) => claimsChangeOf(change, now)).filter((change) => change !== undefined);
   const signing = changes
     .map(signingOf)
     .filter((change) => change !== undefined)
@@ -142,11 +142,15 @@ function changeOf(changes: readonly NamedTampering[], keySet: KeySet): TokenResp
 export class Tamperings {
   private readonly queue: TokenResponseChange[] = [];
 
-  constructor(private readonly keySet: KeySet) {}
+  constructor(
+    private readonly keySet: KeySet,
+    /** The mock's clock (clock.ts). */
+    private readonly now: () => number,
+  ) {}
 
   /** Apply these named changes, together, to the next token response (each call queues one response). */
   tamperNext(changes: readonly NamedTampering[]): void {
-    this.queue.push(changeOf(changes, this.keySet));
+    this.queue.push(changeOf(changes, this.keySet, this.now));
   }
 
   /** How many token responses are still to be altered. */

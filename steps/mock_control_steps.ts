@@ -7,15 +7,21 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { After, Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { CookieJar } from 'tough-cookie';
+import { projectRoot } from '../dev/project-root';
 import { startMockProvider, type MockProvider } from '../mock-provider';
 import { Clock } from '../mock-provider/clock';
+import { controlCalls } from '../mock-provider/control-table';
 import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
 import { resourceIndicatorOf } from '../mock-provider/resource-api';
-import { InProcessProvider, RemoteProvider, type KeyState } from './support/provider-driver';
+import { inProcessProvider } from './support/in-process-provider';
+import type { KeyState, RemoteProvider } from './support/provider-driver';
+import { connectRemoteProvider } from './support/remote-provider';
 
 interface Tokens {
   readonly access_token: string;
@@ -36,6 +42,8 @@ class MockRun {
   readonly pages: Response<string>[] = [];
   lastControl: Response<string> | undefined;
   readonly notes = new Map<string, unknown>();
+  /** The clock of the integration this mock would serve: its own, moved with the mock's when time passes. */
+  readonly integrationClock = new Clock();
   /** One browser for the scenario: a second authorization finds the provider session of the first. */
   private readonly jar = new CookieJar();
 
@@ -51,7 +59,7 @@ class MockRun {
       keys: await keys,
       controlApi: true,
     });
-    return new MockRun(mock, await RemoteProvider.connect(mock.issuer));
+    return new MockRun(mock, await connectRemoteProvider(mock.issuer));
   }
 
   get port(): string {
@@ -125,6 +133,11 @@ class MockRun {
 
   /** A live access token of the first authorization's account and grant, made directly in the provider's store. */
   async forgeAccessToken(change: { audience?: string; clientId?: string }): Promise<string> {
+    // On the mock's clock, as its own requests are (the token's iat and exp are the mock's).
+    return this.mock.clock.run(() => this.forgeOnTheMocksClock(change));
+  }
+
+  private async forgeOnTheMocksClock(change: { audience?: string; clientId?: string }): Promise<string> {
     const genuine = await this.mock.provider.AccessToken.find(this.token(0).access_token);
     assert.ok(genuine);
     const client = await this.mock.provider.Client.find(clientId);
@@ -143,6 +156,8 @@ class MockRun {
 }
 
 const runs = new WeakMap<object, MockRun>();
+/** A second mock of the scenario, in the same process. */
+const seconds = new WeakMap<object, MockRun>();
 
 function runOf(world: object): MockRun {
   const run = runs.get(world);
@@ -151,11 +166,13 @@ function runOf(world: object): MockRun {
 }
 
 After(async function (this: object) {
-  const run = runs.get(this);
-  if (!run) return;
-  runs.delete(this);
-  run.mock.controls.reset();
-  await run.mock.close();
+  for (const mocks of [runs, seconds]) {
+    const run = mocks.get(this);
+    if (!run) continue;
+    mocks.delete(this);
+    await run.mock.controls.reset({});
+    await run.mock.close();
+  }
 });
 
 Given('a mock run alone, driven through its control API', async function (this: object) {
@@ -270,13 +287,13 @@ Then('the control is refused with {int} {string}', function (this: object, statu
 });
 
 Then('the in-process driver refuses a tampering of the kind {string}', async function (this: object, kind: string) {
-  const driver = new InProcessProvider(runOf(this).mock);
+  const driver = inProcessProvider(runOf(this).mock);
   await assert.rejects(driver.tamperNextTokenResponse({ kind } as never), /invalid_union|Invalid/);
   assert.equal(await driver.pendingTamperings(), 0);
 });
 
 Then('the in-process driver refuses the resource base path {string}', async function (this: object, path: string) {
-  const driver = new InProcessProvider(runOf(this).mock);
+  const driver = inProcessProvider(runOf(this).mock);
   await assert.rejects(driver.setResourceBasePath(path));
   assert.equal((await driver.modes()).resourceBasePath, '/v1');
 });
@@ -455,29 +472,32 @@ Then('every login and consent page she saw forbids framing', function (this: obj
   }
 });
 
-const integrationClock = new Clock();
-
 When("the harness skews the mock's clock {int} seconds ahead", async function (this: object, seconds: number) {
   const run = runOf(this);
-  run.notes.set('integration-start', integrationClock.now());
+  run.notes.set('integration-start', run.integrationClock.now());
   await run.remote.skewClock(seconds);
 });
 
 Then(
   /^the mock's clock is (?:still )?(\d+) seconds ahead of the integration's$/,
   async function (this: object, seconds: string) {
-    const mockNow = Date.parse((await runOf(this).remote.clock()).now);
-    const ahead = (mockNow - integrationClock.now()) / 1000;
+    const run = runOf(this);
+    const mockNow = Date.parse((await run.remote.clock()).now);
+    const ahead = (mockNow - run.integrationClock.now()) / 1000;
     assert.ok(Math.abs(ahead - Number(seconds)) < 5, `the mock is ${ahead} s ahead`);
   },
 );
 
+// As World.timePasses does: the integration's clock and the mock's, each its own, move together.
 When('the harness moves time {int} seconds forward', async function (this: object, seconds: number) {
-  await runOf(this).remote.advanceClock(seconds);
+  const run = runOf(this);
+  run.integrationClock.advance(seconds * 1000);
+  await run.remote.advanceClock(seconds);
 });
 
 Then("the integration's clock has moved {int} seconds", function (this: object, seconds: number) {
-  const moved = (integrationClock.now() - (runOf(this).notes.get('integration-start') as number)) / 1000;
+  const run = runOf(this);
+  const moved = (run.integrationClock.now() - (run.notes.get('integration-start') as number)) / 1000;
   assert.ok(Math.abs(moved - seconds) < 5, `the integration's clock moved ${moved} s`);
 });
 
@@ -511,3 +531,61 @@ Then(
     assert.equal(await runOf(this).remote.pendingFaults('token'), Number(times ?? 0));
   },
 );
+
+Given('a second mock run alone beside it', async function (this: object) {
+  seconds.set(this, await MockRun.start());
+});
+
+function secondOf(world: object): MockRun {
+  const run = seconds.get(world);
+  assert.ok(run, 'the scenario started a second mock');
+  return run;
+}
+
+Given('alice has authorized the client once at each mock', async function (this: object) {
+  await runOf(this).authorize('alice', 'wonderland');
+  await secondOf(this).authorize('alice', 'wonderland');
+});
+
+When('{int} seconds pass for the first mock only', async function (this: object, seconds: number) {
+  await runOf(this).remote.advanceClock(seconds);
+});
+
+Then(
+  /^her access token from the (first|second) mock is (no longer active|still active)$/,
+  async function (this: object, which: string, state: string) {
+    const run = which === 'first' ? runOf(this) : secondOf(this);
+    const token = await run.remote.tokenState(run.token(0).access_token);
+    assert.equal(token.active, state === 'still active', `by the ${which} mock's clock`);
+  },
+);
+
+Then("the second mock's clock has not moved", async function (this: object) {
+  const clock = await secondOf(this).remote.clock();
+  assert.deepEqual([clock.advancedSeconds, clock.skewSeconds], [0, 0]);
+  assert.ok(Math.abs(Date.parse(clock.now) - Date.now()) < 5000, `the second mock's now is ${clock.now}`);
+});
+
+Then('the mock lists each control of its table, and nothing else', async function (this: object) {
+  const about = await runOf(this).remote.about();
+  assert.deepEqual(about.controls, [...controlCalls]);
+});
+
+/** The calls of contract 10.2's table (its first column: `GET /__control/keys`, `` `GET`, `POST /__control/modes` ``). */
+function contractCalls(): string[] {
+  const contract = readFileSync(join(projectRoot, 'docs', 'contract.md'), 'utf8');
+  const from = contract.split(/^### 10\.2 .*$/m)[1] ?? '';
+  const section = from.split(/^#{1,3} /m)[0] ?? '';
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => {
+      const cell = line.split('|')[1] ?? '';
+      const path = /\/__control[a-z/-]*/.exec(cell)?.[0].replace(/\/$/, '') ?? '';
+      return [...cell.matchAll(/\b(GET|POST|DELETE)\b/g)].map((match) => `${match[1]} ${path}`);
+    });
+}
+
+Then('contract 10.2 lists each control of the table, and nothing else', function () {
+  assert.deepEqual([...contractCalls()].sort(), [...controlCalls].sort());
+});

@@ -39,7 +39,7 @@ export interface Registration {
 
 export class InProcessIntegration implements IntegrationDriver {
   readonly kind = 'in-process';
-  /** The clock the integration and the in-process mock share (the process's Date, moved forward). */
+  /** The integration's own clock (the mock has another): `World.timePasses` moves both. */
   readonly clock = new Clock();
   /** Every log line the integration wrote in this scenario, as written (JSON). */
   readonly writtenLogLines: string[] = [];

@@ -6,7 +6,8 @@
 import { startMockProvider, type ClientRegistration, type SecurityProfile } from '../../mock-provider';
 import { generateSigningKeys, type SigningKey } from '../../mock-provider/keys';
 import type { VendorDataOptions } from '../../mock-provider/vendor-data';
-import { InProcessProvider } from './provider-driver';
+import { inProcessProvider } from './in-process-provider';
+import type { InProcessProvider } from './provider-driver';
 import { tlsMaterial, type CertificateKind } from './tls';
 
 let sharedKeys: Promise<SigningKey[]> | undefined;
@@ -35,5 +36,5 @@ export async function startInProcessMock(
     ...(options.tls ? { tls: tlsMaterial().certificates[options.tls] } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   });
-  return new InProcessProvider(mock);
+  return inProcessProvider(mock);
 }
