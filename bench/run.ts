@@ -827,19 +827,7 @@ async function b6(profile: boolean): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const only = argv.filter((argument) => !argument.startsWith('--'));
-  const wanted = (name: string) => only.length === 0 || only.includes(name);
-  if (wanted('b1')) await b1(argv.includes('--cpu-prof'));
-  if (wanted('b2')) await b2(argv.includes('--cpu-prof'));
-  if (wanted('b3')) await b3();
-  if (wanted('b4')) await b4();
-  if (wanted('b6')) await b6(argv.includes('--cpu-prof'));
-  // B5: the harness's own wall time. `b5` means B5a and B5b; B5c (.ci/run, 20 minutes or more) only when named.
-  if (wanted('b5a') || only.includes('b5')) await b5a();
-  if (wanted('b5b') || only.includes('b5')) await b5b();
-  if (only.includes('b5c')) await b5c();
+function printTable(): void {
   const widths = [4, 72, 22, 40, 12];
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 10)).join(' ');
   const loads = (results.machine as { loadAverage: number[] }).loadAverage.map((one) => one.toFixed(1)).join(', ');
@@ -849,6 +837,26 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nLoad average (1 min) when each measurement started: ${loads} on ${(results.machine as { cpus: string }).cpus} cores.\n`,
   );
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const only = argv.filter((argument) => !argument.startsWith('--'));
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  try {
+    if (wanted('b1')) await b1(argv.includes('--cpu-prof'));
+    if (wanted('b2')) await b2(argv.includes('--cpu-prof'));
+    if (wanted('b3')) await b3();
+    if (wanted('b4')) await b4();
+    if (wanted('b6')) await b6(argv.includes('--cpu-prof'));
+    // B5: the harness's own wall time. `b5` means B5a and B5b; B5c (.ci/run, 20 minutes or more) only when named.
+    if (wanted('b5a') || only.includes('b5')) await b5a();
+    if (wanted('b5b') || only.includes('b5')) await b5b();
+    if (only.includes('b5c')) await b5c();
+  } finally {
+    // The rows measured so far, even when a later measurement failed.
+    printTable();
+  }
   // A partial run (`npm run bench -- b1`) updates its own rows and keeps the others.
   const file = join(__dirname, 'results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
