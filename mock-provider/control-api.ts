@@ -1,7 +1,7 @@
 /**
- * The mock's control surface over HTTP: every control of controls.ts, for QA
- * running the mock alone (`npm run start:mock`) and for the harness run
- * against a remote integration (its RemoteProvider driver). Enabled only in
+ * The mock's control surface over HTTP: every control of control-table.ts,
+ * for QA running the mock alone (`npm run start:mock`) and for the harness
+ * run against a remote integration (steps/support/remote-provider.ts). Enabled only in
  * that mode. It hands out live codes and tokens, so it answers only a caller
  * on loopback that also names the mock by a loopback Host with the mock's own
  * port (a DNS-rebound page, whose Host is the attacker's name, gets 403).

@@ -1,6 +1,6 @@
 /**
  * Steps of features/mock-control.feature: a mock run alone (in this
- * process, its control API on), driven over HTTP by the RemoteProvider
+ * process, its control API on), driven over HTTP by the remote provider
  * driver, and a bare OAuth client of its own that authorizes at the mock's
  * pages and redeems the code, so the mock's own behaviour is checked without
  * an integration in between.
