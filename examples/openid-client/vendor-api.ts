@@ -51,6 +51,9 @@ export async function vendorRequest(
       .catch((error: unknown) => {
         // A challenge in WWW-Authenticate (401, 403) is an answer like any other here.
         if (error instanceof client.WWWAuthenticateChallengeError) return error.response;
+        // providerFetch's own refusal (the vendor did not answer in time), wrapped by openid-client.
+        for (let cause: unknown = error; cause instanceof Error; cause = cause.cause)
+          if (cause instanceof Problem) throw cause;
         throw error;
       });
   };

@@ -157,7 +157,9 @@ export async function judgeAtTheMock(
       );
       judged += 1;
     }
-    if (request.endpoint === 'par' || request.endpoint === 'token' || request.endpoint === 'revocation') {
+    // A request whose body the mock never read (the integration gave up waiting, or it was dropped) has no parameters.
+    const bodyRead = Object.keys(request.params).length > 0;
+    if (bodyRead && (request.endpoint === 'par' || request.endpoint === 'token' || request.endpoint === 'revocation')) {
       const where = `the ${request.endpoint} request`;
       assert.notEqual(request.authorizationScheme, 'Basic', `${where} authenticated with a secret`);
       assert.equal(request.params.client_secret, undefined, `${where} carried a client secret`);
