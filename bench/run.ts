@@ -327,6 +327,7 @@ async function b2(profile: boolean): Promise<void> {
     sideNames.map((side) => [side, { integration: 0, mock: 0, client: 0, flows: 0 }]),
   ) as Record<Side, { integration: number; mock: number; client: number; flows: number }>;
   const cpuOf = (pid: number | undefined) => (pid === undefined ? 0 : cpuMsOf(pid));
+  const failures = Object.fromEntries(sideNames.map((side) => [side, 0])) as Record<Side, number>;
   /** Flows per second over `count` flows, 4 at a time. */
   const measure = async (side: Side, count: number, counted = true) => {
     const cpuBefore = {
@@ -335,7 +336,16 @@ async function b2(profile: boolean): Promise<void> {
       client: ownCpuMs(),
     };
     const started = performance.now();
-    for (let batch = 0; batch < count; batch += 4) await Promise.all([0, 1, 2, 3].map(() => sides[side]()));
+    // A flow that fails (a provider call timed out on a loaded machine) is counted, not fatal, up to a few a side.
+    const flow = () =>
+      sides[side]().then(
+        () => undefined,
+        (error: unknown) => {
+          failures[side] += 1;
+          if (failures[side] > 5) throw error;
+        },
+      );
+    for (let batch = 0; batch < count; batch += 4) await Promise.all([0, 1, 2, 3].map(flow));
     const rate = count / ((performance.now() - started) / 1000);
     if (counted) {
       cpu[side].integration += cpuOf(pids[side].integration) - cpuBefore.integration;
@@ -386,6 +396,7 @@ async function b2(profile: boolean): Promise<void> {
       peerRatio,
       target: 0.9,
       cpuUsPerFlow: cpuPerFlow,
+      failures,
     };
     row(
       'B2',
@@ -413,7 +424,7 @@ async function b2(profile: boolean): Promise<void> {
       `ratio integration / minimal client, median of ${runs} (spread)`,
       shown(ratio),
       ratio.median >= 0.9 ? 'target >= 0.90: met' : 'target >= 0.90: MISSED',
-      '',
+      `failed flows: ${sideNames.map((side) => `${side} ${failures[side]}`).join(', ')}`,
     );
     row(
       'B2',
