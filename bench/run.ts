@@ -867,11 +867,11 @@ async function main(): Promise<void> {
   } finally {
     // The rows measured so far, even when a later measurement failed.
     printTable();
+    // A partial run (`npm run bench -- b1`) updates its own rows and keeps the others.
+    const file = join(__dirname, 'results.json');
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   }
-  // A partial run (`npm run bench -- b1`) updates its own rows and keeps the others.
-  const file = join(__dirname, 'results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   const singleFlight = results.b3 as
     { oneInstance: { refreshRequests: number }; twoInstances?: { refreshRequests: number } } | undefined;
   if (
