@@ -10,9 +10,10 @@
  * discovery: the endpoints come from the shared glue's (contract 2.1).
  */
 import * as arctic from 'arctic';
+
 import { settings } from '../openid-client/settings';
 import { providerMetadata } from '../shared/discovery';
-import { StateRefused, type OAuthLibrary, type Tokens } from '../shared/library';
+import { type OAuthLibrary, StateRefused, type Tokens } from '../shared/library';
 import { codeOf } from '../shared/refusals';
 
 const client = new arctic.OAuth2Client(settings.clientId, settings.clientSecret, settings.redirectUri.href);

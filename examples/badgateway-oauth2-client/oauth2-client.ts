@@ -10,12 +10,14 @@
  * refresh token when none comes back), `client.revoke(token, hint)`. It does
  * not read ID tokens: the glue reads the account from it unverified.
  */
-import { generateCodeVerifier, OAuth2Client, OAuth2Error, OAuth2HttpError } from '@badgateway/oauth2-client';
 import { randomBytes } from 'node:crypto';
+
+import { generateCodeVerifier, OAuth2Client, OAuth2Error, OAuth2HttpError } from '@badgateway/oauth2-client';
+
 import { authorizationError, Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
 import type { Connection } from '../openid-client/store';
-import { StateRefused, type OAuthLibrary, type ProviderAnswer, type Tokens } from '../shared/library';
+import { type OAuthLibrary, type ProviderAnswer, StateRefused, type Tokens } from '../shared/library';
 
 const client = new OAuth2Client({
   server: settings.issuer.href,

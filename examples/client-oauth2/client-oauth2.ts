@@ -10,12 +10,14 @@
  * request option `query`, the verifier in `body` (parameters, not checks).
  */
 import { createHash, randomBytes } from 'node:crypto';
+
 import ClientOAuth2 from 'client-oauth2';
+
 import { authorizationError, Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
 import type { Connection } from '../openid-client/store';
 import { providerMetadata } from '../shared/discovery';
-import { StateRefused, type OAuthLibrary, type ProviderAnswer, type Tokens } from '../shared/library';
+import { type OAuthLibrary, type ProviderAnswer, StateRefused, type Tokens } from '../shared/library';
 
 const random = () => randomBytes(32).toString('base64url');
 

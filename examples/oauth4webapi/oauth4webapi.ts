@@ -14,10 +14,11 @@
  * mock's issuer is http on loopback.
  */
 import * as oauth from 'oauth4webapi';
+
 import { authorizationError, Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
 import type { Connection } from '../openid-client/store';
-import { StateRefused, type OAuthLibrary, type ProviderAnswer, type Tokens } from '../shared/library';
+import { type OAuthLibrary, type ProviderAnswer, StateRefused, type Tokens } from '../shared/library';
 import { providerProblem } from '../shared/refusals';
 
 const client: oauth.Client = { client_id: settings.clientId };

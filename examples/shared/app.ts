@@ -5,9 +5,11 @@
  * (`connect.ts`) in place of openid-client's.
  */
 import { randomBytes } from 'node:crypto';
+
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+
 import { errorPage, signInPage, statusPage } from '../openid-client/pages';
 import { Problem } from '../openid-client/problems';
 import { queryOf, requireSession, sameSite, sessionOf } from '../openid-client/requests';

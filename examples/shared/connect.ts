@@ -10,13 +10,14 @@
  * `Referrer-Policy` (5.2).
  */
 import type Koa from 'koa';
+
 import { Problem } from '../openid-client/problems';
 import { queryOf, requireSession, returnToOf } from '../openid-client/requests';
 import { settings } from '../openid-client/settings';
-import { connections, type Connection } from '../openid-client/store';
-import { StateRefused, type OAuthLibrary, type PendingAuthorization } from './library';
+import { type Connection, connections } from '../openid-client/store';
+import { type OAuthLibrary, type PendingAuthorization, StateRefused } from './library';
 import { providerProblem, stateRefusal } from './refusals';
-import { issuedStates, forgetOldStates, pendingBySession, pendingOf } from './store';
+import { forgetOldStates, issuedStates, pendingBySession, pendingOf } from './store';
 import { connectionFrom, revokeWith } from './tokens';
 
 /** Contract 3.7: the configured scopes, those granted now, and those asked for (each configured or optional). */

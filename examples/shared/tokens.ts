@@ -8,7 +8,7 @@
  */
 import { Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
-import { connections, type Connection } from '../openid-client/store';
+import { type Connection, connections } from '../openid-client/store';
 import type { AccountClaims, OAuthLibrary, Tokens } from './library';
 import { providerProblem } from './refusals';
 

@@ -10,7 +10,9 @@
  * with `getToken`'s parameters (a parameter, not a check).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { AuthorizationCode, type AccessToken, type ModuleOptions } from 'simple-oauth2';
+
+import { type AccessToken, AuthorizationCode, type ModuleOptions } from 'simple-oauth2';
+
 import { settings } from '../openid-client/settings';
 import type { Connection } from '../openid-client/store';
 import { providerMetadata } from '../shared/discovery';
