@@ -43,7 +43,7 @@ Feature: The authorization request asks for exactly what it needs
 
   Rule: only the code flow, and no secret or token in any URL (RFC 9700 2.1.2)
 
-    @rfc9700 @no-token-in-url @nonce
+    @rfc9700 @no-token-in-url @nonce @oidcc-client-test-scope-userinfo-claims
     Scenario: Only response_type=code is asked for, with an OpenID nonce
       When Alice starts connecting her MySQL account
       Then the authorization request asks for response type "code" with the scopes "openid profile offline_access databases:read"

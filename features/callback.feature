@@ -55,13 +55,13 @@ Feature: The callback accepts only the answer to our own request
       And no token request is made
       And Carol's pending authorization is still usable
 
-    @rfc9700 @csrf @state
+    @rfc9700 @csrf @state @fapi2-security-profile-final-client-test-ensure-authorization-response-with-invalid-state-fails
     Scenario: A state the integration never issued is refused
       When a callback arrives with a state the integration never issued
       Then it is refused with "state_unknown"
       And no token request is made
 
-    @rfc9700 @csrf @state
+    @rfc9700 @csrf @state @fapi2-security-profile-final-client-test-ensure-authorization-response-with-invalid-missing-state-fails
     Scenario: A callback without state is refused
       When a callback arrives without a state
       Then it is refused with "state_missing"
@@ -84,13 +84,13 @@ Feature: The callback accepts only the answer to our own request
 
   Rule: the issuer must be the one we sent the user to (RFC 9207 2.4, RFC 9700 4.4.2)
 
-    @rfc9207 @mix-up
+    @rfc9207 @mix-up @fapi2-security-profile-final-client-test-invalid-authorization-response-iss
     Scenario: A callback naming another issuer is refused
       When the callback arrives with the issuer "https://attacker.example"
       Then it is refused with "issuer_mismatch"
       And no token request is made
 
-    @rfc9207 @mix-up
+    @rfc9207 @mix-up @fapi2-security-profile-final-client-test-remove-authorization-response-iss
     Scenario: A callback without issuer is refused when the provider promises to send one
       When the callback arrives without the issuer
       Then it is refused with "issuer_missing"

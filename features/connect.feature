@@ -15,7 +15,7 @@ Feature: A signed-in user connects their MySQL account
     When Alice opens the integration
     Then she sees that her MySQL account is not connected, with a Connect button
 
-  @rfc6749-4.1 @oidcc-3.1
+  @rfc6749-4.1 @oidcc-3.1 @oidcc-client-test @oidcc-client-test-idtoken-sig-rs256
   Scenario: Approving at the provider connects the account
     When Alice connects her MySQL account as alice
     Then she is connected to the account "Alice Liddell"

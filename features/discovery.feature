@@ -1,4 +1,4 @@
-@discovery
+@discovery @flow
 Feature: The provider is found by discovery, and its metadata is trusted only from itself
 
   The integration knows one thing about the provider: its issuer. Every
@@ -7,15 +7,20 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
   counts only if it names that same issuer (OpenID Connect Discovery 4.3);
   otherwise an attacker who can serve it could send users anywhere.
 
+  The keys, too, are fetched where the discovery document says, which may
+  change from one run to the next. Against a remote integration the harness
+  cannot empty the discovery cache that earlier scenarios filled (contract
+  3.6), so the scenarios that change the document run in-process only.
+
   Background:
     Given Carol is signed in to the integration
 
-  @oidc-discovery-4.3
+  @oidc-discovery-4.3 @oidcc-client-test-discovery-openid-config
   Scenario: The authorization request goes to the discovered endpoint
     When Carol starts connecting her MySQL account
     Then she is sent to the provider's authorization endpoint
 
-  @oidc-discovery-4.3 @mix-up @in-process
+  @oidc-discovery-4.3 @mix-up @in-process @oidcc-client-test-discovery-issuer-mismatch @fapi2-security-profile-final-client-test-discovery-issuer-mismatch
   Scenario: A discovery document naming another issuer is refused
     Given the provider's discovery document names the issuer "https://attacker.example"
     When Carol tries to start connecting her MySQL account
@@ -28,6 +33,13 @@ Feature: The provider is found by discovery, and its metadata is trusted only fr
     When Carol tries to start connecting her MySQL account
     Then it is refused with "provider_error"
     And no authorization request is made
+
+  @oidc-discovery-4 @jwks @in-process @oidcc-client-test-discovery-jwks-uri-keys
+  Scenario: The keys are fetched from the jwks_uri the discovery document names, wherever it moved
+    Given the provider's discovery document names a jwks_uri of its own for this run
+    When Carol connects her MySQL account as alice
+    Then she is connected to the account "Alice Liddell"
+    And the provider's keys were fetched from that jwks_uri only
 
   @oidc-discovery-4 @in-process
   Scenario: A provider whose discovery is down is reported unavailable, then found once it is back

@@ -13,6 +13,7 @@ Feature: Tokens are bound to the connection's key (DPoP)
 
   Rule: every token request and every API call is proved with the connection's key
 
+    @fapi2-security-profile-final-client-test-happy-path-no-dpop-nonce
     Scenario: Connecting and listing databases, each call proved with the connection's key
       Given Carol has connected her MySQL account as alice
       When Carol lists her databases
@@ -65,6 +66,7 @@ Feature: Tokens are bound to the connection's key (DPoP)
 
   Rule: a server's nonce is used once it is asked for, with one retry and never a loop
 
+    @fapi2-security-profile-final-client-test-happy-path
     Scenario: A nonce round trip at the token endpoint and the vendor API
       Given the vendor demands DPoP nonces
       And Carol has connected her MySQL account as alice
@@ -96,6 +98,27 @@ Feature: Tokens are bound to the connection's key (DPoP)
         | with the token_type "bearer" |
         | with the token_type "mac"    |
         | without "token_type"         |
+
+  Rule: the token_type and the DPoP scheme are read in any case (RFC 9449 5 and 7.1, RFC 7235 2.1)
+
+    A provider may write the token_type "DPoP" in any case, and a vendor its
+    DPoP challenge too: "dPoP" is still a DPoP-bound token, and "dpop" still
+    demands a nonce.
+
+    @fapi2-security-profile-final-client-test-token-type-case-insensitivity
+    Scenario: A token_type of "dPoP" is a DPoP-bound token, used with proofs
+      Given she has started connecting her MySQL account
+      And the provider will send the token_type "dPoP"
+      When Carol approves at the provider as alice
+      Then Carol is connected to the account "Alice Liddell"
+
+    @fapi2-security-profile-final-client-test-rs-dpop-auth-scheme-case-insensitivity
+    Scenario: A vendor's nonce demand under the scheme "dpop", in lower case, is answered with one retry
+      Given Carol has connected her MySQL account as alice
+      And the vendor API will demand a DPoP nonce once, under the scheme "dpop"
+      When Carol lists her databases
+      Then Carol sees the databases "wonderland_shop, tea_party"
+      And the vendor API's demand was followed by one retry with that nonce
 
   Rule: the vendor takes a proof once, for a minute after it was issued, and never one from the future (RFC 9449 11.1, contract 10.1)
 

@@ -19,6 +19,7 @@ Feature: Under FAPI 2.0 the provider is held to the profile's own rules
 
   Rule: only PS256, ES256 and EdDSA signatures, never RS256 (FAPI 2.0 Security Profile 5.4)
 
+    @fapi2-security-profile-final-client-test-invalid-alternate-alg
     Scenario: An ID token signed with RS256 is refused, and the tokens that came with it are revoked
       Given she has started connecting her MySQL account
       And the provider will send an ID token signed with its own published RS256 key
@@ -53,7 +54,7 @@ Feature: Under FAPI 2.0 the provider is held to the profile's own rules
 
   Rule: every authorization response names its issuer (FAPI 2.0 Security Profile 5.3.3, RFC 9207 2.4)
 
-    @rfc9207 @mix-up @in-process
+    @rfc9207 @mix-up @in-process @fapi2-security-profile-final-client-test-remove-authorization-response-iss
     Scenario: A callback without issuer is refused, even when discovery does not promise one
       Given the provider's discovery document does not promise the "iss" parameter
       And she has started connecting her MySQL account

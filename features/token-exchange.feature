@@ -14,7 +14,7 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
   Rule: the token request carries the code, the same redirect URI, the verifier and client authentication (RFC 6749 4.1.3)
 
     # Not under fapi2: there the client authenticates with private_key_jwt (fapi2-client-authentication.feature).
-    @rfc6749-4.1.3 @rfc7636 @basic-only
+    @rfc6749-4.1.3 @rfc7636 @basic-only @oidcc-client-test-client-secret-basic
     Scenario: The token request is complete and authenticated with client_secret_basic
       When Carol approves at the provider as alice
       Then the provider received one token request for the code it issued
@@ -102,7 +102,7 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
         | BEARER     |
         | Bearer     |
 
-    @rfc6749-5.1
+    @rfc6749-5.1 @fapi2-security-profile-final-client-test-token-endpoint-response-without-expires_in
     Scenario: A token response without expires_in is accepted, with an unknown expiry
       Given the provider will leave "expires_in" out of the token response
       When Carol approves at the provider as alice

@@ -86,7 +86,10 @@ function signingOf(tampering: NamedTampering): Signing | undefined {
   switch (tampering.kind) {
     case 'id-token-bad-signature':
       return async (claims, keySet, typ) =>
-        flipSignatureByte(await sign(claims, keySet.signingKey(tampering.alg), { typ }));
+        // Signed as the provider signs now (without `kid` once it serves its keys without), then spoilt.
+        flipSignatureByte(
+          await sign(claims, keySet.signingKey(tampering.alg), { withKid: !keySet.signsWithoutKid, typ }),
+        );
     case 'id-token-unsigned':
       return async (claims) => unsigned(claims);
     case 'id-token-signed-with':

@@ -1,15 +1,27 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
+import { textOfElementWith } from './support/html-forms';
+import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import type { Tampering } from './support/provider-driver';
 import { Recollection } from './support/recollection';
-import { textOfElementWith } from './support/html-forms';
-import { authorizeAtProvider, deliverCallback, rememberConnection, startConnecting } from './support/tasks';
+import {
+  authorizeAtProvider,
+  connectionView,
+  deliverCallback,
+  rememberConnection,
+  startConnecting,
+} from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 /** The ID token forgeries, in the words of the feature, as the mock's named tamperings. */
 const forgeries: Record<string, Tampering> = {
   'from another issuer': { kind: 'id-token-claims', set: { iss: 'https://attacker.example' } },
+  'without "iss"': { kind: 'id-token-claims', omit: ['iss'] },
+  'without "aud"': { kind: 'id-token-claims', omit: ['aud'] },
+  'without "exp"': { kind: 'id-token-claims', omit: ['exp'] },
   'for another subject': { kind: 'id-token-claims', set: { sub: 'acct_bob' } },
   'for another client': { kind: 'id-token-claims', set: { aud: 'another-client' } },
   'with an untrusted extra audience': { kind: 'id-token-audience-array', extra: ['another-client'] },
@@ -37,8 +49,16 @@ const forgeries: Record<string, Tampering> = {
   'with a "sub" of 256 characters': { kind: 'id-token-claims', set: { sub: 's'.repeat(256) } },
 };
 
+/** Forgeries whose making depends on the security profile: the algorithm registered there (RS256, or ES256 under fapi2). */
+const forgeriesOfProfile: Record<string, (world: ConformanceWorld) => Tampering> = {
+  'with a bad signature of the registered algorithm': (world) => ({
+    kind: 'id-token-bad-signature',
+    alg: world.securityProfile === 'fapi2' ? 'ES256' : 'RS256',
+  }),
+};
+
 Given(/^the provider will send an ID token (.+)$/, async function (this: ConformanceWorld, forgery: string) {
-  const change = forgeries[forgery];
+  const change = forgeries[forgery] ?? forgeriesOfProfile[forgery]?.(this);
   assert.ok(change, `no forgery named "${forgery}"`);
   this.recalled.jwksFetchesBefore = (await this.provider.requests('jwks')).length;
   await this.provider.tamperNextTokenResponse(change);
@@ -57,6 +77,49 @@ Then(/^the refusal says "(.*)"$/, function (this: ConformanceWorld, reason: stri
 
 Given('the provider publishes a single signing key without key id', async function (this: ConformanceWorld) {
   await this.provider.serveSingleKeyWithoutKid();
+});
+
+/**
+ * Contract 5.4: a token without `kid` while the key set holds several keys of its algorithm. The provider rotates
+ * in a new signing key (so the set holds two of the registered algorithm), signs without `kid`, and its JWKS serves
+ * every key without `kid`, the signing one last: taking the first key is not verifying.
+ */
+Given(
+  'the provider publishes several signing keys without key id, the one that signs last',
+  async function (this: ConformanceWorld) {
+    const signing = await this.provider.rotateSigningKey();
+    const published = (await (await fetch(`${this.provider.issuer}/jwks`)).json()) as { keys: { kid?: string }[] };
+    const keys = [
+      ...published.keys.filter((key) => key.kid !== signing.kid),
+      ...published.keys.filter((key) => key.kid === signing.kid),
+    ].map(({ kid: _kid, ...key }) => key);
+    assert.ok(keys.length >= 3, `the provider publishes several keys (${keys.length})`);
+    await this.provider.serveSingleKeyWithoutKid();
+    await this.provider.failNext('jwks', {
+      status: 200,
+      body: JSON.stringify({ keys }),
+      headers: { 'Content-Type': 'application/json' },
+      times: 100,
+    });
+  },
+);
+
+Then(
+  '{person} is connected to the account {string}, or refused with {string} and nothing is stored for her/him',
+  async function (this: ConformanceWorld, person: Person, name: string, code: string) {
+    const view = await connectionView(this, person);
+    if (view.status === 'connected') {
+      assert.equal(view.account?.name, name);
+      return;
+    }
+    assertRefused(person.response, code);
+    assert.equal(view.status, 'not_connected');
+    if (this.store) assert.equal(await this.store.connection(person.username), undefined, 'ours stored no connection');
+  },
+);
+
+Given('{person} has started connecting again', async function (this: ConformanceWorld, person: Person) {
+  await startConnecting(this, person);
 });
 
 Given('the provider has since rotated its signing key', async function (this: ConformanceWorld) {
