@@ -10,18 +10,20 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
+
 import { After, Given, Status, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
-import { decodeJwt, decodeProtectedHeader, SignJWT, importJWK, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
+
+import { loadConfig } from '../src/config';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { TokenCipher } from '../src/crypto/token-cipher';
-import { loadConfig } from '../src/config';
 import { errorCodes, isErrorCode } from '../src/errors';
 import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
-import type { Person } from './support/people';
-import { startInProcessMock } from './support/in-process-mock';
-import { fapi2Environment, judgeAtTheMock, newClientKey } from './support/security-profile';
 import { errorCodeOf } from './support/html-forms';
+import { startInProcessMock } from './support/in-process-mock';
+import type { Person } from './support/people';
+import { fapi2Environment, judgeAtTheMock, newClientKey } from './support/security-profile';
 import { authorizeAtProvider, callApi, connect, deliverCallback, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
@@ -299,10 +301,11 @@ When(
     await harnessCallsFromHere(this);
     const state = stateOf(this);
     const url = `${await this.provider.resourceBaseUrl()}/databases`;
+    // Issued now by the mock's clock, which a remote run may have moved on (contract 10.1): only the key is wrong.
     const proof = await dpopProof(
       generateDpopKey(),
       { method: 'GET', url, accessToken: state.stolen?.accessToken },
-      Date.now(),
+      Date.parse((await this.provider.clock()).now),
     );
     state.answer = await got(url, {
       headers: { authorization: `DPoP ${state.stolen?.accessToken}`, dpop: proof },
@@ -330,7 +333,11 @@ When(
     await harnessCallsFromHere(this);
     const state = stateOf(this);
     const tokenEndpoint = `${this.provider.issuer}/token`;
-    const proof = await dpopProof(generateDpopKey(), { method: 'POST', url: tokenEndpoint }, Date.now());
+    const proof = await dpopProof(
+      generateDpopKey(),
+      { method: 'POST', url: tokenEndpoint },
+      Date.parse((await this.provider.clock()).now),
+    );
     // The thief's own key, under the kid of the client's key: it does not verify.
     const key = newClientKey(this.clientKeys[0]?.kid ?? 'client-1');
     const now = Math.floor(Date.now() / 1000);
@@ -389,11 +396,14 @@ Then(
       ['par', 'token', 'resource'].includes(request.endpoint),
     );
     const demanded = requests.filter((request) => request.error === 'use_dpop_nonce');
-    assert.ok(
-      demanded.some((request) => request.endpoint !== 'resource') &&
-        demanded.some((request) => request.endpoint === 'resource'),
-      `the authorization server and the vendor API each demanded a nonce (${demanded.map((request) => request.endpoint).join(', ')})`,
-    );
+    // A client may have its nonce before it is asked for (the DPoP-Nonce of an earlier answer, RFC 9449 8.2).
+    assert.ok(demanded.length >= 1, 'a nonce was demanded');
+    for (const request of requests.filter((candidate) => candidate.endpoint !== 'par' && candidate.status === 200))
+      assert.equal(
+        typeof decodeJwt(request.dpopProof ?? '').nonce,
+        'string',
+        `the proof ${request.endpoint} took carried a nonce`,
+      );
     for (const request of demanded) {
       const next = requests[requests.indexOf(request) + 1];
       assert.ok(next, 'a retry followed');
