@@ -4,7 +4,9 @@
  * the provider saw and what it still accepts, so they check any integration.
  */
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
+
 import type { Person } from './support/people';
 import type { RecordedRequest } from './support/provider-driver';
 import { authorizeAtProvider, callApi, deliverCallback, rememberConnection, startConnecting } from './support/tasks';
@@ -55,7 +57,7 @@ When(
 );
 
 When('her/his access token comes within the refresh margin', async function (this: ConformanceWorld) {
-  assert.ok(this.sut.offers('clock'), 'time must pass for the integration: tag the scenario @needs-clock');
+  assert.ok(this.can('clock'), 'time must pass for the integration: tag the scenario @needs-clock');
   await reachTokenState(this, this.people.subject, 'about to expire');
 });
 

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import { sealRefreshedConnection } from '../src/connections/connection-record';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { dpopProof } from '../src/oauth/dpop';
@@ -233,7 +235,7 @@ Then('the refresh was sent {int} time(s)', async function (this: ConformanceWorl
 When('her/his access token has expired', async function (this: ConformanceWorld) {
   // After the connect, only a clock can make it so (in-process, or a remote integration's "clock" hook).
   assert.ok(
-    this.sut.offers('clock'),
+    this.can('clock'),
     'her access token can expire after the connect only with a clock to move: tag the scenario @needs-clock',
   );
   await reachTokenState(this, this.people.subject, 'expired');

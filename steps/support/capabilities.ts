@@ -1,7 +1,9 @@
 /**
- * Capabilities, not silence (D6): against a remote integration, a scenario
- * that needs what the integration does not offer is skipped, never passed,
- * and says why. In-process, our integration offers everything.
+ * Capabilities, not silence (docs/decisions.md, `harness-capabilities`):
+ * against a remote integration, a scenario that needs what the integration
+ * does not offer is skipped, never passed, and says why. In-process, our
+ * integration offers everything (integration-driver.ts lists the
+ * capabilities; a step asks `world.can(...)`).
  *
  *   @in-process               our internals: store, encryption at rest, restarts, MySQL, configuration, processes
  *   @needs-clock              the test hook "clock"
@@ -31,7 +33,7 @@ export async function skipReason(
   if (!remote) return undefined;
   if (tags.includes('@in-process')) return inProcessReason;
   if (tags.includes('@fapi2') && securityProfile !== 'fapi2') return fapi2Reason;
-  const offered = await RemoteIntegration.capabilities(remote.integrationUrl);
+  const offered = await RemoteIntegration.offered(remote.integrationUrl);
   for (const tag of tags) {
     const capability = capabilityTags[tag];
     if (capability && !offered.has(capability))

@@ -7,22 +7,25 @@
  * store itself (store-probe.ts) and every log line it wrote.
  */
 import type { Server } from 'node:http';
+
 import type { Logger } from 'pino';
-import { createIntegration } from '../../src/integration';
-import { loadConfig, type Config, type Environment } from '../../src/config';
-import type { Integration } from '../../src/integration';
-import type { LimiterFactory } from '../../src/http/rate-limits';
-import { createLogger } from '../../src/observability/logger';
-import { startIntegration, type RunningIntegration } from '../../src/server';
-import { MemoryStore } from '../../src/store/memory-store';
-import { MySqlStore } from '../../src/store/mysql/mysql-store';
-import type { Store } from '../../src/store/store';
+
 import { callbackOf, integrationEnvironment, listeningOnLoopback } from '../../dev/local-system';
 import { ThrowawayDatabase } from '../../dev/throwaway-database';
 import type { ClientRegistration } from '../../mock-provider';
 import { Clock } from '../../mock-provider/clock';
-import type { Capability, IntegrationDriver } from './integration-driver';
+import { type Config, type Environment, loadConfig } from '../../src/config';
+import type { LimiterFactory } from '../../src/http/rate-limits';
+import type { Integration } from '../../src/integration';
+import { createIntegration } from '../../src/integration';
+import { createLogger } from '../../src/observability/logger';
+import { type RunningIntegration, startIntegration } from '../../src/server';
+import { MemoryStore } from '../../src/store/memory-store';
+import { MySqlStore } from '../../src/store/mysql/mysql-store';
+import type { Store } from '../../src/store/store';
+import { type Capabilities, type IntegrationDriver, missingCapability } from './integration-driver';
 import type { Settings } from './settings';
+import { StoreProbe } from './store-probe';
 
 export type StoreKind = 'memory' | 'mysql';
 
@@ -141,8 +144,24 @@ export class InProcessIntegration implements IntegrationDriver {
     };
   }
 
-  offers(_capability: Capability): boolean {
-    return true;
+  /**
+   * Ours offers everything, until a process of its own serves in its place: it can no longer be restarted from
+   * here, and its store stays in the harness's reach only in MySQL (the memory store went with the closed server).
+   */
+  get capabilities(): Capabilities {
+    return {
+      clock: true,
+      'revocation-queue': true,
+      logs: true,
+      metrics: true,
+      store: !(this.replacedByProcess && this.storeKind === 'memory'),
+      restarts: !this.replacedByProcess,
+    };
+  }
+
+  store(): StoreProbe {
+    if (!this.capabilities.store) throw missingCapability('store');
+    return new StoreProbe(this);
   }
 
   async advanceClock(seconds: number): Promise<void> {
@@ -204,6 +223,7 @@ export class InProcessIntegration implements IntegrationDriver {
 
   /** Restart on the same port and store, with a changed environment. */
   async reconfigure(change: Environment): Promise<void> {
+    if (!this.capabilities.restarts) throw missingCapability('restarts');
     this.running.detach();
     this.environment = { ...this.environment, ...change };
     await this.serve(this.openedStore);
@@ -217,6 +237,7 @@ export class InProcessIntegration implements IntegrationDriver {
   async restart(url?: string): Promise<void> {
     if (this.storeKind !== 'mysql')
       throw new Error('a restart keeps nothing with the in-memory store: tag the scenario @mysql');
+    if (!this.capabilities.restarts) throw missingCapability('restarts');
     this.running.detach();
     await this.serve(await this.newStore(url));
   }
@@ -257,7 +278,7 @@ export class InProcessIntegration implements IntegrationDriver {
   }
 
   /** Whether a process of its own now serves in its place (its memory store is then out of the harness's reach). */
-  replacedByProcess = false;
+  private replacedByProcess = false;
 
   onStop(cleanup: () => Promise<void>): void {
     this.cleanups.push(cleanup);

@@ -1,16 +1,25 @@
 /**
  * An integration already running at INTEGRATION_URL, checked black-box
- * through the routes of the contract (D1) and, where it offers them, its
- * test hooks under /__test (D6). It keeps its state between scenarios: the
- * harness gives every person a username of their own (D7), and never
- * restarts or reconfigures it.
+ * through the routes of the contract (docs/decisions.md,
+ * `harness-routes-only`) and, where it offers them, its test hooks under
+ * /__test (`harness-capabilities`). It keeps its state between scenarios:
+ * the harness gives every person a username of their own
+ * (`harness-unique-people`), and never restarts or reconfigures it: it
+ * offers neither a store the harness reads nor restarts.
  */
 import { got } from 'got';
-import { freshConnections } from './fresh-connections';
-import { capabilityWords, type Capability, type IntegrationDriver } from './integration-driver';
-import { declaredSettings, type Settings } from './settings';
 
-/** Where the remote profile finds the integration and the mock (D8); undefined in-process. */
+import { freshConnections } from './fresh-connections';
+import {
+  type Capabilities,
+  type HookCapability,
+  type IntegrationDriver,
+  missingCapability,
+} from './integration-driver';
+import { declaredSettings, type Settings } from './settings';
+import type { StoreProbe } from './store-probe';
+
+/** Where the remote profile finds the integration and the mock (`harness-remote-urls`); undefined in-process. */
 export function remoteTarget(): { integrationUrl: string; mockUrl: string } | undefined {
   const integrationUrl = process.env.INTEGRATION_URL;
   const mockUrl = process.env.MOCK_URL;
@@ -28,10 +37,10 @@ const client = got.extend({
 });
 
 /** What the integration offers, asked once per run: GET /__test (404: no hooks) and GET /metrics. */
-let offered: Promise<ReadonlySet<Capability>> | undefined;
+let offered: Promise<ReadonlySet<HookCapability>> | undefined;
 
-async function probe(baseUrl: string): Promise<ReadonlySet<Capability>> {
-  const found = new Set<Capability>();
+async function probe(baseUrl: string): Promise<ReadonlySet<HookCapability>> {
+  const found = new Set<HookCapability>();
   const hooks = await client.get(new URL('/__test', baseUrl), { headers: { accept: 'application/json' } });
   if (hooks.statusCode === 200) {
     const listed = (JSON.parse(hooks.body) as { hooks?: unknown }).hooks;
@@ -50,12 +59,22 @@ async function probe(baseUrl: string): Promise<ReadonlySet<Capability>> {
 export class RemoteIntegration implements IntegrationDriver {
   readonly kind = 'remote';
   readonly settings: Settings;
+  /** The hooks and metrics it offers; never a store the harness reads, nor restarts (contract 9.2). */
+  readonly capabilities: Capabilities;
 
   private constructor(
     readonly baseUrl: string,
-    private readonly capabilities: ReadonlySet<Capability>,
+    hooks: ReadonlySet<HookCapability>,
   ) {
     this.settings = declaredSettings(baseUrl);
+    this.capabilities = {
+      clock: hooks.has('clock'),
+      'revocation-queue': hooks.has('revocation-queue'),
+      logs: hooks.has('logs'),
+      metrics: hooks.has('metrics'),
+      store: false,
+      restarts: false,
+    };
   }
 
   static async connect(integrationUrl: string): Promise<RemoteIntegration> {
@@ -64,19 +83,14 @@ export class RemoteIntegration implements IntegrationDriver {
     return new RemoteIntegration(baseUrl, await offered);
   }
 
-  /** The capabilities of the remote integration, for the skip hook (asked once per run). */
-  static async capabilities(integrationUrl: string): Promise<ReadonlySet<Capability>> {
+  /** The hooks and metrics the remote integration offers, for the skip hook (asked once per run). */
+  static async offered(integrationUrl: string): Promise<ReadonlySet<HookCapability>> {
     offered ??= probe(new URL('/', integrationUrl).href);
     return offered;
   }
 
-  offers(capability: Capability): boolean {
-    return this.capabilities.has(capability);
-  }
-
-  private need(capability: Capability): void {
-    if (!this.offers(capability))
-      throw new Error(`this step needs ${capabilityWords[capability]}: tag its scenario @needs-${capability}`);
+  private need(capability: HookCapability): void {
+    if (!this.capabilities[capability]) throw missingCapability(capability);
   }
 
   private async hook(path: string, body?: object): Promise<unknown> {
@@ -107,6 +121,10 @@ export class RemoteIntegration implements IntegrationDriver {
     const answer = (await this.hook('/__test/logs')) as { lines?: unknown };
     if (!Array.isArray(answer.lines)) throw new Error('GET /__test/logs must answer {"lines": [...]}');
     return answer.lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line)));
+  }
+
+  store(): StoreProbe {
+    throw missingCapability('store');
   }
 
   knownSecrets(): readonly string[] {

@@ -6,6 +6,7 @@
  * in-process; a remote one's when it offers the "logs" hook).
  */
 import { strict as assert } from 'node:assert';
+
 import type { ConformanceWorld } from './world';
 
 const secretParameters = [
@@ -42,7 +43,7 @@ export async function secretsSeen(world: ConformanceWorld): Promise<Set<string>>
 }
 
 export async function assertNoSecretInLogs(world: ConformanceWorld): Promise<void> {
-  if (!world.sut.offers('logs')) return;
+  if (!world.can('logs')) return;
   const lines = (await world.sut.logLines()).slice(world.recalled.logLinesAtStart);
   const secrets = await secretsSeen(world);
   for (const line of lines) {

@@ -5,10 +5,20 @@
  * it. Used in-process only, in addition to what the contract lets anyone
  * observe, so that coverage of our integration does not drop.
  */
+import type { ThrowawayDatabase } from '../../dev/throwaway-database';
+import type { Config } from '../../src/config';
 import { openTokens } from '../../src/crypto/sealed-tokens';
 import { TokenCipher } from '../../src/crypto/token-cipher';
-import type { Connection, PendingAuthorization, PendingRevocation, StoreCounts } from '../../src/store/store';
-import type { InProcessIntegration } from './in-process-integration';
+import type { Connection, PendingAuthorization, PendingRevocation, Store, StoreCounts } from '../../src/store/store';
+
+/** What the probe reads through: our integration in-process (in-process-integration.ts), the driver of `store`. */
+export interface StoreSource {
+  /** The store as the harness reads it. */
+  storeForChecks(): Promise<Store>;
+  /** The scenario's MySQL database, in the mysql profile. */
+  readonly database: Pick<ThrowawayDatabase, 'query'> | undefined;
+  readonly config: Pick<Config, 'tokenEncryptionKeys'>;
+}
 
 export interface ClearTokens {
   readonly accessToken: string;
@@ -16,7 +26,7 @@ export interface ClearTokens {
 }
 
 export class StoreProbe {
-  constructor(private readonly integration: InProcessIntegration) {}
+  constructor(private readonly integration: StoreSource) {}
 
   /** A user's connection as the store holds it. */
   async connection(userId: string): Promise<Connection | undefined> {

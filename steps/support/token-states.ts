@@ -9,6 +9,7 @@
  * the integration sees the same token state, black-box.
  */
 import { strict as assert } from 'node:assert';
+
 import type { Person } from './people';
 import type { ConformanceWorld } from './world';
 
@@ -24,7 +25,7 @@ async function secondsLeft(world: ConformanceWorld, person: Person): Promise<num
 
 /** Before the connect: what the provider's token response must say, when no clock can be moved. */
 export async function prepareTokenState(world: ConformanceWorld, state: TokenState): Promise<void> {
-  if (world.sut.offers('clock') || state === 'far from expiry') return;
+  if (world.can('clock') || state === 'far from expiry') return;
   const margin = world.sut.settings.refreshMarginSeconds;
   if (state === 'about to expire') {
     assert.ok(
@@ -44,7 +45,7 @@ export async function prepareTokenState(world: ConformanceWorld, state: TokenSta
 /** After the connect: let the time pass that puts the access token in that state. */
 export async function reachTokenState(world: ConformanceWorld, person: Person, state: TokenState): Promise<void> {
   const margin = world.sut.settings.refreshMarginSeconds;
-  if (world.sut.offers('clock')) {
+  if (world.can('clock')) {
     const left = await secondsLeft(world, person);
     if (state === 'far from expiry') {
       assert.ok(

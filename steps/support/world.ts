@@ -6,24 +6,25 @@
  * what steps remember for later steps. The HTTP detail of the tasks lives in
  * tasks.ts; the deep checks of our own store in store-probe.ts.
  */
-import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import type { JWK } from 'jose';
 import type { Page } from 'playwright-core';
+
+import { integrationClient } from '../../dev/local-system';
 import { ChildProcesses } from './child-processes';
 import { InProcessIntegration, type StoreKind } from './in-process-integration';
-import type { IntegrationDriver } from './integration-driver';
-import { People } from './people';
-import { integrationClient } from '../../dev/local-system';
 import { startInProcessMock } from './in-process-mock';
+import type { Capability, IntegrationDriver } from './integration-driver';
+import { People } from './people';
 import type { InProcessProvider, ProviderDriver } from './provider-driver';
-import { connectRemoteProvider } from './remote-provider';
-import { RemoteIntegration, remoteTarget } from './remote-integration';
 import { Recollection } from './recollection';
+import { RemoteIntegration, remoteTarget } from './remote-integration';
+import { connectRemoteProvider } from './remote-provider';
+import { fapi2Environment, newClientKey, type SecurityProfile, securityProfileOf } from './security-profile';
 import { declaredSettings } from './settings';
-import { StoreProbe } from './store-probe';
-import { fapi2Environment, newClientKey, securityProfileOf, type SecurityProfile } from './security-profile';
-import { tlsMaterial, type CertificateKind } from './tls';
+import type { StoreProbe } from './store-probe';
+import { type CertificateKind, tlsMaterial } from './tls';
 import type { HttpResponse } from './user-agent';
-import type { JWK } from 'jose';
 
 export class ConformanceWorld extends World {
   /** The certificate the in-process mock presents in an @https scenario (the harness trusts the test CA). */
@@ -135,10 +136,17 @@ export class ConformanceWorld extends World {
     });
   }
 
+  /**
+   * Whether the integration under test offers a capability (integration-driver.ts): a step asks this, never which
+   * driver it has (docs/decisions.md, `harness-capabilities`).
+   */
+  can(capability: Capability): boolean {
+    return this.sut.capabilities[capability];
+  }
+
   /** Our store, read as the harness, for the deep checks made in addition in-process; undefined against a remote integration. */
   get store(): StoreProbe | undefined {
-    const ours = this.sut instanceof InProcessIntegration ? this.sut : undefined;
-    return ours && !(ours.replacedByProcess && ours.storeKind === 'memory') ? new StoreProbe(ours) : undefined;
+    return this.can('store') ? this.sut.store() : undefined;
   }
 
   /** An absolute URL of the integration under test. */
