@@ -1,10 +1,12 @@
 // ESLint flat config, at the root so that editors and `npx eslint <file>` find it.
 // What git ignores (build output, reports, scratch files) is not linted either.
-import js from '@eslint/js';
-import tseslint from 'typescript-eslint';
-import prettier from 'eslint-config-prettier';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import tseslint from 'typescript-eslint';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -33,6 +35,38 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  // Imports: one statement per module (a type-only import beside it is fine), sorted by
+  // eslint-plugin-simple-import-sort (`npx eslint --fix` sorts them).
+  {
+    basePath: root,
+    files: ['**/*.ts', '**/*.mjs'],
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: {
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+    },
+  },
+  // A declaration file's `declare module` blocks each import their package once: not duplicates.
+  { basePath: root, files: ['**/*.d.ts'], rules: { 'no-duplicate-imports': 'off' } },
+  // Support is what the step files share: it never imports a step file (arrows point from steps to support).
+  {
+    basePath: root,
+    files: ['steps/support/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)[^/]*_steps(\\.js)?$',
+              message: 'steps/support never imports a step file: move what both need into steps/support.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Layout is Prettier's (.prettierrc.json): no ESLint rule argues with it.

@@ -8,6 +8,7 @@
  * PORT, API_BASE_URL and ACCESS_TOKEN.
  */
 import { Agent, request } from 'node:http';
+
 import Koa from 'koa';
 
 const { PORT, API_BASE_URL, ACCESS_TOKEN } = process.env;

@@ -8,9 +8,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockProvider } from '../mock-provider';
-import { callbackOf, freeLoopbackPort, integrationClient, integrationEnvironment } from '../dev/local-system';
+
 import { buildIfStale } from '../dev/build.cjs';
+import { callbackOf, freeLoopbackPort, integrationClient, integrationEnvironment } from '../dev/local-system';
+import { startMockProvider } from '../mock-provider';
 
 const root = join(__dirname, '..');
 

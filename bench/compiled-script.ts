@@ -7,7 +7,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
+
 import { buildIfStale, dist } from '../dev/build.cjs';
 
 const cache = join(__dirname, '..', 'node_modules', '.cache', 'bench');

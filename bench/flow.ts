@@ -4,8 +4,10 @@
  * same provider steps by a minimal client with no integration at all.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { got, type Got } from 'got';
+
+import { type Got, got } from 'got';
 import { CookieJar } from 'tough-cookie';
+
 import type { ClientRegistration } from '../mock-provider';
 
 function browser(jar = new CookieJar()): Got {

@@ -8,6 +8,7 @@
  * bench made) or not. Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
+
 import { loadConfig } from '../src/config';
 import { generateKeyRingValue } from '../src/crypto/key-ring';
 import { sealTokens } from '../src/crypto/sealed-tokens';

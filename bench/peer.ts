@@ -13,7 +13,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
+
 import { callbackOf, freeLoopbackPort, integrationClient, startMockProcess } from '../dev/local-system';
 import type { MockProcess } from './setup';
 

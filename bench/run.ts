@@ -22,15 +22,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import autocannon from 'autocannon';
 import { got } from 'got';
+
 import { closeAdminPool, ThrowawayDatabase } from '../dev/throwaway-database';
 import { coldStarts, startCommands } from './cold-start';
 import { compiledScript } from './compiled-script';
-import { summarize, type Profile } from './top-frames';
 import { connectDirectly, connectThroughIntegration } from './flow';
 import { startPeerApart } from './peer';
 import { startBareProxy, startSecondInstance, startSystem, startSystemApart } from './setup';
+import { type Profile, summarize } from './top-frames';
 
 const root = join(__dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 3);

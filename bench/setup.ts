@@ -8,17 +8,18 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { Environment } from '../src/config';
-import { startMockProvider, type MockProvider } from '../mock-provider';
+
 import {
   callbackOf,
   freeLoopbackPort,
   integrationClient,
   integrationEnvironment,
+  type IntegrationProcess,
   startIntegrationProcess,
   startMockProcess,
-  type IntegrationProcess,
 } from '../dev/local-system';
+import { type MockProvider, startMockProvider } from '../mock-provider';
+import type { Environment } from '../src/config';
 import { compiledScript } from './compiled-script';
 
 /** The mock run in its own process: what a vendor offers, no more. */

@@ -3,9 +3,9 @@
  * with development secrets generated for this run, the embedded in-memory
  * store, nothing else to install. Prints where to go and how to sign in.
  */
+import { demoAccounts, startMockProvider } from '../mock-provider';
 import { loadConfig } from '../src/config';
 import { startIntegration } from '../src/server';
-import { demoAccounts, startMockProvider } from '../mock-provider';
 import { callbackOf, integrationClient, integrationEnvironment } from './local-system';
 
 async function main(): Promise<void> {

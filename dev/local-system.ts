@@ -10,16 +10,17 @@
  *   const environment = integrationEnvironment(mock, { LOG_LEVEL: 'warn' });
  *   loadConfig(environment) ... or spawn the integration with it.
  */
-import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Environment } from '../src/config';
-import { createIntegrationServer } from '../src/server';
-import { generateKeyRingValue } from '../src/crypto/key-ring';
+
 import type { ClientRegistration } from '../mock-provider';
+import type { Environment } from '../src/config';
+import { generateKeyRingValue } from '../src/crypto/key-ring';
+import { createIntegrationServer } from '../src/server';
 import { projectRoot, scriptArguments } from './project-root';
 
 /** The client id the mock registers the integration under. */

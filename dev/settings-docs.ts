@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { describedSettings, envExample, readmeWithSettingsTable, settingsTable } from '../src/config-docs';
 import { projectRoot } from './project-root';
 

@@ -20,7 +20,9 @@
  * (`closeAdminPool`) it drops its own.
  */
 import { randomBytes } from 'node:crypto';
-import { createConnection, createPool, format, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
+
+import { type Connection, createConnection, createPool, format, type Pool, type RowDataPacket } from 'mysql2/promise';
+
 import { migrate } from '../src/store/mysql/migrations';
 
 type Prefix = 'it' | 'bench';

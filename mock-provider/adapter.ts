@@ -10,6 +10,7 @@
  * `oneTokenRevocation`, and the grant's other tokens are left alone.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
 /** While a request runs inside it, revoking "by grant" spares the grant's other tokens. */

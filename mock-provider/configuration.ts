@@ -4,11 +4,13 @@
  * says what the mock enforces).
  */
 import { randomBytes } from 'node:crypto';
-import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+import { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+
 import { findAccount } from './accounts';
 import { memoryAdapter, type MemoryStorage } from './adapter';
-import { providerRoutes } from './endpoints';
 import type { RevocationScope } from './controls';
+import { providerRoutes } from './endpoints';
 import type { SigningKey } from './keys';
 import { errorPage } from './pages';
 

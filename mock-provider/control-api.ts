@@ -21,7 +21,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { ControlRefused, controlNames, controlTable, type MockControls } from './control-table';
+
+import { controlNames, ControlRefused, controlTable, type MockControls } from './control-table';
 
 /** The input of a control, parsed with its schema; bad input is 400 `invalid_request`. */
 function parse(value: unknown, schema: z.ZodType): unknown {

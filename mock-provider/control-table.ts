@@ -16,11 +16,13 @@
  * checks that it lists exactly these).
  */
 import { z } from 'zod';
+
 import {
   clientStateSchema,
   clockSchema,
   clockStateSchema,
   endpointName,
+  type Fault,
   faultSchema,
   keyStateSchema,
   kidSchema,
@@ -28,16 +30,15 @@ import {
   lifetimesStateSchema,
   modesSchema,
   modesStateSchema,
+  type RateLimit,
   rateLimitSchema,
   recordedRequestSchema,
+  type Tampering,
   tamperingListSchema,
   tokenSchema,
   tokenStateSchema,
   usernameSchema,
   vendorDataStateSchema,
-  type Fault,
-  type RateLimit,
-  type Tampering,
 } from './controls';
 import type { Endpoint } from './endpoints';
 

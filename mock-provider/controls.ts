@@ -7,7 +7,8 @@
  * the mock itself (no cycle with index.ts).
  */
 import { z } from 'zod';
-import { endpointPaths, type Endpoint } from './endpoints';
+
+import { type Endpoint, endpointPaths } from './endpoints';
 
 export const endpointName = z.enum(Object.keys(endpointPaths) as [Endpoint, ...Endpoint[]]);
 

@@ -14,7 +14,8 @@
  * mock) forgets the ones past it, not each request.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+
+import { calculateJwkThumbprint, EmbeddedJWK, type JWK, jwtVerify } from 'jose';
 
 /** How long a proof is taken after its `iat` (seconds); its `jti` is remembered that long after `iat`. */
 export const proofLifetimeSeconds = 60;

@@ -8,9 +8,10 @@
 import { decodeJwt } from 'jose';
 import type { Context, Middleware } from 'koa';
 import type { Provider } from 'oidc-provider';
+
 import type { Fault } from './controls';
-import { endpointIn, type Endpoint } from './endpoints';
-import { readParameters, type FaultState } from './request-log';
+import { type Endpoint, endpointIn } from './endpoints';
+import { type FaultState, readParameters } from './request-log';
 
 export type { Fault };
 

@@ -8,23 +8,25 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
 import { Provider } from 'oidc-provider';
+
 import { demoAccounts, subjectOf } from './accounts';
 import { MemoryStorage, oneTokenRevocation } from './adapter';
 import { Clock } from './clock';
 import {
+  type ClientRegistration,
   defaultLifetimes,
   idTokenSigningAlgOf,
-  providerConfiguration,
-  type ClientRegistration,
   type Lifetimes,
+  providerConfiguration,
   type SecurityProfile,
 } from './configuration';
 import { controlApi } from './control-api';
-import { ControlRefused, controlCalls, type MockControls } from './control-table';
+import { controlCalls, ControlRefused, type MockControls } from './control-table';
 import type { Modes, TokenState } from './controls';
-import { endpointIn, endpointNaming, endpointPaths } from './endpoints';
 import { DpopProofs } from './dpop-proofs';
+import { endpointIn, endpointNaming, endpointPaths } from './endpoints';
 import { Faults } from './faults';
 import { interactionRoutes } from './interactions';
 import { KeySet } from './key-set';
@@ -35,12 +37,12 @@ import { resourceApi, resourceIndicatorOf } from './resource-api';
 import { Tamperings } from './tampering';
 import { createVendorData, type VendorDataOptions, type VendorDataPlane } from './vendor-data';
 
-export type { ClientRegistration, SecurityProfile } from './configuration';
-export type { Endpoint } from './endpoints';
-export type { MockControls } from './control-table';
-export type { Fault, Tampering as NamedTampering, KeyState, TokenState, Modes, ClockState } from './controls';
-export type { RecordedRequest } from './request-log';
 export { demoAccounts } from './accounts';
+export type { ClientRegistration, SecurityProfile } from './configuration';
+export type { MockControls } from './control-table';
+export type { ClockState, Fault, KeyState, Modes, Tampering as NamedTampering, TokenState } from './controls';
+export type { Endpoint } from './endpoints';
+export type { RecordedRequest } from './request-log';
 
 export interface MockProviderOptions {
   /** The integration's registration at the vendor. */

@@ -12,6 +12,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Interaction, InteractionResults, Provider } from 'oidc-provider';
+
 import { authenticate, subjectOf } from './accounts';
 import { consentPage, loginPage } from './pages';
 

@@ -4,6 +4,7 @@
  * that a token signed with a valid but unregistered algorithm is refused).
  */
 import { randomUUID } from 'node:crypto';
+
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
 export interface SigningKey {

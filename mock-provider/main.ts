@@ -9,6 +9,7 @@
  * user must be able to create databases and users), and dropped at stop.
  */
 import { randomBytes } from 'node:crypto';
+
 import { demoAccounts, startMockProvider } from './index';
 import { MysqlPlane } from './vendor-data';
 

@@ -4,7 +4,8 @@
  * headers, as a real vendor's API gateway would answer.
  */
 import type { Middleware } from 'koa';
-import { endpointIn, type Endpoint } from './endpoints';
+
+import { type Endpoint, endpointIn } from './endpoints';
 import { readParameters } from './request-log';
 
 export interface RateLimit {

@@ -4,7 +4,8 @@
  * client authentication. Kept in memory, in arrival order.
  */
 import type { Context, Middleware } from 'koa';
-import { endpointIn, type Endpoint } from './endpoints';
+
+import { type Endpoint, endpointIn } from './endpoints';
 
 export interface RecordedRequest {
   readonly endpoint: Endpoint;

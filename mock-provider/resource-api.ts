@@ -26,14 +26,15 @@
  * The `apiChecks` mode `bypassed` skips the API's scope and ownership checks
  * (not the token's validity), so that a scenario can show that second lock.
  */
+import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { Provider } from 'oidc-provider';
+
 import { demoAccounts, subjectOf } from './accounts';
 import type { DpopProofs } from './dpop-proofs';
-import { bodyParser } from '@koa/bodyparser';
 import { databasesByAccount, findDatabase } from './fixtures';
-import { VendorDataError, type Session, type VendorDataPlane } from './vendor-data';
+import { type Session, VendorDataError, type VendorDataPlane } from './vendor-data';
 import { checkCursor, checkIdentifier, checkLimit, cursorAfter } from './vendor-data/identifiers';
 import { checkRow } from './vendor-data/values';
 

@@ -6,6 +6,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
+
 import { CookieSigner } from './http/cookie-signing';
 import { errorHandler, loggableError } from './http/error-handler';
 import type { IntegrationMiddleware, IntegrationState } from './http/integration-state';
@@ -19,10 +20,10 @@ import { clientJwks } from './routes/client-jwks';
 import { connect } from './routes/connect';
 import { connectionStatus } from './routes/connection-status';
 import { listDatabases, listTables } from './routes/databases';
-import { insertRow, readRows } from './routes/rows';
 import { disconnect } from './routes/disconnect';
 import { health, metrics, readiness } from './routes/health';
 import { home } from './routes/home';
+import { insertRow, readRows } from './routes/rows';
 import { signIn, signOut } from './routes/session';
 import { testHookRoutes } from './routes/test-hooks';
 import { stylesheet } from './views/layout';

@@ -10,7 +10,8 @@
  * must say what its absence means.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { settingDocs, settingsSchema, type SettingDoc } from './config';
+
+import { type SettingDoc, settingDocs, settingsSchema } from './config';
 
 export interface DescribedSetting extends SettingDoc {
   readonly name: string;

@@ -5,12 +5,14 @@
  * redirect URI.
  */
 import { readFileSync } from 'node:fs';
+
 import { z } from 'zod';
+
 import { parseKeyRing } from './crypto/key-ring';
-import { fapi2Algorithms, parseClientKeyRing } from './oauth/client-assertion';
 import { defaultRateLimits, parseRateLimits } from './http/rate-limits';
 import { isSecureOrLoopback } from './http/secure-url';
 import { parseProxyAddresses, type ProxyAddresses } from './identity/trusted-header';
+import { fapi2Algorithms, parseClientKeyRing } from './oauth/client-assertion';
 
 /**
  * What the integration runs with. Each field is the setting of the same name, typed from its schema entry

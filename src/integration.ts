@@ -4,20 +4,21 @@
  * app (./app.ts), the server (./server.ts) and the harness read it.
  */
 import type { Logger } from 'pino';
+
 import type { Config } from './config';
-import { completeAuthorization, type CompleteAuthorization } from './connections/complete-authorization';
-import { disconnectUser, type DisconnectUser } from './connections/disconnect';
+import { type CompleteAuthorization, completeAuthorization } from './connections/complete-authorization';
+import { type DisconnectUser, disconnectUser } from './connections/disconnect';
 import { RevocationQueue } from './connections/revocation-queue';
 import { TokenManager } from './connections/token-manager';
 import { TokenCipher } from './crypto/token-cipher';
 import { ProviderClient } from './http/provider-client';
-import { RateLimiter, type LimiterFactory } from './http/rate-limits';
+import { type LimiterFactory, RateLimiter } from './http/rate-limits';
 import { DemoSignIn } from './identity/demo-sign-in';
 import type { Identity } from './identity/identity';
 import { TrustedHeaderIdentity } from './identity/trusted-header';
 import { AuthorizationRedirect } from './oauth/authorization-redirect';
 import { ClientAssertions } from './oauth/client-assertion';
-import { clientAuthentication, type ClientAuthentication } from './oauth/client-authentication';
+import { type ClientAuthentication, clientAuthentication } from './oauth/client-authentication';
 import { Discovery } from './oauth/discovery';
 import { DpopNonces } from './oauth/dpop';
 import { JwksCache } from './oauth/jwks';

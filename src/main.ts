@@ -2,7 +2,7 @@
  * `npm run start:integration`: the integration alone, configured only by
  * environment variables, against any provider found by discovery.
  */
-import { ConfigurationError, loadConfig, type Config } from './config';
+import { type Config, ConfigurationError, loadConfig } from './config';
 import { loadEnvFile } from './env-file';
 import { TestHooks } from './routes/test-hooks';
 import { startIntegration } from './server';

@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { createApp } from './app';
 import type { Config } from './config';
 import { createIntegration, type Integration, type IntegrationOptions } from './integration';

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { callApi, connect } from './support/tasks';

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+
 import { Then, When } from '@cucumber/cucumber';
+
 import { endpointPaths } from '../mock-provider/endpoints';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { authorizeAtProvider, deliverCallback } from './support/tasks';

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Page } from 'playwright-core';
+
 import { demoAccounts } from '../mock-provider';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { textOfElementWith, unescapeHtml } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
+
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { lastIssued } from './support/tasks';

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { projectRoot } from '../dev/project-root';
-import { ConfigurationError, loadConfig, type Environment } from '../src/config';
+import { ConfigurationError, type Environment, loadConfig } from '../src/config';
 import { describedSettings, envExample, readmeWithSettingsTable, settingsTable } from '../src/config-docs';
 import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';

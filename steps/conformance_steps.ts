@@ -2,8 +2,10 @@ import { strict as assert } from 'node:assert';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+
 import { After, Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import { conformanceTable } from '../dev/conformance/report';
 import { requirements } from '../dev/conformance/requirements';
 import { projectRoot } from '../dev/project-root';

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
+
 import { tokenContext } from '../src/crypto/sealed-tokens';
 import { TokenCipher } from '../src/crypto/token-cipher';
 import { assertRefused } from './support/outcomes';

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { expiryFormat } from '../src/views/home-page';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';

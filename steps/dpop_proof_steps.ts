@@ -5,8 +5,10 @@
  * connection's access token. In-process: the key is read from our store.
  */
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
+
 import { proofFutureLeewaySeconds } from '../mock-provider/dpop-proofs';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { dpopProof } from '../src/oauth/dpop';

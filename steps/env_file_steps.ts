@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import type { Environment } from '../src/config';
 import { Recollection } from './support/recollection';
 import type { ConformanceWorld } from './support/world';

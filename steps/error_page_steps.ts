@@ -3,7 +3,9 @@
  * no parameter name, no path. Judged by the page any integration shows.
  */
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
+
 import { errorCodeOf, unescapeHtml } from './support/html-forms';
 import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';

@@ -4,14 +4,13 @@
  * private_key_jwt and DPoP, and what a thief holding a token without its key
  * gets. Those that restart our integration or read its store run in-process
  * only (@in-process); the others run against a remote integration that
- * declares SECURITY_PROFILE=fapi2 too (contract 5.8). And the judge of the
- * fapi2 rerun: after every scenario run in the fapi2 security profile, what
- * the mock received is held to FAPI 2.0 (judgeAtTheMock).
+ * declares SECURITY_PROFILE=fapi2 too (contract 5.8). The judge of the
+ * fapi2 rerun is in support/security-profile-judge.ts.
  */
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 
-import { After, Given, Status, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 
@@ -23,13 +22,12 @@ import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
 import { errorCodeOf } from './support/html-forms';
 import { startInProcessMock } from './support/in-process-mock';
 import type { Person } from './support/people';
-import { fapi2Environment, judgeAtTheMock, newClientKey } from './support/security-profile';
+import { fapi2Environment, newClientKey } from './support/security-profile';
+import { harnessCallsFromHere } from './support/security-profile-judge';
 import { authorizeAtProvider, callApi, connect, deliverCallback, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
 interface Fapi2State {
-  /** How many requests the mock had received when the harness itself began to call it (a thief): the judge stops there. */
-  harnessFrom?: number;
   stolen?: { accessToken: string; refreshToken?: string; proof?: string };
   answer?: Response<string>;
   startProblem?: string;
@@ -60,35 +58,6 @@ function assertRefusedWith(response: { statusCode: number; body: string } | unde
 
 Given('the integration pushes its authorization requests', async function (this: ConformanceWorld) {
   await this.inProcess.reconfigure({ PUSHED_AUTHORIZATION_REQUESTS: 'true' });
-});
-
-/** From here on the harness calls the mock itself (a thief, a replay): the judge looks only at the requests before. */
-async function harnessCallsFromHere(world: ConformanceWorld): Promise<void> {
-  const state = stateOf(world);
-  state.harnessFrom ??= (await world.provider.requests()).length;
-}
-
-// The judge of the fapi2 rerun (contract 5.8), in-process and remote alike: what the mock received from the
-// integration during a scenario that passed is held to FAPI 2.0. Runs before the servers stop (hooks.ts).
-After({ tags: 'not @no-servers' }, async function (this: ConformanceWorld, { result }) {
-  if (this.securityProfile !== 'fapi2' || result?.status !== Status.PASSED || !this.provider || !this.sut) return;
-  const discovery = (await (await fetch(`${this.provider.issuer}/.well-known/openid-configuration`)).json()) as {
-    authorization_endpoint: string;
-  };
-  const published = await got(this.sut.settings.clientJwksUri, { responseType: 'json', throwHttpErrors: false });
-  assert.equal(
-    published.statusCode,
-    200,
-    `the integration publishes its client keys at ${this.sut.settings.clientJwksUri}`,
-  );
-  const requests = await this.provider.requests();
-  const judged = await judgeAtTheMock(requests.slice(0, stateOf(this).harnessFrom ?? requests.length), {
-    issuer: this.provider.issuer,
-    clientId: this.provider.client.client_id,
-    authorizationEndpoint: discovery.authorization_endpoint,
-    publishedKeys: published.body as { keys: JWK[] },
-  });
-  this.attach(`FAPI 2.0 judge: ${judged} requests the mock received held to FAPI 2.0 (contract 5.8)`, 'text/plain');
 });
 
 Given(

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { errorCodeOf } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
@@ -7,9 +9,9 @@ import type { Endpoint, Fault } from './support/provider-driver';
 import { Recollection } from './support/recollection';
 import { authorizationRequestParameters } from './support/security-profile';
 import { authorizeAtProvider, callApi, connectionView, deliverCallback } from './support/tasks';
-import { rememberConnectionState } from './token_steps';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
+import { rememberConnectionState } from './token_steps';
 
 const endpoints: Record<string, Endpoint> = {
   discovery: 'discovery',

@@ -3,8 +3,10 @@
  * defect 2: it lists the databases, so it counts against the API limit).
  */
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';
 

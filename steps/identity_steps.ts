@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
+
 import type { ConformanceWorld } from './support/world';
 
 /** The proxy's address, the only one in TRUSTED_PROXY_ADDRESSES; another loopback address stands for any other client. */

@@ -5,8 +5,10 @@
  * the contract's routes and what the provider saw, so any integration.
  */
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Page } from 'playwright-core';
+
 import { demoAccounts } from '../mock-provider/accounts';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
@@ -14,10 +16,10 @@ import { authorizationRequestParameters } from './support/security-profile';
 import {
   authorizeAtProvider,
   callApi,
+  type Decision,
   deliverCallback,
   rememberConnection,
   signOutAtProvider,
-  type Decision,
 } from './support/tasks';
 import { UserAgent } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';

@@ -1,15 +1,17 @@
 import { strict as assert } from 'node:assert';
+
 import { After, Before, Given, Then, When } from '@cucumber/cucumber';
+
 import { ThrowawayDatabase } from '../dev/throwaway-database';
+import type { RunningIntegration } from '../src/server';
 import { keyRing } from './storage_steps';
+import { InProcessIntegration } from './support/in-process-integration';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { authorizeAtProvider, callApi, connectionView, deliverCallback } from './support/tasks';
 import { TcpProxy } from './support/tcp-proxy';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
-import type { RunningIntegration } from '../src/server';
-import { InProcessIntegration } from './support/in-process-integration';
 
 const second = (world: ConformanceWorld): RunningIntegration =>
   Recollection.needed(world.recalled.secondInstance, 'a second instance');

@@ -4,7 +4,9 @@
  * aged (ours: the provider's max-age, an hour by default, a day at most).
  */
 import { strict as assert } from 'node:assert';
+
 import { Given, When } from '@cucumber/cucumber';
+
 import type { Person } from './support/people';
 import { authorizeAtProvider, deliverCallback, signIn, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';

@@ -9,12 +9,14 @@ import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { After, Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { CookieJar } from 'tough-cookie';
+
 import { projectRoot } from '../dev/project-root';
-import { startMockProvider, type MockProvider } from '../mock-provider';
+import { type MockProvider, startMockProvider } from '../mock-provider';
 import { Clock } from '../mock-provider/clock';
 import { controlCalls } from '../mock-provider/control-table';
 import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Then, When } from '@cucumber/cucumber';
+
 import { metricsText, metricValue } from './support/metrics';
 import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';

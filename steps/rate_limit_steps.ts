@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { errorCodeOf } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { callApi, startConnecting } from './support/tasks';
-import { UserAgent, type HttpResponse } from './support/user-agent';
+import { type HttpResponse, UserAgent } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
 const groups: Record<string, string> = { 'API calls': 'api', 'sign-ins': 'sign_in', connects: 'connect' };

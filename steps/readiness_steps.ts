@@ -6,8 +6,10 @@
  * Judged by what the provider saw.
  */
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 

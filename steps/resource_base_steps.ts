@@ -5,7 +5,9 @@
  * judgment is what the provider's resource API received.
  */
 import { strict as assert } from 'node:assert';
+
 import { Given, Then } from '@cucumber/cucumber';
+
 import type { ConformanceWorld } from './support/world';
 
 Given(

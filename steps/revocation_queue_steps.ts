@@ -8,8 +8,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
+
 import { Given, Then, When } from '@cucumber/cucumber';
-import { generateKeyRingValue, parseKeyRing, type KeyRing } from '../src/crypto/key-ring';
+
+import { generateKeyRingValue, type KeyRing, parseKeyRing } from '../src/crypto/key-ring';
 import { revocationContext } from '../src/crypto/sealed-tokens';
 import { TokenCipher } from '../src/crypto/token-cipher';
 import { connectionView, revocationsOfThisScenario } from './support/tasks';

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import type { Person } from './support/people';
 import { connectionView, lastIssued, revocationsOfThisScenario } from './support/tasks';
 import type { ConformanceWorld } from './support/world';

@@ -5,7 +5,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { connect } from 'node:net';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import type { ConformanceWorld } from './support/world';
 
 interface SlowRequest {

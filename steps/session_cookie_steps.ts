@@ -4,7 +4,9 @@
  * page can set or shadow it.
  */
 import { strict as assert } from 'node:assert';
+
 import { Then } from '@cucumber/cucumber';
+
 import type { ConformanceWorld } from './support/world';
 
 /** Ours names its session cookie "session", "__Host-session" over https. */

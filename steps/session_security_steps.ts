@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import type { Person } from './support/people';
 import { Recollection } from './support/recollection';
 import { connectionView, signIn } from './support/tasks';

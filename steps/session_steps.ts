@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { formWith } from './support/html-forms';
 import type { Person } from './support/people';
 import { connectionView, signIn } from './support/tasks';

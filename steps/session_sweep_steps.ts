@@ -5,7 +5,9 @@
  * profiles).
  */
 import { strict as assert } from 'node:assert';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { signIn } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 

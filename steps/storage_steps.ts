@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+
 import { Given, Then, When } from '@cucumber/cucumber';
+
 import { rotateKeys } from '../src/crypto/key-rotation';
 import { TokenCipher } from '../src/crypto/token-cipher';
 import type { Person } from './support/people';

@@ -8,8 +8,10 @@
  * refused are read through the provider driver's `vendorData` control.
  */
 import { strict as assert } from 'node:assert';
+
 import { After, Given, Then, When } from '@cucumber/cucumber';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
+
 import { MysqlPlane } from '../mock-provider/vendor-data';
 import { lockOf } from '../mock-provider/vendor-data/mysql-seed';
 import type { VendorDataState } from './support/provider-driver';

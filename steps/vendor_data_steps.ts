@@ -5,17 +5,19 @@
  * controls (row counts per table), so these steps check any integration.
  */
 import { strict as assert } from 'node:assert';
+
 import { After, Given, Then, When } from '@cucumber/cucumber';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { type Connection, createConnection, type RowDataPacket } from 'mysql2/promise';
+
 import { databasesByAccount } from '../mock-provider/fixtures';
 import { MysqlPlane, type Role } from '../mock-provider/vendor-data';
-import { connectingHost, physicalName, userKey } from '../mock-provider/vendor-data/mysql-seed';
 import { quoteIdentifier } from '../mock-provider/vendor-data/identifiers';
-import { adminUrl } from './support/vendor-client';
+import { connectingHost, physicalName, userKey } from '../mock-provider/vendor-data/mysql-seed';
 import type { Person } from './support/people';
 import type { VendorDataState } from './support/provider-driver';
 import { callApi } from './support/tasks';
 import type { HttpResponse } from './support/user-agent';
+import { adminUrl } from './support/vendor-client';
 import type { ConformanceWorld } from './support/world';
 
 /** What these steps remember within a scenario. */

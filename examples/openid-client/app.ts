@@ -3,14 +3,16 @@
  * app, and the one place where a refusal becomes an answer.
  */
 import { randomBytes } from 'node:crypto';
+
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+
 import { finishConnecting, startConnecting } from './connect';
 import { fapi2, publishedKeys } from './fapi2';
-import { configuration } from './provider';
 import { errorPage, signInPage, statusPage } from './pages';
 import { Problem } from './problems';
+import { configuration } from './provider';
 import { queryOf, requireSession, sameSite, sessionOf } from './requests';
 import { settings } from './settings';
 import { connections, sessions } from './store';

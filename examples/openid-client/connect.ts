@@ -7,6 +7,7 @@
  */
 import type Koa from 'koa';
 import * as client from 'openid-client';
+
 import { dpopHandle, fapi2, newDpopKey } from './fapi2';
 import { authorizationError, Problem } from './problems';
 import { configuration, problemOf, verifyIdToken } from './provider';
@@ -15,8 +16,8 @@ import { settings } from './settings';
 import {
   connections,
   forgetOldAttempts,
-  pendingAuthorizations,
   type PendingAuthorization,
+  pendingAuthorizations,
   type Session,
 } from './store';
 import { connectionFrom, keptOrRevoked, revokeTokensOf } from './tokens';

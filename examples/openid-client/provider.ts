@@ -4,7 +4,6 @@
  * ID token's signature verified against the provider's JWKS, and
  * openid-client's errors turned into the contract's codes.
  */
-import * as client from 'openid-client';
 import {
   compactVerify,
   createRemoteJWKSet,
@@ -12,6 +11,8 @@ import {
   decodeProtectedHeader,
   errors as jose,
 } from 'jose';
+import * as client from 'openid-client';
+
 import { fapi2, fapi2Algorithms, privateKeyJwt } from './fapi2';
 import { Problem, type ProblemCode } from './problems';
 import { settings } from './settings';

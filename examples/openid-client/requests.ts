@@ -5,9 +5,10 @@
  */
 import type Koa from 'koa';
 import type { Context } from 'koa';
+
 import { Problem } from './problems';
 import { origin } from './settings';
-import { sessions, type Session } from './store';
+import { type Session, sessions } from './store';
 
 /** The query, strictly: a parameter sent twice, bad percent-encoding or an overlong value is `malformed_request`. */
 export function queryOf(ctx: Context): Map<string, string> {

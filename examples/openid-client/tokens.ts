@@ -6,11 +6,12 @@
  * again later).
  */
 import * as client from 'openid-client';
+
 import { dpopHandle } from './fapi2';
-import { configuration, problemOf, verifyIdToken } from './provider';
 import { Problem } from './problems';
-import { connections, revocationQueue, type Connection, type QueuedRevocation } from './store';
+import { configuration, problemOf, verifyIdToken } from './provider';
 import { settings } from './settings';
+import { type Connection, connections, type QueuedRevocation, revocationQueue } from './store';
 
 type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 

@@ -5,6 +5,7 @@
  * never the token; the vendor's refusals become the contract's codes.
  */
 import * as client from 'openid-client';
+
 import { dpopHandle } from './fapi2';
 import { Problem } from './problems';
 import { configuration, providerFetch } from './provider';

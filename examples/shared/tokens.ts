@@ -80,7 +80,13 @@ export async function usableConnection(library: OAuthLibrary, userId: string): P
   const connection = connectionOf(userId);
   const { expiresAt } = connection;
   if (expiresAt === undefined || expiresAt - settings.refreshMarginMs > Date.now()) return connection;
-  return refresh(library, userId, connection);
+  try {
+    return await refresh(library, userId, connection);
+  } catch (error) {
+    // Within the margin, a provider that cannot answer now keeps the token that still works (contract 5.5, 5.6).
+    if (error instanceof Problem && error.code === 'provider_unavailable' && expiresAt > Date.now()) return connection;
+    throw error;
+  }
 }
 
 /** Revoke with the library: true when it said nothing went wrong (or there is no revocation to make). */

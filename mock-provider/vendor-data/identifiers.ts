@@ -9,6 +9,7 @@
  * refused (contract 10.1).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
 import { invalidRequest } from './errors';
 
 const identifier = /^[A-Za-z0-9_]{1,64}$/;

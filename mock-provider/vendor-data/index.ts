@@ -7,9 +7,9 @@ import { MemoryPlane } from './memory-plane';
 import { MysqlPlane } from './mysql-plane';
 import type { VendorDataPlane } from './plane';
 
-export type { Refusal, Role, Session, VendorDataPlane, VendorDataState } from './plane';
 export { VendorDataError } from './errors';
 export { MysqlPlane } from './mysql-plane';
+export type { Refusal, Role, Session, VendorDataPlane, VendorDataState } from './plane';
 
 export interface VendorDataOptions {
   /** A MySQL URL whose user may create databases and users (e.g. `mysql://root@127.0.0.1:3306/test`); absent: memory. */

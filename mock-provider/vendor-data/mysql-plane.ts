@@ -9,18 +9,19 @@
  * `temporarily_unavailable`, bad data `invalid_request`.
  */
 import {
+  type Connection,
   createConnection,
   createPool,
-  type Connection,
   type Pool,
   type ResultSetHeader,
   type RowDataPacket,
 } from 'mysql2/promise';
-import { databasesByAccount, type ColumnType, type RowValue } from '../fixtures';
+
+import { type ColumnType, databasesByAccount, type RowValue } from '../fixtures';
 import { notFound, VendorDataError } from './errors';
 import { refusalAnswer } from './grants';
 import { quoteIdentifier } from './identifiers';
-import { dropRun, dropStaleRuns, physicalName, seedRun, userKey, type SeededRun } from './mysql-seed';
+import { dropRun, dropStaleRuns, physicalName, type SeededRun, seedRun, userKey } from './mysql-seed';
 import type { Refusal, Row, RowsPage, Session, TableView, VendorDataPlane, VendorDataState } from './plane';
 import type { Column } from './values';
 

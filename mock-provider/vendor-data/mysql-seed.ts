@@ -14,8 +14,10 @@
  * or `tea_party`'s user could read a `teaXparty` (contract 10.1).
  */
 import { randomBytes } from 'node:crypto';
+
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { databasesByAccount, type ColumnType } from '../fixtures';
+
+import { type ColumnType, databasesByAccount, type TableFixture } from '../fixtures';
 import { privilegesOf } from './grants';
 import { quoteIdentifier } from './identifiers';
 import type { Role } from './plane';
@@ -81,6 +83,28 @@ export async function dropStaleRuns(admin: Connection): Promise<number> {
   return dropped;
 }
 
+/** Every table of the fixtures, by the physical name of its database in a run. */
+function tablesOf(runId: string): Array<{ schema: string; table: TableFixture }> {
+  return Object.values(databasesByAccount)
+    .flat()
+    .flatMap((database) =>
+      database.tables.map((table) => ({ schema: physicalName(runId, database.name), table })),
+    );
+}
+
+/** The INSERT of a table's fixture rows (none when it has none), ids given by its AUTO_INCREMENT from 1. */
+function fixtureRows(admin: Connection, name: string, table: TableFixture): string[] {
+  if (table.rows.length === 0) return [];
+  const names = table.columns.map((column) => column.name);
+  const rows = table.rows.map((row) =>
+    admin.format(
+      `(${names.map(() => '?').join(', ')})`,
+      names.map((column) => row[column]),
+    ),
+  );
+  return [`INSERT INTO ${name} (${names.map(quoteIdentifier).join(', ')}) VALUES ${rows.join(', ')}`];
+}
+
 /** Take a new run's lock, then create its databases, tables, rows, users and grants. */
 export async function seedRun(admin: Connection): Promise<SeededRun> {
   const runId = randomBytes(4).toString('hex');
@@ -102,17 +126,8 @@ export async function seedRun(admin: Connection): Promise<SeededRun> {
         );
         statements.push(
           `CREATE TABLE ${name} (\`id\` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, ${columns.join(', ')}) ENGINE=InnoDB`,
+          ...fixtureRows(admin, name, table),
         );
-        if (table.rows.length > 0) {
-          const names = table.columns.map((column) => column.name);
-          const rows = table.rows.map((row) =>
-            admin.format(
-              `(${names.map(() => '?').join(', ')})`,
-              names.map((column) => row[column]),
-            ),
-          );
-          statements.push(`INSERT INTO ${name} (${names.map(quoteIdentifier).join(', ')}) VALUES ${rows.join(', ')}`);
-        }
       }
     }
     for (const role of ['read', 'write'] as const) {
@@ -132,6 +147,52 @@ export async function seedRun(admin: Connection): Promise<SeededRun> {
   }
   await admin.query(statements.join(';\n'));
   return { runId, host, users };
+}
+
+/**
+ * What a run's tables hold, as one text per table: its rows' checksum
+ * (`CHECKSUM TABLE`, every column of every row) and its AUTO_INCREMENT (the
+ * id the next row gets), read in one round trip. Equal to what it was just
+ * after the seed: the table is as seeded.
+ */
+export async function tableStates(admin: Connection, runId: string): Promise<Map<string, string>> {
+  const tables = tablesOf(runId);
+  const [results] = await admin.query<RowDataPacket[][]>(
+    [
+      `CHECKSUM TABLE ${tables.map(({ schema, table }) => `${quoteIdentifier(schema)}.${quoteIdentifier(table.name)}`).join(', ')}`,
+      admin.format(
+        'SELECT CONCAT(TABLE_SCHEMA, ".", TABLE_NAME) AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)',
+        [[...new Set(tables.map(({ schema }) => schema))]],
+      ),
+    ].join(';\n'),
+  );
+  const [checksums = [], counters = []] = results;
+  const next = new Map(counters.map((row) => [String(row.name), String(row.next)]));
+  return new Map(checksums.map((row) => [String(row.Table), `${String(row.Checksum)} next ${next.get(String(row.Table))}`]));
+}
+
+/**
+ * Put back the tables of a run that differ from `seeded` (tableStates just
+ * after the seed): emptied and restarted (`TRUNCATE`, so the next id is
+ * the seed's too), their fixture rows inserted again; all in one round
+ * trip. The databases, users and grants are left as they are. How many
+ * tables were put back.
+ */
+export async function restoreRun(
+  admin: Connection,
+  run: SeededRun,
+  seeded: ReadonlyMap<string, string>,
+): Promise<number> {
+  const now = await tableStates(admin, run.runId);
+  const statements: string[] = [];
+  for (const { schema, table } of tablesOf(run.runId)) {
+    const key = `${schema}.${table.name}`;
+    if (now.get(key) === seeded.get(key)) continue;
+    const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table.name)}`;
+    statements.push(`TRUNCATE TABLE ${name}`, ...fixtureRows(admin, name, table));
+  }
+  if (statements.length > 0) await admin.query(statements.join(';\n'));
+  return statements.filter((statement) => statement.startsWith('TRUNCATE')).length;
 }
 
 /** Drop a run's databases and users (its lock goes with its admin connection). */

@@ -2,9 +2,10 @@
  * `npm run migrate`: bring the MySQL schema of `MYSQL_URL` up to date.
  */
 import { createPool } from 'mysql2/promise';
+
 import { loadEnvFile } from '../env-file';
-import { describeMysqlUrl } from '../store/mysql/mysql-url';
 import { latestVersion, migrate } from '../store/mysql/migrations';
+import { describeMysqlUrl } from '../store/mysql/mysql-url';
 
 async function main(): Promise<void> {
   loadEnvFile();

@@ -5,10 +5,10 @@
  * rewritten with a version check.
  */
 import { parseKeyRing } from '../crypto/key-ring';
-import { MySqlStore } from '../store/mysql/mysql-store';
-import { loadEnvFile } from '../env-file';
-import { describeMysqlUrl } from '../store/mysql/mysql-url';
 import { rotateKeys } from '../crypto/key-rotation';
+import { loadEnvFile } from '../env-file';
+import { MySqlStore } from '../store/mysql/mysql-store';
+import { describeMysqlUrl } from '../store/mysql/mysql-url';
 
 async function main(): Promise<void> {
   loadEnvFile();

@@ -18,7 +18,7 @@ import type { ProviderClient } from '../http/provider-client';
 import { authorizationCodeGrantRequest } from '../oauth/authorization-code-grant';
 import type { ClientAuthentication } from '../oauth/client-authentication';
 import type { ProviderMetadata } from '../oauth/discovery';
-import { generateDpopKey, type DpopNonces } from '../oauth/dpop';
+import { type DpopNonces, generateDpopKey } from '../oauth/dpop';
 import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';

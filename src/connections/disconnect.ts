@@ -7,6 +7,7 @@
  * no connection is told so, and nothing is revoked.
  */
 import type { Logger } from 'pino';
+
 import { openTokens, revocationsOf } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import type { Store } from '../store/store';

@@ -9,13 +9,14 @@
  * until it is confirmed or given up.
  */
 import type { Logger } from 'pino';
+
 import type { Config } from '../config';
 import { revocationContext, revocationsOf } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import type { ProviderClient } from '../http/provider-client';
 import type { ClientAuthentication } from '../oauth/client-authentication';
 import type { Discovery } from '../oauth/discovery';
-import { revocationRequest, type RevocationOutcome } from '../oauth/revocation-request';
+import { type RevocationOutcome, revocationRequest } from '../oauth/revocation-request';
 import type { PendingRevocation, Store } from '../store/store';
 
 const maxBackoffMs = 3600 * 1000;

@@ -15,8 +15,8 @@
  *   reconnect; a 200 refused after all: its fields, its ID token) are queued
  *   for revocation, then revoked: never just dropped (contract 5.5).
  */
-import { jose } from '../oauth/jose';
 import type { Logger } from 'pino';
+
 import type { Config } from '../config';
 import { openDpopKey } from '../crypto/sealed-dpop-key';
 import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
@@ -26,6 +26,7 @@ import type { ProviderClient, ProviderResponse } from '../http/provider-client';
 import type { ClientAuthentication } from '../oauth/client-authentication';
 import type { Discovery, ProviderMetadata } from '../oauth/discovery';
 import type { DpopBinding, DpopNonces } from '../oauth/dpop';
+import { jose } from '../oauth/jose';
 import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { refreshTokenGrantRequest } from '../oauth/refresh-token-grant';

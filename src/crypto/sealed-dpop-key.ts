@@ -5,8 +5,9 @@
  * copied to another connection does not open.
  */
 import type { JWK } from 'jose';
+
 import { IntegrationError } from '../errors';
-import { dpopKeyPairOf, type DpopKeyPair } from '../oauth/dpop';
+import { type DpopKeyPair, dpopKeyPairOf } from '../oauth/dpop';
 import type { Connection } from '../store/store';
 import type { TokenCipher } from './token-cipher';
 

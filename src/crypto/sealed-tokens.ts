@@ -6,6 +6,7 @@
  * rotation alike; and so is sealing a token for the revocation queue.
  */
 import { randomUUID } from 'node:crypto';
+
 import { IntegrationError } from '../errors';
 import type { Connection, PendingRevocation } from '../store/store';
 import type { TokenCipher } from './token-cipher';

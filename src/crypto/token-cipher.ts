@@ -7,6 +7,7 @@
  * Format: `v1.<kid>.<iv>.<ciphertext>.<tag>`, each part base64url.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
 import type { KeyRing } from './key-ring';
 
 export class TokenCipher {

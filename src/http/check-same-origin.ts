@@ -7,6 +7,7 @@
  * real origin.
  */
 import type { Context } from 'koa';
+
 import { IntegrationError } from '../errors';
 
 export function checkSameOrigin(ctx: Context, origin: string): void {

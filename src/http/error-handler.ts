@@ -4,9 +4,9 @@
  * error page otherwise. Anything else is logged and becomes `internal_error`
  * with a generic message: no stack trace, no internal detail, no secret.
  */
-import type { IntegrationMiddleware } from './integration-state';
 import { IntegrationError } from '../errors';
 import { errorPage } from '../views/error-page';
+import type { IntegrationMiddleware } from './integration-state';
 
 /** What of an error may be logged: never request options, headers or bodies. */
 export function loggableError(error: unknown): Record<string, unknown> {

@@ -23,12 +23,13 @@
  */
 import {
   Agent as HttpAgent,
-  request as httpRequest,
   type ClientRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  request as httpRequest,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
 import { IntegrationError } from '../errors';
 
 export type ProviderEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation' | 'resource' | 'par';

@@ -11,10 +11,12 @@
  * pluggable, so several instances can share one (the MySQL store).
  */
 import { createHash } from 'node:crypto';
+
 import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flexible';
 // Each class from its own file (see src/types/rate-limiter-flexible-lib.d.ts): the package's index loads every store it supports.
 import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes';
+
 import { IntegrationError } from '../errors';
 import type { Identity } from '../identity/identity';
 import type { Metrics } from '../observability/metrics';

@@ -7,6 +7,7 @@
  * Fine for the demo and the harness; a product supplies its own identity.
  */
 import { randomBytes } from 'node:crypto';
+
 import type { IntegrationContext } from '../http/integration-state';
 import type { Session, Store } from '../store/store';
 import type { CurrentUser, Identity } from './identity';

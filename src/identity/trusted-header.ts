@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+
 import { IntegrationError } from '../errors';
 import type { IntegrationContext } from '../http/integration-state';
 import type { CurrentUser, Identity } from './identity';

@@ -6,6 +6,7 @@
  * authorization, never in a URL or the browser.
  */
 import { createHash, randomBytes } from 'node:crypto';
+
 import type { PendingAuthorization } from '../store/store';
 
 /** 32 random bytes, base64url: 43 characters, 256 bits. */

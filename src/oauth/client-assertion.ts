@@ -9,7 +9,9 @@
  * (FAPI 2.0), a fresh 256-bit jti, iat = nbf = now, exp 60 s later.
  */
 import { createPrivateKey, randomBytes } from 'node:crypto';
+
 import type { CryptoKey, JWK } from 'jose';
+
 import { jose } from './jose';
 
 /** The only JWS algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4): never RS256, never `none`. */

@@ -12,7 +12,7 @@
  * meanwhile (contract 5.6). One fetch at a time, whoever asks.
  */
 import { IntegrationError } from '../errors';
-import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, type ProviderClient, retryAfterSeconds } from '../http/provider-client';
 import { isSecureOrLoopback } from '../http/secure-url';
 import { SingleFlight } from '../single-flight';
 

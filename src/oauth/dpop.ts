@@ -14,11 +14,13 @@
  * a loop.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+
 import type { CryptoKey, JWK } from 'jose';
-import { jose } from './jose';
+
 import { IntegrationError } from '../errors';
 import { parseJsonObject, type ProviderResponse } from '../http/provider-client';
 import type { Fapi2Algorithm } from './client-assertion';
+import { jose } from './jose';
 
 /** What every proof is signed with: ES256, one of the algorithms FAPI 2.0 allows (FAPI 2.0 Security Profile 5.4). */
 const proofAlgorithm: Fapi2Algorithm = 'ES256';

@@ -6,11 +6,12 @@
  * with a key id the cache does not know triggers one refetch (the provider
  * may have rotated its keys), never more per token.
  */
-import type { createLocalJWKSet, JSONWebKeySet, JWSHeaderParameters, FlattenedJWSInput } from 'jose';
-import { jose } from './jose';
+import type { createLocalJWKSet, FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters } from 'jose';
+
 import { IntegrationError } from '../errors';
 import { parseJsonObject, type ProviderClient } from '../http/provider-client';
 import { SingleFlight } from '../single-flight';
+import { jose } from './jose';
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 

@@ -7,7 +7,7 @@
  * cannot answer now `provider_unavailable`.
  */
 import { IntegrationError, isPrintableErrorCode } from '../errors';
-import { parseJsonObject, retryAfterOf, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, type ProviderClient, retryAfterOf } from '../http/provider-client';
 import type { ClientAuthentication } from './client-authentication';
 
 export async function pushAuthorizationRequest(

@@ -5,7 +5,7 @@
  * `Retry-After` when the provider sent one (2.2.1). Anything else but a
  * refused token type is worth another try too.
  */
-import { parseJsonObject, retryAfterSeconds, type ProviderClient } from '../http/provider-client';
+import { parseJsonObject, type ProviderClient, retryAfterSeconds } from '../http/provider-client';
 import type { ClientAuthentication } from './client-authentication';
 
 export type RevocationOutcome =

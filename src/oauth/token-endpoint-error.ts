@@ -5,7 +5,7 @@
  * 5xx mean it failed.
  */
 import { IntegrationError, isPrintableErrorCode } from '../errors';
-import { parseJsonObject, retryAfterOf, type ProviderResponse } from '../http/provider-client';
+import { parseJsonObject, type ProviderResponse, retryAfterOf } from '../http/provider-client';
 
 export function tokenEndpointError(response: ProviderResponse<string>): IntegrationError {
   const status = response.statusCode;

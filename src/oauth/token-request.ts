@@ -7,7 +7,7 @@
  */
 import type { ProviderClient, ProviderResponse, RetryPolicy } from '../http/provider-client';
 import type { ClientAuthentication } from './client-authentication';
-import { dpopProof, sendWithDpopNonce, type DpopBinding } from './dpop';
+import { type DpopBinding, dpopProof, sendWithDpopNonce } from './dpop';
 
 export interface TokenRequest {
   readonly http: ProviderClient;

@@ -8,7 +8,7 @@
  * These steps do no I/O: the caller looks the pending authorization up and
  * consumes it.
  */
-import { IntegrationError, isErrorCode, isPrintableErrorCode, type ErrorCode } from '../errors';
+import { type ErrorCode, IntegrationError, isErrorCode, isPrintableErrorCode } from '../errors';
 import type { PendingAuthorization } from '../store/store';
 import type { ProviderMetadata } from './discovery';
 

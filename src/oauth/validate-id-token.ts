@@ -10,9 +10,10 @@
  * token: RFC 8725 3.11).
  */
 import type { JWTPayload } from 'jose';
-import { jose } from './jose';
+
 import { IntegrationError } from '../errors';
 import type { ProviderMetadata } from './discovery';
+import { jose } from './jose';
 import type { JwksCache } from './jwks';
 
 export interface IdTokenExpectations {

@@ -13,7 +13,7 @@
  * and copies an object only when it has something to hide. What it hides is
  * the same, path for path (`redactedPaths`).
  */
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /** The field names whose values never reach a log line. */
 const secretNames = [

@@ -6,7 +6,9 @@
  * the authorization code.
  */
 import { randomUUID } from 'node:crypto';
+
 import type { Logger } from 'pino';
+
 import type { IntegrationMiddleware } from '../http/integration-state';
 
 export function requestLog(logger: Logger): IntegrationMiddleware {

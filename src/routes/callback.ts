@@ -13,15 +13,15 @@ import type { CompleteAuthorization } from '../connections/complete-authorizatio
 import { IntegrationError } from '../errors';
 import type { IntegrationContext, IntegrationMiddleware } from '../http/integration-state';
 import { parseQueryParameters } from '../http/query-parameters';
-import { requireUser, type CurrentUser, type Identity } from '../identity/identity';
+import { type CurrentUser, type Identity, requireUser } from '../identity/identity';
 import type { Discovery } from '../oauth/discovery';
 import {
   checkAuthorizationError,
   checkCode,
   checkIssuer,
   checkState,
-  stateParameter,
   type StateCheck,
+  stateParameter,
 } from '../oauth/validate-auth-response';
 import type { Metrics } from '../observability/metrics';
 import type { PendingAuthorization, Store } from '../store/store';

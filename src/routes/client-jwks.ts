@@ -14,6 +14,7 @@
  * never have. A key of another type is not published.
  */
 import type { JWK } from 'jose';
+
 import { IntegrationError } from '../errors';
 import type { IntegrationMiddleware } from '../http/integration-state';
 import type { ClientAssertions } from '../oauth/client-assertion';

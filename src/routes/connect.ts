@@ -14,7 +14,7 @@ import type { Config } from '../config';
 import { IntegrationError } from '../errors';
 import type { IntegrationMiddleware } from '../http/integration-state';
 import { parseQueryParameters } from '../http/query-parameters';
-import { requireUser, type Identity } from '../identity/identity';
+import { type Identity, requireUser } from '../identity/identity';
 import type { AuthorizationRedirect } from '../oauth/authorization-redirect';
 import { createPendingAuthorization } from '../oauth/authorization-request';
 import type { Discovery } from '../oauth/discovery';

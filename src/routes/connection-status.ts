@@ -2,7 +2,7 @@
  * `GET /api/connection`: the connection as the user may see it. Never a token.
  */
 import type { IntegrationMiddleware } from '../http/integration-state';
-import { requireUser, type Identity } from '../identity/identity';
+import { type Identity, requireUser } from '../identity/identity';
 import type { Store } from '../store/store';
 
 export interface ConnectionStatusDependencies {

@@ -4,8 +4,9 @@
  * the vendor's data (tables with their columns), never a token.
  */
 import type { RouterMiddleware } from '@koa/router';
+
 import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
-import { requireUser, type Identity } from '../identity/identity';
+import { type Identity, requireUser } from '../identity/identity';
 import type { VendorApi } from '../vendor-api/vendor-api';
 import { checkDatabaseName } from './identifiers';
 

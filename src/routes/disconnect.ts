@@ -7,7 +7,7 @@
 import type { DisconnectUser } from '../connections/disconnect';
 import { checkSameOrigin } from '../http/check-same-origin';
 import type { IntegrationMiddleware } from '../http/integration-state';
-import { requireUser, type Identity } from '../identity/identity';
+import { type Identity, requireUser } from '../identity/identity';
 
 export interface DisconnectDependencies {
   readonly identity: Identity;

@@ -16,7 +16,7 @@ import type { RateLimiter } from '../http/rate-limits';
 import type { Identity } from '../identity/identity';
 import type { Store } from '../store/store';
 import type { VendorApi } from '../vendor-api/vendor-api';
-import { signInPage, statusPage, type DatabasesView } from '../views/home-page';
+import { type DatabasesView, signInPage, statusPage } from '../views/home-page';
 import { checkDatabaseName, checkTableName } from './identifiers';
 import { cursor } from './rows';
 

@@ -15,15 +15,16 @@
  * Names are checked before any call (./identifiers.ts); a value is a
  * string, number, boolean or null, and the vendor binds it as a parameter.
  */
-import { bodyParser } from '../http/body-parser';
 import type { RouterMiddleware } from '@koa/router';
+
 import { IntegrationError } from '../errors';
+import { bodyParser } from '../http/body-parser';
 import { checkSameOrigin } from '../http/check-same-origin';
 import type { IntegrationState } from '../http/integration-state';
 import { parseQueryParameters } from '../http/query-parameters';
-import { requireUser, type Identity } from '../identity/identity';
+import { type Identity, requireUser } from '../identity/identity';
 import type { Store } from '../store/store';
-import { writeScope, type RowValue, type VendorApi } from '../vendor-api/vendor-api';
+import { type RowValue, type VendorApi, writeScope } from '../vendor-api/vendor-api';
 import { checkDatabaseName, checkTableName, isColumnName } from './identifiers';
 
 export const defaultRowLimit = 20;

@@ -4,11 +4,11 @@
  * another site; a new session replaces any old one.
  * `POST /session/end`: sign out; refused from another site.
  */
-import { bodyParser } from '../http/body-parser';
 import { IntegrationError } from '../errors';
+import { bodyParser } from '../http/body-parser';
 import { checkSameOrigin } from '../http/check-same-origin';
 import type { IntegrationMiddleware } from '../http/integration-state';
-import { demoUsername, type DemoSignIn } from '../identity/demo-sign-in';
+import { type DemoSignIn, demoUsername } from '../identity/demo-sign-in';
 
 export interface SessionDependencies {
   readonly demo: Pick<DemoSignIn, 'signIn' | 'signOut'>;

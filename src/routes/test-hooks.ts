@@ -13,9 +13,10 @@
  * the hook advanced. The log lines are the ones written to standard output,
  * kept as written.
  */
-import { bodyParser } from '../http/body-parser';
 import Router from '@koa/router';
-import { pino, type DestinationStream } from 'pino';
+import { type DestinationStream, pino } from 'pino';
+
+import { bodyParser } from '../http/body-parser';
 import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
 import type { Integration } from '../integration';
 

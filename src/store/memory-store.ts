@@ -4,11 +4,11 @@
  * so a caller never mutates what is stored.
  */
 import {
-  sessionSweepLimit,
   type Connection,
   type PendingAuthorization,
   type PendingRevocation,
   type Session,
+  sessionSweepLimit,
   type Store,
   type StoreCounts,
 } from './store';

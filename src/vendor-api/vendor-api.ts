@@ -10,8 +10,8 @@
  */
 import type { TokenManager } from '../connections/token-manager';
 import { IntegrationError } from '../errors';
+import { parseJsonObject, type ProviderClient, type ProviderResponse, retryAfterOf } from '../http/provider-client';
 import { dpopProof, sendWithDpopNonce } from '../oauth/dpop';
-import { parseJsonObject, retryAfterOf, type ProviderClient, type ProviderResponse } from '../http/provider-client';
 
 /** The scope the vendor requires for a write (its `insufficient_scope` names it). */
 export const writeScope = 'databases:write';

@@ -3,7 +3,7 @@
  * stylesheet is served from this origin so the Content-Security-Policy can
  * forbid everything inline.
  */
-import { html, type Html } from './html';
+import { type Html, html } from './html';
 
 export const stylesheet = `
 body{font-family:system-ui,sans-serif;background:#f5f7fa;color:#1f2933;margin:0;padding:2rem 1rem;line-height:1.5}

@@ -5,7 +5,7 @@
  * in AfterAll); each scenario gets a fresh context of its own (its own
  * cookies, storage and cache), closed when it ends.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 

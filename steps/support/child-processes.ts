@@ -4,8 +4,9 @@
  * scenario's children are stopped when it ends, gracefully, so that their
  * coverage counts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+
 import { projectRoot, scriptArguments } from '../../dev/project-root';
 import type { Environment } from '../../src/config';
 

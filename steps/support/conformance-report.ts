@@ -10,8 +10,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
-import { TestStepResultStatus, type Envelope, type TestStepResultStatus as Status } from '@cucumber/messages';
+import { type Envelope, type TestStepResultStatus as Status, TestStepResultStatus } from '@cucumber/messages';
+
 import { requirements } from '../../dev/conformance/requirements';
 import { skipReasonMediaType } from './capabilities';
 

@@ -17,13 +17,15 @@
  * those are the scenarios' to judge, under their requirements' tags.
  */
 import { randomBytes } from 'node:crypto';
+
 import { BeforeAll } from '@cucumber/cucumber';
 import { got } from 'got';
+
 import { buildReport, contractPreflightHookName, writeReport } from './conformance-report';
 import { freshConnections } from './fresh-connections';
 import { connectionStatusOf, formWith, linksTo, textOfElementWith } from './html-forms';
 import { remoteTarget } from './remote-integration';
-import { UserAgent, type HttpResponse } from './user-agent';
+import { type HttpResponse, UserAgent } from './user-agent';
 
 /** What the preflight found wrong: one line each, starting with its section, `contract 4.1: ...`. */
 export type PreflightProblems = string[];

@@ -5,12 +5,13 @@
  * instead, every person gets a username of their own, and a scenario that
  * needs what the integration does not offer is skipped, with its reason.
  */
-import { After, AfterAll, Before, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
+
 import { closeAdminPool } from '../../dev/throwaway-database';
 import { closeBrowser, freshPage } from './browser';
 import { skipReason, skipReasonMediaType } from './capabilities';
-import { remoteTarget } from './remote-integration';
 import { metricsText } from './metrics';
+import { remoteTarget } from './remote-integration';
 import { assertNoSecretInLogs } from './secret-scan';
 import { removeTlsMaterial } from './tls';
 import type { ConformanceWorld } from './world';

@@ -3,12 +3,12 @@
  * in the provider driver. Its signing keys are generated once per run (RSA
  * key generation is the slowest part of starting it).
  */
-import { startMockProvider, type ClientRegistration, type SecurityProfile } from '../../mock-provider';
+import { type ClientRegistration, type SecurityProfile, startMockProvider } from '../../mock-provider';
 import { generateSigningKeys, type SigningKey } from '../../mock-provider/keys';
 import type { VendorDataOptions } from '../../mock-provider/vendor-data';
 import { inProcessProvider } from './in-process-provider';
 import type { InProcessProvider } from './provider-driver';
-import { tlsMaterial, type CertificateKind } from './tls';
+import { type CertificateKind, tlsMaterial } from './tls';
 
 let sharedKeys: Promise<SigningKey[]> | undefined;
 

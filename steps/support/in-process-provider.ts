@@ -6,7 +6,7 @@
  * driver parses the HTTP answer.
  */
 import type { MockProvider } from '../../mock-provider';
-import { provider, type InProcessProvider } from './provider-driver';
+import { type InProcessProvider, provider } from './provider-driver';
 
 export function inProcessProvider(local: MockProvider): InProcessProvider {
   return {

@@ -3,7 +3,9 @@
  * the Prometheus text format).
  */
 import { strict as assert } from 'node:assert';
+
 import { got } from 'got';
+
 import type { ConformanceWorld } from './world';
 
 /** The metrics the integration exposes now, as text. */

@@ -2,6 +2,7 @@
  * Assertions on what a person sees, shared by step files.
  */
 import { strict as assert } from 'node:assert';
+
 import { expectedStatus } from './expected-status';
 import { errorCodeOf } from './html-forms';
 import type { HttpResponse } from './user-agent';

@@ -2,6 +2,7 @@
  * Typed words of the step text.
  */
 import { defineParameterType } from '@cucumber/cucumber';
+
 import type { Person } from './people';
 import type { ConformanceWorld } from './world';
 

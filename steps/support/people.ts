@@ -6,7 +6,8 @@
  * A pronoun in a step means the person named last.
  */
 import { randomBytes } from 'node:crypto';
-import { UserAgent, type HttpResponse } from './user-agent';
+
+import { type HttpResponse, UserAgent } from './user-agent';
 
 /** The tokens the provider issued to the integration for a person, as the provider's token response carried them. */
 export interface IssuedTokens {

@@ -11,12 +11,13 @@
  * reset that keeps the time that has passed.
  */
 import type { z } from 'zod';
+
 import type { MockProvider } from '../../mock-provider';
 import {
-  controlNames,
-  controlTable,
   type Control,
   type ControlName,
+  controlNames,
+  controlTable,
   type StepControls,
 } from '../../mock-provider/control-table';
 import type {
@@ -27,10 +28,10 @@ import type {
   LifetimesChange,
   Modes,
   RateLimit,
+  recordedRequestSchema,
   RevocationScope,
   Tampering,
   TokenState,
-  recordedRequestSchema,
   vendorDataStateSchema,
 } from '../../mock-provider/controls';
 import type { Endpoint } from '../../mock-provider/endpoints';

@@ -3,17 +3,17 @@
  * field each (a fresh Recollection per World). A step that reads a field
  * nobody wrote fails with the field's name, through `recalled`.
  */
+import type { ThrowawayDatabase } from '../../dev/throwaway-database';
 import type { Environment } from '../../src/config';
 import type { RotationReport } from '../../src/crypto/key-rotation';
-import type { Connection } from '../../src/store/store';
-import type { ThrowawayDatabase } from '../../dev/throwaway-database';
 import type { RunningIntegration } from '../../src/server';
-import type { ProcessResult } from './child-processes';
+import type { Connection } from '../../src/store/store';
 import type { FuzzReport } from '../fuzz_steps';
+import type { ProcessResult } from './child-processes';
 import type { Knowns } from './hostile-requests';
-import type { TcpProxy } from './tcp-proxy';
 import type { Person } from './people';
 import type { ConnectionView } from './tasks';
+import type { TcpProxy } from './tcp-proxy';
 import type { HttpResponse } from './user-agent';
 
 /** A person's connection as observed at a moment: as the contract shows it, and (in-process) as our store holds it. */

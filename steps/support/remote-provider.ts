@@ -6,8 +6,9 @@
  * contract 10.2; a GET's or DELETE's as the query), and its answer is parsed
  * with the entry's output schema. The mock judges the input.
  */
-import { got, type Got } from 'got';
+import { type Got, got } from 'got';
 import { z } from 'zod';
+
 import { controlTable } from '../../mock-provider/control-table';
 import { freshConnections } from './fresh-connections';
 import { provider, type RemoteProvider } from './provider-driver';

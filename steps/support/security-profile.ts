@@ -10,6 +10,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash, generateKeyPairSync } from 'node:crypto';
+
 import {
   calculateJwkThumbprint,
   compactVerify,
@@ -19,6 +20,7 @@ import {
   type JSONWebKeySet,
   type JWK,
 } from 'jose';
+
 import type { Environment } from '../../src/config';
 
 export type SecurityProfile = 'basic' | 'fapi2';

@@ -5,11 +5,12 @@
  * (D1, D2), so the same tasks drive any integration.
  */
 import { strict as assert } from 'node:assert';
+
 import { demoAccounts } from '../../mock-provider/accounts';
 import { formWith, type HtmlForm } from './html-forms';
 import type { IssuedTokens, Person } from './people';
 import type { RecordedRequest } from './provider-driver';
-import { UserAgent, type HttpResponse } from './user-agent';
+import { type HttpResponse, UserAgent } from './user-agent';
 import type { ConformanceWorld } from './world';
 
 export type Decision = 'approve' | 'deny';

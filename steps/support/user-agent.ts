@@ -4,8 +4,9 @@
  * sends `Origin` with a form POST, and it remembers every URL it visited so
  * a step can check that no secret ever travelled in one.
  */
-import { got, type Got, type Response } from 'got';
+import { type Got, got, type Response } from 'got';
 import { CookieJar } from 'tough-cookie';
+
 import { freshConnections } from './fresh-connections';
 
 export type HttpResponse = Response<string>;

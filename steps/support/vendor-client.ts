@@ -8,9 +8,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
+
 import { got, type Response } from 'got';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { CookieJar } from 'tough-cookie';
+
 import { demoAccounts } from '../../mock-provider/accounts';
 import { MysqlPlane } from '../../mock-provider/vendor-data';
 import { startInProcessMock } from './in-process-mock';

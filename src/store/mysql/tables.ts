@@ -5,6 +5,7 @@
  * step; the compiler checks that every field of a record has its column.
  */
 import type { RowDataPacket } from 'mysql2/promise';
+
 import type { Connection, PendingAuthorization, PendingRevocation, Session } from '../store';
 
 export type Row = RowDataPacket & Record<string, unknown>;
