@@ -20,11 +20,16 @@ export interface ColdStart {
   readonly readyMs: number;
   /** Resident memory when it first answered ready. */
   readonly rssMiB: number;
-  /** CPU time (user + system) the process had used when it first answered ready: steadier than readyMs on a busy machine. */
+  /**
+   * CPU time (user + system) the process had used when it first
+   * answered ready: steadier than readyMs on a busy machine.
+   */
   readonly cpuMs: number;
 }
 
-/** The ways compared: the compiled build as operators run it, and through ts-node as it ran before the build existed. */
+/**
+ * The ways compared: the compiled build as operators run it, and through ts-node as it ran before the build existed.
+ */
 export const startCommands = {
   compiled: [join(root, 'dist', 'main.js')],
   'ts-node': ['--require', 'ts-node/register', join(root, 'src', 'main.ts')],

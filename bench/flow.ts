@@ -84,7 +84,10 @@ export async function connectThroughIntegration(
   return jar;
 }
 
-/** The same provider steps without the integration: authorization request, sign in, approve, token request; the access token. */
+/**
+ * The same provider steps without the integration: authorization
+ * request, sign in, approve, token request; the access token.
+ */
 export async function connectDirectly(mock: {
   readonly issuer: string;
   readonly client: ClientRegistration;

@@ -43,7 +43,10 @@ export interface PeerSystem {
   close(): Promise<void>;
 }
 
-/** Its mock in a process, then the example in another (`nodeOptions` before its script), ready once /healthz answers 200. */
+/**
+ * Its mock in a process, then the example in another (`nodeOptions`
+ * before its script), ready once /healthz answers 200.
+ */
 export async function startPeerApart(nodeOptions: readonly string[] = []): Promise<PeerSystem> {
   const main = compiledExample();
   const port = await freeLoopbackPort();

@@ -374,7 +374,8 @@ async function b2(profile: boolean): Promise<void> {
     }
     const ratio = spread(measured.map((run) => run.integration / run.direct));
     const peerRatio = spread(measured.map((run) => run.integration / run.peer));
-    // CPU per flow in microseconds, each process apart: where the integration's flows spend what the minimal client's do not.
+    // CPU per flow in microseconds, each process apart: where the
+    // integration's flows spend what the minimal client's do not.
     const perFlow = (side: Side, process: 'integration' | 'mock' | 'client') =>
       Math.round((cpu[side][process] * 1000) / Math.max(1, cpu[side].flows));
     const cpuPerFlow = {
@@ -503,7 +504,10 @@ async function singleFlight(
   return { refreshRequests, ...outcome };
 }
 
-/** B3 opens a connection per call: the integration's cap on connections (SERVER_MAX_CONNECTIONS, 1000) is not what it measures. */
+/**
+ * B3 opens a connection per call: the integration's cap on connections
+ * (SERVER_MAX_CONNECTIONS, 1000) is not what it measures.
+ */
 const uncapped = { SERVER_MAX_CONNECTIONS: '5000' };
 
 async function b3(): Promise<void> {
@@ -822,7 +826,8 @@ async function b6(profile: boolean): Promise<void> {
     '',
   );
   if (profile) {
-    // One more compiled start under --cpu-prof (slower than the measured ones: the profiler costs), for where a start goes.
+    // One more compiled start under --cpu-prof (slower than the measured
+    // ones: the profiler costs), for where a start goes.
     const profiles = join(__dirname, 'profiles');
     mkdirSync(profiles, { recursive: true });
     const profiled = {

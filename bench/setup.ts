@@ -79,7 +79,10 @@ export async function startSecondInstance(system: System<unknown>): Promise<Inte
   return startIntegrationProcess({ ...system.environment, PORT: String(await freeLoopbackPort()) });
 }
 
-/** The floor (bench/bare-proxy.ts) in its own process: `GET /` passed to the vendor's `/v1/databases` with `accessToken`. */
+/**
+ * The floor (bench/bare-proxy.ts) in its own process: `GET /` passed
+ * to the vendor's `/v1/databases` with `accessToken`.
+ */
 export async function startBareProxy(
   apiBaseUrl: string,
   accessToken: string,

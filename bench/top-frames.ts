@@ -51,7 +51,10 @@ interface ConcernRule {
   /** Files of ours (`http/rate-limits`), matched on the path from src/ or dist/ without its extension. */
   readonly files?: readonly string[];
   readonly packages?: readonly string[];
-  /** Node's own modules (`node:_http_client`): for the work no frame of ours or of a package is above (an async callback's). */
+  /**
+   * Node's own modules (`node:_http_client`): for the work no frame of
+   * ours or of a package is above (an async callback's).
+   */
   readonly node?: readonly string[];
   /** Only these functions of the files or packages (default: all of them). */
   readonly functions?: readonly string[];

@@ -67,7 +67,9 @@ const targetOf = (name) => {
 const stampOf = (target) => join(target.directory, '.built');
 const inputsOf = (target) => [...target.sources, 'tsconfig.json', target.tsconfig].map((path) => join(root, path));
 
-/** The newest change among a build's inputs (a directory's own time counts: it changes when a file is added or removed). */
+/**
+ * The newest change among a build's inputs (a directory's own time counts: it changes when a file is added or removed).
+ */
 function newestInput(target) {
   let newest = 0;
   const visit = (path) => {

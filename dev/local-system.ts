@@ -127,7 +127,10 @@ export async function startMockProcess(
   };
 }
 
-/** The integration as operators run it: the compiled build (`dist/main.js`, built first if stale) in a process of its own. */
+/**
+ * The integration as operators run it: the compiled build
+ * (`dist/main.js`, built first if stale) in a process of its own.
+ */
 export interface IntegrationProcess {
   readonly url: string;
   readonly pid: number;

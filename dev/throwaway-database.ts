@@ -202,7 +202,9 @@ export class ThrowawayDatabase {
     return database;
   }
 
-  /** A new migrated database of its user's own; its name starts with `prefix` so that a leftover one says whose it was. */
+  /**
+   * A new migrated database of its user's own; its name starts with `prefix` so that a leftover one says whose it was.
+   */
   static async create(prefix: Prefix = 'it'): Promise<ThrowawayDatabase> {
     const name = `${prefix}_${runId}_${randomBytes(4).toString('hex')}`;
     return new ThrowawayDatabase(name, await createDatabase(name, true), false);

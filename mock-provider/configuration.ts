@@ -72,7 +72,10 @@ export function clientMetadata(client: ClientRegistration, profile: SecurityProf
   };
 }
 
-/** The client registered for FAPI 2.0: no secret; its keys at `jwks_uri` (the integration's origin + /jwks.json unless given). */
+/**
+ * The client registered for FAPI 2.0: no secret; its keys at `jwks_uri`
+ * (the integration's origin + /jwks.json unless given).
+ */
 function fapi2ClientMetadata(client: ClientRegistration): ClientMetadata {
   const redirectUri = client.redirect_uris[0] ?? 'http://127.0.0.1/callback';
   return {

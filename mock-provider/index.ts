@@ -60,7 +60,10 @@ export interface MockProviderOptions {
   controlApi?: boolean;
   /** `basic` (default) or `fapi2`: PAR required, DPoP-bound tokens, private_key_jwt (configuration.ts). */
   profile?: SecurityProfile;
-  /** Where the vendor's data lives (vendor-data/): memory, or MariaDB/MySQL; by default VENDOR_MYSQL_URL's server when set. */
+  /**
+   * Where the vendor's data lives (vendor-data/): memory, or
+   * MariaDB/MySQL; by default VENDOR_MYSQL_URL's server when set.
+   */
   vendorData?: VendorDataOptions;
 }
 

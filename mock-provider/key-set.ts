@@ -43,7 +43,10 @@ export class KeySet {
     return key;
   }
 
-  /** The key that signs with alg from now on: the current signer for the ID token algorithm, else the configured key of alg. */
+  /**
+   * The key that signs with alg from now on: the current signer for the
+   * ID token algorithm, else the configured key of alg.
+   */
   signingKey(alg: 'RS256' | 'ES256'): SigningKey {
     return alg === this.idTokenAlg ? this.signer : this.configuredKey(alg);
   }

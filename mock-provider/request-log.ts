@@ -14,7 +14,9 @@ export interface RecordedRequest {
   readonly path: string;
   /** Parameters as oidc-provider parsed them (query or form body). */
   readonly params: Readonly<Record<string, unknown>>;
-  /** The names of the parameters in the URL's query as it arrived (at the authorization endpoint: the front channel). */
+  /**
+   * The names of the parameters in the URL's query as it arrived (at the authorization endpoint: the front channel).
+   */
   readonly queryNames: readonly string[];
   /** The scheme of the Authorization header (`Basic`, `Bearer`...), if any. */
   readonly authorizationScheme: string | undefined;
@@ -22,9 +24,14 @@ export interface RecordedRequest {
   readonly clientId: string | undefined;
   /** The bearer token presented to the resource API (kept only in this in-memory record, for assertions). */
   readonly bearerToken: string | undefined;
-  /** The DPoP proof sent with the request (RFC 9449), kept only here, for assertions and for replaying it on purpose. */
+  /**
+   * The DPoP proof sent with the request (RFC 9449), kept only here, for assertions and for replaying it on purpose.
+   */
   readonly dpopProof: string | undefined;
-  /** The client assertion the client authenticated with (private_key_jwt, RFC 7523), kept only here, for assertions and replays. */
+  /**
+   * The client assertion the client authenticated with (private_key_jwt,
+   * RFC 7523), kept only here, for assertions and replays.
+   */
   readonly clientAssertion: string | undefined;
   /** The tokens a token endpoint response carried (kept only in this in-memory record, for assertions). */
   readonly issuedTokens: readonly string[];

@@ -127,7 +127,8 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
       );
       return undefined;
     }
-    // A DPoP-bound token is taken only as DPoP, with a valid proof of its key (RFC 9449 7.1); a bearer token never as DPoP.
+    // A DPoP-bound token is taken only as DPoP, with a valid proof of its
+    // key (RFC 9449 7.1); a bearer token never as DPoP.
     const jkt = (token as { jkt?: string }).jkt;
     if (jkt !== undefined || match[1] === 'DPoP') {
       if (jkt === undefined || match[1] !== 'DPoP') {
@@ -187,7 +188,10 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
     return found.name;
   }
 
-  /** Answer the data plane's refusals as RFC 6750 errors with their stable codes; anything else as 503, never a 500 nor its text. */
+  /**
+   * Answer the data plane's refusals as RFC 6750 errors with their stable
+   * codes; anything else as 503, never a 500 nor its text.
+   */
   async function answering(ctx: Context, caller: Caller, work: () => Promise<void>): Promise<void> {
     try {
       await work();

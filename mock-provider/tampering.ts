@@ -79,7 +79,10 @@ function claimsChangeOf(tampering: NamedTampering, now: () => number): ClaimsCha
   }
 }
 
-/** How the named changes sign the ID token (with the header's `typ`, if one is asked for); undefined: as the key set signs. */
+/**
+ * How the named changes sign the ID token (with the header's `typ`, if
+ * one is asked for); undefined: as the key set signs.
+ */
 type Signing = (claims: JWTPayload, keySet: KeySet, typ: string | undefined) => Promise<string>;
 
 function signingOf(tampering: NamedTampering): Signing | undefined {

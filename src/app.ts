@@ -36,7 +36,8 @@ const noReferrer: IntegrationMiddleware = async (ctx, next) => {
 
 export function createApp(integration: Integration): Koa<IntegrationState> {
   const { config, identity, logger } = integration;
-  // Behind the proxy, only the address the proxy itself appended is believed: the rest of X-Forwarded-For is the client's to forge.
+  // Behind the proxy, only the address the proxy itself appended is
+  // believed: the rest of X-Forwarded-For is the client's to forge.
   const app = new Koa<IntegrationState>({ proxy: config.trustProxy, maxIpsCount: 1 });
   app.keys = new CookieSigner(config.sessionKeys);
   const router = new Router<IntegrationState>();
@@ -67,7 +68,8 @@ export function createApp(integration: Integration): Koa<IntegrationState> {
     ctx.body = stylesheet;
   });
 
-  // Errors Koa meets outside the middleware (a client that sends garbage on a kept-alive socket) are logged, not printed.
+  // Errors Koa meets outside the middleware (a client that sends
+  // garbage on a kept-alive socket) are logged, not printed.
   app.on('error', (error: unknown) => logger.warn({ error: loggableError(error) }, 'request stream error'));
   app.use(requestLog(logger));
   app.use(errorHandler());

@@ -15,7 +15,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
-/** The application's root: the nearest directory above this code that holds package.json (src/ or dist/ sit below it). */
+/**
+ * The application's root: the nearest directory above this code that holds package.json (src/ or dist/ sit below it).
+ */
 export function applicationRoot(from: string = __dirname): string {
   for (let directory = from; ; directory = dirname(directory)) {
     if (existsSync(join(directory, 'package.json'))) return directory;

@@ -119,7 +119,10 @@ export class IntegrationError extends Error {
     this.requiredScope = options.requiredScope;
   }
 
-  /** `insufficient_scope`: the scope the request needs (RFC 6750 3.1), which the user may grant through `/connect?scope=`. */
+  /**
+   * `insufficient_scope`: the scope the request needs (RFC 6750 3.1),
+   * which the user may grant through `/connect?scope=`.
+   */
   readonly requiredScope: string | undefined;
 
   /** When the caller may try again, passed on as `Retry-After`. */

@@ -10,7 +10,10 @@ import { authorizationRequestParameters } from './support/security-profile';
 import { startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
-/** The authorization request as the provider received it: in the URL, or pushed (PAR) when the URL names it by request_uri. */
+/**
+ * The authorization request as the provider received it: in the URL,
+ * or pushed (PAR) when the URL names it by request_uri.
+ */
 async function authorizationParameters(world: ConformanceWorld, person: Person): Promise<URLSearchParams> {
   assert.ok(person.authorizationUrl, `${person.name} was sent to the provider`);
   return authorizationRequestParameters(world.provider, person.authorizationUrl);

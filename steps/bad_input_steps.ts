@@ -54,7 +54,9 @@ const signInSubmissions: Record<string, Submission> = {
   'a body of 10 kilobytes': { form: { username: 'a'.repeat(10_240) } },
 };
 
-/** A sign-in posted by a fresh browser; the browser is kept, so that "no session" can be checked with what it was given. */
+/**
+ * A sign-in posted by a fresh browser; the browser is kept, so that "no session" can be checked with what it was given.
+ */
 async function postSignIn(
   world: ConformanceWorld,
   submission: Submission,

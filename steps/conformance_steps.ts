@@ -64,7 +64,9 @@ const preflightScene = (world: ConformanceWorld): PreflightScene => {
   return scene;
 };
 
-/** A proxy in front of `upstream` whose HTML answers go through `rewrite`; it passes the integration's own origin on. */
+/**
+ * A proxy in front of `upstream` whose HTML answers go through `rewrite`; it passes the integration's own origin on.
+ */
 async function rewritingProxy(upstream: string, rewrite: (html: string) => string): Promise<Server> {
   const target = new URL(upstream);
   const server = createServer((request, response) => {

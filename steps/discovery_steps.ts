@@ -33,7 +33,8 @@ Given(
 /**
  * A jwks_uri that moves between runs (the OpenID Foundation's oidcc-client-test-discovery-jwks-uri-keys): the
  * document names the provider's keys under a URL of this run's own, which only an integration that takes the
- * jwks_uri from discovery asks for (the mock serves its keys there too: the query, which the mock records, is what differs).
+ * jwks_uri from discovery asks for (the mock serves its keys there too: the query, which the mock records, is
+ * what differs).
  */
 /** The run's own jwks_uri marker, per scenario. */
 const jwksRuns = new WeakMap<ConformanceWorld, string>();

@@ -49,7 +49,9 @@ const forgeries: Record<string, Tampering> = {
   'with a "sub" of 256 characters': { kind: 'id-token-claims', set: { sub: 's'.repeat(256) } },
 };
 
-/** Forgeries whose making depends on the security profile: the algorithm registered there (RS256, or ES256 under fapi2). */
+/**
+ * Forgeries whose making depends on the security profile: the algorithm registered there (RS256, or ES256 under fapi2).
+ */
 const forgeriesOfProfile: Record<string, (world: ConformanceWorld) => Tampering> = {
   'with a bad signature of the registered algorithm': (world) => ({
     kind: 'id-token-bad-signature',

@@ -6,7 +6,9 @@ import { got, type Response } from 'got';
 
 import type { ConformanceWorld } from './support/world';
 
-/** The proxy's address, the only one in TRUSTED_PROXY_ADDRESSES; another loopback address stands for any other client. */
+/**
+ * The proxy's address, the only one in TRUSTED_PROXY_ADDRESSES; another loopback address stands for any other client.
+ */
 const proxyAddress = '127.0.0.1';
 const otherAddress = '127.0.0.2';
 

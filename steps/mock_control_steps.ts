@@ -573,7 +573,9 @@ Then('the mock lists each control of its table, and nothing else', async functio
   assert.deepEqual(about.controls, [...controlCalls]);
 });
 
-/** The calls of contract 10.2's table (its first column: `GET /__control/keys`, `` `GET`, `POST /__control/modes` ``). */
+/**
+ * The calls of contract 10.2's table (its first column: `GET /__control/keys`, `` `GET`, `POST /__control/modes` ``).
+ */
 function contractCalls(): string[] {
   const contract = readFileSync(join(projectRoot, 'docs', 'contract.md'), 'utf8');
   const from = contract.split(/^### 10\.2 .*$/m)[1] ?? '';

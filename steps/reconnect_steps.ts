@@ -13,7 +13,10 @@ import { authorizeAtProvider, callApi, deliverCallback, rememberConnection, star
 import { reachTokenState } from './support/token-states';
 import type { ConformanceWorld } from './support/world';
 
-/** The tokens of every successful token response, in order, by grant type (access token first, then refresh token, ID token). */
+/**
+ * The tokens of every successful token response, in order, by grant
+ * type (access token first, then refresh token, ID token).
+ */
 async function issued(world: ConformanceWorld, grantType?: string): Promise<string[][]> {
   const answered = (await world.provider.requests('token')).filter(
     (request: RecordedRequest) =>
@@ -31,7 +34,10 @@ async function stillActive(world: ConformanceWorld, tokens: readonly string[]): 
   return active;
 }
 
-/** The person's browser forgets its sign-in at the provider (oidc-provider's session cookies), so the next authorization asks who signs in. */
+/**
+ * The person's browser forgets its sign-in at the provider (oidc-provider's
+ * session cookies), so the next authorization asks who signs in.
+ */
 async function signOutAtProvider(world: ConformanceWorld, person: Person): Promise<void> {
   const issuer = world.provider.issuer;
   for (const cookie of await person.agent.jar.getCookies(issuer)) {

@@ -48,7 +48,8 @@ When("Alice's browser tries to reach Bob's connection by {}", async function (th
       this.recalled.answers = answers;
       return;
     }
-    // Ours signs its session cookie in "session.sig" (cookie names and formats are each integration's own: @in-process).
+    // Ours signs its session cookie in "session.sig" (cookie names and
+    // formats are each integration's own: @in-process).
     case "sending Bob's session id signed with her own signature":
       cookie = `session=${(await cookiesOf(this, bob)).session}; session.sig=${(await cookiesOf(this, alice))['session.sig']}`;
       break;

@@ -92,7 +92,8 @@ Given(
 Given(
   "the provider's token endpoint will answer only after the integration has stopped waiting",
   async function (this: ConformanceWorld) {
-    // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits (PROVIDER_TIMEOUT_MS).
+    // Ours in-process is told to wait a short while, to keep the suite fast; a
+    // remote one declares how long it waits (PROVIDER_TIMEOUT_MS).
     if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '300' });
     await this.provider.failNext('token', { delayMs: this.sut.settings.providerTimeoutMs + 1000 });
   },

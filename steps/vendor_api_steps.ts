@@ -333,7 +333,8 @@ Given(
   async function (this: ConformanceWorld) {
     const crashed = new MysqlPlane(adminUrl());
     const runId = await crashed.seed();
-    // The crash, from outside: the server ends the connection that holds the run's lock, as it would for a dead process.
+    // The crash, from outside: the server ends the connection that
+    // holds the run's lock, as it would for a dead process.
     const admin = await createConnection({ uri: adminUrl() });
     try {
       const [[holder]] = await admin.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [lockOf(runId)]);

@@ -74,7 +74,9 @@ export function conformanceTable(featuresDirectory: string): { lines: string[]; 
   return { lines, covered, uncovered: requirements.length - covered };
 }
 
-/** Whether a scenario runs in a plan's security profile (cucumber.cjs: the fapi2 rerun takes @flow without @basic-only). */
+/**
+ * Whether a scenario runs in a plan's security profile (cucumber.cjs: the fapi2 rerun takes @flow without @basic-only).
+ */
 function runsIn(profile: OidfPlan['profile'], tags: ReadonlySet<string>): boolean {
   const fapi2 = tags.has('@fapi2') || (tags.has('@flow') && !tags.has('@basic-only'));
   return profile === 'fapi2' ? fapi2 : !tags.has('@fapi2');

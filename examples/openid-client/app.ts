@@ -73,7 +73,8 @@ router.get('/api/connection', (ctx) => {
       };
 });
 
-// The user's data at the vendor. Names are checked before any call: they go into the vendor's URL, and a name is never SQL.
+// The user's data at the vendor. Names are checked before any call:
+// they go into the vendor's URL, and a name is never SQL.
 const databaseName = /^[A-Za-z0-9_$-]{1,64}$/;
 const identifier = /^[A-Za-z0-9_$]{1,64}$/;
 function nameOf(value: string | undefined, pattern: RegExp, what: string): string {
@@ -117,7 +118,8 @@ router.get('/api/databases/:name/tables/:table/rows', async (ctx) => {
   ctx.body = { database, table, rows, next: typeof body.next === 'string' ? body.next : null };
 });
 
-// Insert one row: from this site only, and only with databases:write (else the refusal names the scope and the link that asks for it).
+// Insert one row: from this site only, and only with databases:write (else
+// the refusal names the scope and the link that asks for it).
 router.post(
   '/api/databases/:name/tables/:table/rows',
   sameSite,
@@ -165,7 +167,8 @@ router.get('/healthz', (ctx) => {
   ctx.body = { status: 'ok' };
 });
 
-// Ready when the provider's metadata is at hand: from the discovery cache, so anonymous callers cannot spend the provider's limits.
+// Ready when the provider's metadata is at hand: from the discovery cache,
+// so anonymous callers cannot spend the provider's limits.
 router.get('/readyz', async (ctx) => {
   const up = await configuration().then(
     () => true,
@@ -175,7 +178,9 @@ router.get('/readyz', async (ctx) => {
   ctx.body = { status: up ? 'ready' : 'not_ready', checks: { provider: up ? 'up' : 'down', store: 'up' } };
 });
 
-/** Any error as a refusal of the contract: a Problem as it is; a body too large or unreadable; anything else internal. */
+/**
+ * Any error as a refusal of the contract: a Problem as it is; a body too large or unreadable; anything else internal.
+ */
 function problemOf(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const status = (error as { status?: number }).status;

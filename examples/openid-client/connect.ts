@@ -91,7 +91,10 @@ function scopesToAsk(
   return { scope, expectedAccount: { issuer: connection.issuer, subject: connection.subject } };
 }
 
-/** The pending authorization a callback's state names, used up; or where to land for a replay of a callback that connected. */
+/**
+ * The pending authorization a callback's state names, used up; or
+ * where to land for a replay of a callback that connected.
+ */
 function takePending(state: string | undefined, session: Session): PendingAuthorization | { landOn: string } {
   if (!state) throw new Problem('state_missing', 'the callback has no state');
   const pending = pendingAuthorizations.get(state);

@@ -68,7 +68,10 @@ export class Problem extends Error {
   constructor(
     readonly code: ProblemCode,
     message: string,
-    /** The provider's own error_description (shown escaped), Retry-After to pass on, or the scope a refused request needs. */
+    /**
+     * The provider's own error_description (shown escaped), Retry-After
+     * to pass on, or the scope a refused request needs.
+     */
     readonly extra: { description?: string; retryAfter?: string; scope?: string } = {},
   ) {
     super(message);

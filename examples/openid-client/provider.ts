@@ -46,7 +46,8 @@ export const providerFetch = async (
         signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
       } as RequestInit);
     } catch {
-      // A read is tried again after a refused or reset connection, and once after a timeout (the user waits at most twice).
+      // A read is tried again after a refused or reset connection, and
+      // once after a timeout (the user waits at most twice).
       if (read && (signal.aborted ? attempt < 2 : attempt < 3)) continue;
       throw new Problem('provider_unavailable', 'the provider could not be reached in time');
     }
@@ -58,7 +59,10 @@ export const providerFetch = async (
 
 let discovered: { config: Promise<client.Configuration>; at: number } | undefined;
 
-/** The provider's configuration by discovery, cached for an hour; a failure is not cached, so a provider that is back is found. */
+/**
+ * The provider's configuration by discovery, cached for an hour; a
+ * failure is not cached, so a provider that is back is found.
+ */
 export function configuration(): Promise<client.Configuration> {
   if (!discovered || discovered.at < Date.now() - 3600_000) {
     const config = discover().catch((error: unknown) => {

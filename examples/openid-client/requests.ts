@@ -39,7 +39,9 @@ export function requireSession(ctx: Context): Session {
   return session;
 }
 
-/** A state-changing request must come from this site (RFC 9700 4.7): Sec-Fetch-Site and Origin say where it came from. */
+/**
+ * A state-changing request must come from this site (RFC 9700 4.7): Sec-Fetch-Site and Origin say where it came from.
+ */
 export const sameSite: Koa.Middleware = async (ctx, next) => {
   const site = ctx.get('sec-fetch-site');
   const from = ctx.get('origin');
@@ -49,7 +51,9 @@ export const sameSite: Koa.Middleware = async (ctx, next) => {
   await next();
 };
 
-/** `return_to`: a path on this site only, resolved as a browser would, so it can never lead elsewhere (RFC 9700 4.11.1). */
+/**
+ * `return_to`: a path on this site only, resolved as a browser would, so it can never lead elsewhere (RFC 9700 4.11.1).
+ */
 export function returnToOf(value: string | undefined): string {
   if (!value) return '/';
   const refuse = new Problem('invalid_return_to', 'return_to must be a path on this site');

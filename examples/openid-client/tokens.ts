@@ -15,7 +15,10 @@ import { type Connection, connections, type QueuedRevocation, revocationQueue } 
 
 type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 
-/** `expires_in` as an expiry time: whole seconds, at most a year; absent means unknown. Unreadable, a refresh's is transient (contract 5.5). */
+/**
+ * `expires_in` as an expiry time: whole seconds, at most a year; absent means
+ * unknown. Unreadable, a refresh's is transient (contract 5.5).
+ */
 function expiryOf(
   tokens: TokenResponse,
   now: number,
@@ -172,7 +175,10 @@ async function revoke(item: {
   }
 }
 
-/** Queue a revocation the provider did not confirm: due after its Retry-After, or the interval doubled per failure (at most an hour). */
+/**
+ * Queue a revocation the provider did not confirm: due after its
+ * Retry-After, or the interval doubled per failure (at most an hour).
+ */
 function queue(
   item: { token: string; hint: QueuedRevocation['hint'] },
   attempts: number,

@@ -9,7 +9,10 @@
 import type { Problem } from '../openid-client/problems';
 import type { Connection } from '../openid-client/store';
 
-/** What the authorization request left for the callback: kept per browser session, as the libraries' READMEs keep it in a cookie. */
+/**
+ * What the authorization request left for the callback: kept per browser
+ * session, as the libraries' READMEs keep it in a cookie.
+ */
 export interface PendingAuthorization {
   readonly sessionId: string;
   readonly userId: string;
@@ -74,7 +77,10 @@ export interface OAuthLibrary {
   refresh(connection: Connection): Promise<Tokens>;
   /** Revoke the connection's tokens (RFC 7009), as the library does it; absent when it cannot. */
   revoke?(connection: Connection): Promise<void>;
-  /** What the provider answered to a failed call, read from the library's error; undefined when it was no answer of the provider. */
+  /**
+   * What the provider answered to a failed call, read from the library's
+   * error; undefined when it was no answer of the provider.
+   */
   answerOf(error: unknown): ProviderAnswer | undefined;
 }
 

@@ -12,7 +12,10 @@ import { type Connection, connections } from '../openid-client/store';
 import type { AccountClaims, OAuthLibrary, Tokens } from './library';
 import { providerProblem } from './refusals';
 
-/** The ID token's payload read without any check: what a library that does not validate ID tokens leaves (contract 3.4 needs the account). */
+/**
+ * The ID token's payload read without any check: what a library that does not
+ * validate ID tokens leaves (contract 3.4 needs the account).
+ */
 export function unverifiedClaims(idToken: string | undefined): AccountClaims {
   try {
     const payload: unknown = JSON.parse(Buffer.from(idToken?.split('.')[1] ?? '', 'base64url').toString('utf8'));

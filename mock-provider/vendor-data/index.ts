@@ -12,7 +12,9 @@ export { MysqlPlane } from './mysql-plane';
 export type { Refusal, Role, Session, VendorDataPlane, VendorDataState } from './plane';
 
 export interface VendorDataOptions {
-  /** A MySQL URL whose user may create databases and users (e.g. `mysql://root@127.0.0.1:3306/test`); absent: memory. */
+  /**
+   * A MySQL URL whose user may create databases and users (e.g. `mysql://root@127.0.0.1:3306/test`); absent: memory.
+   */
   readonly mysqlUrl?: string;
 }
 

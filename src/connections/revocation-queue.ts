@@ -37,7 +37,10 @@ export class RevocationQueue {
 
   constructor(private readonly deps: RevocationQueueDependencies) {}
 
-  /** One attempt now at revocations just queued (a disconnect, a reconnect, a lost refresh); how many stay queued. Never throws. */
+  /**
+   * One attempt now at revocations just queued (a disconnect, a reconnect,
+   * a lost refresh); how many stay queued. Never throws.
+   */
   async revokeNow(queued: readonly PendingRevocation[]): Promise<number> {
     let left = 0;
     for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;

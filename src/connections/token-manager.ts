@@ -188,7 +188,8 @@ export class TokenManager {
 
     const next = sealRefreshedConnection(cipher, current, tokens, this.deps.now());
     if (!(await store.updateConnection(next, current.version))) {
-      // Only a writer that does not take the lock gets here (a reconnect in the browser): its connection is the newer one.
+      // Only a writer that does not take the lock gets here (a reconnect
+      // in the browser): its connection is the newer one.
       await this.deps.revocations.revokeIssued(current.userId, tokens);
       return this.connectionOf(current.userId);
     }
@@ -246,7 +247,9 @@ export class TokenManager {
     }
   }
 
-  /** `invalid_grant`: unless the store already holds newer tokens, the grant is gone and the user must connect again. */
+  /**
+   * `invalid_grant`: unless the store already holds newer tokens, the grant is gone and the user must connect again.
+   */
   private async afterInvalidGrant(used: Connection): Promise<Connection> {
     const current = await this.connectionOf(used.userId);
     if (current.version !== used.version) return current;
@@ -270,7 +273,10 @@ export class TokenManager {
     return (await this.deps.store.findConnection(connection.userId)) ?? marked;
   }
 
-  /** Any other failure of the token endpoint during a refresh: the provider is unavailable (its Retry-After passed on); nothing changes. */
+  /**
+   * Any other failure of the token endpoint during a refresh: the provider is
+   * unavailable (its Retry-After passed on); nothing changes.
+   */
   private transient(error: unknown): IntegrationError {
     if (
       error instanceof IntegrationError &&
@@ -288,7 +294,10 @@ export class TokenManager {
   }
 }
 
-/** Whether an ID token, read without verifying it, names the connection's issuer and subject; false when it cannot be read. */
+/**
+ * Whether an ID token, read without verifying it, names the
+ * connection's issuer and subject; false when it cannot be read.
+ */
 function namesSameAccount(idToken: string, connection: Connection): boolean {
   try {
     const claims = jose().decodeJwt(idToken);

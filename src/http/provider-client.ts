@@ -53,14 +53,18 @@ export interface ProviderRequestOptions {
   readonly json?: unknown;
 }
 
-/** What a `send` callback is handed: one request, as `http(url, options)`, `http.get(url)` or `http.post(url, options)`. */
+/**
+ * What a `send` callback is handed: one request, as `http(url, options)`, `http.get(url)` or `http.post(url, options)`.
+ */
 export interface ProviderHttp {
   (url: string | URL, options?: ProviderRequestOptions): Promise<ProviderResponse>;
   get(url: string | URL, options?: Omit<ProviderRequestOptions, 'method'>): Promise<ProviderResponse>;
   post(url: string | URL, options?: Omit<ProviderRequestOptions, 'method'>): Promise<ProviderResponse>;
 }
 
-/** A request that got no complete answer: refused, reset, timed out (`ETIMEDOUT`), a TLS failure, a malformed answer. */
+/**
+ * A request that got no complete answer: refused, reset, timed out (`ETIMEDOUT`), a TLS failure, a malformed answer.
+ */
 export class ProviderRequestError extends Error {
   constructor(
     readonly code: string,
@@ -95,7 +99,10 @@ export function retryAfterSeconds(value: string | undefined, now: number): numbe
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Node's codes for a TLS connection that fails verification or negotiation (OpenSSL's X509_V_ERR_* names, ERR_TLS_*, ERR_SSL_*). */
+/**
+ * Node's codes for a TLS connection that fails verification or
+ * negotiation (OpenSSL's X509_V_ERR_* names, ERR_TLS_*, ERR_SSL_*).
+ */
 function isTlsFailure(code: string | undefined): boolean {
   return (
     code !== undefined &&
@@ -107,7 +114,10 @@ function isTlsFailure(code: string | undefined): boolean {
 
 const defaultHeaders = { 'user-agent': 'mysql-integration-auth-flow/0.1', accept: 'application/json' } as const;
 
-/** A failure of node's request or response as a ProviderRequestError, keeping node's code (ECONNREFUSED, ECONNRESET, a TLS code, HPE_*). */
+/**
+ * A failure of node's request or response as a ProviderRequestError, keeping
+ * node's code (ECONNREFUSED, ECONNRESET, a TLS code, HPE_*).
+ */
 function requestError(error: unknown): ProviderRequestError {
   if (error instanceof ProviderRequestError) return error;
   const code = (error as { code?: unknown }).code;
@@ -134,7 +144,10 @@ export class ProviderClient {
     this.http = http;
   }
 
-  /** Send a request to the provider under a retry policy; a network failure that is not retried becomes `provider_unavailable`. */
+  /**
+   * Send a request to the provider under a retry policy; a network
+   * failure that is not retried becomes `provider_unavailable`.
+   */
   async request(
     endpoint: ProviderEndpoint,
     policy: RetryPolicy,

@@ -13,7 +13,9 @@
 import { createHash } from 'node:crypto';
 
 import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flexible';
-// Each class from its own file (see src/types/rate-limiter-flexible-lib.d.ts): the package's index loads every store it supports.
+// Each class from its own file (see
+// src/types/rate-limiter-flexible-lib.d.ts): the package's index loads
+// every store it supports.
 import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes';
 
@@ -125,7 +127,10 @@ export class RateLimiter {
     if (tightest) this.setHeaders(ctx, tightest[0], tightest[1]);
   }
 
-  /** The client address (or what the identity counts instead), and the session (hashed: a session id is a secret) when there is one. */
+  /**
+   * The client address (or what the identity counts instead), and the
+   * session (hashed: a session id is a secret) when there is one.
+   */
   private keysOf(ctx: IntegrationContext): Array<[KeyKind, string]> {
     const keys: Array<[KeyKind, string]> = [['address', this.identity.rateLimitClient?.(ctx) ?? ctx.ip]];
     const session = this.identity.rateLimitKey(ctx);

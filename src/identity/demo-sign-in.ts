@@ -62,7 +62,9 @@ export class DemoSignIn implements Identity {
     });
   }
 
-  /** End the request's session in the store (a copy of the cookie kept from before is dead too) and clear the cookie. */
+  /**
+   * End the request's session in the store (a copy of the cookie kept from before is dead too) and clear the cookie.
+   */
   async signOut(ctx: IntegrationContext): Promise<void> {
     await this.endSession(ctx);
     ctx.cookies.set(sessionCookieName(ctx), null, {

@@ -103,7 +103,10 @@ export class DpopNonces {
   }
 }
 
-/** Whether the answer demands a nonce: 400 `use_dpop_nonce` from the authorization server, 401 with it in `WWW-Authenticate` from a resource server. */
+/**
+ * Whether the answer demands a nonce: 400 `use_dpop_nonce` from the authorization
+ * server, 401 with it in `WWW-Authenticate` from a resource server.
+ */
 export function demandsNonce(response: ProviderResponse<string>): boolean {
   if (response.statusCode === 400) return parseJsonObject(response.body)?.error === 'use_dpop_nonce';
   if (response.statusCode === 401) {

@@ -16,7 +16,8 @@ export async function pushAuthorizationRequest(
   endpoint: string,
   parameters: URLSearchParams,
 ): Promise<string> {
-  // A push the provider refuses as invalid_client made no request_uri: sent again with the older client key (client-authentication.ts).
+  // A push the provider refuses as invalid_client made no request_uri: sent
+  // again with the older client key (client-authentication.ts).
   const response = await clientAuthentication.send((credentialsToSend) =>
     http.request('par', 'never', async (http) => {
       const credentials = await credentialsToSend();

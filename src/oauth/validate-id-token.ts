@@ -20,7 +20,10 @@ export interface IdTokenExpectations {
   readonly issuer: string;
   readonly clientId: string;
   readonly nonce: string;
-  /** After the code exchange the `nonce` must be there; a refreshed ID token may leave it out (OpenID Connect Core 12.2). */
+  /**
+   * After the code exchange the `nonce` must be there; a refreshed ID
+   * token may leave it out (OpenID Connect Core 12.2).
+   */
   readonly nonceRequired: boolean;
   readonly algorithm: string;
   readonly jwksUri: string;
@@ -106,7 +109,8 @@ export async function validateIdToken(
   }
 
   if (header.typ !== undefined && !plainJwt.test(header.typ)) throw invalid('unexpected JWT "typ" header value');
-  // jose checks `iat` only against a maximum age: a token issued in the future is refused here, with the tolerance of `exp`.
+  // jose checks `iat` only against a maximum age: a token issued in the
+  // future is refused here, with the tolerance of `exp`.
   if ((payload.iat as number) > expected.now / 1000 + toleranceSeconds) throw invalid('"iat" claim in the future');
 
   // Only this client: an extra audience is one we do not trust (OpenID Connect Core 3.1.3.7, item 3).

@@ -44,7 +44,10 @@ const secret = new Set<string>(secretNames);
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-/** A shallow copy to censor fields in; an Error stays an Error (pino's `err` serializer names its type and keeps its message and stack). */
+/**
+ * A shallow copy to censor fields in; an Error stays an Error (pino's `err`
+ * serializer names its type and keeps its message and stack).
+ */
 function copyOf(value: Record<string, unknown>): Record<string, unknown> {
   if (!(value instanceof Error)) return { ...value };
   const copy: Error = Object.assign(Object.create(Object.getPrototypeOf(value) as object) as Error, value);
@@ -61,7 +64,10 @@ function censorHeaders(headers: Record<string, unknown>, names: readonly string[
   return copy;
 }
 
-/** A value one level down (`*.name`, `*.headers.authorization|cookie`) with its secrets censored; the same value when it has none. */
+/**
+ * A value one level down (`*.name`, `*.headers.authorization|cookie`) with
+ * its secrets censored; the same value when it has none.
+ */
 function censorNested(value: Record<string, unknown>): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
@@ -94,8 +100,9 @@ export function redact(object: Record<string, unknown>): Record<string, unknown>
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = { level, base: { service: 'mysql-integration' }, formatters: { log: redact } };
   const logger = destination ? pino(options, destination) : pino(options);
-  // A child's bindings are written into each of its lines: redacted once, when it is made (every child inherits this from the root).
-  // Called with each child as `this` (a child's child is made from it), so never bound here.
+  // A child's bindings are written into each of its lines: redacted once, when it is made
+  // (every child inherits this from the root). Called with each child as `this` (a child's
+  // child is made from it), so never bound here.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = logger.child;
   logger.child = function redactedChild(this: Logger, bindings, childOptions) {

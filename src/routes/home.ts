@@ -54,7 +54,10 @@ async function databasesOf(deps: HomeDependencies, ctx: IntegrationContext, user
   return { names, database: await databaseOf(deps, ctx, userId, database, chosen.get('table'), chosen.get('after')) };
 }
 
-/** The tables of the database chosen on the page, and the first rows of the table chosen; a problem reading them is shown, not thrown. */
+/**
+ * The tables of the database chosen on the page, and the first rows of the
+ * table chosen; a problem reading them is shown, not thrown.
+ */
 async function databaseOf(
   deps: HomeDependencies,
   ctx: IntegrationContext,

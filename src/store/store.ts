@@ -130,7 +130,10 @@ export interface Store {
   queueRevocations(revocations: readonly PendingRevocation[]): Promise<void>;
   deleteRevocation(id: string): Promise<void>;
 
-  /** Run `work` holding the lock of one user's connection: one refresh at a time, across every instance sharing the store. */
+  /**
+   * Run `work` holding the lock of one user's connection: one refresh
+   * at a time, across every instance sharing the store.
+   */
   withConnectionLock<T>(userId: string, work: () => Promise<T>): Promise<T>;
 
   /** How many of each record the store holds (for readiness, metrics and tests). */

@@ -70,7 +70,9 @@ export class VendorApi {
     }));
   }
 
-  /** The tables of one of the user's databases, with their columns; `not_found` when the vendor has no such database. */
+  /**
+   * The tables of one of the user's databases, with their columns; `not_found` when the vendor has no such database.
+   */
   async listTables(userId: string, database: string): Promise<readonly VendorTable[]> {
     const body = await this.call(userId, { method: 'GET', path: `/databases/${segment(database)}/tables` });
     return listOf(body, 'tables').map((entry) => {
@@ -182,7 +184,8 @@ function interpret(response: ProviderResponse<string>, method: Call['method']): 
     return body;
   }
   if (status === 400) {
-    // Our own checks let through only names and pages the vendor should take: what it still refuses is the row's columns or values, or a stale cursor.
+    // Our own checks let through only names and pages the vendor should take: what it
+    // still refuses is the row's columns or values, or a stale cursor.
     if (method === 'POST')
       throw new IntegrationError(
         'invalid_row',

@@ -31,7 +31,10 @@ export function signInPage(): string {
   );
 }
 
-/** The user's databases, or the error code that kept us from listing them; the database and table chosen, with what was read of them. */
+/**
+ * The user's databases, or the error code that kept us from listing them;
+ * the database and table chosen, with what was read of them.
+ */
 export interface DatabasesView {
   readonly names?: readonly string[];
   readonly problem?: string;

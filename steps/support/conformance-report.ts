@@ -32,7 +32,10 @@ export interface RequirementResult {
   readonly id: string;
   readonly text: string;
   readonly source: string;
-  /** uncovered: no scenario carries its tags; skipped: none of them ran; not run: the contract preflight stopped the run. */
+  /**
+   * uncovered: no scenario carries its tags; skipped: none of them
+   * ran; not run: the contract preflight stopped the run.
+   */
   readonly outcome: Outcome | 'uncovered' | 'not run';
   readonly passed: number;
   readonly failed: readonly string[];

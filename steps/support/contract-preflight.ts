@@ -151,7 +151,9 @@ async function checkRoutes(problems: PreflightProblems, agent: UserAgent, url: (
     );
 }
 
-/** The pages and JSON of someone signed out, then signed in and not connected; the sign-out's answer (3.1 to 3.4, 4.1). */
+/**
+ * The pages and JSON of someone signed out, then signed in and not connected; the sign-out's answer (3.1 to 3.4, 4.1).
+ */
 async function checkSignedInShapes(problems: PreflightProblems, url: (path: string) => string) {
   const agent = new UserAgent();
   checkJsonRefusal(

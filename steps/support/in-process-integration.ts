@@ -86,7 +86,9 @@ export class InProcessIntegration implements IntegrationDriver {
     return callbackOf(this.server);
   }
 
-  /** Start the integration against the provider it is registered with; `environment` adds settings (the FAPI 2.0 ones). */
+  /**
+   * Start the integration against the provider it is registered with; `environment` adds settings (the FAPI 2.0 ones).
+   */
   async start(provider: Registration, options: { caFile?: string; environment?: Environment } = {}): Promise<void> {
     this.environment = integrationEnvironment(provider, {
       IDENTITY: 'demo',
@@ -188,7 +190,10 @@ export class InProcessIntegration implements IntegrationDriver {
     ].filter((secret) => secret.length > 0);
   }
 
-  /** A logger for an in-process integration: every line kept for the scenario's checks, and echoed when HARNESS_LOG_LEVEL asks. */
+  /**
+   * A logger for an in-process integration: every line kept for the
+   * scenario's checks, and echoed when HARNESS_LOG_LEVEL asks.
+   */
   logger(): Logger {
     const echo = process.env.HARNESS_LOG_LEVEL;
     return createLogger(this.config.logLevel, {

@@ -22,7 +22,10 @@ export function vendorDataFor(store: 'memory' | 'mysql' | undefined): VendorData
   return mysqlUrl ? { mysqlUrl } : {};
 }
 
-/** Start the mock with the integration's registration; over TLS with a certificate of this kind when asked; in a security profile when asked. */
+/**
+ * Start the mock with the integration's registration; over TLS with a
+ * certificate of this kind when asked; in a security profile when asked.
+ */
 export async function startInProcessMock(
   client: ClientRegistration,
   options: { tls?: CertificateKind; port?: number; profile?: SecurityProfile; store?: 'memory' | 'mysql' } = {},

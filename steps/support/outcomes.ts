@@ -7,7 +7,10 @@ import { expectedStatus } from './expected-status';
 import { errorCodeOf } from './html-forms';
 import type { HttpResponse } from './user-agent';
 
-/** The response is the refusal `code`, with the status the contract (docs/contract.md) gives it, the page or JSON naming the code, and no stack trace. */
+/**
+ * The response is the refusal `code`, with the status the contract
+ * (docs/contract.md) gives it, the page or JSON naming the code, and no stack trace.
+ */
 export function assertRefused(response: HttpResponse | undefined, code: string): void {
   assert.ok(response, 'no response to check');
   assert.equal(

@@ -61,7 +61,9 @@ interface ProviderVocabulary {
   setRevocationScope(scope: RevocationScope): Promise<void>;
   /** Serve the resource API under this base path only (say `/vendor/v1`; default `/v1`). Its base URL now. */
   setResourceBasePath(path: string): Promise<string>;
-  /** Bypass the resource API's scope and ownership checks (on), leaving the vendor database's grants as the only lock. */
+  /**
+   * Bypass the resource API's scope and ownership checks (on), leaving the vendor database's grants as the only lock.
+   */
   bypassApiChecks(on: boolean): Promise<void>;
   /** fapi2: the token endpoint and the resource API demand a DPoP nonce (on), or not (off: the default). */
   setDpopNonces(on: boolean): Promise<void>;
@@ -90,7 +92,9 @@ interface ProviderBase extends Omit<StepControls, 'reset'>, ProviderVocabulary {
 /** The mock started in the test process. */
 export interface InProcessProvider extends ProviderBase {
   readonly mode: 'in-process';
-  /** The mock object itself, for what has no control (restarting it with another certificate, oidc-provider's models). */
+  /**
+   * The mock object itself, for what has no control (restarting it with another certificate, oidc-provider's models).
+   */
   readonly local: MockProvider;
 }
 

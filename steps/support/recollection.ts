@@ -80,7 +80,9 @@ export class Recollection {
   conformanceTable: string[] | undefined;
   /** How many log lines the integration had written when the scenario started (remote: its lines since it started). */
   logLinesAtStart = 0;
-  /** The value of every metric at the start of the scenario (remote: metrics are counted since the integration started). */
+  /**
+   * The value of every metric at the start of the scenario (remote: metrics are counted since the integration started).
+   */
   metricsAtStart: string | undefined;
 
   /** A remembered value that a step needs; fails the step when no earlier step remembered it. */

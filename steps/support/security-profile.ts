@@ -36,7 +36,10 @@ export function newClientKey(kid: string): JWK {
   return { ...(privateKey.export({ format: 'jwk' }) as JWK), kid };
 }
 
-/** What our integration is configured with under FAPI 2.0: PAR, private_key_jwt with these keys (newest first), DPoP, ES256 ID tokens. */
+/**
+ * What our integration is configured with under FAPI 2.0: PAR,
+ * private_key_jwt with these keys (newest first), DPoP, ES256 ID tokens.
+ */
 export function fapi2Environment(clientKeys: readonly JWK[]): Environment {
   return {
     PUSHED_AUTHORIZATION_REQUESTS: 'true',
@@ -151,7 +154,8 @@ export async function judgeAtTheMock(
         ['client_id', 'request_uri'],
         `the browser came to the authorization endpoint with only client_id and request_uri, not ${names.join(', ')}`,
       );
-      // oidc-provider reads the pushed request into the parameters (its state); a fault read the query (its request_uri).
+      // oidc-provider reads the pushed request into the parameters (its
+      // state); a fault read the query (its request_uri).
       const { request_uri: requestUri, state } = request.params;
       assert.ok(
         typeof requestUri === 'string' ? pushed.has(requestUri) : pushedStates.has(String(state)),

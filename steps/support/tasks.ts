@@ -163,7 +163,10 @@ export async function revocationsOfThisScenario(world: ConformanceWorld): Promis
   return requests.filter((request) => request.endpoint === 'revocation' && issued.has(String(request.params.token)));
 }
 
-/** The person's browser forgets its sign-in at the provider (oidc-provider's session cookies), so the next authorization asks who signs in. */
+/**
+ * The person's browser forgets its sign-in at the provider (oidc-provider's
+ * session cookies), so the next authorization asks who signs in.
+ */
 export async function signOutAtProvider(world: ConformanceWorld, person: Person): Promise<void> {
   const issuer = world.provider.issuer;
   for (const cookie of await person.agent.jar.getCookies(issuer)) {

@@ -60,6 +60,7 @@ export async function reachTokenState(world: ConformanceWorld, person: Person, s
     }
     return;
   }
-  // The one second of an access token issued with expires_in 1 (a margin of a second more, for a clock that ticks in seconds).
+  // The one second of an access token issued with expires_in 1 (a margin
+  // of a second more, for a clock that ticks in seconds).
   if (state === 'expired') await new Promise((resolve) => setTimeout(resolve, 2100));
 }

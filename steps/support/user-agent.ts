@@ -27,7 +27,8 @@ export class UserAgent {
       throwHttpErrors: false,
       retry: { limit: 0 },
       agent: { http: freshConnections.http },
-      // As patient as a person: an integration may spend a few provider timeouts on one answer (retries, two revocations).
+      // As patient as a person: an integration may spend a few provider
+      // timeouts on one answer (retries, two revocations).
       timeout: { request: 60_000 },
       responseType: 'text',
       headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'user-agent': 'conformance-harness' },

@@ -117,7 +117,10 @@ export class VendorRun {
     this.accessToken = tokens.access_token;
   }
 
-  /** A call of the vendor's API with the access token; the answer is remembered, and never carries the database's own words. */
+  /**
+   * A call of the vendor's API with the access token; the answer is
+   * remembered, and never carries the database's own words.
+   */
   async call(
     method: 'GET' | 'POST',
     path: string,

@@ -144,7 +144,10 @@ export class ConformanceWorld extends World {
     return this.sut.capabilities[capability];
   }
 
-  /** Our store, read as the harness, for the deep checks made in addition in-process; undefined against a remote integration. */
+  /**
+   * Our store, read as the harness, for the deep checks made in addition
+   * in-process; undefined against a remote integration.
+   */
   get store(): StoreProbe | undefined {
     return this.can('store') ? this.sut.store() : undefined;
   }

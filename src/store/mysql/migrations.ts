@@ -79,7 +79,8 @@ export const migrations: readonly Migration[] = [
   {
     version: 2,
     name: "a connection's sealed DPoP key (RFC 9449)",
-    // MySQL has no ADD COLUMN IF NOT EXISTS: a column already there (a run cut off after it) is taken as done, see migrate().
+    // MySQL has no ADD COLUMN IF NOT EXISTS: a column already there (a run
+    // cut off after it) is taken as done, see migrate().
     statements: ['ALTER TABLE connections ADD COLUMN sealed_dpop_key TEXT NULL AFTER sealed_refresh_token'],
   },
   {
