@@ -161,7 +161,7 @@ Feature: The callback accepts only the answer to our own request
       Then it is refused with "code_missing"
       And no token request is made
 
-  Rule: an error page quotes nothing the request made up (issue 13)
+  Rule: an error page quotes nothing the request made up (docs/decisions.md, error-page-quotes-nothing)
 
     A refusal says what went wrong in the integration's own words: a
     parameter name or a path someone put in a link is never shown back, so

@@ -1,6 +1,7 @@
 /**
- * The error page quotes nothing the request made up (issue 13, defect 9):
- * no parameter name, no path. Judged by the page any integration shows.
+ * The error page quotes nothing the request made up (docs/decisions.md,
+ * `error-page-quotes-nothing`): no parameter name, no path. Judged by the
+ * page any integration shows.
  */
 import { strict as assert } from 'node:assert';
 

@@ -1,6 +1,7 @@
 /**
- * The home page (`GET /`): what loading it costs at the vendor (issue 13,
- * defect 2: it lists the databases, so it counts against the API limit).
+ * The home page (`GET /`): what loading it costs at the vendor
+ * (docs/decisions.md, `home-page-inside-limits`: it lists the databases, so
+ * it counts against the API limit).
  */
 import { strict as assert } from 'node:assert';
 

@@ -42,7 +42,8 @@ const forgeries: Record<string, Tampering> = {
   // Under FAPI 2.0 (ES256 registered): a genuine signature, with an algorithm the profile does not allow.
   'signed with its own published RS256 key': { kind: 'id-token-signed-with', key: 'rs256' },
   'with an audience array holding only this client': { kind: 'id-token-audience-array', extra: [] },
-  // Issue 13: an iat in the future, an ID token typed as something else, a sub longer than OpenID Connect allows.
+  // docs/decisions.md, `id-token-extra-checks`: an iat in the future, an ID token typed as something else, a sub
+  // longer than OpenID Connect allows.
   'issued a year from now': { kind: 'id-token-times', issuedAtOffsetSeconds: 365 * 24 * 3600 },
   'issued 10 seconds from now, within the tolerance': { kind: 'id-token-times', issuedAtOffsetSeconds: 10 },
   'typed as an access token (at+jwt)': { kind: 'id-token-typ', typ: 'at+jwt' },

@@ -28,7 +28,7 @@ function scene(world: ConformanceWorld): ProxyScene {
   return found;
 }
 
-/** The scenario's own id for a named user (D7: unique per scenario). */
+/** The scenario's own id for a named user (docs/decisions.md, `harness-unique-people`). */
 function userId(world: ConformanceWorld, name: string): string {
   const { users } = scene(world);
   if (!users.has(name)) users.set(name, `${name}-${randomBytes(4).toString('hex')}`);

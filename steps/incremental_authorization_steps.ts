@@ -1,8 +1,8 @@
 /**
- * Incremental authorization (issue 16): a write without write access gets
+ * Incremental authorization (contract 3.7): a write without write access gets
  * the scope it needs and a link; the link asks the provider for the union;
- * approved, the connection holds it; declined, nothing changes. Judged by
- * the contract's routes and what the provider saw, so any integration.
+ * approved, the connection holds it; declined, nothing changes. Judged by the
+ * contract's routes and what the provider saw, so any integration.
  */
 import { strict as assert } from 'node:assert';
 

@@ -1,7 +1,8 @@
 /**
- * The provider's keys over time (issue 13, defect 5): a key the provider
- * withdraws stops being trusted once the integration's cached keys have
- * aged (ours: the provider's max-age, an hour by default, a day at most).
+ * The provider's keys over time (docs/decisions.md, `jwks-lifetime`): a key
+ * the provider withdraws stops being trusted once the integration's cached
+ * keys have aged (ours: the provider's max-age, an hour by default, a day at
+ * most).
  */
 import { strict as assert } from 'node:assert';
 

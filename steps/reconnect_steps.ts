@@ -1,7 +1,8 @@
 /**
- * Tokens that are replaced or dropped (issue 13, defect 1): a reconnect
- * replaces a connection, a refresh can lose to a reconnect. Judged by what
- * the provider saw and what it still accepts, so they check any integration.
+ * Tokens that are replaced or dropped (docs/decisions.md,
+ * `no-token-dropped-alive`): a reconnect replaces a connection, a refresh can
+ * lose to a reconnect. Judged by what the provider saw and what it still
+ * accepts, so they check any integration.
  */
 import { strict as assert } from 'node:assert';
 

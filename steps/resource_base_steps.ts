@@ -1,8 +1,9 @@
 /**
- * The vendor's API under a base URL with a path (issue 13, defect 8): every
- * call stays under the configured base, the base's path kept. The base is
- * our configuration (API_BASE_URL), so the scenario is @in-process; the
- * judgment is what the provider's resource API received.
+ * The vendor's API under a base URL with a path (docs/decisions.md,
+ * `api-base-url-path-kept`): every call stays under the configured base, the
+ * base's path kept. The base is our configuration (API_BASE_URL), so the
+ * scenario is @in-process; the judgment is what the provider's resource API
+ * received.
  */
 import { strict as assert } from 'node:assert';
 

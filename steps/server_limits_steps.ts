@@ -1,7 +1,7 @@
 /**
- * The integration's HTTP server cuts a request that takes too long to
- * arrive (issue 13, item 11): a client trickling its headers cannot hold a
- * socket for ever. The timeout is our setting: @in-process.
+ * The integration's HTTP server cuts a request that takes too long to arrive
+ * (docs/decisions.md, `server-timeouts`): a client trickling its headers
+ * cannot hold a socket for ever. The timeout is our setting: @in-process.
  */
 import { strict as assert } from 'node:assert';
 import { connect } from 'node:net';

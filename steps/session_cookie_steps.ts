@@ -1,7 +1,7 @@
 /**
- * The session cookie over https carries the `__Host-` prefix (issue 13,
- * item 11): Secure, Path=/, no Domain, so no sibling subdomain or plain-http
- * page can set or shadow it.
+ * The session cookie over https carries the `__Host-` prefix
+ * (docs/decisions.md, `host-session-cookie`): Secure, Path=/, no Domain, so
+ * no sibling subdomain or plain-http page can set or shadow it.
  */
 import { strict as assert } from 'node:assert';
 

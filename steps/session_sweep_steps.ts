@@ -1,8 +1,8 @@
 /**
- * Expired sessions leave the store (issue 13, defect 10). The session
- * lifetime and the store are ours: @in-process. The same scenario runs on
- * the in-memory store (the default and ci profiles) and on MySQL (the mysql
- * profiles).
+ * Expired sessions leave the store (docs/decisions.md,
+ * `sessions-swept-on-sign-in`). The session lifetime and the store are ours:
+ * @in-process. The same scenario runs on the in-memory store (the default and
+ * ci profiles) and on MySQL (the mysql profiles).
  */
 import { strict as assert } from 'node:assert';
 

@@ -1,8 +1,9 @@
 /**
- * The user's tables through the integration (issue 16): columns, rows page
- * by page, inserts, and what the vendor holds afterwards. Only the routes of
- * the contract are used, and the vendor's side is read through the mock's
- * controls (row counts per table), so these steps check any integration.
+ * The user's tables through the integration (contract 3.5): columns, rows
+ * page by page, inserts, and what the vendor holds afterwards. Only the
+ * routes of the contract are used, and the vendor's side is read through the
+ * mock's controls (row counts per table), so these steps check any
+ * integration.
  */
 import { strict as assert } from 'node:assert';
 

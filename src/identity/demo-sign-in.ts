@@ -20,7 +20,7 @@ export function sessionCookieName(ctx: Pick<IntegrationContext, 'secure'>): stri
 }
 export const sessionLifetimeMs = 8 * 3600 * 1000;
 
-/** A username of the demo sign-in (the D2 test sign-in of the contract). */
+/** A username of the demo sign-in (the test sign-in of contract 3.2). */
 export const demoUsername = /^[A-Za-z0-9._-]{1,64}$/;
 
 export class DemoSignIn implements Identity {

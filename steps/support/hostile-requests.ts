@@ -176,7 +176,7 @@ export function hostileRequests(route: string, knowns: Knowns): fc.Arbitrary<Hos
           .tuple(
             fc.oneof(
               fc.constantFrom('connection', 'databases', 'databases/tea_party/tables', 'databases/../../etc/tables'),
-              // The rows of a table (issue 16): real names, hostile ones, and generated ones in the table's place.
+              // The rows of a table (contract 3.5): real names, hostile ones, and generated ones in the table's place.
               fc.constantFrom(
                 'databases/tea_party/tables/guests/rows',
                 'databases/tea_party/tables/gu%60ests/rows',

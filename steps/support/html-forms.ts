@@ -52,7 +52,7 @@ export function formWith(page: string, baseUrl: string, name: string): HtmlForm 
   return form;
 }
 
-/** Text of a page as a reader sees it: the five entities of D3 unescaped. */
+/** Text of a page as a reader sees it: the five entities unescaped (contract 4.1). */
 export function unescapeHtml(text: string): string {
   return text
     .replace(/&lt;/g, '<')
@@ -62,7 +62,7 @@ export function unescapeHtml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** The text of the (first) element carrying the attribute `name`, unescaped; undefined when there is none (D3). */
+/** The text of the (first) element carrying the attribute `name`, unescaped; undefined when there is none (contract 4.1). */
 export function textOfElementWith(page: string, name: string): string | undefined {
   const match = new RegExp(
     `<([a-zA-Z][\\w-]*)\\b[^>]*\\s${name}(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s>]+))?[^>]*>([^<]*)</\\1\\s*>`,
@@ -81,8 +81,9 @@ export function linksTo(page: string, href: string): boolean {
 }
 
 /**
- * The stable error code a refusal shows (D3): `error` of a JSON answer, or
- * the text of the element carrying `data-error-code` in an HTML page.
+ * The stable error code a refusal shows (contract 4.1): `error` of a JSON
+ * answer, or the text of the element carrying `data-error-code` in an HTML
+ * page.
  */
 export function errorCodeOf(body: string): string | undefined {
   try {

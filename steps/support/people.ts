@@ -1,9 +1,10 @@
 /**
  * The people of a scenario. Each has a browser of their own (a user agent
  * with its own cookies) and signs in to the integration with a username
- * unique to the scenario (D7: a remote integration keeps its state between
- * scenarios, so "alice" of one scenario must not meet "alice" of another).
- * A pronoun in a step means the person named last.
+ * unique to the scenario (docs/decisions.md, `harness-unique-people`: a
+ * remote integration keeps its state between scenarios, so "alice" of one
+ * scenario must not meet "alice" of another). A pronoun in a step means the
+ * person named last.
  */
 import { randomBytes } from 'node:crypto';
 

@@ -1,9 +1,9 @@
 /**
  * The settings of the integration under test that the harness must know to
- * judge it (contract decision D5). In-process they are read from the
- * integration's own configuration; against a remote integration they are
- * declared to the harness through the same environment variable names our
- * integration reads, with our defaults.
+ * judge it (contract 2.2; docs/decisions.md, `harness-declared-settings`).
+ * In-process they are read from the integration's own configuration; against
+ * a remote integration they are declared to the harness through the same
+ * environment variable names our integration reads, with our defaults.
  */
 import type { Environment } from '../../src/config';
 
@@ -37,7 +37,7 @@ function whole(environment: Environment, name: string, fallback: number): number
   return Number(value);
 }
 
-/** The settings a remote integration declares through the harness's environment (D5). */
+/** The settings a remote integration declares through the harness's environment (contract 2.2). */
 export function declaredSettings(integrationUrl: string, environment: Environment = process.env): Settings {
   const redirectUri = environment.REDIRECT_URI || new URL('/callback', integrationUrl).href;
   const securityProfile = environment.SECURITY_PROFILE || 'basic';

@@ -1,8 +1,9 @@
 /**
  * What a person does, as tasks the steps hand off to: sign in to the
- * integration, start connecting, go through the provider's pages, deliver
- * the callback, call the API. Only the routes of the contract are used
- * (D1, D2), so the same tasks drive any integration.
+ * integration, start connecting, go through the provider's pages, deliver the
+ * callback, call the API. Only the routes of the contract are used
+ * (docs/decisions.md, `harness-routes-only` and `harness-test-sign-in`), so
+ * the same tasks drive any integration.
  */
 import { strict as assert } from 'node:assert';
 
@@ -15,7 +16,7 @@ import type { ConformanceWorld } from './world';
 
 export type Decision = 'approve' | 'deny';
 
-/** The test sign-in (D2): `POST /session` with the person's username, from the integration's own origin. */
+/** The test sign-in (contract 3.2): `POST /session` with the person's username, from the integration's own origin. */
 export async function signIn(world: ConformanceWorld, person: Person): Promise<void> {
   person.response = await person.agent.post(world.url('/session'), { username: person.username });
   world.lastAnswer = person.response;
