@@ -15,6 +15,12 @@ Feature: Every requirement of the conformance list is traced to the scenarios th
     And requirement "14b" (userinfo sub, not called) is marked uncovered
     And every requirement appears once
 
+  @design-conformance
+  Scenario: Every module of the OpenID Foundation's client plans is covered by its tag, or set aside with a reason
+    When the OpenID Foundation's client plans are held against the features
+    Then every module of the Basic RP, Config RP and FAPI 2.0 client plans is covered or not applicable with a reason
+    And against features that carry none of their tags, each module without a reason is named as a problem
+
   Rule: a remote run checks the contract's shapes once, before any scenario (contract 9.4)
 
     A page the harness cannot read would fail a hundred scenarios, and the

@@ -106,7 +106,7 @@ Feature: Tokens are bound to the connection's key (DPoP)
     demands a nonce.
 
     @fapi2-security-profile-final-client-test-token-type-case-insensitivity
-    Scenario: A token_type of "dPoP" is a DPoP-bound token, used with proofs
+    Scenario: A token_type of "dPoP" is taken as a DPoP-bound token
       Given she has started connecting her MySQL account
       And the provider will send the token_type "dPoP"
       When Carol approves at the provider as alice
