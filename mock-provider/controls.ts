@@ -71,8 +71,10 @@ const claimValue = z.json();
  *   id-token-audience-array  {extra}          aud = [the client, ...extra]; azp = the client when extra is not empty
  *   id-token-bad-signature   {alg}            signed with the provider's key of alg, then one signature byte flipped
  *   id-token-unsigned        {}               an unsecured JWT (alg none)
- *   id-token-signed-with     {key}            signed by the provider's ES256 key, its published RS256 key, or an RS256 key it never published
- *   id-token-typ             {typ}            the JWT header's `typ` set (say `at+jwt`: an access token posing as an ID token)
+ *   id-token-signed-with     {key}            signed by the provider's ES256 key, its published RS256 key,
+ *                                             or an RS256 key it never published
+ *   id-token-typ             {typ}            the JWT header's `typ` set (say `at+jwt`: an access token
+ *                                             posing as an ID token)
  */
 export const tamperingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('set-field'), field: fieldName, value: claimValue }),

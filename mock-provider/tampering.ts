@@ -9,8 +9,9 @@
  * in-process and over `/__control`; each call queues the changes of one
  * token response.
  */
+import { base64url, decodeJwt, importJWK, type JWTPayload, SignJWT } from 'jose';
 import type { Middleware } from 'koa';
-import { base64url, decodeJwt, importJWK, SignJWT, type JWTPayload } from 'jose';
+
 import type { Tampering as NamedTampering } from './controls';
 import { endpointIn } from './endpoints';
 import type { KeySet } from './key-set';

@@ -62,7 +62,10 @@ export function unescapeHtml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** The text of the (first) element carrying the attribute `name`, unescaped; undefined when there is none (contract 4.1). */
+/**
+ * The text of the (first) element carrying the attribute `name`, unescaped;
+ * undefined when there is none (contract 4.1).
+ */
 export function textOfElementWith(page: string, name: string): string | undefined {
   const match = new RegExp(
     `<([a-zA-Z][\\w-]*)\\b[^>]*\\s${name}(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s>]+))?[^>]*>([^<]*)</\\1\\s*>`,
