@@ -18,6 +18,7 @@ import { authorizationError, Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
 import type { Connection } from '../openid-client/store';
 import { type OAuthLibrary, type ProviderAnswer, StateRefused, type Tokens } from '../shared/library';
+import { unreachable } from '../shared/refusals';
 
 const client = new OAuth2Client({
   server: settings.issuer.href,
@@ -90,7 +91,7 @@ export const badgatewayLibrary: OAuthLibrary = {
         error: error.oauth2Code,
         retryAfter: error.response.headers.get('retry-after') ?? undefined,
       };
-    if (error instanceof TypeError) return { unreachable: true };
+    if (unreachable(error)) return { unreachable: true };
     return undefined;
   },
 };

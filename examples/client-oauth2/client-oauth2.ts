@@ -94,8 +94,11 @@ export const clientOauth2Library: OAuthLibrary = {
   answerOf(error): ProviderAnswer | undefined {
     const e = error as { code?: string; status?: number; body?: unknown };
     if (e.code === 'EAUTH') {
-      const body = e.body as { error?: unknown };
-      return { status: 400, ...(typeof body.error === 'string' ? { error: body.error } : {}) };
+      // client-oauth2 reads an OAuth error body before the status, and hides the status: the error names the failure.
+      const { error: code } = e.body as { error?: unknown };
+      if (code === 'server_error') return { status: 500 };
+      if (code === 'temporarily_unavailable') return { status: 503 };
+      return { status: 400, ...(typeof code === 'string' ? { error: code } : {}) };
     }
     if (e.code === 'ESTATUS') return { status: e.status };
     if (

@@ -19,7 +19,7 @@ import { authorizationError, Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
 import type { Connection } from '../openid-client/store';
 import { type OAuthLibrary, type ProviderAnswer, StateRefused, type Tokens } from '../shared/library';
-import { providerProblem } from '../shared/refusals';
+import { providerProblem, unreachable } from '../shared/refusals';
 
 const client: oauth.Client = { client_id: settings.clientId };
 const clientAuth = oauth.ClientSecretBasic(settings.clientSecret);
@@ -71,8 +71,7 @@ function answerOf(error: unknown): ProviderAnswer | undefined {
     return { status: error.response.status, error: error.cause[0]?.parameters.error };
   if (error instanceof oauth.OperationProcessingError && error.cause instanceof Response)
     return { status: error.cause.status, retryAfter: error.cause.headers.get('retry-after') ?? undefined };
-  if (error instanceof TypeError || (error instanceof Error && /abort|timeout/i.test(error.name)))
-    return { unreachable: true };
+  if (unreachable(error)) return { unreachable: true };
   return undefined;
 }
 
