@@ -7,21 +7,23 @@
  * serialized with `GET_LOCK`.
  */
 import { createHash } from 'node:crypto';
+
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
+
 import { IntegrationError } from '../../errors';
 import type { LimiterFactory } from '../../http/rate-limits';
 import {
-  sessionSweepLimit,
   type Connection,
   type PendingAuthorization,
   type PendingRevocation,
   type Session,
+  sessionSweepLimit,
   type Store,
   type StoreCounts,
 } from '../store';
 import { checkSchema } from './migrations';
 import { mysqlLimiterFactory } from './rate-limit-store';
-import { connections, pendingAuthorizations, pendingRevocations, sessions, type Row } from './tables';
+import { connections, pendingAuthorizations, pendingRevocations, type Row, sessions } from './tables';
 import { unlessUnavailable } from './unavailable';
 
 /** The connection columns a write sets: all but the key. */
@@ -37,6 +39,12 @@ export class MySqlStore implements Store {
    * own queries need.
    */
   private readonly lockPool: Pool;
+  /**
+   * The rate-limit counters' connections: they allow multiple statements, so
+   * that a count's transaction takes one round trip (./rate-limit-store.ts).
+   * Kept apart from `pool`, whose statements never need that.
+   */
+  private readonly rateLimitPool: Pool;
   private readonly database: string;
 
   constructor(
@@ -57,9 +65,16 @@ export class MySqlStore implements Store {
       connectTimeout: 5000,
       enableKeepAlive: true,
     });
+    this.rateLimitPool = createPool({
+      uri: url,
+      connectionLimit: options.connectionLimit ?? 10,
+      connectTimeout: 5000,
+      enableKeepAlive: true,
+      multipleStatements: true,
+    });
     this.database = decodeURIComponent(new URL(url).pathname.slice(1));
     // A pooled connection that dies while idle must not crash the process; the next query reconnects.
-    for (const pool of [this.pool, this.lockPool])
+    for (const pool of [this.pool, this.lockPool, this.rateLimitPool])
       pool.on('connection', (connection) => connection.on('error', () => undefined));
   }
 
@@ -279,10 +294,10 @@ export class MySqlStore implements Store {
 
   /** Rate-limit counters in this store's database, shared by every instance (./rate-limit-store.ts). */
   limiterFactory(): LimiterFactory {
-    return mysqlLimiterFactory(this.pool, this.database);
+    return mysqlLimiterFactory(this.rateLimitPool, this.database);
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.pool.end().catch(() => undefined), this.lockPool.end().catch(() => undefined)]);
+    await Promise.all([this.pool, this.lockPool, this.rateLimitPool].map((pool) => pool.end().catch(() => undefined)));
   }
 }
