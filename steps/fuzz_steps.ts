@@ -1,10 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { Agent, request } from 'node:http';
+
 import { Given, Then, When } from '@cucumber/cucumber';
 import fc from 'fast-check';
-import { secretsSeen } from './support/secret-scan';
-import { hostileRequests, type HostileRequest, type Knowns } from './support/hostile-requests';
+
+import { pendingAuthorizations, type Row } from '../src/store/mysql/tables';
+import type { PendingAuthorization } from '../src/store/store';
+import { type HostileRequest, hostileRequests, type Knowns } from './support/hostile-requests';
 import { Recollection } from './support/recollection';
+import { secretsSeen } from './support/secret-scan';
+import type { StoreProbe } from './support/store-probe';
 import { authorizeAtProvider, revocationsOfThisScenario, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
@@ -104,27 +109,44 @@ function getWithCookie(world: ConformanceWorld, path: string, cookie: string): P
  * status, scopes and account), and what reached the provider (token and
  * revocation requests). In-process, our store too: its counts, Alice's
  * connection and session, the live authorization requests, the revocations.
+ * Taken twice a request: what follows the integration's answer is read at
+ * once (all of it is at rest by then), not one read after another.
  */
 async function observe(world: ConformanceWorld, knowns: Knowns, aliceUsername: string): Promise<string> {
   const view = await getWithCookie(world, '/api/connection', knowns.sessionCookie);
-  const seen: unknown[] = [
-    view.status,
-    view.body,
-    (await world.provider.requests('token')).length,
-    (await revocationsOfThisScenario(world)).length,
-  ];
   const store = world.store;
-  if (store) {
-    const sessionId = /session=([^;]+)/.exec(knowns.sessionCookie)?.[1] ?? '';
-    seen.push(
-      await store.counts(),
-      await store.connection(aliceUsername),
-      await store.session(sessionId),
-      await Promise.all(knowns.liveStates.map((state) => store.pendingAuthorization(state))),
-      await store.revocations(),
-    );
-  }
-  return JSON.stringify(seen);
+  const sessionId = /session=([^;]+)/.exec(knowns.sessionCookie)?.[1] ?? '';
+  const seen: unknown[] = await Promise.all([
+    world.provider.requests('token').then((requests) => requests.length),
+    revocationsOfThisScenario(world).then((revocations) => revocations.length),
+    ...(store
+      ? [
+          store.counts(),
+          store.connection(aliceUsername),
+          store.session(sessionId),
+          liveAuthorizations(world, store, knowns.liveStates),
+          store.revocations(),
+        ]
+      : []),
+  ]);
+  return JSON.stringify([view.status, view.body, ...seen]);
+}
+
+/**
+ * The stored authorization requests of these states (undefined for one not
+ * stored), as the store reads them. On MySQL in one query, where the store
+ * has one a state: the observation reads them twice a request.
+ */
+async function liveAuthorizations(
+  world: ConformanceWorld,
+  store: StoreProbe,
+  states: readonly string[],
+): Promise<Array<PendingAuthorization | undefined>> {
+  const database = world.inProcess.database;
+  if (!database || states.length === 0) return Promise.all(states.map((state) => store.pendingAuthorization(state)));
+  const rows = await database.query<Row[]>('SELECT * FROM {db}.pending_authorizations WHERE state IN (?)', [states]);
+  const stored = new Map(rows.map((row) => [String(row.state), pendingAuthorizations.read(row)]));
+  return states.map((state) => stored.get(state));
 }
 
 /** Until the provider has seen what the integration does after an answer (a reconnect revokes the tokens it replaced). */
