@@ -8,7 +8,7 @@ import { MysqlPlane } from './mysql-plane';
 import type { VendorDataPlane } from './plane';
 
 export { VendorDataError } from './errors';
-export { MysqlPlane } from './mysql-plane';
+export { dropKeptRuns, MysqlPlane } from './mysql-plane';
 export type { Refusal, Role, Session, VendorDataPlane, VendorDataState } from './plane';
 
 export interface VendorDataOptions {
@@ -16,8 +16,13 @@ export interface VendorDataOptions {
    * A MySQL URL whose user may create databases and users (e.g. `mysql://root@127.0.0.1:3306/test`); absent: memory.
    */
   readonly mysqlUrl?: string;
+  /**
+   * On MySQL: take a run this process seeded before and keeps, put back to the seeded rows, instead of seeding one of
+   * its own (the harness's in-process mocks; mysql-plane.ts).
+   */
+  readonly reuseRun?: boolean;
 }
 
 export function createVendorData(options: VendorDataOptions = {}): VendorDataPlane {
-  return options.mysqlUrl ? new MysqlPlane(options.mysqlUrl) : new MemoryPlane();
+  return options.mysqlUrl ? new MysqlPlane(options.mysqlUrl, { reuseRun: options.reuseRun }) : new MemoryPlane();
 }

@@ -1,6 +1,9 @@
 /**
  * The vendor's data on a real MariaDB/MySQL (`VENDOR_MYSQL_URL`). Seeded on
- * first use (mysql-seed.ts), each statement is then run as the MySQL user of
+ * first use (mysql-seed.ts) and dropped when the mock stops; or, for a plane
+ * made with `reuseRun` (the harness's in-process mocks), a run this process
+ * seeded once and keeps, put back to the seeded rows before each plane uses
+ * it and dropped by `dropKeptRuns()` when the process is done. Each statement is then run as the MySQL user of
  * the session (the token's account, read-only or read-write by its scopes),
  * over that user's own pool: MySQL's grants are the second lock. Identifiers
  * are checked and quoted, values bound as parameters (server-side prepared
@@ -21,7 +24,16 @@ import { type ColumnType, databasesByAccount, type RowValue } from '../fixtures'
 import { notFound, VendorDataError } from './errors';
 import { refusalAnswer } from './grants';
 import { quoteIdentifier } from './identifiers';
-import { dropRun, dropStaleRuns, physicalName, type SeededRun, seedRun, userKey } from './mysql-seed';
+import {
+  dropRun,
+  dropStaleRuns,
+  physicalName,
+  restoreRun,
+  type SeededRun,
+  seedRun,
+  tableStates,
+  userKey,
+} from './mysql-seed';
 import type { Refusal, Row, RowsPage, Session, TableView, VendorDataPlane, VendorDataState } from './plane';
 import type { Column } from './values';
 
@@ -52,34 +64,120 @@ interface ServerError {
 const columnType = (type: string): ColumnType =>
   type.toLowerCase().replace(/^(tinyint|smallint|mediumint|int|bigint)\([0-9]+\)/, '$1') as ColumnType;
 
+interface Seeded {
+  readonly admin: Connection;
+  readonly run: SeededRun;
+}
+
+/** Open the run's admin connection, drop what crashed runs left, seed a new run. */
+async function seedNewRun(url: string): Promise<Seeded> {
+  const admin = await createConnection({ uri: url, multipleStatements: true, connectTimeout: 5000 });
+  // The run's lock lives as long as this connection: an idle one is not to be timed out by the server.
+  admin.on('error', () => undefined);
+  try {
+    await admin.query('SET SESSION wait_timeout = 31536000');
+    await dropStaleRuns(admin);
+    return { admin, run: await seedRun(admin) };
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A run this process keeps for the planes that reuse one, one plane at a time; its tables as seeded. */
+interface KeptRun extends Seeded {
+  readonly url: string;
+  readonly seeded: ReadonlyMap<string, string>;
+  /** Its admin connection (and with it the run's lock) is gone: another run may drop it any time. */
+  lost: boolean;
+}
+
+const keptRuns = new Set<KeptRun>();
+/** The kept runs no plane holds now. */
+const freeRuns: KeptRun[] = [];
+
+/** ER_UNKNOWN_SYSTEM_VARIABLE: MariaDB has no `information_schema_stats_expiry`, nor needs it. */
+const unknownVariable = (error: unknown) => (error as { errno?: number }).errno === 1193;
+
+/**
+ * A kept run for a plane: a free one of this server, its tables put back
+ * as seeded (the databases, users and grants stay), or else a new run. A
+ * run that cannot be put back is dropped and another taken.
+ */
+async function takeKeptRun(url: string): Promise<KeptRun> {
+  for (let index = freeRuns.findIndex((kept) => kept.url === url); index >= 0;) {
+    const [kept] = freeRuns.splice(index, 1) as [KeptRun];
+    try {
+      if (!kept.lost) {
+        await restoreRun(kept.admin, kept.run, kept.seeded);
+        return kept;
+      }
+    } catch {
+      // Not put back (its databases dropped under it, the server restarted): dropped below, a new run seeded.
+    }
+    await dropKeptRun(kept);
+    index = freeRuns.findIndex((candidate) => candidate.url === url);
+  }
+  const { admin, run } = await seedNewRun(url);
+  try {
+    // MySQL 8 caches information_schema's AUTO_INCREMENT for a day by default: tableStates reads it as it is.
+    await admin.query('SET SESSION information_schema_stats_expiry = 0').catch((error: unknown) => {
+      if (!unknownVariable(error)) throw error;
+    });
+    const kept: KeptRun = { admin, run, url, seeded: await tableStates(admin, run.runId), lost: false };
+    for (const event of ['error', 'end'])
+      admin.on(event, () => {
+        kept.lost = true;
+      });
+    keptRuns.add(kept);
+    return kept;
+  } catch (error) {
+    await dropRun(admin, run).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function dropKeptRun(kept: KeptRun): Promise<void> {
+  keptRuns.delete(kept);
+  const free = freeRuns.indexOf(kept);
+  if (free >= 0) freeRuns.splice(free, 1);
+  try {
+    await dropRun(kept.admin, kept.run);
+  } catch {
+    // The server is gone: the run's lock goes with its connection, and the next run to start drops what is left.
+  } finally {
+    await kept.admin.end().catch(() => undefined);
+  }
+}
+
+/** Drop every run this process kept for the planes that reuse one (the harness, when its process is done). */
+export async function dropKeptRuns(): Promise<void> {
+  await Promise.all([...keptRuns].map((kept) => dropKeptRun(kept)));
+}
+
 export class MysqlPlane implements VendorDataPlane {
   readonly store = 'mysql';
-  private seeded: Promise<{ admin: Connection; run: SeededRun }> | undefined;
+  private seeded: Promise<Seeded> | undefined;
   private readonly pools = new Map<string, Pool>();
   private readonly refusals: Refusal[] = [];
   /** Where the per-account users connect (the server of the URL, unless rerouted). */
   private dataServer: { host: string; port: number };
+  /** A run of this process's, kept from one plane to the next (put back as seeded), not a run of its own. */
+  private readonly reuseRun: boolean;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    options: { reuseRun?: boolean } = {},
+  ) {
     const parsed = new URL(url);
     this.dataServer = { host: parsed.hostname, port: Number(parsed.port || 3306) };
+    this.reuseRun = options.reuseRun ?? false;
   }
 
-  /** Seed on first use; a failure (the server down) is answered 503 and tried again next time. */
-  private ready(): Promise<{ admin: Connection; run: SeededRun }> {
-    this.seeded ??= (async () => {
-      const admin = await createConnection({ uri: this.url, multipleStatements: true, connectTimeout: 5000 });
-      // The run's lock lives as long as this connection: an idle one is not to be timed out by the server.
-      admin.on('error', () => undefined);
-      try {
-        await admin.query('SET SESSION wait_timeout = 31536000');
-        await dropStaleRuns(admin);
-        return { admin, run: await seedRun(admin) };
-      } catch (error) {
-        await admin.end().catch(() => undefined);
-        throw error;
-      }
-    })();
+  /** Seed on first use (or take a kept run); a failure (the server down) is answered 503 and tried again next time. */
+  private ready(): Promise<Seeded> {
+    this.seeded ??= this.reuseRun ? takeKeptRun(this.url) : seedNewRun(this.url);
     return this.seeded.catch((error: unknown) => {
       this.seeded = undefined;
       throw error;
@@ -91,7 +189,9 @@ export class MysqlPlane implements VendorDataPlane {
     return (await this.ready()).run.runId;
   }
 
-  /** In-process only, for the harness: the seeded run (its users and their passwords), and where those users connect. */
+  /**
+   * In-process only, for the harness: the seeded run (its users and their passwords), and where those users connect.
+   */
   async seededRun(): Promise<{
     readonly run: SeededRun;
     readonly server: { readonly host: string; readonly port: number };
@@ -99,7 +199,10 @@ export class MysqlPlane implements VendorDataPlane {
     return { run: (await this.ready()).run, server: { ...this.dataServer } };
   }
 
-  /** In-process only: the per-account users connect through another host and port from now on (a proxy the harness can cut). */
+  /**
+   * In-process only: the per-account users connect through another host
+   * and port from now on (a proxy the harness can cut).
+   */
   async reroute(host: string, port: number): Promise<void> {
     this.dataServer = { host, port };
     const pools = [...this.pools.values()];
@@ -262,6 +365,13 @@ export class MysqlPlane implements VendorDataPlane {
     if (!seeded) return;
     const ready = await seeded.catch(() => undefined);
     if (!ready) return;
+    if (this.reuseRun) {
+      // Kept for the next plane, which puts its tables back first.
+      const kept = ready as KeptRun;
+      if (kept.lost) await dropKeptRun(kept);
+      else freeRuns.push(kept);
+      return;
+    }
     try {
       await dropRun(ready.admin, ready.run);
     } catch {

@@ -87,9 +87,7 @@ export async function dropStaleRuns(admin: Connection): Promise<number> {
 function tablesOf(runId: string): Array<{ schema: string; table: TableFixture }> {
   return Object.values(databasesByAccount)
     .flat()
-    .flatMap((database) =>
-      database.tables.map((table) => ({ schema: physicalName(runId, database.name), table })),
-    );
+    .flatMap((database) => database.tables.map((table) => ({ schema: physicalName(runId, database.name), table })));
 }
 
 /** The INSERT of a table's fixture rows (none when it has none), ids given by its AUTO_INCREMENT from 1. */
@@ -161,14 +159,16 @@ export async function tableStates(admin: Connection, runId: string): Promise<Map
     [
       `CHECKSUM TABLE ${tables.map(({ schema, table }) => `${quoteIdentifier(schema)}.${quoteIdentifier(table.name)}`).join(', ')}`,
       admin.format(
-        'SELECT CONCAT(TABLE_SCHEMA, ".", TABLE_NAME) AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)',
+        "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) AS name, AUTO_INCREMENT AS next FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)",
         [[...new Set(tables.map(({ schema }) => schema))]],
       ),
     ].join(';\n'),
   );
   const [checksums = [], counters = []] = results;
   const next = new Map(counters.map((row) => [String(row.name), String(row.next)]));
-  return new Map(checksums.map((row) => [String(row.Table), `${String(row.Checksum)} next ${next.get(String(row.Table))}`]));
+  return new Map(
+    checksums.map((row) => [String(row.Table), `${String(row.Checksum)} next ${next.get(String(row.Table))}`]),
+  );
 }
 
 /**

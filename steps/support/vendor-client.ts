@@ -54,7 +54,8 @@ export class VendorRun {
     const secret = randomBytes(24).toString('base64url');
     const driver = await startInProcessMock(
       { client_id: clientId, client_secret: secret, redirect_uris: [redirectUri] },
-      { store },
+      // Its vendor's data a run of its own: the scenarios of this mock are about a run's life (dropped when it stops).
+      { store, ownVendorRun: true },
     );
     return new VendorRun(driver, secret);
   }
