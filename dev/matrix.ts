@@ -97,14 +97,19 @@ function reportOf(library: Library): ConformanceReport | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ConformanceReport) : undefined;
 }
 
-const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+const cellText = (text: string) =>
+  text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s+/g, ' ').trim();
 
 /** A requirement's cell: its outcome and the scenario that decided it (the first failed, else the first passed). */
 function cell(report: ConformanceReport | undefined, tags: readonly string[], outcome: string): string {
   if (!report) return 'no run';
   const checking = report.scenarios.filter((scenario) => tags.some((tag) => scenario.tags.includes(tag)));
   const first = (kind: ScenarioResult['outcome']) => checking.find((scenario) => scenario.outcome === kind);
-  if (outcome === 'failed') return `**fail**: ${cellText(first('failed')?.name ?? '')}`;
+  if (outcome === 'failed') {
+    const failed = first('failed');
+    const why = cellText((failed?.reason ?? '').replace(/^AssertionError \[ERR_ASSERTION\]:?\s*/, '')).slice(0, 80);
+    return `**fail**: ${cellText(failed?.name ?? '')}${why ? ` (${why})` : ''}`;
+  }
   if (outcome === 'passed') {
     const passed = checking.filter((scenario) => scenario.outcome === 'passed').length;
     return `pass (${passed}/${checking.length}): ${cellText(first('passed')?.name ?? '')}`;
