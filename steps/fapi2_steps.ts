@@ -22,8 +22,7 @@ import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
 import { errorCodeOf } from './support/html-forms';
 import { startInProcessMock } from './support/in-process-mock';
 import type { Person } from './support/people';
-import { fapi2Environment, newClientKey } from './support/security-profile';
-import { harnessCallsFromHere } from './support/security-profile-judge';
+import { fapi2Environment, harnessCallsFromHere, newClientKey } from './support/security-profile';
 import { authorizeAtProvider, callApi, connect, deliverCallback, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 

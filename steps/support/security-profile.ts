@@ -231,3 +231,18 @@ export async function judgeAtTheMock(
   }
   return judged;
 }
+
+/** How many requests the mock had received when the harness itself began to call it (a thief, a replay). */
+const harnessFrom = new WeakMap<object, number>();
+
+/** From here on the harness calls the mock itself: the judge (security-profile-judge.ts) looks only at the requests before. */
+export async function harnessCallsFromHere(world: {
+  readonly provider: { requests(): Promise<readonly unknown[]> };
+}): Promise<void> {
+  if (!harnessFrom.has(world)) harnessFrom.set(world, (await world.provider.requests()).length);
+}
+
+/** Where the harness's own calls began, if they did. */
+export function harnessCallsFrom(world: object): number | undefined {
+  return harnessFrom.get(world);
+}
