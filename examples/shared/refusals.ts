@@ -51,7 +51,10 @@ export function providerProblem(step: 'discovery' | 'code' | 'refresh', answer: 
   return step === 'code' ? new Problem('invalid_token_response', 'the token response was refused') : unavailable();
 }
 
-/** Whether a fetch failed for want of an answer: refused, reset, dropped or timed out (not a response it could not read). */
+/**
+ * Whether a fetch failed for want of an answer: refused, reset,
+ * dropped or timed out (not a response it could not read).
+ */
 export function unreachable(error: unknown): boolean {
   if (error instanceof DOMException) return error.name === 'TimeoutError' || error.name === 'AbortError';
   return error instanceof TypeError && error.message === 'fetch failed';

@@ -235,7 +235,10 @@ export async function judgeAtTheMock(
 /** How many requests the mock had received when the harness itself began to call it (a thief, a replay). */
 const harnessFrom = new WeakMap<object, number>();
 
-/** From here on the harness calls the mock itself: the judge (security-profile-judge.ts) looks only at the requests before. */
+/**
+ * From here on the harness calls the mock itself: the judge
+ * (security-profile-judge.ts) looks only at the requests before.
+ */
 export async function harnessCallsFromHere(world: {
   readonly provider: { requests(): Promise<readonly unknown[]> };
 }): Promise<void> {

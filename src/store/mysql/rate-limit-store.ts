@@ -20,7 +20,9 @@ import type { LimiterFactory } from '../../http/rate-limits';
 
 const table = 'rate_limits';
 
-/** RateLimiterMySQL whose upsert transaction takes one round trip (a pool whose connections allow several statements). */
+/**
+ * RateLimiterMySQL whose upsert transaction takes one round trip (a pool whose connections allow several statements).
+ */
 class OneTripRateLimiterMySQL extends RateLimiterMySQL {
   constructor(
     options: ConstructorParameters<typeof RateLimiterMySQL>[0],
