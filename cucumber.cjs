@@ -29,7 +29,12 @@
 // @in-process, each also judged at the mock (steps/fapi2_steps.ts).
 // `.ci/remote-run --profile fapi2` starts both and runs it.
 //
-// Every profile but `remote` runs as many workers as the machine has cores
+// `ISSUER_URL=... CLIENT_ID=... CLIENT_SECRET=... REDIRECT_URI=... PROVIDER_USERNAME=... PROVIDER_PASSWORD=...
+// npx cucumber-js -p provider` checks a provider, not our integration: the @provider features
+// (features/provider/, left out of every other profile) with their own steps and World (steps/provider/),
+// serially, against any issuer; writes reports/provider.json and reports/provider.html (docs/provider-mode.md).
+//
+// Every profile but `remote` and `provider` runs as many workers as the machine has cores
 // (scenarios share nothing: each starts its own mock and integration).
 // Cucumber loads the compiled JavaScript of steps/ (and of src/,
 // mock-provider/, dev/ through them) from build/: this file compiles it
@@ -55,13 +60,13 @@ const report = './steps/support/conformance-formatter.cjs';
 const memory = {
   ...common,
   parallel: workers,
-  tags: browser ? 'not @mysql' : 'not @mysql and not @browser',
+  tags: browser ? 'not @mysql and not @provider' : 'not @mysql and not @browser and not @provider',
   worldParameters: { store: 'memory' },
 };
 const mysql = {
   ...common,
   parallel: workers,
-  ...(browser ? {} : { tags: 'not @browser' }),
+  tags: browser ? 'not @provider' : 'not @browser and not @provider',
   worldParameters: { store: 'mysql' },
 };
 
@@ -75,6 +80,7 @@ const fapi2Of = (profile) => ({
 const fapi2 = fapi2Of(memory);
 const remote = {
   ...common,
+  tags: 'not @provider',
   worldParameters: { store: 'remote' },
   // REPORTS_DIR: a folder of the run's own (two remote runs from one checkout never share one).
   format: [
@@ -150,4 +156,16 @@ module.exports = {
   // The flow features under FAPI 2.0, against a remote integration and the mock's fapi2 profile (contract 5.8),
   // with the @fapi2 scenarios that can be judged from the outside.
   'remote-fapi2': remoteFapi2,
+  provider: {
+    requireModule: common.requireModule,
+    require: ['build/steps/provider/*.js'],
+    paths: ['features/provider/**/*.feature'],
+    tags: '@provider',
+    strict: true,
+    format: [
+      'summary',
+      `html:${process.env.REPORTS_DIR || 'reports'}/cucumber-provider.html`,
+      `junit:${process.env.REPORTS_DIR || 'reports'}/junit-provider.xml`,
+    ],
+  },
 };

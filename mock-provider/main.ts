@@ -7,11 +7,28 @@
  * /jwks.json); prints what a client needs. With VENDOR_MYSQL_URL set, the
  * vendor's data is seeded into that MariaDB/MySQL server at start (its
  * user must be able to create databases and users), and dropped at stop.
+ * `--like reports/provider.json` (or MOCK_LIKE) starts it with the modes the
+ * provider profile's report found for a real provider (docs/provider-mode.md).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
+import type { ModesChange } from './controls';
 import { demoAccounts, startMockProvider } from './index';
 import { MysqlPlane } from './vendor-data';
+
+/** The modes of a provider profile's report (`mockLike.modes`), and what the mock cannot imitate. */
+function likeReport(): { file: string; modes: ModesChange; unreproducible: string[] } | undefined {
+  const flag = process.argv.indexOf('--like');
+  const file = flag >= 0 ? process.argv[flag + 1] : process.env.MOCK_LIKE;
+  if (!file) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    mockLike?: { modes?: ModesChange; unreproducible?: string[] };
+  };
+  if (!report.mockLike)
+    throw new Error(`${file} is not a provider report (no mockLike): run npx cucumber-js -p provider`);
+  return { file, modes: report.mockLike.modes ?? {}, unreproducible: report.mockLike.unreproducible ?? [] };
+}
 
 async function main(): Promise<void> {
   const port = Number(process.env.MOCK_PORT ?? 4000);
@@ -24,7 +41,9 @@ async function main(): Promise<void> {
     redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
     ...(process.env.MOCK_CLIENT_JWKS_URI ? { jwks_uri: process.env.MOCK_CLIENT_JWKS_URI } : {}),
   };
+  const like = likeReport();
   const mock = await startMockProvider({ client, port, controlApi: true, profile });
+  if (like) await mock.controls.setModes(like.modes);
   let vendorData = 'in memory (set VENDOR_MYSQL_URL to seed it into MariaDB/MySQL)';
   if (mock.vendorData instanceof MysqlPlane) {
     try {
@@ -50,6 +69,12 @@ async function main(): Promise<void> {
       `  vendor data:   ${vendorData}`,
       `  accounts:      ${demoAccounts.map((account) => `${account.username} / ${account.password}`).join(', ')}`,
       `  control API:   ${mock.issuer}/__control (loopback only; see the README)`,
+      ...(like
+        ? [
+            `  like:          ${like.file}: modes ${JSON.stringify(like.modes)} (POST /__control/reset returns to the defaults)`,
+            `                 not imitated (no control): ${like.unreproducible.join(', ') || 'nothing'}`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

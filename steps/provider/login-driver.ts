@@ -1,0 +1,160 @@
+/**
+ * Takes an authorization request through the provider's own pages, as the
+ * test account: sign-in, then consent, until the provider sends the browser
+ * back to the client (RFC 6749 4.1.2) or stops on a page of its own (an
+ * error page: what a provider shows for a redirect URI it will not send to,
+ * RFC 6749 4.1.2.1).
+ *
+ * Two drivers: plain HTTP form-following with a cookie jar (the default:
+ * fast, enough for pages without script), and Chromium through
+ * playwright-core (PROVIDER_LOGIN=browser, Debian's /usr/bin/chromium, never
+ * a downloaded browser) for pages that need one. Field names and selectors
+ * come from the settings (settings.ts); their defaults fill the mock's pages
+ * and oidc-provider's development pages.
+ */
+import { CookieJar } from 'tough-cookie';
+
+import { formsOf, type HtmlForm } from '../support/html-forms';
+import type { RedirectListener } from './redirect-listener';
+import type { ProviderSettings } from './settings';
+
+export type AuthorizationOutcome =
+  | { readonly kind: 'redirect'; readonly url: URL }
+  | { readonly kind: 'page'; readonly status: number; readonly excerpt: string };
+
+const maxHops = 15;
+
+/** The text a person would read on a page, shortened: what a report may show (no field values). */
+const excerptOf = (page: string) =>
+  page
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
+
+function approveButton(form: HtmlForm, approve: readonly string[]): { name: string; value: string } | undefined {
+  for (const wanted of approve) {
+    const [name, value] = wanted.includes('=') ? wanted.split('=', 2) : [undefined, undefined];
+    const button = form.buttons.find((b) =>
+      name === undefined ? b.label.toLowerCase() === wanted.toLowerCase() : b.name === name && b.value === value,
+    );
+    if (button) return button;
+  }
+  return undefined;
+}
+
+/** The form to submit on this page, filled in; undefined when the page has none the driver knows how to fill. */
+function filledForm(
+  page: string,
+  url: string,
+  settings: ProviderSettings,
+): { form: HtmlForm; body: URLSearchParams; signIn: boolean } | undefined {
+  const forms = formsOf(page, url);
+  for (const form of forms) {
+    const passwordField = settings.passwordFields.find((name) => form.fields.has(name));
+    if (!passwordField) continue;
+    const usernameField = settings.usernameFields.find((name) => form.fields.has(name));
+    const body = new URLSearchParams([...form.fields]);
+    if (usernameField) body.set(usernameField, settings.username);
+    body.set(passwordField, settings.password);
+    const button = form.buttons.find((b) => b.name !== '');
+    if (button) body.set(button.name, button.value);
+    return { form, body, signIn: true };
+  }
+  for (const form of forms) {
+    const button = approveButton(form, settings.approve);
+    if (!button) continue;
+    const body = new URLSearchParams([...form.fields]);
+    if (button.name) body.set(button.name, button.value);
+    return { form, body, signIn: false };
+  }
+  const [only] = forms;
+  if (forms.length === 1 && only) return { form: only, body: new URLSearchParams([...only.fields]), signIn: false };
+  return undefined;
+}
+
+/** The HTTP driver: follows redirects by hand, keeps the provider's cookies, and fills forms. */
+export async function authorizeOverHttp(
+  start: URL,
+  settings: ProviderSettings,
+  _listener: RedirectListener,
+): Promise<AuthorizationOutcome> {
+  const jar = new CookieJar();
+  const listenerOrigin = new URL(settings.redirectUri).origin;
+  let request: { url: string; method: string; body?: URLSearchParams } = { url: start.href, method: 'GET' };
+  let signedIn = false;
+  for (let hop = 0; hop < maxHops; hop++) {
+    if (new URL(request.url).origin === listenerOrigin) {
+      await fetch(request.url, { redirect: 'manual' });
+      return { kind: 'redirect', url: new URL(request.url) };
+    }
+    const cookie = await jar.getCookieString(request.url);
+    const response = await fetch(request.url, {
+      method: request.method,
+      redirect: 'manual',
+      headers: {
+        accept: 'text/html,application/xhtml+xml',
+        ...(cookie ? { cookie } : {}),
+        ...(request.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: request.body?.toString(),
+    });
+    for (const setCookie of response.headers.getSetCookie())
+      await jar.setCookie(setCookie, request.url, { ignoreError: true });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      request = { url: new URL(location, request.url).href, method: 'GET' };
+      continue;
+    }
+    const page = await response.text();
+    const next = filledForm(page, request.url, settings);
+    // A sign-in form again after signing in: the account was refused; stop there.
+    if (!next || (next.signIn && signedIn)) return { kind: 'page', status: response.status, excerpt: excerptOf(page) };
+    signedIn ||= next.signIn;
+    request =
+      next.form.method === 'post'
+        ? { url: next.form.action, method: 'POST', body: next.body }
+        : { url: `${next.form.action.split('?')[0]}?${next.body}`, method: 'GET' };
+  }
+  throw new Error(`the provider's pages did not end in ${maxHops} steps (a loop?)`);
+}
+
+/** The browser driver: Chromium fills the same pages by CSS selectors, for pages that need script. */
+export async function authorizeInBrowser(
+  start: URL,
+  settings: ProviderSettings,
+  listener: RedirectListener,
+): Promise<AuthorizationOutcome> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    const since = listener.count;
+    let response = await page.goto(start.href);
+    let signedIn = false;
+    for (let step = 0; step < maxHops; step++) {
+      const arrived = listener.arrivedSince(since)[0];
+      if (arrived) return { kind: 'redirect', url: arrived.url };
+      const password = page.locator(settings.selectors.password).first();
+      const submit = page.locator(settings.selectors.submit).first();
+      if (await password.isVisible().catch(() => false)) {
+        if (signedIn) break;
+        const username = page.locator(settings.selectors.username).first();
+        if (await username.isVisible().catch(() => false)) await username.fill(settings.username);
+        await password.fill(settings.password);
+        signedIn = true;
+      } else if (!(await submit.isVisible().catch(() => false))) break;
+      const navigation = page.waitForEvent('framenavigated', { timeout: 10_000 }).catch(() => undefined);
+      await submit.click();
+      await navigation;
+      await page.waitForLoadState('load').catch(() => undefined);
+      response = (await page.waitForResponse(() => true, { timeout: 200 }).catch(() => null)) ?? response;
+    }
+    const arrived = (await listener.next(since, 1000)) ?? undefined;
+    if (arrived) return { kind: 'redirect', url: arrived.url };
+    return { kind: 'page', status: response?.status() ?? 0, excerpt: excerptOf(await page.content()) };
+  } finally {
+    await browser.close();
+  }
+}
