@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { callsScene } from './support/scenes/calls';
+import { needed } from './support/scenes/scene';
 import { callApi, connect } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 import { noteVendorData, qualified } from './vendor_data_steps';
@@ -18,7 +19,7 @@ Given(
     );
     assert.ok(person.issuedAtConnect, 'the provider issued tokens');
     // Ours stores exactly the tokens the provider issued.
-    if (this.store) assert.deepEqual(await this.store.tokens(person.username), person.issuedAtConnect);
+    if (this.can('store')) assert.deepEqual(await this.store.tokens(person.username), person.issuedAtConnect);
   },
 );
 
@@ -40,7 +41,7 @@ When(
 When(
   '{person} lists her/his databases and the tables of {string}',
   async function (this: ConformanceWorld, person: Person, database: string) {
-    this.recalled.answers = [
+    callsScene(this).answers = [
       await callApi(this, person, '/api/databases'),
       await callApi(this, person, `/api/databases/${database}/tables`),
       await callApi(this, person, '/api/connection'),
@@ -72,7 +73,7 @@ Then('none of the answers holds her/his access token or refresh token', async fu
   const person = this.people.subject;
   const tokens = person.tokensAtConnect;
   assert.ok(tokens.refreshToken, 'the provider issued a refresh token');
-  for (const answer of Recollection.needed(this.recalled.answers, 'the answers')) {
+  for (const answer of needed(callsScene(this).answers, 'the answers')) {
     assert.equal(answer.statusCode, 200);
     const whole = answer.body + JSON.stringify(answer.headers);
     assert.ok(!whole.includes(tokens.accessToken), 'no access token');

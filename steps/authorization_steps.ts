@@ -5,10 +5,18 @@ import { Then, When } from '@cucumber/cucumber';
 
 import { endpointPaths } from '../mock-provider/endpoints';
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { needed, sceneOf } from './support/scenes/scene';
 import { authorizationRequestParameters } from './support/security-profile';
 import { startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
+
+/** What the authorization-request steps remember. */
+interface AuthorizationScene {
+  /** The authorization URLs of repeated connect attempts. */
+  authorizationUrls?: string[];
+}
+
+const authorizationScene = sceneOf<AuthorizationScene>(() => ({}));
 
 /**
  * The authorization request as the provider received it: in the URL,
@@ -58,11 +66,11 @@ When('{person} starts connecting her/his MySQL account twice', async function (t
     assert.ok(person.authorizationUrl, `${person.name} was sent to the provider`);
     urls.push(person.authorizationUrl);
   }
-  this.recalled.authorizationUrls = urls;
+  authorizationScene(this).authorizationUrls = urls;
 });
 
 Then('the two attempts share no code challenge, state or nonce', async function (this: ConformanceWorld) {
-  const urls = Recollection.needed(this.recalled.authorizationUrls, 'the attempts');
+  const urls = needed(authorizationScene(this).authorizationUrls, 'the attempts');
   const [first, second] = await Promise.all(urls.map((url) => authorizationRequestParameters(this.provider, url)));
   for (const name of ['code_challenge', 'state', 'nonce']) {
     assert.ok(first?.get(name), `${name} is sent`);
@@ -71,7 +79,7 @@ Then('the two attempts share no code challenge, state or nonce', async function 
 });
 
 Then('each state and nonce carries at least 256 bits', async function (this: ConformanceWorld) {
-  for (const url of Recollection.needed(this.recalled.authorizationUrls, 'the attempts')) {
+  for (const url of needed(authorizationScene(this).authorizationUrls, 'the attempts')) {
     const parameters = await authorizationRequestParameters(this.provider, url);
     for (const name of ['state', 'nonce']) {
       const value = parameters.get(name) ?? '';
@@ -147,7 +155,7 @@ Then('no authorization request is made', async function (this: ConformanceWorld)
   assert.equal(person.authorizationUrl, undefined);
   assert.equal((await this.provider.requests('authorization')).length, 0, 'the provider saw no authorization request');
   // Ours kept no pending authorization either.
-  if (this.store)
+  if (this.can('store'))
     assert.equal((await this.store.counts()).pendingAuthorizations, 0, 'no pending authorization was kept');
 });
 

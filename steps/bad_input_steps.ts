@@ -4,9 +4,21 @@ import { Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
 
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { callbackScene } from './support/scenes/callback';
+import { needed, sceneOf } from './support/scenes/scene';
 import { authorizeAtProvider, deliverCallback } from './support/tasks';
+import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
+
+/** What the bad-input steps remember. */
+interface BadInputScene {
+  /** The answer a link scanner got from a HEAD request. */
+  scannerAnswer?: HttpResponse;
+  /** How many sessions our store held before a sign-in attempt (capability `store`). */
+  sessionsBefore?: number;
+}
+
+const badInputScene = sceneOf<BadInputScene>(() => ({}));
 
 /** Raw callback queries, built around the real state and code so only the named problem is wrong. */
 const malformedQueries: Record<string, (state: string, code: string) => string> = {
@@ -62,7 +74,7 @@ async function postSignIn(
   submission: Submission,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  if (world.store) world.recalled.sessionsBefore = (await world.store.counts()).sessions;
+  if (world.can('store')) badInputScene(world).sessionsBefore = (await world.store.counts()).sessions;
   const stranger = world.people.get('Visitor');
   const url = world.url('/session');
   world.lastAnswer = submission.form
@@ -110,8 +122,8 @@ Then('no session is created', async function (this: ConformanceWorld) {
   assert.ok(this.lastAnswer, 'the sign-in was answered');
   assert.equal(this.lastAnswer.headers['set-cookie'], undefined, 'the refusal sets no cookie');
   // Ours, in addition: no session row was written.
-  if (this.store)
-    assert.equal((await this.store.counts()).sessions, this.recalled.sessionsBefore, 'ours stored no session');
+  if (this.can('store'))
+    assert.equal((await this.store.counts()).sessions, badInputScene(this).sessionsBefore, 'ours stored no session');
 });
 
 When("{person}'s browser asks for {string}", async function (this: ConformanceWorld, person: Person, path: string) {
@@ -131,9 +143,9 @@ When("{person}'s browser deletes {string}", async function (this: ConformanceWor
 
 When("a link scanner sends HEAD to {person}'s callback", async function (this: ConformanceWorld, person: Person) {
   const url = await authorizeAtProvider(this, person, 'alice');
-  this.recalled.tokenRequestsBeforeDelivery = (await this.provider.requests('token')).length;
+  callbackScene(this).tokenRequestsBeforeDelivery = (await this.provider.requests('token')).length;
   const cookie = await person.agent.jar.getCookieString(url);
-  this.recalled.scannerAnswer = await got.head(url, {
+  badInputScene(this).scannerAnswer = await got.head(url, {
     headers: { cookie },
     throwHttpErrors: false,
     followRedirect: false,
@@ -141,7 +153,7 @@ When("a link scanner sends HEAD to {person}'s callback", async function (this: C
 });
 
 Then('the scanner is told {int}, with no redirect', function (this: ConformanceWorld, status: number) {
-  const response = Recollection.needed(this.recalled.scannerAnswer, "the scanner's answer");
+  const response = needed(badInputScene(this).scannerAnswer, "the scanner's answer");
   assert.equal(response.statusCode, status);
   assert.equal(response.headers.location, undefined);
 });

@@ -5,8 +5,16 @@ import type { Page } from 'playwright-core';
 
 import { demoAccounts } from '../mock-provider';
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { needed, sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';
+
+/** What the real-browser steps remember. */
+interface BrowserScene {
+  /** The callback URL the real browser went through. */
+  browserCallback?: string;
+}
+
+const browserScene = sceneOf<BrowserScene>(() => ({}));
 
 function page(world: ConformanceWorld): Page {
   assert.ok(world.page, 'a browser page (tag the scenario @browser)');
@@ -39,7 +47,7 @@ Given(
   async function (this: ConformanceWorld, person: Person) {
     const tab = page(this);
     tab.on('request', (request) => {
-      if (request.url().startsWith(this.sut.settings.redirectUri)) this.recalled.browserCallback = request.url();
+      if (request.url().startsWith(this.sut.settings.redirectUri)) browserScene(this).browserCallback = request.url();
     });
     await tab.goto(this.url('/'));
     await tab.fill('input[name="username"]', person.username);
@@ -129,7 +137,7 @@ Then(
 When('she presses the back button and then revisits the callback address', async function (this: ConformanceWorld) {
   const tab = page(this);
   await tab.goBack();
-  const callback = Recollection.needed(this.recalled.browserCallback, 'the callback the browser went through');
+  const callback = needed(browserScene(this).browserCallback, 'the callback the browser went through');
   await tab.goto(callback);
   await tab.waitForSelector('[data-connection-status]');
 });

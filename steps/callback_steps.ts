@@ -6,6 +6,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { textOfElementWith, unescapeHtml } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
+import { callbackScene } from './support/scenes/callback';
 import { authorizeAtProvider, connectionView, deliverCallback, rememberConnection } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
 
@@ -87,7 +88,7 @@ Then("{person}'s pending authorization is still usable", async function (this: C
     `the genuine callback still connects: ${response.statusCode} ${response.body.slice(0, 400)}`,
   );
   assert.equal((await connectionView(this, person)).status, 'connected');
-  if (this.store) assert.ok(await this.store.connection(person.username), 'and ours stored the connection');
+  if (this.can('store')) assert.ok(await this.store.connection(person.username), 'and ours stored the connection');
 });
 
 When('a callback arrives with a state the integration never issued', async function (this: ConformanceWorld) {
@@ -132,7 +133,7 @@ Then('it is refused with {code}', function (this: ConformanceWorld, code: string
 Then('no token request is made', async function (this: ConformanceWorld) {
   assert.equal(
     (await this.provider.requests('token')).length,
-    this.recalled.tokenRequestsBeforeDelivery,
+    callbackScene(this).tokenRequestsBeforeDelivery,
     'the token endpoint was not called',
   );
 });
@@ -180,7 +181,8 @@ Then(
 Then('nothing is stored for her/him', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
-  if (this.store) assert.equal(await this.store.connection(person.username), undefined, 'ours stored no connection');
+  if (this.can('store'))
+    assert.equal(await this.store.connection(person.username), undefined, 'ours stored no connection');
 });
 
 Then(

@@ -3,10 +3,19 @@ import { strict as assert } from 'node:assert';
 import { Then, When } from '@cucumber/cucumber';
 
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { callsScene } from './support/scenes/calls';
+import { needed, sceneOf } from './support/scenes/scene';
 import { lastIssued } from './support/tasks';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
+
+/** What the concurrency steps remember. */
+interface ConcurrencyScene {
+  /** The answers of several people's calls, each person's in order. */
+  answersByPerson?: Map<Person, HttpResponse[]>;
+}
+
+const concurrencyScene = sceneOf<ConcurrencyScene>(() => ({}));
 
 function listDatabases(world: ConformanceWorld, person: Person, times: number): Array<Promise<HttpResponse>> {
   return Array.from({ length: times }, () =>
@@ -24,7 +33,7 @@ function databaseNames(response: HttpResponse): string[] {
 When(
   '{person} lists her/his databases {int} times at once',
   async function (this: ConformanceWorld, person: Person, times: number) {
-    this.recalled.answers = await Promise.all(listDatabases(this, person, times));
+    callsScene(this).answers = await Promise.all(listDatabases(this, person, times));
   },
 );
 
@@ -35,16 +44,16 @@ When(
       Promise.all(listDatabases(this, first, times)),
       Promise.all(listDatabases(this, second, times)),
     ]);
-    this.recalled.answersByPerson = new Map([
+    concurrencyScene(this).answersByPerson = new Map([
       [first, firsts],
       [second, seconds],
     ]);
-    this.recalled.answers = [...firsts, ...seconds];
+    callsScene(this).answers = [...firsts, ...seconds];
   },
 );
 
 Then('all {int} calls see the databases {string}', function (this: ConformanceWorld, count: number, names: string) {
-  const answers = Recollection.needed(this.recalled.answers, 'the calls');
+  const answers = needed(callsScene(this).answers, 'the calls');
   assert.equal(answers.length, count);
   for (const answer of answers) assert.deepEqual(databaseNames(answer), names.split(', '));
 });
@@ -52,7 +61,7 @@ Then('all {int} calls see the databases {string}', function (this: ConformanceWo
 Then(
   /^every call of (\w+)'s sees "([^"]+)" and every call of (\w+)'s sees "([^"]+)"$/,
   function (this: ConformanceWorld, first: string, firstNames: string, second: string, secondNames: string) {
-    const byPerson = Recollection.needed(this.recalled.answersByPerson, "each person's calls");
+    const byPerson = needed(concurrencyScene(this).answersByPerson, "each person's calls");
     for (const [name, names] of [
       [first, firstNames],
       [second, secondNames],
@@ -73,7 +82,7 @@ Then(
     const calls = await this.provider.requests('resource');
     assert.equal(calls.length, count);
     assert.ok(calls.every((call) => call.bearerToken === refreshed.accessToken && call.status === 200));
-    if (this.store)
+    if (this.can('store'))
       assert.equal(
         (await this.store.tokens(this.people.subject.username)).accessToken,
         refreshed.accessToken,

@@ -5,21 +5,24 @@ import { join } from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
 
 import { projectRoot } from '../dev/project-root';
-import { ConfigurationError, type Environment, loadConfig } from '../src/config';
+import { ConfigurationError, loadConfig } from '../src/config';
 import { describedSettings, envExample, readmeWithSettingsTable, settingsTable } from '../src/config-docs';
-import { Recollection } from './support/recollection';
+import { environmentChanges, ownProcessScene } from './support/scenes/own-process';
+import { needed, sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';
 
-/** The environment a step changes: the running integration's, copied once (ours in-process). */
-function changes(world: ConformanceWorld): Environment {
-  world.recalled.environment ??= { ...world.inProcess.environment };
-  return world.recalled.environment;
+/** What the configuration steps remember. */
+interface ConfigurationScene {
+  /** The problems the configuration check found. */
+  problems?: readonly string[];
 }
+
+const configurationScene = sceneOf<ConfigurationScene>(() => ({}));
 
 Given(
   /^the integration's environment sets ([A-Z_]+) to "([^"]*)"$/,
   function (this: ConformanceWorld, variable: string, value: string) {
-    const environment = changes(this);
+    const environment = environmentChanges(this);
     if (value === '') delete environment[variable];
     else environment[variable] = value;
   },
@@ -27,32 +30,32 @@ Given(
 
 When('the configuration is checked', function (this: ConformanceWorld) {
   try {
-    loadConfig(changes(this));
-    this.recalled.problems = [];
+    loadConfig(environmentChanges(this));
+    configurationScene(this).problems = [];
   } catch (error) {
     assert.ok(error instanceof ConfigurationError, `a ConfigurationError, not ${String(error)}`);
-    this.recalled.problems = error.problems;
+    configurationScene(this).problems = error.problems;
   }
 });
 
 Then(/^it is refused because "(.*)"$/, function (this: ConformanceWorld, problem: string) {
-  assert.deepEqual(Recollection.needed(this.recalled.problems, 'the problems found'), [problem]);
+  assert.deepEqual(needed(configurationScene(this).problems, 'the problems found'), [problem]);
 });
 
 Then('it is accepted', function (this: ConformanceWorld) {
-  assert.deepEqual(Recollection.needed(this.recalled.problems, 'the problems found'), []);
+  assert.deepEqual(needed(configurationScene(this).problems, 'the problems found'), []);
 });
 
 When('the integration is started as its own process', async function (this: ConformanceWorld) {
-  this.recalled.process = await this.processes.run('src/main.ts', changes(this));
+  ownProcessScene(this).process = await this.processes.run('src/main.ts', environmentChanges(this));
 });
 
 Then('it exits with status {int}', function (this: ConformanceWorld, status: number) {
-  assert.equal(Recollection.needed(this.recalled.process, 'a process').status, status);
+  assert.equal(needed(ownProcessScene(this).process, 'a process').status, status);
 });
 
 Then('it says {string}', function (this: ConformanceWorld, sentence: string) {
-  const { stderr } = Recollection.needed(this.recalled.process, 'a process');
+  const { stderr } = needed(ownProcessScene(this).process, 'a process');
   assert.ok(
     stderr.split('\n').some((line) => line.trim() === `- ${sentence}`),
     `stderr lists "${sentence}":\n${stderr}`,
@@ -60,7 +63,7 @@ Then('it says {string}', function (this: ConformanceWorld, sentence: string) {
 });
 
 Then('it prints no stack trace', function (this: ConformanceWorld) {
-  const { stderr, stdout } = Recollection.needed(this.recalled.process, 'a process');
+  const { stderr, stdout } = needed(ownProcessScene(this).process, 'a process');
   assert.doesNotMatch(stderr + stdout, /^\s+at .+[:(]\d+/m);
 });
 

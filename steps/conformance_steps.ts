@@ -12,18 +12,26 @@ import { projectRoot } from '../dev/project-root';
 import { buildReport, reportHtml, summaryLines } from './support/conformance-report';
 import { contractPreflight, preflightFailure, type PreflightProblems } from './support/contract-preflight';
 import { errorCodeOf } from './support/html-forms';
-import { Recollection } from './support/recollection';
+import { needed, sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';
 
+/** The conformance table as a step drew it. */
+interface ConformanceTableScene {
+  /** The lines of the conformance table. */
+  conformanceTable?: string[];
+}
+
+const conformanceTableScene = sceneOf<ConformanceTableScene>(() => ({}));
+
 function row(world: ConformanceWorld, id: string): string {
-  const lines = Recollection.needed(world.recalled.conformanceTable, 'the conformance table');
+  const lines = needed(conformanceTableScene(world).conformanceTable, 'the conformance table');
   const found = lines.find((line) => line.startsWith(`| ${id} |`));
   assert.ok(found, `a row for requirement ${id}`);
   return found;
 }
 
 When('the conformance table is drawn from the features', function (this: ConformanceWorld) {
-  this.recalled.conformanceTable = conformanceTable(join(projectRoot, 'features')).lines;
+  conformanceTableScene(this).conformanceTable = conformanceTable(join(projectRoot, 'features')).lines;
 });
 
 Then(
@@ -40,7 +48,7 @@ Then(/^requirement "(\w+)" \([^)]*\) is marked uncovered$/, function (this: Conf
 });
 
 Then('every requirement appears once', function (this: ConformanceWorld) {
-  const lines = Recollection.needed(this.recalled.conformanceTable, 'the conformance table');
+  const lines = needed(conformanceTableScene(this).conformanceTable, 'the conformance table');
   assert.equal(lines.length, requirements.length + 2);
   assert.equal(new Set(requirements.map((requirement) => requirement.id)).size, requirements.length);
 });
@@ -125,17 +133,17 @@ Given(
 
 When('the contract preflight checks it', async function (this: ConformanceWorld) {
   const scene = preflightScene(this);
-  scene.problems = await contractPreflight(Recollection.needed(scene.url, 'where the integration answers'));
+  scene.problems = await contractPreflight(needed(scene.url, 'where the integration answers'));
 });
 
 Then('the preflight finds no problem', function (this: ConformanceWorld) {
-  assert.deepEqual(Recollection.needed(preflightScene(this).problems, 'the preflight'), []);
+  assert.deepEqual(needed(preflightScene(this).problems, 'the preflight'), []);
 });
 
 Then(
   'the preflight stops the run, each of its problems naming {string}',
   function (this: ConformanceWorld, section: string) {
-    const problems = Recollection.needed(preflightScene(this).problems, 'the preflight');
+    const problems = needed(preflightScene(this).problems, 'the preflight');
     assert.ok(problems.length > 0, 'the preflight found a problem');
     for (const problem of problems) assert.ok(problem.startsWith(`${section}:`), problem);
     const message = preflightFailure('the integration', problems);
@@ -147,7 +155,7 @@ Then(
 );
 
 Then('the run\'s report has "contract shape" failed, and no requirement failed', function (this: ConformanceWorld) {
-  const problems = Recollection.needed(preflightScene(this).problems, 'the preflight');
+  const problems = needed(preflightScene(this).problems, 'the preflight');
   const report = buildReport([], { outcome: 'failed', problems });
   assert.equal(report.contractShape.outcome, 'failed');
   assert.deepEqual(report.contractShape.problems, problems);

@@ -84,7 +84,7 @@ Then(
     assert.equal(state.username, account);
     assert.equal(state.clientId, this.provider.client.client_id);
     // Ours keeps exactly that token.
-    if (this.store)
+    if (this.can('store'))
       assert.equal(
         (await this.store.tokens(person.username)).accessToken,
         accessToken,

@@ -6,9 +6,21 @@ import { Given, Then, When } from '@cucumber/cucumber';
 
 import { expiryFormat } from '../src/views/home-page';
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { needed, sceneOf } from './support/scenes/scene';
 import { authorizeAtProvider, deliverCallback, signIn, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
+
+/** What a started script (the demo, the mock alone) printed, and what QA got from it. */
+interface ScriptScene {
+  /** What the script printed until it was ready. */
+  output?: string;
+  /** The answer of the mock's control API to a call QA made. */
+  controlAnswer?: Response;
+  /** The mock's clock as its control API reported it. */
+  mockNow?: string;
+}
+
+const scriptScene = sceneOf<ScriptScene>(() => ({}));
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -21,12 +33,12 @@ async function freePort(): Promise<number> {
 }
 
 function printed(world: ConformanceWorld): string {
-  return Recollection.needed(world.recalled.output, 'what the script printed');
+  return needed(scriptScene(world).output, 'what the script printed');
 }
 
 Given('the demo is started with "npm start"', async function (this: ConformanceWorld) {
   const environment = { PORT: String(await freePort()), MOCK_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
-  this.recalled.output = await this.processes.start('dev/demo.ts', environment, 'Sign in to the integration');
+  scriptScene(this).output = await this.processes.start('dev/demo.ts', environment, 'Sign in to the integration');
   const url = /Integration:\s+(\S+)/.exec(printed(this))?.[1];
   assert.ok(url, 'the integration address is printed');
   this.integrationUrl = url;
@@ -54,7 +66,7 @@ When(
 
 Given('the mock is started alone with "npm run start:mock"', async function (this: ConformanceWorld) {
   const environment = { MOCK_PORT: String(await freePort()) };
-  this.recalled.output = await this.processes.start('mock-provider/main.ts', environment, 'accounts:');
+  scriptScene(this).output = await this.processes.start('mock-provider/main.ts', environment, 'accounts:');
 });
 
 Then(
@@ -84,7 +96,7 @@ function issuerOf(world: ConformanceWorld): string {
 }
 
 When(/^QA posts the fault (\{.*\}) to its control API$/, async function (this: ConformanceWorld, fault: string) {
-  this.recalled.controlAnswer = await fetch(`${issuerOf(this)}/__control/faults`, {
+  scriptScene(this).controlAnswer = await fetch(`${issuerOf(this)}/__control/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: fault,
@@ -94,7 +106,7 @@ When(/^QA posts the fault (\{.*\}) to its control API$/, async function (this: C
 Then(
   'its discovery document answers {int}, then {int}',
   async function (this: ConformanceWorld, first: number, second: number) {
-    assert.equal(Recollection.needed(this.recalled.controlAnswer, "the control API's answer").status, 201);
+    assert.equal(needed(scriptScene(this).controlAnswer, "the control API's answer").status, 201);
     const url = `${issuerOf(this)}/.well-known/openid-configuration`;
     assert.equal((await fetch(url)).status, first);
     assert.equal((await fetch(url)).status, second);
@@ -116,7 +128,7 @@ Then(
 );
 
 Then('the control API answers {int} {string}', async function (this: ConformanceWorld, status: number, error: string) {
-  const response = Recollection.needed(this.recalled.controlAnswer, "the control API's answer");
+  const response = needed(scriptScene(this).controlAnswer, "the control API's answer");
   assert.equal(response.status, status);
   assert.equal(((await response.json()) as { error: string }).error, error);
 });
@@ -127,11 +139,11 @@ When("QA moves the mock's clock {int} hours forward", async function (this: Conf
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ advanceSeconds: hours * 3600 }),
   });
-  this.recalled.mockNow = ((await response.json()) as { now: string }).now;
+  scriptScene(this).mockNow = ((await response.json()) as { now: string }).now;
 });
 
 Then("the mock's clock reads about {int} hours ahead", function (this: ConformanceWorld, hours: number) {
-  const ahead = Date.parse(Recollection.needed(this.recalled.mockNow, "the mock's clock")) - Date.now();
+  const ahead = Date.parse(needed(scriptScene(this).mockNow, "the mock's clock")) - Date.now();
   assert.ok(Math.abs(ahead - hours * 3_600_000) < 60_000, `the mock is ${ahead} ms ahead`);
 });
 

@@ -6,12 +6,13 @@ import { errorCodeOf } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import type { Endpoint, Fault } from './support/provider-driver';
-import { Recollection } from './support/recollection';
+import { callsScene } from './support/scenes/calls';
+import { connectionBefore, rememberConnectionBefore } from './support/scenes/connection-before';
+import { needed } from './support/scenes/scene';
 import { authorizationRequestParameters } from './support/security-profile';
 import { authorizeAtProvider, callApi, connectionView, deliverCallback } from './support/tasks';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
-import { rememberConnectionState } from './token_steps';
 
 const endpoints: Record<string, Endpoint> = {
   discovery: 'discovery',
@@ -40,14 +41,14 @@ Given(
     const endpoint = endpoints[where];
     const fault = faults[what];
     assert.ok(endpoint && fault, `no endpoint "${where}" or fault "${what}"`);
-    if (this.people.subject.issuedAtConnect) await rememberConnectionState(this);
+    if (this.people.subject.issuedAtConnect) await rememberConnectionBefore(this, this.people.subject);
     // A new signing key, so that the integration must fetch the keys, whatever it cached before.
     if (endpoint === 'jwks') await this.provider.rotateSigningKey();
     if (fault === 'rate limited') {
       await this.provider.setRateLimit(endpoint, { limit: 0, windowSeconds: 60 });
     } else if (fault === 'too late') {
       // Ours in-process is told to wait a short while, to keep the suite fast; a remote one declares how long it waits.
-      if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
+      if (this.can('restarts')) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
       await this.provider.failNext(endpoint, { delayMs: this.sut.settings.providerTimeoutMs + 800, times: 1000 });
     } else {
       await this.provider.failNext(endpoint, { ...fault, times: 1000 });
@@ -59,7 +60,7 @@ Then('she/he is still signed in, and not connected', async function (this: Confo
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
   // Ours holds nothing but the session.
-  if (this.store)
+  if (this.can('store'))
     assert.deepEqual(await this.store.counts(), {
       sessions: 1,
       pendingAuthorizations: 0,
@@ -71,7 +72,7 @@ Then('she/he is still signed in, and not connected', async function (this: Confo
 Then('she/he is not connected, and her/his attempt is spent', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
-  if (this.store) {
+  if (this.can('store')) {
     assert.deepEqual(await this.store.counts(), {
       sessions: 1,
       pendingAuthorizations: 1,
@@ -95,7 +96,7 @@ Then(
   async function (this: ConformanceWorld) {
     const person = this.people.subject;
     assert.equal((await connectionView(this, person)).status, 'not_connected');
-    if (this.store) {
+    if (this.can('store')) {
       assert.deepEqual(await this.store.counts(), {
         sessions: 1,
         pendingAuthorizations: 1,
@@ -119,10 +120,10 @@ Then(
 
 Then('her/his connection and tokens are exactly as they were', async function (this: ConformanceWorld) {
   const person = this.people.subject;
-  const before = Recollection.needed(this.recalled.before, 'the connection before the fault');
+  const before = connectionBefore(this, 'the connection before the fault');
   const view = await person.agent.get(this.url('/api/connection'), { accept: 'application/json' });
   // Ours with its database cut cannot show it (store_unavailable): its store, read by the harness, must.
-  if (!(this.store && view.statusCode === 503)) {
+  if (!(this.can('store') && view.statusCode === 503)) {
     assert.equal(view.statusCode, 200, `GET /api/connection: ${view.statusCode} ${view.body.slice(0, 200)}`);
     assert.deepEqual(JSON.parse(view.body), before.view);
   }
@@ -134,7 +135,7 @@ Then('her/his connection and tokens are exactly as they were', async function (t
       true,
       'her refresh token still works at the provider',
     );
-  if (this.store) {
+  if (this.can('store')) {
     assert.deepEqual(await this.store.connection(person.username), before.stored);
     assert.deepEqual(await this.store.revocations(), []);
   }
@@ -194,14 +195,14 @@ When(
   async function (this: ConformanceWorld, person: Person, times: number) {
     const answers: HttpResponse[] = [];
     for (let call = 0; call < times; call += 1) answers.push(await callApi(this, person, '/api/databases'));
-    this.recalled.answers = answers;
+    callsScene(this).answers = answers;
   },
 );
 
 Then(
   '{int} of the calls succeed and {int} are refused with {code}',
   function (this: ConformanceWorld, succeeded: number, refused: number, code: string) {
-    const answers = Recollection.needed(this.recalled.answers, 'the calls');
+    const answers = needed(callsScene(this).answers, 'the calls');
     assert.equal(answers.filter((answer) => answer.statusCode === 200).length, succeeded);
     assert.equal(
       answers.filter((answer) => answer.statusCode !== 200 && errorCodeOf(answer.body) === code).length,

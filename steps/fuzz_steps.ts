@@ -7,11 +7,21 @@ import fc from 'fast-check';
 import { pendingAuthorizations, type Row } from '../src/store/mysql/tables';
 import type { PendingAuthorization } from '../src/store/store';
 import { type HostileRequest, hostileRequests, type Knowns } from './support/hostile-requests';
-import { Recollection } from './support/recollection';
+import { needed, sceneOf } from './support/scenes/scene';
 import { secretsSeen } from './support/secret-scan';
 import type { StoreProbe } from './support/store-probe';
 import { authorizeAtProvider, revocationsOfThisScenario, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
+
+/** What the fuzz steps remember. */
+interface FuzzScene {
+  /** What the generated requests were built around. */
+  fuzzKnowns?: Knowns;
+  /** What the generated requests did. */
+  fuzz?: FuzzReport;
+}
+
+const fuzzScene = sceneOf<FuzzScene>(() => ({}));
 
 /** Fixed, so that a run is repeatable: a failure prints the seed and the shrunk case. */
 export const fuzzSeed = 20_261_126;
@@ -114,7 +124,7 @@ function getWithCookie(world: ConformanceWorld, path: string, cookie: string): P
  */
 async function observe(world: ConformanceWorld, knowns: Knowns, aliceUsername: string): Promise<string> {
   const view = await getWithCookie(world, '/api/connection', knowns.sessionCookie);
-  const store = world.store;
+  const store = world.can('store') ? world.store : undefined;
   const sessionId = /session=([^;]+)/.exec(knowns.sessionCookie)?.[1] ?? '';
   const seen: unknown[] = await Promise.all([
     world.provider.requests('token').then((requests) => requests.length),
@@ -172,7 +182,7 @@ async function openedASession(world: ConformanceWorld, answer: Answer): Promise<
 
 Given("the integration's rate limits are out of the way", async function (this: ConformanceWorld) {
   // Ours in-process is reconfigured; a remote integration declares limits that allow the run, and the run counts any 429.
-  if (this.store)
+  if (this.can('restarts'))
     await this.inProcess.reconfigure({
       RATE_LIMITS: 'sign_in=1000000/60,connect=1000000/60,callback=1000000/60,api=1000000/60',
     });
@@ -242,7 +252,7 @@ When(
       liveStates,
       callbackPath: new URL(this.sut.settings.redirectUri).pathname,
     };
-    this.recalled.fuzzKnowns = knowns;
+    fuzzScene(this).fuzzKnowns = knowns;
     const report: FuzzReport = { runs: 0, sent: 0, rateLimited: 0, toProvider: 0, changes: [] };
     const isLegitimate = legitimateOn[route];
     assert.ok(isLegitimate, `a property for ${route}`);
@@ -281,7 +291,7 @@ When(
               `the connect leads to the provider only, not to ${location}`,
             );
             // Where the user will land after the provider: ours keeps return_to in its store; another integration is followed there.
-            if (this.store) {
+            if (this.can('store')) {
               const pending = await this.store.pendingAuthorization(new URL(location).searchParams.get('state') ?? '');
               assert.ok(pending, 'the pending authorization is stored');
               const landing = new URL(pending.returnTo, this.url('/'));
@@ -315,12 +325,12 @@ When(
         const cause = (error as { cause?: unknown }).cause;
         throw new Error(`${(error as Error).message}\n${cause instanceof Error ? cause.message : ''}`);
       });
-    this.recalled.fuzz = report;
+    fuzzScene(this).fuzz = report;
   },
 );
 
 function fuzzReport(world: ConformanceWorld): FuzzReport {
-  return Recollection.needed(world.recalled.fuzz, 'the generated requests');
+  return needed(fuzzScene(world).fuzz, 'the generated requests');
 }
 
 Then('none was answered 5xx, showed a stack trace, an internal path or a secret', function (this: ConformanceWorld) {
@@ -352,7 +362,7 @@ Then(
   function (this: ConformanceWorld, which: string) {
     const { changes } = fuzzReport(this);
     const isLegitimate = legitimate[which] as Legitimate;
-    const knowns = Recollection.needed(this.recalled.fuzzKnowns, 'what the generated requests knew');
+    const knowns = needed(fuzzScene(this).fuzzKnowns, 'what the generated requests knew');
     assert.ok(changes.length > 0, 'the legitimate requests did change something');
     const others = changes.filter((change) => !isLegitimate(change, knowns));
     assert.deepEqual(

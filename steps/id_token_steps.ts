@@ -6,7 +6,7 @@ import { textOfElementWith } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import type { Tampering } from './support/provider-driver';
-import { Recollection } from './support/recollection';
+import { needed, sceneOf } from './support/scenes/scene';
 import {
   authorizeAtProvider,
   connectionView,
@@ -15,6 +15,14 @@ import {
   startConnecting,
 } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
+
+/** What the ID token steps remember. */
+interface IdTokenScene {
+  /** How many times the provider's keys had been fetched when a step started counting. */
+  jwksFetchesBefore?: number;
+}
+
+const idTokenScene = sceneOf<IdTokenScene>(() => ({}));
 
 /** The ID token forgeries, in the words of the feature, as the mock's named tamperings. */
 const forgeries: Record<string, Tampering> = {
@@ -63,7 +71,7 @@ const forgeriesOfProfile: Record<string, (world: ConformanceWorld) => Tampering>
 Given(/^the provider will send an ID token (.+)$/, async function (this: ConformanceWorld, forgery: string) {
   const change = forgeries[forgery] ?? forgeriesOfProfile[forgery]?.(this);
   assert.ok(change, `no forgery named "${forgery}"`);
-  this.recalled.jwksFetchesBefore = (await this.provider.requests('jwks')).length;
+  idTokenScene(this).jwksFetchesBefore = (await this.provider.requests('jwks')).length;
   await this.provider.tamperNextTokenResponse(change);
 });
 
@@ -117,7 +125,8 @@ Then(
     }
     assertRefused(person.response, code);
     assert.equal(view.status, 'not_connected');
-    if (this.store) assert.equal(await this.store.connection(person.username), undefined, 'ours stored no connection');
+    if (this.can('store'))
+      assert.equal(await this.store.connection(person.username), undefined, 'ours stored no connection');
   },
 );
 
@@ -127,9 +136,9 @@ Given('{person} has started connecting again', async function (this: Conformance
 
 Given('the provider has since rotated its signing key', async function (this: ConformanceWorld) {
   const fetched = (await this.provider.requests('jwks')).length;
-  // Ours, started for this scenario, fetched the keys exactly once so far, and cached them.
-  if (this.store) assert.equal(fetched, 1, 'the keys were fetched once so far, and are cached');
-  this.recalled.jwksFetchesBefore = fetched;
+  // Ours in-process, started for this scenario, fetched the keys exactly once so far, and cached them.
+  if (this.mode === 'in-process') assert.equal(fetched, 1, 'the keys were fetched once so far, and are cached');
+  idTokenScene(this).jwksFetchesBefore = fetched;
   await this.provider.rotateSigningKey();
 });
 
@@ -140,6 +149,6 @@ When('{person} connects again as {account}', async function (this: ConformanceWo
 });
 
 Then("the integration fetched the provider's keys once more", async function (this: ConformanceWorld) {
-  const before = Recollection.needed(this.recalled.jwksFetchesBefore, 'how often the keys had been fetched');
+  const before = needed(idTokenScene(this).jwksFetchesBefore, 'how often the keys had been fetched');
   assert.equal((await this.provider.requests('jwks')).length, before + 1);
 });

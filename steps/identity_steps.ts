@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got, type Response } from 'got';
 
+import { callsScene } from './support/scenes/calls';
 import type { ConformanceWorld } from './support/world';
 
 /**
@@ -101,12 +102,12 @@ When(
     const answers: Array<Response<string>> = [];
     for (let user = 1; user <= users; user += 1)
       for (let attempt = 0; attempt < times; attempt += 1) answers.push(await forward(this, '/connect', `user${user}`));
-    this.recalled.answers = answers;
+    callsScene(this).answers = answers;
   },
 );
 
 Then('every one of those connects was sent to the provider', function (this: ConformanceWorld) {
-  const answers = this.recalled.answers ?? [];
+  const answers = callsScene(this).answers ?? [];
   assert.ok(answers.length > 0, 'connects were made');
   for (const [index, answer] of answers.entries()) {
     assert.equal(answer.statusCode, 302, `connect ${index + 1}: ${answer.statusCode} ${answer.body}`);

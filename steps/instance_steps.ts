@@ -7,14 +7,31 @@ import type { RunningIntegration } from '../src/server';
 import { keyRing } from './storage_steps';
 import { InProcessIntegration } from './support/in-process-integration';
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
-import { authorizeAtProvider, callApi, connectionView, deliverCallback } from './support/tasks';
+import { callsScene } from './support/scenes/calls';
+import { rememberConnectionBefore } from './support/scenes/connection-before';
+import { ownProcessScene } from './support/scenes/own-process';
+import { needed, sceneOf } from './support/scenes/scene';
+import { authorizeAtProvider, callApi, deliverCallback } from './support/tasks';
 import { TcpProxy } from './support/tcp-proxy';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
+/** What the instance steps remember (ours in-process, the mysql profile). */
+interface InstanceScene {
+  /** A second instance of ours on the same database. */
+  secondInstance?: RunningIntegration;
+  /** The TCP proxy between ours and its database. */
+  databaseProxy?: TcpProxy;
+  /** Whether the database is to be cut when the provider receives the first revocation. */
+  cutOnRevocation: boolean;
+  /** An empty database, for the migration CLI. */
+  emptyDatabase?: ThrowawayDatabase;
+}
+
+const instanceScene = sceneOf<InstanceScene>(() => ({ cutOnRevocation: false }));
+
 const second = (world: ConformanceWorld): RunningIntegration =>
-  Recollection.needed(world.recalled.secondInstance, 'a second instance');
+  needed(instanceScene(world).secondInstance, 'a second instance');
 
 /** The same path on the second instance. */
 function onSecond(world: ConformanceWorld, url: string): string {
@@ -34,7 +51,7 @@ After({ tags: '@migrations' }, function () {
 });
 
 Given('a second instance of the integration shares its database', async function (this: ConformanceWorld) {
-  this.recalled.secondInstance = await this.inProcess.startSecondServer();
+  instanceScene(this).secondInstance = await this.inProcess.startSecondServer();
 });
 
 When(
@@ -44,7 +61,7 @@ When(
       const url = this.url('/api/databases');
       return person.agent.get(index % 2 === 0 ? url : onSecond(this, url), { accept: 'application/json' });
     });
-    this.recalled.answers = await Promise.all(calls);
+    callsScene(this).answers = await Promise.all(calls);
   },
 );
 
@@ -63,7 +80,7 @@ Given(
   async function (this: ConformanceWorld, points: number) {
     await second(this).close();
     await this.inProcess.reconfigure({ RATE_LIMITS: `api=${points}/60` });
-    this.recalled.secondInstance = await this.inProcess.startSecondServer();
+    instanceScene(this).secondInstance = await this.inProcess.startSecondServer();
   },
 );
 
@@ -74,14 +91,14 @@ When(
     for (const url of [this.url('/api/connection'), onSecond(this, this.url('/api/connection'))]) {
       for (const _time of [1, 2]) answers.push(await person.agent.get(url, { accept: 'application/json' }));
     }
-    this.recalled.answers = answers;
+    callsScene(this).answers = answers;
   },
 );
 
 Then(
   /^her (\d+)(?:st|nd|rd|th) answer is refused with "(\w+)"$/,
   function (this: ConformanceWorld, nth: string, code: string) {
-    const answers = Recollection.needed(this.recalled.answers, 'the answers');
+    const answers = needed(callsScene(this).answers, 'the answers');
     assert.deepEqual(
       answers.map((answer) => answer.statusCode),
       answers.map((_answer, index) => (index === Number(nth) - 1 ? 429 : 200)),
@@ -109,7 +126,7 @@ Then(
   'her/his stored refresh token is still the one she/he had, and the provider still accepts it',
   async function (this: ConformanceWorld) {
     const person = this.people.subject;
-    const { refreshToken } = await (this.store ?? assert.fail('our store, in-process')).tokens(person.username);
+    const { refreshToken } = await this.store.tokens(person.username);
     assert.equal(refreshToken, person.tokensAtConnect.refreshToken);
     assert.equal((await this.provider.tokenState(refreshToken as string)).active, true);
   },
@@ -124,24 +141,20 @@ When('the integration is started again', async function (this: ConformanceWorld)
 });
 
 Given('the integration reaches its database through a proxy', async function (this: ConformanceWorld) {
-  const database = Recollection.needed(this.inProcess.database, "the scenario's database");
+  const database = needed(this.inProcess.database, "the scenario's database");
   const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(database.url).port || 3306));
   this.inProcess.onStop(() => proxy.close());
-  this.recalled.databaseProxy = proxy;
+  instanceScene(this).databaseProxy = proxy;
   await this.inProcess.restart(database.via('127.0.0.1', proxy.port));
-  const person = this.people.subject;
-  this.recalled.before = {
-    view: await connectionView(this, person),
-    stored: await this.store?.connection(person.username),
-  };
+  await rememberConnectionBefore(this, this.people.subject);
 });
 
 When('the database connection is cut', function (this: ConformanceWorld) {
-  Recollection.needed(this.recalled.databaseProxy, 'the database proxy').cutOff();
+  needed(instanceScene(this).databaseProxy, 'the database proxy').cutOff();
 });
 
 When('the database connection is back', function (this: ConformanceWorld) {
-  Recollection.needed(this.recalled.databaseProxy, 'the database proxy').restore();
+  needed(instanceScene(this).databaseProxy, 'the database proxy').restore();
 });
 
 Given(
@@ -149,16 +162,16 @@ Given(
   async function (this: ConformanceWorld) {
     // The revocation waits a moment at the provider, the time for the step to cut the database.
     await this.provider.failNext('revocation', { delayMs: 300 });
-    this.recalled.cutOnRevocation = true;
+    instanceScene(this).cutOnRevocation = true;
   },
 );
 
 When('{person} tries to disconnect her/his MySQL account', async function (this: ConformanceWorld, person: Person) {
   const call = person.agent.post(this.url('/disconnect'), {});
-  if (this.recalled.cutOnRevocation) {
+  if (instanceScene(this).cutOnRevocation) {
     while ((await this.provider.requests('revocation')).length === 0)
       await new Promise((resolve) => setTimeout(resolve, 5));
-    Recollection.needed(this.recalled.databaseProxy, 'the database proxy').cutOff();
+    needed(instanceScene(this).databaseProxy, 'the database proxy').cutOff();
   }
   person.response = await call;
   this.lastAnswer = person.response;
@@ -171,7 +184,7 @@ Then('{person} is disconnected', function (this: ConformanceWorld, person: Perso
 When(
   'the integration is started as its own process with MySQL at a port where nothing listens',
   async function (this: ConformanceWorld) {
-    this.recalled.process = await this.processes.run('src/main.ts', {
+    ownProcessScene(this).process = await this.processes.run('src/main.ts', {
       ...this.inProcess.environment,
       MYSQL_URL: 'mysql://root:s3cret-password@127.0.0.1:1/test',
     });
@@ -179,7 +192,7 @@ When(
 );
 
 Then('it says that MySQL cannot be used, and why', function (this: ConformanceWorld) {
-  const { stderr } = Recollection.needed(this.recalled.process, 'a process');
+  const { stderr } = needed(ownProcessScene(this).process, 'a process');
   assert.match(stderr, /^The integration cannot start: MySQL at 127\.0\.0\.1:1\/test cannot be used: ECONNREFUSED$/m);
   assert.ok(!stderr.includes('s3cret-password'), 'the password is not shown');
 });
@@ -187,7 +200,7 @@ Then('it says that MySQL cannot be used, and why', function (this: ConformanceWo
 Given(
   'the database schema was migrated by a newer version of the integration',
   async function (this: ConformanceWorld) {
-    const database = Recollection.needed(this.inProcess.database, "the scenario's database");
+    const database = needed(this.inProcess.database, "the scenario's database");
     assert.ok(!database.pooled, 'a scenario that changes the schema has a database of its own: tag it @migrations');
     await database.query(
       "INSERT INTO {db}.schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 0)",
@@ -196,7 +209,7 @@ Given(
 );
 
 Then('it says that the schema is newer than it knows', function (this: ConformanceWorld) {
-  const { stderr } = Recollection.needed(this.recalled.process, 'a process');
+  const { stderr } = needed(ownProcessScene(this).process, 'a process');
   assert.match(
     stderr,
     /the database schema is at version 99, newer than this integration knows \(3\); run a newer integration/,
@@ -206,16 +219,16 @@ Then('it says that the schema is newer than it knows', function (this: Conforman
 Given('an empty database', async function (this: ConformanceWorld) {
   const database = await ThrowawayDatabase.createEmpty();
   this.inProcess.onStop(() => database.drop());
-  this.recalled.emptyDatabase = database;
+  instanceScene(this).emptyDatabase = database;
 });
 
 When('"npm run migrate" runs against it', async function (this: ConformanceWorld) {
-  const database = Recollection.needed(this.recalled.emptyDatabase, 'the empty database');
-  this.recalled.process = await this.processes.run('src/cli/migrate.ts', { MYSQL_URL: database.url });
+  const database = needed(instanceScene(this).emptyDatabase, 'the empty database');
+  ownProcessScene(this).process = await this.processes.run('src/cli/migrate.ts', { MYSQL_URL: database.url });
 });
 
 Then('it says it migrated to version {int}', function (this: ConformanceWorld, version: number) {
-  const { stdout, status } = Recollection.needed(this.recalled.process, 'a process');
+  const { stdout, status } = needed(ownProcessScene(this).process, 'a process');
   assert.equal(status, 0);
   assert.match(
     stdout,
@@ -224,14 +237,14 @@ Then('it says it migrated to version {int}', function (this: ConformanceWorld, v
 });
 
 Then('it says it is already at version {int}', function (this: ConformanceWorld, version: number) {
-  const { stdout, status } = Recollection.needed(this.recalled.process, 'a process');
+  const { stdout, status } = needed(ownProcessScene(this).process, 'a process');
   assert.equal(status, 0);
   assert.match(stdout, new RegExp(`is already at version ${version}`));
 });
 
 When('"npm run rotate-keys" runs with the key ring {string}', async function (this: ConformanceWorld, ring: string) {
   const keys = keyRing(this, ring.split(', '));
-  this.recalled.process = await this.processes.run('src/cli/rotate-keys.ts', {
+  ownProcessScene(this).process = await this.processes.run('src/cli/rotate-keys.ts', {
     MYSQL_URL: this.inProcess.database?.url,
     TOKEN_ENCRYPTION_KEYS: keys,
   });
@@ -241,7 +254,7 @@ When('"npm run rotate-keys" runs with the key ring {string}', async function (th
 Then(
   'it says it re-encrypted {int} connection with key {string}',
   function (this: ConformanceWorld, count: number, kid: string) {
-    const { stdout, status, stderr } = Recollection.needed(this.recalled.process, 'a process');
+    const { stdout, status, stderr } = needed(ownProcessScene(this).process, 'a process');
     assert.equal(status, 0, stderr);
     assert.match(
       stdout,

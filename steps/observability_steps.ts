@@ -4,23 +4,26 @@ import { Then, When } from '@cucumber/cucumber';
 
 import { metricsText, metricValue } from './support/metrics';
 import type { Person } from './support/people';
+import { observabilityScene } from './support/scenes/observability';
 import type { ConformanceWorld } from './support/world';
 
 type LogLine = { requestId?: string; flowId?: string; msg?: string; path?: string };
 
 /** The log lines the integration wrote in this scenario. */
 async function logLines(world: ConformanceWorld): Promise<LogLine[]> {
-  return (await world.sut.logLines()).slice(world.recalled.logLinesAtStart).map((line) => JSON.parse(line) as LogLine);
+  return (await world.sut.logLines())
+    .slice(observabilityScene(world).logLinesAtStart)
+    .map((line) => JSON.parse(line) as LogLine);
 }
 
 Then('every log line of her/his connect carries a request id', async function (this: ConformanceWorld) {
   const lines = await logLines(this);
   assert.ok(lines.length >= 4, 'the connect wrote log lines');
-  // Ours writes nothing but the lines of her requests here; a remote integration's log may hold lines of its own
-  // background work: the lines that are surely of her requests are the request lines and those of her flow.
-  const ofHerRequests = this.store
-    ? lines
-    : lines.filter((line) => line.msg === 'request' || line.flowId !== undefined);
+  // Ours in-process, started for this scenario, writes nothing but the lines of her requests here; a remote
+  // integration's log may hold lines of its own background work: the lines that are surely of her requests are the
+  // request lines and those of her flow.
+  const ofHerRequests =
+    this.mode === 'in-process' ? lines : lines.filter((line) => line.msg === 'request' || line.flowId !== undefined);
   assert.ok(ofHerRequests.length >= 2, 'the requests of her connect were logged');
   for (const line of ofHerRequests) assert.match(line.requestId ?? '', /^[0-9a-f-]{36}$/, JSON.stringify(line));
 });
@@ -62,7 +65,7 @@ Then('a log line of that request carries it too', async function (this: Conforma
  * compared; ours in-process starts with the scenario, from zero.
  */
 async function moved(world: ConformanceWorld, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const start = world.recalled.metricsAtStart;
+  const start = observabilityScene(world).metricsAtStart;
   return (
     metricValue(await metricsText(world), name, labels) - (start === undefined ? 0 : metricValue(start, name, labels))
   );

@@ -5,7 +5,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { errorCodeOf } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { callsScene } from './support/scenes/calls';
+import { needed } from './support/scenes/scene';
 import { callApi, startConnecting } from './support/tasks';
 import { type HttpResponse, UserAgent } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
@@ -24,14 +25,14 @@ When(
   async function (this: ConformanceWorld, person: Person, times: number) {
     const answers: HttpResponse[] = [];
     for (let call = 0; call < times; call += 1) answers.push(await callApi(this, person, '/api/connection'));
-    this.recalled.answers = answers;
+    callsScene(this).answers = answers;
   },
 );
 
 Then(
   'the first {int} answers are allowed, counting down the remaining calls',
   function (this: ConformanceWorld, count: number) {
-    const answers = Recollection.needed(this.recalled.answers, 'the answers').slice(0, count);
+    const answers = needed(callsScene(this).answers, 'the answers').slice(0, count);
     assert.equal(answers.length, count, `${count} answers`);
     assert.deepEqual(
       answers.map((answer) => [
@@ -59,7 +60,7 @@ function nthRefused(answers: readonly HttpResponse[], nth: number, code: string)
 Then(
   /^the (\d+)(?:st|nd|rd|th) is refused with "(\w+)", saying when to retry$/,
   function (this: ConformanceWorld, nth: string, code: string) {
-    const answer = nthRefused(Recollection.needed(this.recalled.answers, 'the answers'), Number(nth), code);
+    const answer = nthRefused(needed(callsScene(this).answers, 'the answers'), Number(nth), code);
     const retryAfter = Number(answer.headers['retry-after']);
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After within the window, got ${retryAfter}`);
     assert.equal(answer.headers['ratelimit-remaining'], '0');
@@ -82,13 +83,13 @@ async function signInFromThisAddress(world: ConformanceWorld, person: number): P
 When('{int} people sign in from the same address', async function (this: ConformanceWorld, count: number) {
   const answers: HttpResponse[] = [];
   for (let person = 0; person < count; person += 1) answers.push(await signInFromThisAddress(this, person));
-  this.recalled.answers = answers;
+  callsScene(this).answers = answers;
 });
 
 When(
   /^an? (\d+)(?:st|nd|rd|th) person signs in from that address$/,
   async function (this: ConformanceWorld, nth: string) {
-    const answers = Recollection.needed(this.recalled.answers, 'the sign-ins so far');
+    const answers = needed(callsScene(this).answers, 'the sign-ins so far');
     assert.equal(answers.length, Number(nth) - 1, `${Number(nth) - 1} people signed in before`);
     answers.push(await signInFromThisAddress(this, answers.length));
     this.lastAnswer = answers.at(-1);
@@ -98,7 +99,7 @@ When(
 Then(
   /^the (\d+)(?:st|nd|rd|th) sign-in is refused with "(\w+)", with the policy "([^"]+)"$/,
   function (this: ConformanceWorld, nth: string, code: string, policy: string) {
-    const answer = nthRefused(Recollection.needed(this.recalled.answers, 'the sign-ins'), Number(nth), code);
+    const answer = nthRefused(needed(callsScene(this).answers, 'the sign-ins'), Number(nth), code);
     assert.equal(answer.headers['ratelimit-policy'], policy);
     assert.ok(Number(answer.headers['retry-after']) >= 1);
   },
@@ -109,14 +110,14 @@ When(
   async function (this: ConformanceWorld, person: Person, times: number) {
     const answers: HttpResponse[] = [];
     for (let attempt = 0; attempt < times; attempt += 1) answers.push(await startConnecting(this, person));
-    this.recalled.answers = answers;
+    callsScene(this).answers = answers;
   },
 );
 
 Then(
   /^the (\d+)(?:st|nd|rd|th) attempt is refused with "(\w+)"$/,
   function (this: ConformanceWorld, nth: string, code: string) {
-    nthRefused(Recollection.needed(this.recalled.answers, 'the attempts'), Number(nth), code);
+    nthRefused(needed(callsScene(this).answers, 'the attempts'), Number(nth), code);
   },
 );
 

@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
 
+import { callsScene } from './support/scenes/calls';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
@@ -33,14 +34,14 @@ When(
         }),
       );
     }
-    this.recalled.answers = answers;
+    callsScene(this).answers = answers;
   },
 );
 
 Then(
   'every readiness answer is {int} with the provider {string}',
   function (this: ConformanceWorld, status: number, provider: string) {
-    const answers = this.recalled.answers ?? [];
+    const answers = callsScene(this).answers ?? [];
     assert.ok(answers.length > 0, 'readiness was asked');
     for (const [index, answer] of answers.entries()) {
       assert.equal(answer.statusCode, status, `answer ${index + 1}: ${answer.statusCode} ${answer.body}`);

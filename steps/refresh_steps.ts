@@ -53,7 +53,7 @@ Then('the vendor API saw only her/his new access token', async function (this: C
     seen.map((request) => [request.bearerToken, request.status]),
     [[refreshed.accessToken, 200]],
   );
-  if (this.store)
+  if (this.can('store'))
     assert.equal((await this.store.tokens(person.username)).accessToken, refreshed.accessToken, 'ours stored it');
 });
 
@@ -113,7 +113,7 @@ Then('her/his stored refresh token is the new one the provider issued', async fu
     true,
     'the provider accepts the new refresh token',
   );
-  if (this.store)
+  if (this.can('store'))
     assert.equal((await this.store.tokens(person.username)).refreshToken, refreshed.refreshToken, 'ours stored it');
   assert.equal(
     (await nextRefresh(this, person)).params.refresh_token,
@@ -136,7 +136,8 @@ Then('her/his stored refresh token is still the one she/he had', async function 
   const person = this.people.subject;
   const original = person.tokensAtConnect.refreshToken;
   assert.ok(original, 'a refresh token was issued at connect');
-  if (this.store) assert.equal((await this.store.tokens(person.username)).refreshToken, original, 'ours kept it');
+  if (this.can('store'))
+    assert.equal((await this.store.tokens(person.username)).refreshToken, original, 'ours kept it');
   assert.equal(
     (await nextRefresh(this, person)).params.refresh_token,
     original,
@@ -179,7 +180,7 @@ async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person:
   const store = await world.inProcess.storeForChecks();
   const connection = await store.findConnection(person.username);
   assert.ok(connection);
-  const { refreshToken } = await (world.store ?? assert.fail('in-process')).tokens(person.username);
+  const { refreshToken } = await world.store.tokens(person.username);
   // It authenticates as the integration does (client_secret_basic, or private_key_jwt under FAPI 2.0),
   // with a proof of the connection's key when its tokens are DPoP-bound.
   const tokenEndpoint = `${world.provider.issuer}/token`;
@@ -220,7 +221,7 @@ When(
 Then('her/his connection is still connected', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'connected');
-  if (this.store) assert.equal((await this.store.connection(person.username))?.status, 'connected');
+  if (this.can('store')) assert.equal((await this.store.connection(person.username))?.status, 'connected');
 });
 
 Then('the refresh was sent {int} time(s)', async function (this: ConformanceWorld, count: number) {

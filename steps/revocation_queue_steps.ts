@@ -105,7 +105,7 @@ Then(
     const remembered = waitedFor.get(this) ?? new Set<string>();
     for (const state of waiting) remembered.add(state.token);
     waitedFor.set(this, remembered);
-    if (this.store) {
+    if (this.can('store')) {
       assert.equal(await this.store.connection(person.username), undefined);
       const queued = await this.store.revocations();
       assert.equal(queued.length, count, 'ours holds that many revocations in its queue');

@@ -97,7 +97,7 @@ Then('her/his tokens still work at the provider', async function (this: Conforma
 Then('nothing of her/his connection is stored', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
-  if (this.store) {
+  if (this.can('store')) {
     assert.equal(await this.store.connection(person.username), undefined);
     assert.deepEqual(await this.store.revocations(), []);
   }
@@ -111,7 +111,7 @@ Then(
     // What waits is not revoked yet: at least one of her tokens still works at the provider.
     const active = await activeTokens(this, person);
     assert.ok(active.refresh || active.access, 'a token waiting for revocation still works at the provider');
-    if (this.store) {
+    if (this.can('store')) {
       assert.equal(await this.store.connection(person.username), undefined);
       const waiting = await this.store.revocations();
       assert.equal(waiting.length, Number(count));

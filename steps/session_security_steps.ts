@@ -5,10 +5,20 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
 
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { callsScene } from './support/scenes/calls';
+import { connectionBefore, rememberConnectionBefore } from './support/scenes/connection-before';
+import { needed, sceneOf } from './support/scenes/scene';
 import { connectionView, signIn } from './support/tasks';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
+
+/** What the session-security steps remember. */
+interface SessionSecurityScene {
+  /** A session cookie kept from before sign-out. */
+  keptCookie?: string;
+}
+
+const sessionSecurityScene = sceneOf<SessionSecurityScene>(() => ({}));
 
 async function cookiesOf(world: ConformanceWorld, person: Person): Promise<Record<string, string>> {
   const cookies = await person.agent.jar.getCookies(world.url('/'));
@@ -32,10 +42,7 @@ function withCookie(
 When("Alice's browser tries to reach Bob's connection by {}", async function (this: ConformanceWorld, trick: string) {
   const alice = this.people.get('Alice');
   const bob = this.people.get('Bob');
-  this.recalled.before = {
-    view: await connectionView(this, bob),
-    ...(this.store ? { stored: await this.store.connection(bob.username) } : {}),
-  };
+  await rememberConnectionBefore(this, bob);
   const paths = ['/api/connection', '/api/databases', '/api/databases/builder_yard/tables', '/'];
   let cookie: string;
   switch (trick) {
@@ -45,7 +52,7 @@ When("Alice's browser tries to reach Bob's connection by {}", async function (th
         paths.map((path) => alice.agent.get(this.url(`${path}?${bobs}`), { accept: 'application/json' })),
       );
       answers.push(await alice.agent.post(this.url(`/disconnect?${bobs}`), { user: bob.username }));
-      this.recalled.answers = answers;
+      callsScene(this).answers = answers;
       return;
     }
     // Ours signs its session cookie in "session.sig" (cookie names and
@@ -64,27 +71,27 @@ When("Alice's browser tries to reach Bob's connection by {}", async function (th
   }
   const answers = await Promise.all(paths.map((path) => withCookie(this, path, cookie)));
   answers.push(await withCookie(this, '/disconnect', cookie, 'POST'));
-  this.recalled.answers = answers;
+  callsScene(this).answers = answers;
 });
 
 Then("none of the answers shows Bob's databases or account", function (this: ConformanceWorld) {
-  for (const answer of Recollection.needed(this.recalled.answers, 'the answers')) {
+  for (const answer of needed(callsScene(this).answers, 'the answers')) {
     assert.doesNotMatch(answer.body, /builder_yard|Bob the Builder|acct_bob/);
   }
 });
 
 Then("Bob's connection is exactly as it was", async function (this: ConformanceWorld) {
   const bob = this.people.get('Bob');
-  const before = Recollection.needed(this.recalled.before, "Bob's connection before");
+  const before = connectionBefore(this, "Bob's connection before");
   assert.deepEqual(await connectionView(this, bob), before.view);
   const { accessToken, refreshToken } = bob.tokensAtConnect;
   assert.equal((await this.provider.tokenState(refreshToken as string)).active, true, 'his refresh token still works');
   assert.equal((await this.provider.tokenState(accessToken)).active, true, 'his access token still works');
-  if (this.store) assert.deepEqual(await this.store.connection(bob.username), before.stored);
+  if (this.can('store')) assert.deepEqual(await this.store.connection(bob.username), before.stored);
 });
 
 Given('{person} keeps a copy of her/his session cookie', async function (this: ConformanceWorld, person: Person) {
-  this.recalled.keptCookie = await person.agent.jar.getCookieString(this.url('/'));
+  sessionSecurityScene(this).keptCookie = await person.agent.jar.getCookieString(this.url('/'));
 });
 
 /**
@@ -123,7 +130,7 @@ Then(
     const answer = await withCookie(
       this,
       '/api/connection',
-      Recollection.needed(this.recalled.keptCookie, 'the kept cookie'),
+      needed(sessionSecurityScene(this).keptCookie, 'the kept cookie'),
     );
     assert.equal(
       answer.statusCode,
@@ -138,8 +145,8 @@ Then('her/his browser is signed out too', async function (this: ConformanceWorld
   const person = this.people.subject;
   const answer = await person.agent.get(this.url('/api/connection'), { accept: 'application/json' });
   assert.equal(answer.statusCode, 401, 'what the browser holds opens no session');
-  // Ours clears its cookie.
-  if (this.store) assert.equal((await cookiesOf(this, person)).session, undefined);
+  // Ours in-process clears its cookie (cookie names are each integration's own).
+  if (this.mode === 'in-process') assert.equal((await cookiesOf(this, person)).session, undefined);
 });
 
 When(

@@ -20,7 +20,5 @@ When('{int} hours pass', async function (this: ConformanceWorld, hours: number) 
 });
 
 Then('the store holds {int} session(s)', async function (this: ConformanceWorld, count: number) {
-  const store = this.store;
-  assert.ok(store, 'our store is at hand in-process');
-  assert.equal((await store.counts()).sessions, count);
+  assert.equal((await this.store.counts()).sessions, count);
 });

@@ -3,9 +3,18 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 
 import type { Person } from './support/people';
-import { Recollection } from './support/recollection';
+import { rememberConnectionBefore } from './support/scenes/connection-before';
+import { needed, sceneOf } from './support/scenes/scene';
 import { authorizeAtProvider, connectionView, deliverCallback, signIn, startConnecting } from './support/tasks';
 import type { ConformanceWorld } from './support/world';
+
+/** What the token-exchange steps remember. */
+interface TokenScene {
+  /** The callback URL the provider gave Mallory for her own code. */
+  malloryCallback?: string;
+}
+
+const tokenScene = sceneOf<TokenScene>(() => ({}));
 
 Then('the provider received one token request for the code it issued', async function (this: ConformanceWorld) {
   const requests = await this.provider.requests('token');
@@ -44,14 +53,14 @@ Given(
     const mallory = this.people.get('Mallory');
     await signIn(this, mallory);
     await startConnecting(this, mallory);
-    this.recalled.malloryCallback = await authorizeAtProvider(this, mallory, account);
+    tokenScene(this).malloryCallback = await authorizeAtProvider(this, mallory, account);
   },
 );
 
 When("{person}'s callback arrives carrying Mallory's code", async function (this: ConformanceWorld, person: Person) {
-  const malloryCode = new URL(
-    Recollection.needed(this.recalled.malloryCallback, "Mallory's callback"),
-  ).searchParams.get('code') as string;
+  const malloryCode = new URL(needed(tokenScene(this).malloryCallback, "Mallory's callback")).searchParams.get(
+    'code',
+  ) as string;
   const url = new URL(await authorizeAtProvider(this, person, 'alice'));
   url.searchParams.set('code', malloryCode);
   await deliverCallback(this, person, url.href);
@@ -65,21 +74,12 @@ Then('the provider received exactly {int} token request(s)', async function (thi
   assert.equal((await this.provider.requests('token')).length, count);
 });
 
-/** The connection of the person named last as it is now, to compare with later ("unchanged"). */
-export async function rememberConnectionState(world: ConformanceWorld): Promise<void> {
-  const person = world.people.subject;
-  world.recalled.before = {
-    view: await connectionView(world, person),
-    ...(world.store ? { stored: await world.store.connection(person.username) } : {}),
-  };
-}
-
 Given("the provider's token endpoint will answer {int}", async function (this: ConformanceWorld, status: number) {
   await this.provider.failNext('token', {
     status,
     ...(status === 429 || status === 503 ? { headers: { 'retry-after': '30' } } : {}),
   });
-  if (this.people.subject.issuedAtConnect) await rememberConnectionState(this);
+  if (this.people.subject.issuedAtConnect) await rememberConnectionBefore(this, this.people.subject);
 });
 
 Given(
@@ -94,7 +94,7 @@ Given(
   async function (this: ConformanceWorld) {
     // Ours in-process is told to wait a short while, to keep the suite fast; a
     // remote one declares how long it waits (PROVIDER_TIMEOUT_MS).
-    if (this.store) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '300' });
+    if (this.can('restarts')) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '300' });
     await this.provider.failNext('token', { delayMs: this.sut.settings.providerTimeoutMs + 1000 });
   },
 );
@@ -141,7 +141,7 @@ Then("her/his access token's expiry is unknown", async function (this: Conforman
   const view = await connectionView(this, person);
   assert.equal(view.status, 'connected');
   assert.equal(view.expires_at, null);
-  if (this.store) assert.equal((await this.store.connection(person.username))?.accessTokenExpiresAt, undefined);
+  if (this.can('store')) assert.equal((await this.store.connection(person.username))?.accessTokenExpiresAt, undefined);
 });
 
 Given(

@@ -12,6 +12,7 @@ import { closeBrowser, freshPage } from './browser';
 import { skipReason, skipReasonMediaType } from './capabilities';
 import { metricsText } from './metrics';
 import { remoteTarget } from './remote-integration';
+import { observabilityScene } from './scenes/observability';
 import { assertNoSecretInLogs } from './secret-scan';
 import { removeTlsMaterial } from './tls';
 import type { ConformanceWorld } from './world';
@@ -45,12 +46,12 @@ Before({ tags: '@https' }, async function (this: ConformanceWorld) {
 
 // A remote integration's log holds every line since it started: remember where this scenario's begin.
 Before({ tags: '@needs-logs' }, async function (this: ConformanceWorld) {
-  if (this.mode === 'remote') this.recalled.logLinesAtStart = (await this.sut.logLines()).length;
+  if (this.mode === 'remote') observabilityScene(this).logLinesAtStart = (await this.sut.logLines()).length;
 });
 
 // A remote integration counts its metrics from its own start: remember where they stood when the scenario began.
 Before({ tags: '@needs-metrics' }, async function (this: ConformanceWorld) {
-  if (this.mode === 'remote') this.recalled.metricsAtStart = await metricsText(this);
+  if (this.mode === 'remote') observabilityScene(this).metricsAtStart = await metricsText(this);
 });
 
 // The worker's one Chromium (launched on its first @browser scenario), in a context of this scenario's own.

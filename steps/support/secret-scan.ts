@@ -7,6 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 
+import { observabilityScene } from './scenes/observability';
 import type { ConformanceWorld } from './world';
 
 const secretParameters = [
@@ -44,7 +45,7 @@ export async function secretsSeen(world: ConformanceWorld): Promise<Set<string>>
 
 export async function assertNoSecretInLogs(world: ConformanceWorld): Promise<void> {
   if (!world.can('logs')) return;
-  const lines = (await world.sut.logLines()).slice(world.recalled.logLinesAtStart);
+  const lines = (await world.sut.logLines()).slice(observabilityScene(world).logLinesAtStart);
   const secrets = await secretsSeen(world);
   for (const line of lines) {
     for (const secret of secrets) {

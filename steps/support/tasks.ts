@@ -11,6 +11,7 @@ import { demoAccounts } from '../../mock-provider/accounts';
 import { formWith, type HtmlForm } from './html-forms';
 import type { IssuedTokens, Person } from './people';
 import type { RecordedRequest } from './provider-driver';
+import { callbackScene } from './scenes/callback';
 import { type HttpResponse, UserAgent } from './user-agent';
 import type { ConformanceWorld } from './world';
 
@@ -98,7 +99,7 @@ export async function authorizeAtProvider(
 
 /** The browser arrives at the callback URL; how many token requests the provider had seen before is remembered. */
 export async function deliverCallback(world: ConformanceWorld, person: Person, url: string): Promise<HttpResponse> {
-  world.recalled.tokenRequestsBeforeDelivery = (await world.provider.requests('token')).length;
+  callbackScene(world).tokenRequestsBeforeDelivery = (await world.provider.requests('token')).length;
   person.response = await person.agent.get(url);
   world.lastAnswer = person.response;
   return person.response;

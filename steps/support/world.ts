@@ -2,8 +2,9 @@
  * The World: fresh per scenario. It puts together the system under test
  * ("the integration", in-process or remote), "the provider" (the mock,
  * in-process or remote, through provider-driver.ts), the people of the
- * scenario with their browsers, the child processes a scenario starts, and
- * what steps remember for later steps. The HTTP detail of the tasks lives in
+ * scenario with their browsers, and the child processes a scenario starts.
+ * What steps remember for later steps is in the scene of their feature area
+ * (scenes/). The HTTP detail of the tasks lives in
  * tasks.ts; the deep checks of our own store in store-probe.ts.
  */
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
@@ -17,7 +18,6 @@ import { startInProcessMock } from './in-process-mock';
 import type { Capability, IntegrationDriver } from './integration-driver';
 import { People } from './people';
 import type { InProcessProvider, ProviderDriver } from './provider-driver';
-import { Recollection } from './recollection';
 import { RemoteIntegration, remoteTarget } from './remote-integration';
 import { connectRemoteProvider } from './remote-provider';
 import { fapi2Environment, newClientKey, type SecurityProfile, securityProfileOf } from './security-profile';
@@ -31,8 +31,6 @@ export class ConformanceWorld extends World {
   tls: CertificateKind | undefined;
   readonly people = new People(() => (this.tls ? tlsMaterial().caPem : undefined));
   readonly processes = new ChildProcesses();
-  /** What a step remembers for a later step of the same scenario. */
-  readonly recalled = new Recollection();
   /** The integration under test. */
   sut!: IntegrationDriver;
   /** The provider (the mock). */
@@ -145,11 +143,12 @@ export class ConformanceWorld extends World {
   }
 
   /**
-   * Our store, read as the harness, for the deep checks made in addition
-   * in-process; undefined against a remote integration.
+   * Our store, read as the harness, for the deep checks made in addition in-process (capability `store`); throws,
+   * naming the capability, when the integration under test offers none. A check made only where it is offered asks
+   * `can('store')` first.
    */
-  get store(): StoreProbe | undefined {
-    return this.can('store') ? this.sut.store() : undefined;
+  get store(): StoreProbe {
+    return this.sut.store();
   }
 
   /** An absolute URL of the integration under test. */
