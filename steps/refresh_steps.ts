@@ -186,7 +186,9 @@ async function refreshBehindTheIntegrationsBack(world: ConformanceWorld, person:
   const tokenEndpoint = `${world.provider.issuer}/token`;
   const credentials = await integration.clientAuthentication.credentials();
   const dpopKey = openDpopKey(integration.cipher, connection);
-  const proof = dpopKey ? { dpop: await dpopProof(dpopKey, { method: 'POST', url: tokenEndpoint }, Date.now()) } : {};
+  // Issued now by the provider's clock, which the scenario may have moved on (contract 10.1).
+  const issuedAt = Date.parse((await world.provider.clock()).now);
+  const proof = dpopKey ? { dpop: await dpopProof(dpopKey, { method: 'POST', url: tokenEndpoint }, issuedAt) } : {};
   const response = await got.post(tokenEndpoint, {
     headers: { ...credentials.headers, ...proof },
     form: { grant_type: 'refresh_token', refresh_token: refreshToken, ...credentials.form },
