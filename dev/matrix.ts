@@ -4,7 +4,7 @@
  * integration in examples/ (openid-client's as the reference), two at a
  * time, each with a REPORTS_DIR of its own (reports/matrix/<library>), and
  * writes the table from their conformance.json: one row per requirement of
- * dev/conformance/requirements.ts, one column per library, each cell pass,
+ * testkit/conformance/requirements.ts, one column per library, each cell pass,
  * fail or skipped with the scenario that decided it. Only the part between
  * the generated markers is rewritten: what is written by hand around it
  * stays.
@@ -17,8 +17,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import type { ConformanceReport, ScenarioResult } from '../steps/support/conformance-report';
-import { requirements } from './conformance/requirements';
-import { projectRoot } from './project-root';
+import { requirements } from '../testkit/conformance/requirements';
+import { projectRoot } from '../testkit/project-root';
 
 interface Library {
   /** The npm package. */
@@ -118,6 +118,15 @@ function cell(report: ConformanceReport | undefined, tags: readonly string[], ou
   return outcome;
 }
 
+const runFile = join(root, 'reports', 'matrix', 'run.json');
+
+/** The last `npm run matrix`'s wall time and load, as the doc reports it. */
+function lastRun(): string {
+  if (!existsSync(runFile)) return '';
+  const run = JSON.parse(readFileSync(runFile, 'utf8')) as { libraries: number; seconds: number; load: string };
+  return `; the last \`npm run matrix\` ran ${run.libraries} libraries in ${run.seconds} s, two at a time, at a load average of ${run.load} (1, 5, 15 minutes, at its end) on this 2-core machine`;
+}
+
 function generated(libraries: readonly Library[]): string {
   const reports = libraries.map(reportOf);
   const seconds = libraries.map((library) => {
@@ -152,11 +161,7 @@ function generated(libraries: readonly Library[]): string {
   return [
     start,
     '',
-    `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (load average ${loadavg()
-      .map((load) => load.toFixed(2))
-      .join(
-        ' ',
-      )} at the end), from \`.ci/remote-run\` against each \`examples/<library>/\` (reports in \`reports/matrix/<library>/\`).`,
+    `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC from \`.ci/remote-run\` against each \`examples/<library>/\` (reports in \`reports/matrix/<library>/\`)${lastRun()}.`,
     '',
     '| library | requirements passed | failed | skipped | scenarios passed / failed / skipped | run |',
     '|---|---|---|---|---|---|',
@@ -190,7 +195,14 @@ async function main(): Promise<void> {
     .filter(({ folder, name }) => !only || only.includes(folder) || only.includes(name))
     .map(({ name, folder }) => ({ name, folder, version: versionOf(name) }));
   const started = Date.now();
-  if (!process.argv.includes('--from-reports')) await runAll(libraries, Number(argument('--parallel') ?? 2));
+  if (!process.argv.includes('--from-reports')) {
+    await runAll(libraries, Number(argument('--parallel') ?? 2));
+    const load = loadavg()
+      .map((value) => value.toFixed(1))
+      .join(', ');
+    const seconds = Math.round((Date.now() - started) / 1000);
+    writeFileSync(runFile, `${JSON.stringify({ libraries: libraries.length, seconds, load })}\n`);
+  }
   // The doc always shows every library: those not run this time keep their last run's reports.
   writeDoc(folders.map(({ name, folder }) => ({ name, folder, version: versionOf(name) })));
   process.stdout.write(
