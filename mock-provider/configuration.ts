@@ -17,6 +17,9 @@ import { errorPage } from './pages';
 /** The scopes the vendor knows; `databases:read` and `databases:write` guard its resource API. */
 export const supportedScopes = ['openid', 'profile', 'email', 'offline_access', 'databases:read', 'databases:write'];
 
+/** The scopes of the resource API (its resource server's), as opposed to the OpenID ones (OIDC Core 5.4, 11). */
+const resourceScopes = ['databases:read', 'databases:write'];
+
 export interface ClientRegistration {
   readonly client_id: string;
   readonly client_secret: string;
@@ -149,12 +152,19 @@ export function providerConfiguration(options: {
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
-      // Access tokens are for the resource API (its audience), whether the client names it or not.
-      // They carry every scope granted, OpenID ones included (as Auth0's API tokens do), so the
-      // token response's `scope` still says what was granted.
+      // Access tokens are for the resource API (its audience) whenever the request asks for one of
+      // its scopes, whether the client names it or not (RFC 8707 2). They carry every scope granted,
+      // OpenID ones included (as Auth0's API tokens do), so the token response's `scope` still says
+      // what was granted. A request for OpenID scopes only, naming no `resource`, gets an access
+      // token with no audience: the one userinfo takes (OIDC Core 5.3; contract 10.1).
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => options.resourceIndicator,
+        defaultResource: (ctx, _client, oneOf) => {
+          const scope = ctx.oidc.params?.scope;
+          if (oneOf || typeof scope !== 'string') return options.resourceIndicator;
+          const asked = scope.split(' ');
+          return resourceScopes.some((name) => asked.includes(name)) ? options.resourceIndicator : undefined;
+        },
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, indicator) => {
           if (indicator !== options.resourceIndicator) throw new errors.InvalidTarget();

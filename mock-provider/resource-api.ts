@@ -12,7 +12,8 @@
  * It accepts only the provider's own live access tokens, looked up through
  * oidc-provider (so an expired token, or one whose grant was revoked, is dead
  * here too), issued to the registered client for this API as their audience
- * (RFC 8707: the provider's default resource). Reading needs
+ * (RFC 8707: the provider's default resource) or for no audience at all (a
+ * request for OpenID scopes only, contract 10.1). Reading needs
  * `databases:read`, inserting `databases:write` (403 `insufficient_scope`
  * naming the scope in `WWW-Authenticate`, RFC 6750 3.1). Another account's
  * database, or an unknown one, is 404 `not_found` (never "it exists"); a bad
@@ -155,8 +156,10 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
         return undefined;
       }
     }
-    const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
-    if (token.clientId !== options.clientId || !audiences.includes(options.audience)) {
+    // A token with no audience (one asked for OpenID scopes only, for userinfo: contract 10.1) is
+    // restricted to no resource (RFC 8707 2), so it is taken here too, and judged by its scopes below.
+    const audiences = (Array.isArray(token.aud) ? token.aud : [token.aud]).filter(Boolean);
+    if (token.clientId !== options.clientId || (audiences.length > 0 && !audiences.includes(options.audience))) {
       refuse(ctx, 401, 'invalid_token', 'the access token was not issued for this API');
       return undefined;
     }

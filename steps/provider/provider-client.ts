@@ -37,6 +37,9 @@ export interface Answer {
   readonly json: Record<string, unknown> | undefined;
 }
 
+/** The scopes OpenID defines (OIDC Core 5.4, 11); any other is a resource server's. */
+const openIdScopes = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
+
 export const randomToken = () => randomBytes(32).toString('base64url');
 export const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
@@ -109,6 +112,18 @@ export class ProviderClient {
   get scope(): string {
     const supported = this.metadata.scopes_supported;
     return this.settings.scopes.filter((scope) => !supported || supported.includes(scope)).join(' ');
+  }
+
+  /**
+   * The scopes asked for when a scenario needs an access token for userinfo: those of `scope` that
+   * OpenID defines (OIDC Core 5.4, 11), so that a provider that gives API scopes an API audience
+   * (RFC 8707 2) still issues one userinfo takes (OIDC Core 5.3).
+   */
+  get openIdScope(): string {
+    return this.scope
+      .split(' ')
+      .filter((scope) => openIdScopes.includes(scope))
+      .join(' ');
   }
 
   /** How this client authenticates at the token endpoint: client_secret_basic unless the provider offers only post. */

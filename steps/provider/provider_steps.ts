@@ -357,8 +357,10 @@ Then('it answers {int} with the error {word}', function (this: ProviderWorld, st
 
 // The ID token and userinfo
 
+// The identity scenarios ask for OpenID scopes only: userinfo takes an access token issued for it
+// (OIDC Core 5.3), and an API scope may get one for the API's audience instead (RFC 8707 2).
 Given('the client holds tokens', async function (this: ProviderWorld) {
-  await this.connect();
+  await this.connect(this.client.openIdScope);
 });
 
 Then(
@@ -455,7 +457,8 @@ Given('the provider advertises DPoP', function (this: ProviderWorld) {
   return undefined;
 });
 When('the client redeems a code with a DPoP proof', async function (this: ProviderWorld) {
-  await this.authorize({ pkce: 'S256' });
+  // OpenID scopes only: the token is then taken to userinfo (OIDC Core 5.3).
+  await this.authorize({ pkce: 'S256', scope: this.client.openIdScope });
   this.dpop = await DpopKey.generate();
   this.lastAnswer = await this.client.redeem(this.code, this.authorization?.verifier, undefined, this.dpop);
   assert.equal(this.lastAnswer.status, 200, `answered ${this.lastAnswer.status} ${String(errorOf(this.lastAnswer))}`);

@@ -47,6 +47,8 @@ export interface AuthorizationRequest {
   readonly redirectUri?: string;
   readonly state?: string;
   readonly pushed?: boolean;
+  /** The scope to ask for (default: the client's, `ProviderClient.scope`). */
+  readonly scope?: string;
 }
 
 export interface Authorization {
@@ -118,14 +120,15 @@ export class ProviderWorld extends World {
     const verifier = randomToken();
     const state = request.state ?? randomToken();
     const nonce = randomToken();
+    const scope = request.scope ?? client.scope;
     const params: Record<string, string> = {
       response_type: 'code',
       redirect_uri: redirectUri,
-      scope: client.scope,
+      scope,
       state,
       nonce,
       // offline_access needs consent to be asked for (OIDC Core 11).
-      ...(client.scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
+      ...(scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
       ...(request.pkce === 'none'
         ? {}
         : { code_challenge: request.pkce === 'S256' ? s256(verifier) : verifier, code_challenge_method: request.pkce }),
@@ -162,8 +165,8 @@ export class ProviderWorld extends World {
   }
 
   /** An authorization with S256 and its code redeemed: the tokens a connected client holds. */
-  async connect(): Promise<Tokens> {
-    await this.authorize({ pkce: 'S256' });
+  async connect(scope?: string): Promise<Tokens> {
+    await this.authorize({ pkce: 'S256', ...(scope ? { scope } : {}) });
     const answer = await this.client.redeem(this.code, this.authorization?.verifier);
     if (answer.status !== 200)
       throw new Error(`the code exchange was answered ${answer.status} ${String(answer.json?.error)}`);
