@@ -22,6 +22,11 @@ const gitignored = readFileSync(new URL('.gitignore', import.meta.url), 'utf8')
     return directory ? `${glob}/**` : glob;
   });
 
+const noDev = {
+  regex: '^(\\.\\./)+dev/',
+  message: 'dev/ holds entry points: what the harness needs from there belongs in testkit/.',
+};
+
 export default tseslint.config(
   { basePath: root, ignores: [...gitignored, '.ci/**', 'cucumber.cjs'] },
   {
@@ -51,7 +56,13 @@ export default tseslint.config(
   },
   // A declaration file's `declare module` blocks each import their package once: not duplicates.
   { basePath: root, files: ['**/*.d.ts'], rules: { 'no-duplicate-imports': 'off' } },
-  // Support is what the step files share: it never imports a step file (arrows point from steps to support).
+  // The harness imports no entry point of dev/: what it shares with the bench is in testkit/. Support is what the step
+  // files share: it never imports a step file (arrows point from steps to support).
+  {
+    basePath: root,
+    files: ['steps/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noDev] }] },
+  },
   {
     basePath: root,
     files: ['steps/support/**/*.ts'],
@@ -60,6 +71,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            noDev,
             {
               regex: '(^|/)[^/]*_steps(\\.js)?$',
               message: 'steps/support never imports a step file: move what both need into steps/support.',

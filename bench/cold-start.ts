@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { buildIfStale } from '../dev/build.cjs';
-import { callbackOf, freeLoopbackPort, integrationClient, integrationEnvironment } from '../dev/local-system';
 import { startMockProvider } from '../mock-provider';
+import { callbackOf, freeLoopbackPort, integrationClient, integrationEnvironment } from '../testkit/local-system';
 
 const root = join(__dirname, '..');
 

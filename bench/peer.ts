@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
 
-import { callbackOf, freeLoopbackPort, integrationClient, startMockProcess } from '../dev/local-system';
+import { callbackOf, freeLoopbackPort, integrationClient, startMockProcess } from '../testkit/local-system';
 import type { MockProcess } from './setup';
 
 const example = join(__dirname, '..', 'examples', 'openid-client');

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { got } from 'got';
 
-import { closeAdminPool, ThrowawayDatabase } from '../dev/throwaway-database';
+import { closeAdminPool, ThrowawayDatabase } from '../testkit/throwaway-database';
 import { coldStarts, startCommands } from './cold-start';
 import { compiledScript } from './compiled-script';
 import { connectDirectly, connectThroughIntegration } from './flow';

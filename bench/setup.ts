@@ -1,6 +1,6 @@
 /**
  * The systems under measurement, on loopback, started by the launcher
- * (dev/local-system.ts): the integration as operators run it (the compiled
+ * (testkit/local-system.ts): the integration as operators run it (the compiled
  * build, a process of its own per instance), the mock provider (in the
  * bench's process when a measurement needs its request log, or in its own
  * process as a real vendor runs), and the floor for any integration: a bare
@@ -9,6 +9,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
+import { type MockProvider, startMockProvider } from '../mock-provider';
+import type { Environment } from '../src/config';
 import {
   callbackOf,
   freeLoopbackPort,
@@ -17,9 +19,7 @@ import {
   type IntegrationProcess,
   startIntegrationProcess,
   startMockProcess,
-} from '../dev/local-system';
-import { type MockProvider, startMockProvider } from '../mock-provider';
-import type { Environment } from '../src/config';
+} from '../testkit/local-system';
 import { compiledScript } from './compiled-script';
 
 /** The mock run in its own process: what a vendor offers, no more. */

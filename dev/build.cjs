@@ -6,7 +6,7 @@
 //   operators run it: `node dist/main.js`. `npm run build` runs this file;
 //   `npm run start:integration` calls `buildIfStale()` first.
 // - build/: the harness (`tsc -p tsconfig.harness.json`): src/,
-//   mock-provider/, steps/ and dev/ mirrored (build/steps/*_steps.js, ...),
+//   mock-provider/, steps/ and testkit/ mirrored (build/steps/*_steps.js, ...),
 //   incremental, what cucumber loads and what the @process scenarios spawn
 //   (the integration as build/src/main.js: the same tsc output of src/ as
 //   dist/main.js, so that a change to src/ is compiled once, not twice).
@@ -52,7 +52,7 @@ const targets = {
     directory: harness,
     name: 'build/',
     tsconfig: 'tsconfig.harness.json',
-    sources: ['src', 'mock-provider', 'steps', 'dev'],
+    sources: ['src', 'mock-provider', 'steps', 'testkit'],
     entry: join(harness, 'steps', 'support', 'hooks.js'),
     clean: false,
   },

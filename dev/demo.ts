@@ -6,7 +6,7 @@
 import { demoAccounts, startMockProvider } from '../mock-provider';
 import { loadConfig } from '../src/config';
 import { startIntegration } from '../src/server';
-import { callbackOf, integrationClient, integrationEnvironment } from './local-system';
+import { callbackOf, integrationClient, integrationEnvironment } from '../testkit/local-system';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describedSettings, envExample, readmeWithSettingsTable, settingsTable } from '../src/config-docs';
-import { projectRoot } from './project-root';
+import { projectRoot } from '../testkit/project-root';
 
 function main(): void {
   const check = process.argv.includes('--check');

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import { Given, Then, When } from '@cucumber/cucumber';
 
-import { projectRoot } from '../dev/project-root';
 import { ConfigurationError, loadConfig } from '../src/config';
 import { describedSettings, envExample, readmeWithSettingsTable, settingsTable } from '../src/config-docs';
+import { projectRoot } from '../testkit/project-root';
 import { environmentChanges, ownProcessScene } from './support/scenes/own-process';
 import { needed, sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';

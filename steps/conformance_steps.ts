@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { After, Given, Then, When } from '@cucumber/cucumber';
 import { got } from 'got';
 
-import { conformanceTable } from '../dev/conformance/report';
-import { requirements } from '../dev/conformance/requirements';
-import { projectRoot } from '../dev/project-root';
+import { conformanceTable } from '../testkit/conformance/coverage';
+import { requirements } from '../testkit/conformance/requirements';
+import { projectRoot } from '../testkit/project-root';
 import { buildReport, reportHtml, summaryLines } from './support/conformance-report';
 import { contractPreflight, preflightFailure, type PreflightProblems } from './support/contract-preflight';
 import { errorCodeOf } from './support/html-forms';

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 
 import { After, Before, Given, Then, When } from '@cucumber/cucumber';
 
-import { ThrowawayDatabase } from '../dev/throwaway-database';
 import type { RunningIntegration } from '../src/server';
+import { ThrowawayDatabase } from '../testkit/throwaway-database';
 import { keyRing } from './storage_steps';
 import { InProcessIntegration } from './support/in-process-integration';
 import type { Person } from './support/people';
@@ -41,7 +41,7 @@ function onSecond(world: ConformanceWorld, url: string): string {
 }
 
 // A scenario that tests the migrations starts on a fresh database of its own, not an emptied one from the pool
-// (dev/throwaway-database.ts). These hooks load before the one that starts the integration (steps/support/hooks.ts).
+// (testkit/throwaway-database.ts). These hooks load before the one that starts the integration (steps/support/hooks.ts).
 Before({ tags: '@migrations' }, function () {
   InProcessIntegration.ownDatabaseForNext = true;
 });

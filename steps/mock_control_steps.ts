@@ -15,12 +15,12 @@ import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { CookieJar } from 'tough-cookie';
 
-import { projectRoot } from '../dev/project-root';
 import { type MockProvider, startMockProvider } from '../mock-provider';
 import { Clock } from '../mock-provider/clock';
 import { controlCalls } from '../mock-provider/control-table';
 import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
 import { resourceIndicatorOf } from '../mock-provider/resource-api';
+import { projectRoot } from '../testkit/project-root';
 import { inProcessProvider } from './support/in-process-provider';
 import type { KeyState, RemoteProvider } from './support/provider-driver';
 import { connectRemoteProvider } from './support/remote-provider';

@@ -1,5 +1,5 @@
 /**
- * The OpenID Foundation's client plans held against the features (dev/conformance/oidf-plans.ts,
+ * The OpenID Foundation's client plans held against the features (testkit/conformance/oidf-plans.ts,
  * docs/conformance.md): what `npm run conformance` prints, and the verdict that makes it fail.
  */
 import { strict as assert } from 'node:assert';
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 
 import { Then, When } from '@cucumber/cucumber';
 
-import { oidfPlans } from '../dev/conformance/oidf-plans';
-import { type PlanCoverage, planCoverage } from '../dev/conformance/report';
-import { projectRoot } from '../dev/project-root';
+import { type PlanCoverage, planCoverage } from '../testkit/conformance/coverage';
+import { oidfPlans } from '../testkit/conformance/oidf-plans';
+import { projectRoot } from '../testkit/project-root';
 import type { ConformanceWorld } from './support/world';
 
 const coverages = new WeakMap<ConformanceWorld, PlanCoverage>();

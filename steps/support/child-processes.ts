@@ -7,8 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-import { projectRoot, scriptArguments } from '../../dev/project-root';
 import type { Environment } from '../../src/config';
+import { projectRoot, scriptArguments } from '../../testkit/project-root';
 
 export interface ProcessResult {
   readonly status: number;

@@ -1,6 +1,6 @@
 /**
  * The per-run conformance report (the counterpart of `npm run conformance`'s
- * table): each requirement of dev/conformance/requirements.ts with pass,
+ * table): each requirement of testkit/conformance/requirements.ts with pass,
  * fail or skipped (and why), from the scenarios that carry its tags, written
  * to conformance.json and conformance.html in REPORTS_DIR (default
  * reports/, so that two remote runs from one checkout keep a folder each);
@@ -14,7 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import { type Envelope, type TestStepResultStatus as Status, TestStepResultStatus } from '@cucumber/messages';
 
-import { requirements } from '../../dev/conformance/requirements';
+import { requirements } from '../../testkit/conformance/requirements';
 import { skipReasonMediaType } from './capabilities';
 
 export type Outcome = 'passed' | 'failed' | 'skipped';

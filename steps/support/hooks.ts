@@ -7,7 +7,7 @@
  */
 import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cucumber';
 
-import { closeAdminPool } from '../../dev/throwaway-database';
+import { closeAdminPool } from '../../testkit/throwaway-database';
 import { closeBrowser, freshPage } from './browser';
 import { skipReason, skipReasonMediaType } from './capabilities';
 import { metricsText } from './metrics';

@@ -10,8 +10,6 @@ import type { Server } from 'node:http';
 
 import type { Logger } from 'pino';
 
-import { callbackOf, integrationEnvironment, listeningOnLoopback } from '../../dev/local-system';
-import { ThrowawayDatabase } from '../../dev/throwaway-database';
 import type { ClientRegistration } from '../../mock-provider';
 import { Clock } from '../../mock-provider/clock';
 import { type Config, type Environment, loadConfig } from '../../src/config';
@@ -23,6 +21,8 @@ import { type RunningIntegration, startIntegration } from '../../src/server';
 import { MemoryStore } from '../../src/store/memory-store';
 import { MySqlStore } from '../../src/store/mysql/mysql-store';
 import type { Store } from '../../src/store/store';
+import { callbackOf, integrationEnvironment, listeningOnLoopback } from '../../testkit/local-system';
+import { ThrowawayDatabase } from '../../testkit/throwaway-database';
 import { type Capabilities, type IntegrationDriver, missingCapability } from './integration-driver';
 import type { Settings } from './settings';
 import { StoreProbe } from './store-probe';
@@ -60,7 +60,7 @@ export class InProcessIntegration implements IntegrationDriver {
   /**
    * Whether the next scenario's database is one of its own (a scenario that
    * tests the migrations, tagged @migrations, set by a Before hook) rather
-   * than an emptied one from the pool (dev/throwaway-database.ts).
+   * than an emptied one from the pool (testkit/throwaway-database.ts).
    */
   static ownDatabaseForNext = false;
   private readonly ownDatabase = InProcessIntegration.ownDatabaseForNext;

@@ -5,11 +5,11 @@
  * it. Used in-process only, in addition to what the contract lets anyone
  * observe, so that coverage of our integration does not drop.
  */
-import type { ThrowawayDatabase } from '../../dev/throwaway-database';
 import type { Config } from '../../src/config';
 import { openTokens } from '../../src/crypto/sealed-tokens';
 import { TokenCipher } from '../../src/crypto/token-cipher';
 import type { Connection, PendingAuthorization, PendingRevocation, Store, StoreCounts } from '../../src/store/store';
+import type { ThrowawayDatabase } from '../../testkit/throwaway-database';
 
 /** What the probe reads through: our integration in-process (in-process-integration.ts), the driver of `store`. */
 export interface StoreSource {

@@ -11,7 +11,7 @@ import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumb
 import type { JWK } from 'jose';
 import type { Page } from 'playwright-core';
 
-import { integrationClient } from '../../dev/local-system';
+import { integrationClient } from '../../testkit/local-system';
 import { ChildProcesses } from './child-processes';
 import { InProcessIntegration, type StoreKind } from './in-process-integration';
 import { startInProcessMock } from './in-process-mock';

@@ -1,7 +1,7 @@
 /**
  * Where the project is, from wherever this code runs: its .ts sources under
  * ts-node (`npm start`, the bench), or the harness's compiled tree, build/
- * (dev/build.cjs), which mirrors src/, mock-provider/, steps/ and dev/ one
+ * (dev/build.cjs), which mirrors src/, mock-provider/, steps/ and testkit/ one
  * level down and holds nothing else: no features/, no package.json, no .cjs.
  * Code that reads or spawns a file of the project finds it from here, never
  * from its own `__dirname`.

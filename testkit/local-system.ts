@@ -148,7 +148,7 @@ export async function startIntegrationProcess(
 ): Promise<IntegrationProcess> {
   // Plain JavaScript beside the sources, not in the compiled tree: found from the project, on first use.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildIfStale, dist } = require(join(projectRoot, 'dev', 'build.cjs')) as typeof import('./build.cjs');
+  const { buildIfStale, dist } = require(join(projectRoot, 'dev', 'build.cjs')) as typeof import('../dev/build.cjs');
   buildIfStale();
   const child = spawn(process.execPath, [...nodeOptions, join(dist, 'main.js')], {
     env: { PATH: process.env.PATH, ...environment },
