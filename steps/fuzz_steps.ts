@@ -159,7 +159,9 @@ async function liveAuthorizations(
   return states.map((state) => stored.get(state));
 }
 
-/** Until the provider has seen what the integration does after an answer (a reconnect revokes the tokens it replaced). */
+/**
+ * Until the provider has seen what the integration does after an answer (a reconnect revokes the tokens it replaced).
+ */
 async function settled(world: ConformanceWorld): Promise<void> {
   let seen = -1;
   for (let round = 0; round < 100; round += 1) {
@@ -181,7 +183,8 @@ async function openedASession(world: ConformanceWorld, answer: Answer): Promise<
 }
 
 Given("the integration's rate limits are out of the way", async function (this: ConformanceWorld) {
-  // Ours in-process is reconfigured; a remote integration declares limits that allow the run, and the run counts any 429.
+  // Ours in-process is reconfigured; a remote integration declares
+  // limits that allow the run, and the run counts any 429.
   if (this.can('restarts'))
     await this.inProcess.reconfigure({
       RATE_LIMITS: 'sign_in=1000000/60,connect=1000000/60,callback=1000000/60,api=1000000/60',
@@ -290,7 +293,8 @@ When(
               location.startsWith(`${this.provider.issuer}/`),
               `the connect leads to the provider only, not to ${location}`,
             );
-            // Where the user will land after the provider: ours keeps return_to in its store; another integration is followed there.
+            // Where the user will land after the provider: ours keeps return_to
+            // in its store; another integration is followed there.
             if (this.can('store')) {
               const pending = await this.store.pendingAuthorization(new URL(location).searchParams.get('state') ?? '');
               assert.ok(pending, 'the pending authorization is stored');
@@ -312,7 +316,8 @@ When(
                 `she lands on this site, not at ${target}`,
               );
               assert.match(target.replace(/^https?:\/\/[^/]+/, ''), /^\/(?![/\\])/, 'at a plain path');
-              // What the connect kept (its pending authorization) is seen only now that it was used: it changed something.
+              // What the connect kept (its pending authorization) is seen
+              // only now that it was used: it changed something.
               if (!report.changes.some((change) => change.request === hostile))
                 report.changes.push({ request: hostile, answer });
             }
@@ -335,7 +340,8 @@ function fuzzReport(world: ConformanceWorld): FuzzReport {
 
 Then('none was answered 5xx, showed a stack trace, an internal path or a secret', function (this: ConformanceWorld) {
   const { runs, sent, rateLimited } = fuzzReport(this);
-  // The checks ran inside the property, on every request actually sent; most must have been sendable, and reached the routes.
+  // The checks ran inside the property, on every request actually sent;
+  // most must have been sendable, and reached the routes.
   assert.ok(sent >= runs * 0.8, `${sent} of ${runs} generated requests could be sent`);
   assert.ok(
     rateLimited <= sent * 0.05,

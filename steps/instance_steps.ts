@@ -41,7 +41,8 @@ function onSecond(world: ConformanceWorld, url: string): string {
 }
 
 // A scenario that tests the migrations starts on a fresh database of its own, not an emptied one from the pool
-// (testkit/throwaway-database.ts). These hooks load before the one that starts the integration (steps/support/hooks.ts).
+// (testkit/throwaway-database.ts). These hooks load before the one that starts the integration
+// (steps/support/hooks.ts).
 Before({ tags: '@migrations' }, function () {
   InProcessIntegration.ownDatabaseForNext = true;
 });

@@ -15,7 +15,9 @@ import { describeOutcome, type ProviderWorld, tokensOf } from './world';
 const errorOf = (answer: Answer | undefined) =>
   typeof answer?.json?.error === 'string' ? answer.json.error : undefined;
 
-/** Whether a token is still good: introspection when offered (RFC 7662 2.2), else userinfo with it (OIDC Core 5.3.3). */
+/**
+ * Whether a token is still good: introspection when offered (RFC 7662 2.2), else userinfo with it (OIDC Core 5.3.3).
+ */
 async function liveness(world: ProviderWorld, token: string, kind: 'access' | 'refresh'): Promise<string> {
   if (world.metadata.introspection_endpoint) {
     const answer = await world.client.introspect(token);
