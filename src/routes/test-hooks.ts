@@ -16,9 +16,10 @@
 import Router from '@koa/router';
 import { type DestinationStream, pino } from 'pino';
 
+import type { RevocationQueue } from '../connections/revocation-queue';
 import { bodyParser } from '../http/body-parser';
 import type { IntegrationMiddleware, IntegrationState } from '../http/integration-state';
-import type { Integration } from '../integration';
+import type { Store } from '../store/store';
 
 /** What test mode adds to a process: a clock that can be moved, and its log lines kept. */
 export class TestHooks {
@@ -67,10 +68,14 @@ const loopbackOnly: IntegrationMiddleware = async (ctx, next) => {
   await next();
 };
 
-export function testHookRoutes(
-  integration: Pick<Integration, 'revocations' | 'store' | 'now'>,
-  hooks: TestHooks,
-): IntegrationMiddleware {
+/** What the hooks reach of the integration: its clock, its revocation queue and the store's due revocations. */
+export interface TestHookTargets {
+  readonly now: () => number;
+  readonly store: Pick<Store, 'dueRevocations'>;
+  readonly revocations: Pick<RevocationQueue, 'retryDue'>;
+}
+
+export function testHookRoutes(integration: TestHookTargets, hooks: TestHooks): IntegrationMiddleware {
   const router = new Router<IntegrationState>({ prefix: '/__test' });
   router.use(loopbackOnly);
   router.get('/', (ctx) => {
