@@ -37,7 +37,7 @@
 // Every profile but `remote` and `provider` runs as many workers as the machine has cores
 // (scenarios share nothing: each starts its own mock and integration).
 // Cucumber loads the compiled JavaScript of steps/ (and of src/,
-// mock-provider/, dev/ through them) from build/: this file compiles it
+// mock-provider/, testkit/ through them) from build/: this file compiles it
 // first, with tsc and source maps, when a source changed since the last
 // build (dev/build.cjs), so that no worker compiles TypeScript. Stack traces
 // lead back to the .ts sources (steps/support/source-maps.cjs).
