@@ -156,10 +156,15 @@ function resourceApiRoutes(provider: Provider, basePath: string, options: Resour
         return undefined;
       }
     }
-    // A token with no audience (one asked for OpenID scopes only, for userinfo: contract 10.1) is
-    // restricted to no resource (RFC 8707 2), so it is taken here too, and judged by its scopes below.
+    // A token with no audience is one the provider issues for OpenID scopes only, for userinfo
+    // (contract 10.1): it is judged by its scopes below, so it gets 403 insufficient_scope. One that
+    // names no audience yet carries a scope of this API is no token the provider issues: refused.
     const audiences = (Array.isArray(token.aud) ? token.aud : [token.aud]).filter(Boolean);
-    if (token.clientId !== options.clientId || (audiences.length > 0 && !audiences.includes(options.audience))) {
+    const forThisApi =
+      audiences.length > 0
+        ? audiences.includes(options.audience)
+        : !['databases:read', 'databases:write'].some((name) => token.scopes.has(name));
+    if (token.clientId !== options.clientId || !forThisApi) {
       refuse(ctx, 401, 'invalid_token', 'the access token was not issued for this API');
       return undefined;
     }
