@@ -52,7 +52,8 @@ const targets = {
     directory: harness,
     name: 'build/',
     tsconfig: 'tsconfig.harness.json',
-    sources: ['src', 'mock-provider', 'steps', 'testkit'],
+    // dev/demo.ts too: the demo's scenarios start it as `npm start` does, compiled (features/demo.feature).
+    sources: ['src', 'mock-provider', 'steps', 'testkit', 'dev/demo.ts'],
     entry: join(harness, 'steps', 'support', 'hooks.js'),
     clean: false,
   },
