@@ -251,47 +251,43 @@ Given(
   },
 );
 
+/** The thief asks the vendor API for the databases from the harness's own host, with the headers it makes for that URL. */
+async function thiefListsDatabases(
+  world: ConformanceWorld,
+  headersFor: (url: string) => Record<string, string> | Promise<Record<string, string>>,
+): Promise<void> {
+  await harnessCallsFromHere(world);
+  const url = `${await world.provider.resourceBaseUrl()}/databases`;
+  stateOf(world).answer = await got(url, { headers: await headersFor(url), throwHttpErrors: false });
+}
+
 When(
   'the thief calls the vendor API with the stolen access token as a bearer token',
   async function (this: ConformanceWorld) {
-    await harnessCallsFromHere(this);
-    const state = stateOf(this);
-    state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
-      headers: { authorization: `Bearer ${state.stolen?.accessToken}` },
-      throwHttpErrors: false,
-    });
+    await thiefListsDatabases(this, () => ({ authorization: `Bearer ${stateOf(this).stolen?.accessToken}` }));
   },
 );
 
 When(
   'the thief calls the vendor API with the stolen access token and a proof of a key of its own',
   async function (this: ConformanceWorld) {
-    await harnessCallsFromHere(this);
-    const state = stateOf(this);
-    const url = `${await this.provider.resourceBaseUrl()}/databases`;
+    const accessToken = stateOf(this).stolen?.accessToken;
     // Issued now by the mock's clock, which a remote run may have moved on (contract 10.1): only the key is wrong.
-    const proof = await dpopProof(
-      generateDpopKey(),
-      { method: 'GET', url, accessToken: state.stolen?.accessToken },
-      Date.parse((await this.provider.clock()).now),
-    );
-    state.answer = await got(url, {
-      headers: { authorization: `DPoP ${state.stolen?.accessToken}`, dpop: proof },
-      throwHttpErrors: false,
-    });
+    const issuedAt = Date.parse((await this.provider.clock()).now);
+    await thiefListsDatabases(this, async (url) => ({
+      authorization: `DPoP ${accessToken}`,
+      dpop: await dpopProof(generateDpopKey(), { method: 'GET', url, accessToken }, issuedAt),
+    }));
   },
 );
 
 When(
   'the thief replays the proof the integration sent with the stolen access token',
   async function (this: ConformanceWorld) {
-    await harnessCallsFromHere(this);
-    const state = stateOf(this);
-    assert.ok(state.stolen?.proof, 'a proof was captured');
-    state.answer = await got(`${await this.provider.resourceBaseUrl()}/databases`, {
-      headers: { authorization: `DPoP ${state.stolen.accessToken}`, dpop: state.stolen.proof },
-      throwHttpErrors: false,
-    });
+    const stolen = stateOf(this).stolen;
+    const proof = stolen?.proof;
+    assert.ok(proof, 'a proof was captured');
+    await thiefListsDatabases(this, () => ({ authorization: `DPoP ${stolen?.accessToken}`, dpop: proof }));
   },
 );
 

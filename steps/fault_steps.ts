@@ -69,20 +69,26 @@ Then('she/he is still signed in, and not connected', async function (this: Confo
     });
 });
 
+/**
+ * Our store after a failed callback: the session and the pending authorization alone (no connection,
+ * nothing queued); the pending authorization of the person's attempt is returned.
+ */
+async function storedAttemptAlone(world: ConformanceWorld, person: Person) {
+  assert.deepEqual(await world.store.counts(), {
+    sessions: 1,
+    pendingAuthorizations: 1,
+    connections: 0,
+    revocations: 0,
+  });
+  const parameters = await authorizationRequestParameters(world.provider, person.authorizationUrl as string);
+  return world.store.pendingAuthorization(parameters.get('state') as string);
+}
+
 Then('she/he is not connected, and her/his attempt is spent', async function (this: ConformanceWorld) {
   const person = this.people.subject;
   assert.equal((await connectionView(this, person)).status, 'not_connected');
   if (this.can('store')) {
-    assert.deepEqual(await this.store.counts(), {
-      sessions: 1,
-      pendingAuthorizations: 1,
-      connections: 0,
-      revocations: 0,
-    });
-    const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get(
-      'state',
-    ) as string;
-    assert.notEqual((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is spent');
+    assert.notEqual((await storedAttemptAlone(this, person))?.usedAt, undefined, 'the attempt is spent');
   }
   // The same callback again is refused as a reused state, without a token request.
   const tokenRequests = (await this.provider.requests('token')).length;
@@ -97,16 +103,7 @@ Then(
     const person = this.people.subject;
     assert.equal((await connectionView(this, person)).status, 'not_connected');
     if (this.can('store')) {
-      assert.deepEqual(await this.store.counts(), {
-        sessions: 1,
-        pendingAuthorizations: 1,
-        connections: 0,
-        revocations: 0,
-      });
-      const state = (await authorizationRequestParameters(this.provider, person.authorizationUrl as string)).get(
-        'state',
-      ) as string;
-      assert.equal((await this.store.pendingAuthorization(state))?.usedAt, undefined, 'the attempt is unused');
+      assert.equal((await storedAttemptAlone(this, person))?.usedAt, undefined, 'the attempt is unused');
     }
     await this.provider.clearFaults();
     const response = await deliverCallback(this, person, await authorizeAtProvider(this, person, 'alice'));
