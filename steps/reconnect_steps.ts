@@ -74,11 +74,12 @@ When(
     const inFlight = async () =>
       (await this.provider.requests('token')).filter((request) => request.status === -1).length;
     // The refresh is held at the provider until the reconnect has replaced the connection (the reconnect is not held):
-    // a second less than the integration declared it waits for the provider, 3 s at most (contract 2.2, 5.5), so it
-    // is slow, not timed out. Below 1.5 s the reconnect may not fit in the hold: the declared timeout is too short.
+    // two seconds less than the integration declared it waits for the provider, 3 s at most (contract 2.2, 5.5), so
+    // it is slow, not timed out, even when the answer takes a while to reach the integration on a busy machine. Below
+    // 1.5 s the reconnect may not fit in the hold: the declared timeout is too short.
     const declared = this.sut.settings.providerTimeoutMs;
-    const hold = Math.min(3000, declared - 1000);
-    assert.ok(hold >= 1500, `PROVIDER_TIMEOUT_MS=${declared}: this scenario needs at least 2500 (contract 2.2)`);
+    const hold = Math.min(3000, declared - 2000);
+    assert.ok(hold >= 1500, `PROVIDER_TIMEOUT_MS=${declared}: this scenario needs at least 3500 (contract 2.2)`);
     await this.provider.failNext('token', { delayMs: hold });
     const listing = callApi(this, person, '/api/databases');
     for (let waited = 0; (await inFlight()) === 0; waited += 1) {
