@@ -32,6 +32,15 @@ Feature: The integration reads the user's databases with their token, and only t
     When Alice lists the tables of "wonderland_shop"
     Then she sees the tables "customers, orders, products"
     And every request the vendor API received was under "/vendor/v1"
+  # Contract 3.5 ("Refusals of all four") and 4.2: the list exists for every account, so its 404 is a wrong
+  # API_BASE_URL, said as such; a named database's or table's 404 stays not_found.
+  @rfc6750 @api-base-url
+  Scenario: A databases list the vendor answers 404 is a misconfigured API base URL, not a missing database
+    Given Alice has connected her MySQL account as alice
+    And the vendor's API has moved to "/vendor/v1", away from the integration's API base URL
+    When Alice lists her databases
+    Then it is refused with "vendor_api_not_found", naming API_BASE_URL and no secret
+    And when she lists the tables of "tea_party", it is refused with "not_found"
 
   @rfc6750 @cross-user
   Scenario: Each user sees only the databases of the account they connected

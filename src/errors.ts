@@ -70,6 +70,12 @@ export const errorCodes = {
   invalid_token_response: { status: 502, advice: 'The provider answered something unexpected; try again later.' },
   invalid_id_token: { status: 502, advice: "The provider's answer could not be verified; try again later." },
   provider_error: { status: 502, advice: 'The provider had a problem; try again later.' },
+  // The vendor's API answered 404 for the databases list itself: its address is wrong (contract 3.5).
+  vendor_api_not_found: {
+    status: 502,
+    advice:
+      "The vendor's API was not found at the configured address; tell the integration's administrator to check API_BASE_URL.",
+  },
   // FAPI 2.0: pushed authorization requests (RFC 9126) and DPoP (RFC 9449)
   pushed_authorization_refused: {
     status: 502,

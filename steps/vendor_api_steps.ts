@@ -6,6 +6,8 @@
  * through the mock's own pages with the scopes the scenario names, then calls
  * the API with the access token. What the vendor holds and what its database
  * refused are read through the provider driver's `vendorData` control.
+ * At the end, the integration's answer when the vendor's API is not where
+ * its API_BASE_URL points (features/api-access.feature, contract 3.5).
  */
 import { strict as assert } from 'node:assert';
 
@@ -14,7 +16,10 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 
 import { MysqlPlane } from '../mock-provider/vendor-data';
 import { lockOf } from '../mock-provider/vendor-data/mysql-seed';
+import { assertRefused } from './support/outcomes';
 import type { VendorDataState } from './support/provider-driver';
+import { secretsSeen } from './support/secret-scan';
+import { callApi } from './support/tasks';
 import { TcpProxy } from './support/tcp-proxy';
 import { adminUrl, leftoversOf, VendorRun } from './support/vendor-client';
 import type { ConformanceWorld } from './support/world';
@@ -387,3 +392,37 @@ Then('the consent page named {string} in words', function (this: ConformanceWorl
   assert.match(page, new RegExp(`<li>[^<]+ <code>${scope}</code></li>`));
   assert.match(page, /<button type="submit" name="decision" value="deny">Decline<\/button>/);
 });
+
+// ---- the integration, when the vendor's API is not where API_BASE_URL says (contract 3.5, 4.2) ----
+
+Given(
+  "the vendor's API has moved to {string}, away from the integration's API base URL",
+  async function (this: ConformanceWorld, path: string) {
+    // The integration keeps calling its API base URL (by default `<issuer>/v1`), where nothing answers any more.
+    const moved = await this.provider.setResourceBasePath(path);
+    assert.notEqual(new URL(moved).pathname, '/v1', 'the API moved away from the default base');
+  },
+);
+
+Then(
+  'it is refused with {code}, naming API_BASE_URL and no secret',
+  async function (this: ConformanceWorld, code: string) {
+    const answer = this.people.subject.response;
+    assertRefused(answer, code);
+    const { message } = JSON.parse(answer?.body ?? '{}') as { message?: unknown };
+    assert.match(String(message), /\bAPI_BASE_URL\b/, 'the message tells the operator which setting to check');
+    const whole = `${answer?.body ?? ''}${JSON.stringify(answer?.headers ?? {})}`;
+    for (const secret of await secretsSeen(this))
+      assert.ok(!whole.includes(secret), `a secret (${secret.slice(0, 4)}…) appears in the answer`);
+    // The 404 came from where API_BASE_URL points: the vendor's API itself, at its new base, saw no request.
+    assert.deepEqual(await this.provider.requests('resource'), [], 'the moved API received nothing');
+  },
+);
+
+Then(
+  'when she/he lists the tables of {string}, it is refused with {code}',
+  async function (this: ConformanceWorld, database: string, code: string) {
+    const person = this.people.subject;
+    assertRefused(await callApi(this, person, `/api/databases/${encodeURIComponent(database)}/tables`), code);
+  },
+);

@@ -48,6 +48,10 @@ const table = {
   invalid_token_response: [502, 'The provider answered something unexpected; try again later.'],
   invalid_id_token: [502, "The provider's answer could not be verified; try again later."],
   provider_error: [502, 'The provider had a problem; try again later.'],
+  vendor_api_not_found: [
+    502,
+    "The vendor's API was not found at the configured address; tell the integration's administrator to check API_BASE_URL.",
+  ],
   // FAPI 2.0 (contract 5.8): PAR (RFC 9126) and DPoP (RFC 9449).
   pushed_authorization_refused: [
     502,

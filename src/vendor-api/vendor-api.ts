@@ -55,14 +55,19 @@ interface Call {
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly json?: unknown;
+  /** What the vendor's 404 means here: no such database or table (`not_found`, the default), or no API at all. */
+  readonly notFound?: 'not_found' | 'vendor_api_not_found';
 }
 
 export class VendorApi {
   constructor(private readonly deps: VendorApiDependencies) {}
 
-  /** The user's databases at the vendor. */
+  /**
+   * The user's databases at the vendor. The list exists for every account, so a 404 here means the API is not
+   * where API_BASE_URL says: `vendor_api_not_found`, never `not_found` (contract 3.5).
+   */
   async listDatabases(userId: string): Promise<readonly VendorDatabase[]> {
-    const body = await this.call(userId, { method: 'GET', path: '/databases' });
+    const body = await this.call(userId, { method: 'GET', path: '/databases', notFound: 'vendor_api_not_found' });
     return listOf(body, 'databases').map((entry) => ({
       name: nameOf(entry),
       ...(typeof entry.engine === 'string' ? { engine: entry.engine } : {}),
@@ -147,7 +152,7 @@ export class VendorApi {
         ),
       );
     });
-    return interpret(response, call.method);
+    return interpret(response, call);
   }
 }
 
@@ -176,7 +181,7 @@ function scopeOf(response: ProviderResponse<string>): string | undefined {
   return match?.[1];
 }
 
-function interpret(response: ProviderResponse<string>, method: Call['method']): Record<string, unknown> {
+function interpret(response: ProviderResponse<string>, { method, notFound }: Call): Record<string, unknown> {
   const status = response.statusCode;
   if (status === 200 || (status === 201 && method === 'POST')) {
     const body = parseJsonObject(response.body);
@@ -203,6 +208,11 @@ function interpret(response: ProviderResponse<string>, method: Call['method']): 
       scope ? { requiredScope: scope } : {},
     );
   }
+  if (status === 404 && notFound === 'vendor_api_not_found')
+    throw new IntegrationError(
+      'vendor_api_not_found',
+      "the vendor API answered 404 for the databases list: API_BASE_URL does not point at the vendor's API",
+    );
   if (status === 404) throw new IntegrationError('not_found', 'the vendor has no such database or table');
   if (status === 429 || status >= 500) {
     throw new IntegrationError('provider_unavailable', `the vendor API answered ${status}`, {
