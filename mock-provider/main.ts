@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const client = {
     client_id: process.env.MOCK_CLIENT_ID ?? 'mysql-integration',
     client_secret: process.env.MOCK_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
-    redirect_uris: [process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback'],
+    // Several, space-separated, for a client that two parties use (.ci/provider-run: the harness and our integration).
+    redirect_uris: (process.env.MOCK_REDIRECT_URI ?? 'http://127.0.0.1:3000/callback').split(/\s+/).filter(Boolean),
     ...(process.env.MOCK_CLIENT_JWKS_URI ? { jwks_uri: process.env.MOCK_CLIENT_JWKS_URI } : {}),
   };
   const like = likeReport();
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       profile === 'fapi2'
         ? `  client keys:   ${client.jwks_uri ?? new URL('/jwks.json', client.redirect_uris[0]).href} (private_key_jwt)`
         : `  client_secret: ${client.client_secret}${process.env.MOCK_CLIENT_SECRET ? '' : ' (generated for this run; set MOCK_CLIENT_SECRET to fix it)'}`,
-      `  redirect_uri:  ${client.redirect_uris[0]}`,
+      `  redirect_uri:  ${client.redirect_uris.join(' ')}`,
       `  vendor data:   ${vendorData}`,
       `  accounts:      ${demoAccounts.map((account) => `${account.username} / ${account.password}`).join(', ')}`,
       `  control API:   ${mock.issuer}/__control (loopback only; see the README)`,

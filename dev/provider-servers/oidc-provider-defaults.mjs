@@ -14,7 +14,8 @@ const provider = new Provider(issuer, {
     {
       client_id: process.env.CLIENT_ID ?? 'provider-profile',
       client_secret: process.env.CLIENT_SECRET ?? 'provider-profile-secret',
-      redirect_uris: [process.env.REDIRECT_URI ?? 'http://127.0.0.1:4422/callback'],
+      // Several, space-separated: the harness's listener and our integration's callback.
+      redirect_uris: (process.env.REDIRECT_URI ?? 'http://127.0.0.1:4422/callback').split(/\s+/).filter(Boolean),
       grant_types: ['authorization_code', 'refresh_token'],
     },
   ],

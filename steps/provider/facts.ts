@@ -124,6 +124,27 @@ export const factSpecs = {
     mock: 'advertised',
   },
   'dpop.bound': { title: 'A token request with a DPoP proof', section: 'RFC 9449 5', mock: 'token_type DPoP' },
+  // Our integration against this provider (features/provider/our-integration.feature).
+  'integration.account-name': {
+    title: "The account's display name our integration shows",
+    section: 'contract 3.4',
+    mock: 'a display name',
+  },
+  'integration.scopes': {
+    title: 'The scopes our integration was granted',
+    section: 'contract 3.4, RFC 6749 5.1',
+    mock: 'those asked for',
+  },
+  'integration.refresh.access-token': {
+    title: "The access token of our integration's refresh",
+    section: 'contract 5.5, RFC 6749 6',
+    mock: 'a new one',
+  },
+  'integration.revoked-access': {
+    title: 'The access token our integration held, after Disconnect',
+    section: 'contract 5.7, RFC 7009 2.1',
+    mock: 'refused',
+  },
 } satisfies Record<string, FactSpec>;
 
 export type FactId = keyof typeof factSpecs;

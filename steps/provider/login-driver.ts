@@ -15,12 +15,21 @@
 import { CookieJar } from 'tough-cookie';
 
 import { formsOf, type HtmlForm } from '../support/html-forms';
-import type { RedirectListener } from './redirect-listener';
 import type { ProviderSettings } from './settings';
 
 export type AuthorizationOutcome =
   | { readonly kind: 'redirect'; readonly url: URL }
   | { readonly kind: 'page'; readonly status: number; readonly excerpt: string };
+
+/**
+ * Where the provider's pages end: the origin of `redirectUri` (the settings' by default). The response is
+ * delivered there (the harness's listener records it), or, with `deliver: false`, only read: our integration's
+ * callback, which the scenario then calls itself with the person's session (our-integration.ts).
+ */
+export interface AuthorizationStop {
+  readonly redirectUri?: string;
+  readonly deliver?: boolean;
+}
 
 const maxHops = 15;
 
@@ -78,15 +87,15 @@ function filledForm(
 export async function authorizeOverHttp(
   start: URL,
   settings: ProviderSettings,
-  _listener: RedirectListener,
+  stop: AuthorizationStop = {},
 ): Promise<AuthorizationOutcome> {
   const jar = new CookieJar();
-  const listenerOrigin = new URL(settings.redirectUri).origin;
+  const stopOrigin = new URL(stop.redirectUri ?? settings.redirectUri).origin;
   let request: { url: string; method: string; body?: URLSearchParams } = { url: start.href, method: 'GET' };
   let signedIn = false;
   for (let hop = 0; hop < maxHops; hop++) {
-    if (new URL(request.url).origin === listenerOrigin) {
-      await fetch(request.url, { redirect: 'manual' });
+    if (new URL(request.url).origin === stopOrigin) {
+      if (stop.deliver !== false) await fetch(request.url, { redirect: 'manual' });
       return { kind: 'redirect', url: new URL(request.url) };
     }
     const cookie = await jar.getCookieString(request.url);
@@ -120,22 +129,36 @@ export async function authorizeOverHttp(
   throw new Error(`the provider's pages did not end in ${maxHops} steps (a loop?)`);
 }
 
-/** The browser driver: Chromium fills the same pages by CSS selectors, for pages that need script. */
+/**
+ * The browser driver: Chromium fills the same pages by CSS selectors, for pages that need script. Every request
+ * to the stop's origin is caught (the first one is the authorization response) and let through to it, or, with
+ * `deliver: false`, answered by the driver.
+ */
 export async function authorizeInBrowser(
   start: URL,
   settings: ProviderSettings,
-  listener: RedirectListener,
+  stop: AuthorizationStop = {},
 ): Promise<AuthorizationOutcome> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
   try {
-    const page = await (await browser.newContext()).newPage();
-    const since = listener.count;
+    const context = await browser.newContext();
+    const stopOrigin = new URL(stop.redirectUri ?? settings.redirectUri).origin;
+    let arrived: URL | undefined;
+    await context.route(
+      (url) => url.origin === stopOrigin,
+      async (route) => {
+        const url = new URL(route.request().url());
+        if (url.pathname === '/favicon.ico') return route.abort();
+        arrived ??= url;
+        if (stop.deliver !== false) return route.continue();
+        return route.fulfill({ status: 200, contentType: 'text/plain', body: 'The harness read the response.\n' });
+      },
+    );
+    const page = await context.newPage();
     let response = await page.goto(start.href);
     let signedIn = false;
-    for (let step = 0; step < maxHops; step++) {
-      const arrived = listener.arrivedSince(since)[0];
-      if (arrived) return { kind: 'redirect', url: arrived.url };
+    for (let step = 0; step < maxHops && !arrived; step++) {
       const password = page.locator(settings.selectors.password).first();
       const submit = page.locator(settings.selectors.submit).first();
       if (await password.isVisible().catch(() => false)) {
@@ -145,16 +168,25 @@ export async function authorizeInBrowser(
         await password.fill(settings.password);
         signedIn = true;
       } else if (!(await submit.isVisible().catch(() => false))) break;
-      const navigation = page.waitForEvent('framenavigated', { timeout: 10_000 }).catch(() => undefined);
+      const navigation = page.waitForNavigation({ timeout: 10_000 }).catch(() => null);
       await submit.click();
-      await navigation;
+      response = (await navigation) ?? response;
       await page.waitForLoadState('load').catch(() => undefined);
-      response = (await page.waitForResponse(() => true, { timeout: 200 }).catch(() => null)) ?? response;
     }
-    const arrived = (await listener.next(since, 1000)) ?? undefined;
-    if (arrived) return { kind: 'redirect', url: arrived.url };
+    if (arrived) return { kind: 'redirect', url: arrived };
     return { kind: 'page', status: response?.status() ?? 0, excerpt: excerptOf(await page.content()) };
   } finally {
     await browser.close();
   }
+}
+
+/** The driver PROVIDER_LOGIN names takes the account through the provider's pages. */
+export function authorizeThroughPages(
+  start: URL,
+  settings: ProviderSettings,
+  stop: AuthorizationStop = {},
+): Promise<AuthorizationOutcome> {
+  return settings.login === 'browser'
+    ? authorizeInBrowser(start, settings, stop)
+    : authorizeOverHttp(start, settings, stop);
 }

@@ -10,7 +10,7 @@ import type { IWorldOptions } from '@cucumber/cucumber';
 import { After, AfterAll, BeforeAll, setDefaultTimeout, setWorldConstructor, Status, World } from '@cucumber/cucumber';
 import type { JWTPayload } from 'jose';
 
-import { type AuthorizationOutcome, authorizeInBrowser, authorizeOverHttp } from './login-driver';
+import { type AuthorizationOutcome, authorizeThroughPages } from './login-driver';
 import { type Answer, DpopKey, type Metadata, ProviderClient, randomToken, s256 } from './provider-client';
 import { reportScenario, writeProviderReport } from './provider-report';
 import { RedirectListener } from './redirect-listener';
@@ -115,7 +115,7 @@ export class ProviderWorld extends World {
   /** The test account takes an authorization request through the provider's pages. */
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
     if (!shared) throw new Error('the provider profile did not start');
-    const { client, listener } = shared;
+    const { client } = shared;
     const redirectUri = request.redirectUri ?? client.settings.redirectUri;
     const verifier = randomToken();
     const state = request.state ?? randomToken();
@@ -142,12 +142,7 @@ export class ProviderWorld extends World {
         );
       start = client.authorizationUrl({ request_uri: pushed.json.request_uri });
     } else start = client.authorizationUrl(params);
-    const since = listener.count;
-    const outcome =
-      client.settings.login === 'browser'
-        ? await authorizeInBrowser(start, client.settings, listener)
-        : await authorizeOverHttp(start, client.settings, listener);
-    void since;
+    const outcome = await authorizeThroughPages(start, client.settings);
     const asked = new URL(redirectUri);
     const response =
       outcome.kind === 'redirect' && outcome.url.origin + outcome.url.pathname === asked.origin + asked.pathname
