@@ -12,7 +12,7 @@ Feature: Every requirement of the conformance list is traced to the scenarios th
     Then requirement "1" (PKCE) is covered by "features/authorization-request.feature"
     And requirement "7" (the iss parameter) is covered by "features/callback.feature"
     And requirement "19" (DPoP and PAR) is covered by "features/fapi2-dpop.feature"
-    And requirement "14b" (userinfo sub, not called) is marked uncovered
+    And requirement "14b" (userinfo sub) is covered by "features/account-profile.feature"
     And every requirement appears once
 
   @design-conformance

@@ -45,12 +45,27 @@ export function authenticate(username: unknown, password: unknown): DemoAccount 
   return account && account.password === password ? account : undefined;
 }
 
-/** oidc-provider's `findAccount`: the claims of an account id. */
-export const findAccount: FindAccount = (_ctx, id): Account | undefined => {
-  const account = demoAccounts.find((candidate) => subjectOf(candidate.username) === id);
-  if (!account) return undefined;
-  return {
-    accountId: id,
-    claims: () => ({ sub: id, ...account.claims }),
-  };
+/** The claims a scope releases (OIDC Core 5.4): oidc-provider's `claims` option, and what the mock's userinfo answers. */
+export const scopeClaims: Readonly<Record<string, readonly string[]>> = {
+  openid: ['sub'],
+  profile: ['name', 'preferred_username'],
+  email: ['email', 'email_verified'],
 };
+
+/**
+ * oidc-provider's `findAccount`: the claims of an account id. For the ID
+ * token (`use` `id_token`) only `sub`, as OIDC Core 5.4 has it when an access
+ * token is issued (the profile claims are userinfo's), unless
+ * `idTokenProfileClaims` says the ID token carries them too, as a lenient
+ * provider's does (the mode of the same name, contract 10.1).
+ */
+export function accountFinder(idTokenProfileClaims: () => boolean): FindAccount {
+  return (_ctx, id): Account | undefined => {
+    const account = demoAccounts.find((candidate) => subjectOf(candidate.username) === id);
+    if (!account) return undefined;
+    return {
+      accountId: id,
+      claims: (use) => (use === 'id_token' && !idTokenProfileClaims() ? { sub: id } : { sub: id, ...account.claims }),
+    };
+  };
+}

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 
-import { findAccount } from './accounts';
+import { accountFinder, scopeClaims } from './accounts';
 import { memoryAdapter, type MemoryStorage } from './adapter';
 import type { RevocationScope } from './controls';
 import { providerRoutes } from './endpoints';
@@ -113,22 +113,23 @@ export function providerConfiguration(options: {
   revocationScope: () => RevocationScope;
   /** The resource API's identifier: the default resource (RFC 8707) and the audience of its access tokens. */
   resourceIndicator: string;
+  /** Whether the ID token carries the profile claims too (the mode `idTokenProfileClaims`; OIDC Core 5.4 says userinfo's). */
+  idTokenProfileClaims: () => boolean;
 }): Configuration {
   const fapi2 = options.profile === 'fapi2';
   return {
     adapter: memoryAdapter(options.storage),
     clients: [clientMetadata(options.client, options.profile)],
-    findAccount,
+    findAccount: accountFinder(options.idTokenProfileClaims),
     jwks: { keys: options.keys.map((key) => key.privateJwk) },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     routes: providerRoutes,
     scopes: supportedScopes,
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'preferred_username'],
-      email: ['email', 'email_verified'],
-    },
-    // Profile claims go into the ID token too, so the client can name the account.
+    claims: Object.fromEntries(Object.entries(scopeClaims).map(([scope, claims]) => [scope, [...claims]])),
+    // OIDC Core 5.4: with an access token issued, the profile claims are userinfo's, not the ID token's.
+    // oidc-provider's own conformIdTokenClaims is fixed at start, and holds only for an access token
+    // with no audience (an API's token, which its userinfo refuses, gets them in the ID token), so it
+    // is off, and findAccount's claims decide, by the mode `idTokenProfileClaims` (accounts.ts).
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     pkce: { required: () => true },

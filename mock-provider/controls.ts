@@ -196,6 +196,10 @@ export type ClockState = z.infer<typeof clockStateSchema>;
 export const apiChecksSchema = z.enum(['enforced', 'bypassed']);
 export type ApiChecks = z.infer<typeof apiChecksSchema>;
 
+/** Whose `sub` userinfo answers: the token's account's (OIDC Core 5.3.2), or another account's (a provider's mix-up). */
+export const userinfoSubjectSchema = z.enum(['account', 'another-account']);
+export type UserinfoSubject = z.infer<typeof userinfoSubjectSchema>;
+
 /** Every mode of the mock that `reset` returns to its start. */
 export const modesStateSchema = z.object({
   /** Each consent makes a new grant instead of extending the account's grant for the client. */
@@ -212,6 +216,15 @@ export const modesStateSchema = z.object({
    * only lock: how a scenario shows that second lock holds on its own.
    */
   apiChecks: apiChecksSchema,
+  /**
+   * false (the default): the ID token carries `sub` and no profile claims,
+   * which userinfo gives (OIDC Core 5.4: an access token is issued). true:
+   * `name`, `preferred_username` and `email` in the ID token too, as a
+   * lenient provider's (oidc-provider's `conformIdTokenClaims: false`).
+   */
+  idTokenProfileClaims: z.boolean(),
+  /** `account` (the default): userinfo's `sub` is the token's account's; `another-account`: the other demo account's. */
+  userinfoSubject: userinfoSubjectSchema,
 });
 export type Modes = z.infer<typeof modesStateSchema>;
 
@@ -222,6 +235,8 @@ export const modesSchema = z.strictObject({
   resourceBasePath: resourceBasePathSchema.optional(),
   dpopNonces: z.boolean().optional(),
   apiChecks: apiChecksSchema.optional(),
+  idTokenProfileClaims: z.boolean().optional(),
+  userinfoSubject: userinfoSubjectSchema.optional(),
 });
 export type ModesChange = z.infer<typeof modesSchema>;
 

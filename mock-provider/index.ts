@@ -35,6 +35,7 @@ import { RateLimits } from './rate-limits';
 import { RequestLog } from './request-log';
 import { resourceApi, resourceIndicatorOf } from './resource-api';
 import { Tamperings } from './tampering';
+import { userinfo } from './userinfo';
 import { createVendorData, type VendorDataOptions, type VendorDataPlane } from './vendor-data';
 
 export { demoAccounts } from './accounts';
@@ -94,6 +95,8 @@ export interface MockProvider {
  * client that revokes one of its two tokens leaves the other alive).
  * oidc-provider's own behaviour (one grant per account and client, revoked
  * as a whole) is a control away: `setModes({separateGrants: false, revocationScope: 'grant'})`.
+ * Its ID tokens carry no profile claims, which userinfo gives (OIDC Core 5.4);
+ * `setModes({idTokenProfileClaims: true})` puts them in the ID token too.
  */
 export const defaultModes: Modes = {
   separateGrants: true,
@@ -102,6 +105,8 @@ export const defaultModes: Modes = {
   resourceBasePath: endpointPaths.resource,
   dpopNonces: false,
   apiChecks: 'enforced',
+  idTokenProfileClaims: false,
+  userinfoSubject: 'account',
 };
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
@@ -138,6 +143,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       separateGrants: () => modes.separateGrants,
       revocationScope: () => modes.revocationScope,
       resourceIndicator,
+      idTokenProfileClaims: () => modes.idTokenProfileClaims,
     }),
   );
 
@@ -155,6 +161,16 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     if (endpointIn(ctx) === 'revocation' && modes.revocationScope === 'token') await oneTokenRevocation.run(true, next);
     else await next();
   });
+  provider.use(
+    userinfo(provider, {
+      clientId: options.client.client_id,
+      audience: resourceIndicator,
+      issuer,
+      proofs: dpopProofs,
+      dpopNonces: () => modes.dpopNonces,
+      subject: () => modes.userinfoSubject,
+    }),
+  );
   provider.use(interactionRoutes(provider, { separateGrants: () => modes.separateGrants }).routes());
   provider.use(
     resourceApi(provider, {

@@ -22,7 +22,7 @@ export interface RecordedRequest {
   readonly authorizationScheme: string | undefined;
   /** The client that authenticated, when the endpoint authenticates clients. */
   readonly clientId: string | undefined;
-  /** The bearer token presented to the resource API (kept only in this in-memory record, for assertions). */
+  /** The access token presented to the resource API or userinfo (kept only in this in-memory record, for asserting). */
   readonly bearerToken: string | undefined;
   /**
    * The DPoP proof sent with the request (RFC 9449), kept only here, for assertions and for replaying it on purpose.
@@ -110,7 +110,10 @@ export class RequestLog {
         queryNames: [...new URLSearchParams(ctx.querystring).keys()],
         authorizationScheme: ctx.get('authorization').split(' ')[0] || undefined,
         clientId: undefined,
-        bearerToken: endpoint === 'resource' ? /^(?:Bearer|DPoP) (.+)$/.exec(ctx.get('authorization'))?.[1] : undefined,
+        bearerToken:
+          endpoint === 'resource' || endpoint === 'userinfo'
+            ? /^(?:Bearer|DPoP) (.+)$/.exec(ctx.get('authorization'))?.[1]
+            : undefined,
         dpopProof: ctx.get('dpop') || undefined,
         clientAssertion: undefined,
         issuedTokens: [],

@@ -76,6 +76,11 @@ export const errorCodes = {
     advice:
       "The vendor's API was not found at the configured address; tell the integration's administrator to check API_BASE_URL.",
   },
+  userinfo_subject_mismatch: {
+    status: 502,
+    advice:
+      "The provider's answers named two different accounts; start the connection again, and if it keeps happening tell the integration's administrator.",
+  },
   // FAPI 2.0: pushed authorization requests (RFC 9126) and DPoP (RFC 9449)
   pushed_authorization_refused: {
     status: 502,

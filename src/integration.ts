@@ -154,6 +154,7 @@ export function createIntegration(config: Config, options: IntegrationOptions = 
     dpopNonces,
     jwks,
     cipher,
+    logger,
     now,
   };
   return {

@@ -21,6 +21,7 @@ const endpoints: Record<string, Endpoint> = {
   'resource API': 'resource',
   'revocation endpoint': 'revocation',
   'authorization endpoint': 'authorization',
+  'userinfo endpoint': 'userinfo',
 };
 
 /** Each fault kind, in the words of the features; `times` is added by the step. */

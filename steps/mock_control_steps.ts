@@ -195,6 +195,7 @@ Given('the harness has changed every control of the mock', async function (this:
   await remote.setRevocationScope('grant');
   await remote.setResourceBasePath('/vendor/v1');
   await remote.bypassApiChecks(true);
+  await remote.setModes({ idTokenProfileClaims: true, userinfoSubject: 'another-account' });
   await remote.advanceClock(3600);
   await remote.skewClock(-90);
   assert.equal((await http.get(`${mock.issuer}/jwks`)).statusCode, 429, 'the rate limit holds before the reset');
@@ -205,6 +206,8 @@ Given('the harness has changed every control of the mock', async function (this:
     resourceBasePath: '/vendor/v1',
     dpopNonces: false,
     apiChecks: 'bypassed',
+    idTokenProfileClaims: true,
+    userinfoSubject: 'another-account',
   });
 });
 
@@ -236,6 +239,8 @@ Then('the mock is as it started, but for the time that has passed', async functi
     resourceBasePath: '/v1',
     dpopNonces: false,
     apiChecks: 'enforced',
+    idTokenProfileClaims: false,
+    userinfoSubject: 'account',
   });
   const clock = await remote.clock();
   assert.deepEqual(

@@ -3,7 +3,8 @@
  * fresh state, nonce and PKCE verifier bound to the session; the callback
  * checks, in this order, iss (RFC 9207), the state, the provider's error
  * and the code, then lets openid-client exchange the code and validate the
- * ID token. Nothing is stored unless every check passed.
+ * ID token, and reads the account's name from userinfo when the ID token has
+ * none (contract 5.3). Nothing is stored unless every check passed.
  */
 import type Koa from 'koa';
 import * as client from 'openid-client';
@@ -161,10 +162,55 @@ export const finishConnecting: Koa.Middleware = async (ctx) => {
       throw new Problem('account_mismatch', 'the upgrade came back for another account than the one connected');
     if (pending.dpopKey && tokens.token_type.toLowerCase() !== 'dpop')
       throw new Problem('token_not_dpop_bound', 'the provider issued tokens that are not DPoP-bound');
-    return { ...connectionFrom(tokens), ...(pending.dpopKey ? { dpopKey: pending.dpopKey } : {}) };
+    const profile = await accountProfile(config, tokens, claims, pending.dpopKey);
+    return { ...connectionFrom(tokens), ...profile, ...(pending.dpopKey ? { dpopKey: pending.dpopKey } : {}) };
   });
   const replaced = connections.get(pending.userId);
   connections.set(pending.userId, connection);
   if (replaced) await revokeTokensOf(replaced); // connecting again leaves no live grant behind
   ctx.redirect(pending.returnTo);
 };
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * The account's name and email (contract 5.3): the ID token's claims; for one it lacks whose scope was granted
+ * (`profile` for `name`, `email` for `email`), userinfo's, asked with the access token (DPoP-bound under FAPI 2.0).
+ * openid-client checks that userinfo's `sub` is the ID token's (OIDC Core 5.3.4): another is
+ * `userinfo_subject_mismatch`, and the tokens are revoked (keptOrRevoked). Any other failure of userinfo leaves the
+ * account shown by its subject.
+ */
+async function accountProfile(
+  config: client.Configuration,
+  tokens: client.TokenEndpointResponse,
+  claims: client.IDToken,
+  dpopKey: CryptoKeyPair | undefined,
+): Promise<{ name: string | undefined; email: string | undefined }> {
+  const scopes = (tokens.scope ?? settings.scopes).split(' ');
+  const fromIdToken = { name: text(claims.name), email: text(claims.email) };
+  const wanted =
+    (fromIdToken.name === undefined && scopes.includes('profile')) ||
+    (fromIdToken.email === undefined && scopes.includes('email'));
+  if (!wanted || !config.serverMetadata().userinfo_endpoint) return fromIdToken;
+  try {
+    const userinfo = await client.fetchUserInfo(
+      config,
+      tokens.access_token,
+      claims.sub,
+      dpopKey ? { DPoP: dpopHandle(config, dpopKey) } : undefined,
+    );
+    return {
+      name: fromIdToken.name ?? (scopes.includes('profile') ? text(userinfo.name) : undefined),
+      email: fromIdToken.email ?? (scopes.includes('email') ? text(userinfo.email) : undefined),
+    };
+  } catch (error) {
+    const compared = (error as { cause?: { cause?: { attribute?: unknown } } }).cause?.cause?.attribute;
+    if (
+      error instanceof client.ClientError &&
+      error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' &&
+      compared === 'sub'
+    )
+      throw new Problem('userinfo_subject_mismatch', "userinfo named another account than the ID token's");
+    return fromIdToken;
+  }
+}

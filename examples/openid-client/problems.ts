@@ -52,6 +52,10 @@ const table = {
     502,
     "The vendor's API was not found at the configured address; tell the integration's administrator to check API_BASE_URL.",
   ],
+  userinfo_subject_mismatch: [
+    502,
+    "The provider's answers named two different accounts; start the connection again, and if it keeps happening tell the integration's administrator.",
+  ],
   // FAPI 2.0 (contract 5.8): PAR (RFC 9126) and DPoP (RFC 9449).
   pushed_authorization_refused: [
     502,

@@ -2,13 +2,16 @@
  * Completing an authorization (steps 3 and 4 of the flow, contract 5.3): the
  * code of a checked authorization response redeemed at the token endpoint,
  * the token response and the ID token validated, the account checked on an
- * upgrade (contract 3.7), the connection's DPoP key sealed, and the
+ * upgrade (contract 3.7), the account's name read from userinfo when the ID
+ * token has none (./account-profile.ts), the connection's DPoP key sealed, and the
  * connection stored in place of the user's previous one, whose tokens are
  * revoked. Nothing is stored unless every check passed, and the tokens of a
  * 200 refused after the fact are revoked (contract 5.3). The callback route
  * (../routes/callback.ts) has checked the response (`iss`, `state`, `error`,
  * `code`) before it asks for this.
  */
+import type { Logger } from 'pino';
+
 import type { Config } from '../config';
 import { sealDpopKey } from '../crypto/sealed-dpop-key';
 import { openTokens, revocationsOf } from '../crypto/sealed-tokens';
@@ -23,6 +26,7 @@ import type { JwksCache } from '../oauth/jwks';
 import { processTokenResponse } from '../oauth/process-token-response';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Connection, PendingAuthorization, Store } from '../store/store';
+import { accountProfile } from './account-profile';
 import { checkSameAccount } from './check-same-account';
 import { sealConnection } from './connection-record';
 import { keptOrRevoked } from './issued-tokens';
@@ -38,6 +42,7 @@ export interface CompleteAuthorizationDependencies {
   readonly http: ProviderClient;
   readonly jwks: JwksCache;
   readonly cipher: TokenCipher;
+  readonly logger: Pick<Logger, 'warn'>;
   readonly now: () => number;
 }
 
@@ -80,9 +85,11 @@ export async function completeAuthorization(
         )
       : undefined;
     checkSameAccount(pending, claims);
+    // Contract 5.3: the name from userinfo when the ID token lacks it; a `sub` of another account refuses it all.
+    const profile = claims && (await accountProfile(deps, { userId: pending.userId, metadata, tokens, claims, dpop }));
     const sealedDpopKey = dpopKey && sealDpopKey(deps.cipher, pending.userId, dpopKey);
     return storeReplacing(deps, pending.userId, (previous) => ({
-      ...sealConnection(deps.cipher, { pending, tokens, claims, now: now(), previous }),
+      ...sealConnection(deps.cipher, { pending, tokens, claims, profile, now: now(), previous }),
       ...(sealedDpopKey ? { sealedDpopKey } : {}),
     }));
   });

@@ -8,29 +8,36 @@ import type { TokenCipher } from '../crypto/token-cipher';
 import type { TokenEndpointResponse } from '../oauth/process-token-response';
 import type { IdTokenClaims } from '../oauth/validate-id-token';
 import type { Connection, PendingAuthorization } from '../store/store';
+import type { AccountProfile } from './account-profile';
 
 const expiresAt = (tokens: TokenEndpointResponse, now: number) =>
   tokens.expiresIn === undefined ? undefined : now + tokens.expiresIn * 1000;
 
-/** A new connection from a completed authorization code flow; `previous` is the one it replaces. */
+/**
+ * A new connection from a completed authorization code flow; `previous` is
+ * the one it replaces. The account's name and email are `profile`'s (the ID
+ * token's, or userinfo's: ./account-profile.ts), else the ID token's claims.
+ */
 export function sealConnection(
   cipher: TokenCipher,
   input: {
     pending: PendingAuthorization;
     tokens: TokenEndpointResponse;
     claims?: IdTokenClaims;
+    profile?: AccountProfile;
     now: number;
     previous?: Connection;
   },
 ): Connection {
-  const { pending, tokens, claims, now } = input;
+  const { pending, tokens, claims, profile, now } = input;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     userId: pending.userId,
     version: (input.previous?.version ?? 0) + 1,
     issuer: pending.issuer,
     subject: claims?.sub ?? '',
-    accountName: typeof claims?.name === 'string' ? claims.name : undefined,
-    accountEmail: typeof claims?.email === 'string' ? claims.email : undefined,
+    accountName: profile?.name ?? text(claims?.name),
+    accountEmail: profile?.email ?? text(claims?.email),
     scopes: tokens.scopes,
     ...sealTokens(cipher, pending.userId, tokens),
     accessTokenExpiresAt: expiresAt(tokens, now),

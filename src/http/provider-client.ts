@@ -32,7 +32,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 import { IntegrationError } from '../errors';
 
-export type ProviderEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation' | 'resource' | 'par';
+export type ProviderEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation' | 'resource' | 'par' | 'userinfo';
 export type RetryPolicy = 'never' | 'not-processed' | 'idempotent';
 
 /** A provider's answer, its body read in full as UTF-8 text. */

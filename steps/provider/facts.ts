@@ -100,7 +100,10 @@ export const factSpecs = {
   'id-token.claims': {
     title: 'Claims in the ID token of the code flow',
     section: 'OIDC Core 5.4',
-    mock: 'name and preferred_username in the ID token (conformIdTokenClaims: false)',
+    // The mock follows OIDC Core 5.4 (profile claims from userinfo only); a provider that puts them in the ID token too
+    // is the mode idTokenProfileClaims (contract 10.1).
+    mock: 'no name in the ID token',
+    controlFor: (value) => (value === 'no name in the ID token' ? undefined : modes({ idTokenProfileClaims: true })),
   },
   'token.no-store': {
     title: 'Cache-Control: no-store on a token response',

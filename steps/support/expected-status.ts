@@ -46,6 +46,7 @@ export const expectedStatus: Readonly<Record<string, number>> = {
   invalid_token_response: 502,
   invalid_id_token: 502,
   provider_error: 502,
+  userinfo_subject_mismatch: 502,
   vendor_api_not_found: 502,
   provider_tls_error: 502,
   // Ours only, under the FAPI 2.0 profile (PAR, DPoP).

@@ -36,9 +36,6 @@ export interface OidfPlan {
   readonly modules: readonly PlanModule[];
 }
 
-const userinfoNotCalled =
-  'the integration never calls the userinfo endpoint: the account it shows comes from the ID token (contract 5.4), so there is no userinfo response to compare';
-
 export const oidfPlans: readonly OidfPlan[] = [
   {
     name: 'oidcc-client-basic-certification-test-plan',
@@ -65,7 +62,6 @@ export const oidfPlans: readonly OidfPlan[] = [
       {
         name: 'oidcc-client-test-userinfo-invalid-sub',
         checks: 'a userinfo sub other than the ID token sub is refused',
-        notApplicable: userinfoNotCalled,
       },
       { name: 'oidcc-client-test-nonce-invalid', checks: 'an ID token with another nonce is refused' },
       {

@@ -88,9 +88,9 @@ export const requirements: readonly Requirement[] = [
   },
   {
     id: '14b',
-    text: 'userinfo sub equals the ID token sub (the integration does not call userinfo)',
-    source: 'OIDC Core 5.3.2',
-    tags: [],
+    text: 'userinfo sub equals the ID token sub, else the connect is refused and its tokens revoked',
+    source: 'OIDC Core 5.3.2, 5.3.4',
+    tags: ['@oidcc-5.3.4'],
   },
   {
     id: '15',
