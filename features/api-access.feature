@@ -32,6 +32,7 @@ Feature: The integration reads the user's databases with their token, and only t
     When Alice lists the tables of "wonderland_shop"
     Then she sees the tables "customers, orders, products"
     And every request the vendor API received was under "/vendor/v1"
+
   # Contract 3.5 ("Refusals of all four") and 4.2: the list exists for every account, so its 404 is a wrong
   # API_BASE_URL, said as such; a named database's or table's 404 stays not_found.
   @rfc6750 @api-base-url

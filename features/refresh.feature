@@ -194,3 +194,31 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       When Alice lists her databases
       Then it is refused with "provider_unavailable"
       And the provider received the revocation of the refresh token, then of the access token, issued to that refresh
+
+  Rule: an access token a refresh replaces is revoked, unless revoking the refresh token ends it (RFC 7009 2.1, contract 5.5)
+
+    RFC 7009 says a provider SHOULD, not MUST, end a grant's access tokens
+    when its refresh token is revoked. After a refresh the integration holds
+    only the newest access token; where the provider does not end the others
+    with the refresh token, the one from the code exchange and every one a
+    refresh replaced would outlive a disconnect. So each replaced access
+    token is revoked at its refresh, queued in the same store write. A
+    provider known to end them (PROVIDER_REVOCATION_SCOPE=grant) is not asked.
+
+    @rfc7009 @rfc7009-2.1 @replaced-access-token
+    Scenario: Where revoking the refresh token leaves access tokens alive, none of them outlives a disconnect
+      Given Alice has connected her MySQL account as alice, with an access token about to expire
+      And the provider's revocation of a refresh token leaves the grant's access tokens alive
+      When Alice lists her databases twice, each time with an access token about to expire
+      Then the provider received the revocation of each access token a refresh replaced, at that refresh
+      When Alice disconnects her MySQL account
+      Then no access token the provider issued for her connection works at the vendor's API
+
+    @rfc7009 @rfc7009-2.1 @replaced-access-token @in-process
+    Scenario: A provider that ends the access tokens with the refresh token is not asked to revoke each replaced one
+      Given the provider's revocation of a refresh token ends the grant's access tokens, and the integration is told so
+      And Alice has connected her MySQL account as alice, with an access token about to expire
+      When Alice lists her databases twice, each time with an access token about to expire
+      Then the provider received 0 revocation requests in all
+      When Alice disconnects her MySQL account
+      Then no access token the provider issued for her connection works at the vendor's API

@@ -130,6 +130,13 @@ export const revocationScopeSchema = z.enum(['grant', 'token']);
  * token revokes every token of its grant. With `token` the grant and its
  * other tokens live on, so a client that revokes one of its two tokens
  * leaves the other one alive.
+ * A refresh itself ends no access token in either mode (oidc-provider's
+ * refresh_token grant only consumes the rotated refresh token): the ones it
+ * replaced live until they expire, unless the client revokes them. So
+ * `token` is a provider where revoking the refresh token leaves the access
+ * tokens alive, `grant` one where it ends them (and where revoking any
+ * access token ends the grant too): the integration's
+ * PROVIDER_REVOCATION_SCOPE answers each (contract 5.5).
  */
 export type RevocationScope = z.infer<typeof revocationScopeSchema>;
 

@@ -50,6 +50,7 @@ export interface Config {
   readonly refreshMarginSeconds: Settings['REFRESH_MARGIN_SECONDS'];
   readonly revocationRetryIntervalSeconds: Settings['REVOCATION_RETRY_INTERVAL_SECONDS'];
   readonly revocationMaxAttempts: Settings['REVOCATION_MAX_ATTEMPTS'];
+  readonly providerRevocationScope: Settings['PROVIDER_REVOCATION_SCOPE'];
   readonly serverHeadersTimeoutMs: Settings['SERVER_HEADERS_TIMEOUT_MS'];
   readonly serverRequestTimeoutMs: Settings['SERVER_REQUEST_TIMEOUT_MS'];
   readonly serverMaxConnections: Settings['SERVER_MAX_CONNECTIONS'];
@@ -322,6 +323,15 @@ const schema = z
       description: 'Failed attempts after which a queued revocation is given up and logged.',
       default: '20',
     }),
+    PROVIDER_REVOCATION_SCOPE: z
+      .enum(['token', 'grant'], { error: 'PROVIDER_REVOCATION_SCOPE must be token or grant.' })
+      .optional()
+      .transform((value) => value ?? 'token')
+      .register(settingDocs, {
+        description:
+          "What revoking a refresh token ends at the provider (RFC 7009 2.1 leaves it to the provider: it SHOULD end the grant's access tokens). `token` (the safe assumption): only that token, so each access token a refresh replaces is revoked right after the refresh (one revocation request per refresh; queued in the same store write, retried like every revocation), and after a disconnect no access token of the grant is left alive. `grant`: the provider ends the grant's access tokens with its refresh token, so the replaced ones are left to that; set it only when the provider says so, or its provider-mode report does (`revocation.refresh.access`: ended), and always when revoking an access token ends the whole grant there (oidc-provider's default; report fact `revocation.access.refresh`: ended), or `token` would end each connection at its first refresh (docs/provider-mode.md).",
+        default: 'token',
+      }),
     SERVER_HEADERS_TIMEOUT_MS: integer('SERVER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000).register(settingDocs, {
       description:
         'A request whose headers take longer to arrive (ms) is cut (408); never more than the request timeout.',
@@ -553,6 +563,7 @@ export function loadConfig(env: Environment): Config {
     refreshMarginSeconds: value.REFRESH_MARGIN_SECONDS,
     revocationRetryIntervalSeconds: value.REVOCATION_RETRY_INTERVAL_SECONDS,
     revocationMaxAttempts: value.REVOCATION_MAX_ATTEMPTS,
+    providerRevocationScope: value.PROVIDER_REVOCATION_SCOPE,
     serverHeadersTimeoutMs: value.SERVER_HEADERS_TIMEOUT_MS,
     serverRequestTimeoutMs: value.SERVER_REQUEST_TIMEOUT_MS,
     serverMaxConnections: value.SERVER_MAX_CONNECTIONS,

@@ -243,3 +243,112 @@ When('her/his access token has expired', async function (this: ConformanceWorld)
   );
   await reachTokenState(this, this.people.subject, 'expired');
 });
+
+// ---- the access token a refresh replaces (contract 5.5, RFC 7009 2.1) ----
+
+Given(
+  "the provider's revocation of a refresh token leaves the grant's access tokens alive",
+  async function (this: ConformanceWorld) {
+    // The mock's default (`revocationScope: token`), set all the same: the scenario is about this provider.
+    await this.provider.setRevocationScope('token');
+  },
+);
+
+Given(
+  "the provider's revocation of a refresh token ends the grant's access tokens, and the integration is told so",
+  async function (this: ConformanceWorld) {
+    // `grant`: oidc-provider's own behaviour, where revoking any token of a grant (an access token too) ends them all.
+    await this.provider.setRevocationScope('grant');
+    await this.inProcess.reconfigure({ PROVIDER_REVOCATION_SCOPE: 'grant' });
+  },
+);
+
+/** Every token response the provider answered 200 in this scenario, code exchange first. */
+async function tokenResponses(world: ConformanceWorld): Promise<RecordedRequest[]> {
+  return (await world.provider.requests('token')).filter((request) => request.status === 200);
+}
+
+When(
+  '{person} lists her/his databases twice, each time with an access token about to expire',
+  async function (this: ConformanceWorld, person: Person) {
+    const margin = this.sut.settings.refreshMarginSeconds;
+    for (let time = 1; time <= 2; time += 1) {
+      const before = refreshRequests(await this.provider.requests('token')).length;
+      // The access token this refresh issues is about to expire in its turn: the next call refreshes again.
+      await this.provider.tamperNextTokenResponse({
+        kind: 'set-field',
+        field: 'expires_in',
+        value: Math.floor(margin / 2),
+      });
+      const answer = await callApi(this, person, '/api/databases');
+      assert.equal(answer.statusCode, 200, `call ${time}: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
+      assert.equal(
+        refreshRequests(await this.provider.requests('token')).length,
+        before + 1,
+        `call ${time} refreshed once`,
+      );
+    }
+  },
+);
+
+Then(
+  'the provider received the revocation of each access token a refresh replaced, at that refresh',
+  async function (this: ConformanceWorld) {
+    // One record, in arrival order: the code exchange, the first refresh, its revocation, the second, its revocation.
+    const requests = await this.provider.requests();
+    const answered = requests.filter((request) => request.endpoint === 'token' && request.status === 200);
+    const accessTokens = answered.map((request) => request.issuedTokens[0] as string);
+    assert.equal(accessTokens.length, 3, 'a code exchange and two refreshes');
+    const issued = new Set(answered.flatMap((request) => request.issuedTokens));
+    const sequence = requests
+      .filter(
+        (request) =>
+          request === answered[1] ||
+          request === answered[2] ||
+          (request.endpoint === 'revocation' && issued.has(String(request.params.token))),
+      )
+      .map((request) =>
+        request.endpoint === 'token'
+          ? ['refresh', accessTokens.indexOf(request.issuedTokens[0] as string)]
+          : [
+              'revocation',
+              accessTokens.indexOf(String(request.params.token)),
+              request.params.token_type_hint,
+              request.status,
+            ],
+      );
+    // The newest access token is the one the connection holds: only the two it replaced are revoked, each at once.
+    assert.deepEqual(sequence, [
+      ['refresh', 1],
+      ['revocation', 0, 'access_token', 200],
+      ['refresh', 2],
+      ['revocation', 1, 'access_token', 200],
+    ]);
+    for (const token of accessTokens.slice(0, 2))
+      assert.equal((await this.provider.tokenState(token)).active, false, 'the provider ended it');
+  },
+);
+
+Then(
+  "no access token the provider issued for her/his connection works at the vendor's API",
+  async function (this: ConformanceWorld) {
+    const answered = await tokenResponses(this);
+    assert.ok(answered.length >= 3, 'a code exchange and two refreshes issued access tokens');
+    const resourceBase = await this.provider.resourceBaseUrl();
+    const alive: string[] = [];
+    for (const [index, request] of answered.entries()) {
+      const accessToken = request.issuedTokens[0] as string;
+      // What the provider knows of it (its own introspection, contract 10.2).
+      if ((await this.provider.tokenState(accessToken)).active) alive.push(`#${index} active at the provider`);
+      // A bearer token is also tried at the vendor's API as a thief would: it must answer 401. (A DPoP-bound one
+      // would be refused without its key whatever its state, so only the provider's own record judges it.)
+      if (request.dpopProof) continue;
+      const answer = await got.get(`${resourceBase}/databases`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+        throwHttpErrors: false,
+      });
+      if (answer.statusCode !== 401) alive.push(`#${index} answered ${answer.statusCode} by the vendor's API`);
+    }
+    assert.deepEqual(alive, [], 'access tokens (0: the code exchange, 1, 2: the refreshes) still usable');
+  },
+);

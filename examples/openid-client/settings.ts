@@ -35,6 +35,8 @@ export const settings = {
   providerTimeoutMs: seconds('PROVIDER_TIMEOUT_MS', 5000),
   pendingTtlMs: seconds('PENDING_AUTHORIZATION_TTL_SECONDS', 600) * 1000,
   revocationRetryMs: seconds('REVOCATION_RETRY_INTERVAL_SECONDS', 30) * 1000,
+  /** `grant`: revoking a refresh token ends the grant's access tokens; `token` (default): revoke each replaced one. */
+  providerRevocationScope: process.env.PROVIDER_REVOCATION_SCOPE === 'grant' ? 'grant' : 'token',
 };
 
 /** Where users reach this integration: the origin of its redirect URI. */

@@ -1,9 +1,10 @@
 /**
  * A connection's tokens through their life: kept from a code exchange,
  * refreshed shortly before expiry or once after a 401 (one refresh per user
- * at a time, the rotated refresh token replacing the old one), revoked at
- * the provider on disconnect (a revocation that fails is queued and tried
- * again later).
+ * at a time, the rotated refresh token replacing the old one, the replaced
+ * access token revoked unless the provider ends it with the refresh token),
+ * revoked at the provider on disconnect (a revocation that fails is queued
+ * and tried again later).
  */
 import * as client from 'openid-client';
 
@@ -145,6 +146,10 @@ async function refreshOnce(userId: string, stale: Connection): Promise<Connectio
     return connectionOf(userId);
   }
   connections.set(userId, next);
+  // Contract 5.5: the access token this refresh replaced would outlive a disconnect at a provider that does not end
+  // it with the refresh token (RFC 7009 2.1: SHOULD): revoked now, queued when the provider does not confirm it.
+  if (settings.providerRevocationScope === 'token' && current.accessToken !== next.accessToken)
+    await revokeTokensOf({ accessToken: current.accessToken, refreshToken: undefined });
   return next;
 }
 

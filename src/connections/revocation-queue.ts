@@ -1,7 +1,8 @@
 /**
  * The revocation queue (RFC 7009): tokens nothing will use again (a
- * disconnect, a reconnect, a refresh that lost a race, a 200 refused after
- * the fact), queued sealed in the same store change that drops them, then
+ * disconnect, a reconnect, the access token a refresh replaced, a refresh
+ * that lost a race, a 200 refused after the fact), queued sealed in the same
+ * store change that drops them, then
  * revoked, the refresh token first (in oidc-provider and most providers that
  * revokes the whole grant), then the access token. A token the provider did
  * not confirm revoked stays queued and is retried later: after `Retry-After`
@@ -39,7 +40,7 @@ export class RevocationQueue {
 
   /**
    * One attempt now at revocations just queued (a disconnect, a reconnect,
-   * a lost refresh); how many stay queued. Never throws.
+   * a refresh's replaced access token); how many stay queued. Never throws.
    */
   async revokeNow(queued: readonly PendingRevocation[]): Promise<number> {
     let left = 0;

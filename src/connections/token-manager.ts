@@ -14,12 +14,18 @@
  * - Tokens the provider issued that nothing keeps (a refresh that lost to a
  *   reconnect; a 200 refused after all: its fields, its ID token) are queued
  *   for revocation, then revoked: never just dropped (contract 5.5).
+ * - The access token a refresh replaces is queued for revocation in the same
+ *   write that stores the refresh, then revoked once the lock is released,
+ *   unless the provider ends a grant's access tokens with its refresh token
+ *   (PROVIDER_REVOCATION_SCOPE=grant): otherwise it would outlive a
+ *   disconnect (contract 5.5, RFC 7009 2.1; docs/decisions.md,
+ *   `replaced-access-token-revoked`).
  */
 import type { Logger } from 'pino';
 
 import type { Config } from '../config';
 import { openDpopKey } from '../crypto/sealed-dpop-key';
-import { openAccessToken, openTokens } from '../crypto/sealed-tokens';
+import { openAccessToken, openTokens, revocationsOf } from '../crypto/sealed-tokens';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { IntegrationError } from '../errors';
 import type { ProviderClient, ProviderResponse } from '../http/provider-client';
@@ -34,15 +40,18 @@ import { tokenEndpointError } from '../oauth/token-endpoint-error';
 import { idTokenExpectations, validateIdToken } from '../oauth/validate-id-token';
 import type { Metrics } from '../observability/metrics';
 import { SingleFlight } from '../single-flight';
-import type { Connection, Store } from '../store/store';
+import type { Connection, PendingRevocation, Store } from '../store/store';
 import { sealRefreshedConnection } from './connection-record';
 import { keptOrRevoked } from './issued-tokens';
 import type { RevocationQueue } from './revocation-queue';
 
 export interface TokenManagerDependencies {
-  readonly config: Pick<Config, 'clientId' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds'>;
+  readonly config: Pick<
+    Config,
+    'clientId' | 'idTokenSignedResponseAlg' | 'refreshMarginSeconds' | 'providerRevocationScope'
+  >;
   readonly store: Pick<Store, 'findConnection' | 'updateConnection' | 'withConnectionLock'>;
-  readonly revocations: Pick<RevocationQueue, 'revokeIssued'>;
+  readonly revocations: Pick<RevocationQueue, 'revokeIssued' | 'revokeNow'>;
   readonly cipher: TokenCipher;
   readonly discovery: Pick<Discovery, 'metadata'>;
   readonly http: ProviderClient;
@@ -53,6 +62,12 @@ export interface TokenManagerDependencies {
   readonly metrics: Pick<Metrics, 'refreshes'>;
   readonly logger: Logger;
   readonly now: () => number;
+}
+
+/** A refresh's outcome: the connection to use, and the revocations its store write queued (the replaced token). */
+interface Refreshed {
+  readonly connection: Connection;
+  readonly replaced: readonly PendingRevocation[];
 }
 
 export class TokenManager {
@@ -111,33 +126,38 @@ export class TokenManager {
     }
   }
 
-  /** Refresh after `stale` was found wanting (expiring, or refused with 401). One refresh per connection at a time. */
+  /**
+   * Refresh after `stale` was found wanting (expiring, or refused with 401). One refresh per connection at a time.
+   * The access token it replaced, queued by the same store write, is revoked once the lock is released (one attempt
+   * now; the queue retries what the provider does not confirm).
+   */
   private refresh(stale: Connection): Promise<Connection> {
     const { refreshes } = this.deps.metrics;
-    return this.flight.run(stale.userId, () =>
-      this.refreshOnce(stale).then(
-        (connection) => {
-          refreshes.inc({ outcome: connection.version === stale.version + 1 ? 'success' : 'already_refreshed' });
-          return connection;
-        },
-        (error: unknown) => {
-          refreshes.inc({ outcome: error instanceof IntegrationError ? error.code : 'internal_error' });
-          throw error;
-        },
-      ),
-    );
+    return this.flight.run(stale.userId, async () => {
+      let refreshed: Refreshed;
+      try {
+        refreshed = await this.refreshOnce(stale);
+      } catch (error) {
+        refreshes.inc({ outcome: error instanceof IntegrationError ? error.code : 'internal_error' });
+        throw error;
+      }
+      const { connection, replaced } = refreshed;
+      refreshes.inc({ outcome: connection.version === stale.version + 1 ? 'success' : 'already_refreshed' });
+      if (replaced.length > 0) await this.deps.revocations.revokeNow(replaced);
+      return connection;
+    });
   }
 
   /** One refresh, holding the connection's lock so that no other instance refreshes it meanwhile. */
-  private refreshOnce(stale: Connection): Promise<Connection> {
+  private refreshOnce(stale: Connection): Promise<Refreshed> {
     return this.deps.store.withConnectionLock(stale.userId, () => this.refreshLocked(stale));
   }
 
-  private async refreshLocked(stale: Connection): Promise<Connection> {
+  private async refreshLocked(stale: Connection): Promise<Refreshed> {
     const { discovery, http, cipher } = this.deps;
     // Re-read under the lock: another instance may have refreshed while we waited for it.
     const current = await this.connectionOf(stale.userId);
-    if (current.version !== stale.version) return current; // refreshed meanwhile
+    if (current.version !== stale.version) return { connection: current, replaced: [] }; // refreshed meanwhile
     const { refreshToken } = openTokens(cipher, current);
     if (!refreshToken) {
       await this.reauthRequired(current, 'no_refresh_token');
@@ -157,7 +177,7 @@ export class TokenManager {
     });
     if (response.statusCode !== 200) {
       const refused = tokenEndpointError(response);
-      if (refused.code === 'invalid_grant') return this.afterInvalidGrant(current);
+      if (refused.code === 'invalid_grant') return { connection: await this.afterInvalidGrant(current), replaced: [] };
       throw this.transient(refused);
     }
     // From here the provider has rotated the refresh token: the tokens it issued are kept, or revoked.
@@ -166,13 +186,16 @@ export class TokenManager {
     );
   }
 
-  /** The tokens of a refresh's 200 response, checked, then stored in place of the old ones. */
+  /**
+   * The tokens of a refresh's 200 response, checked, then stored in place of the old ones; the access token they
+   * replace is queued for revocation in that same write, unless the provider ends it with the grant's refresh token.
+   */
   private async keepRefreshed(
     current: Connection,
     response: ProviderResponse<string>,
     metadata: ProviderMetadata,
     dpop: boolean,
-  ): Promise<Connection> {
+  ): Promise<Refreshed> {
     const { store, cipher, logger } = this.deps;
     let tokens;
     try {
@@ -187,14 +210,28 @@ export class TokenManager {
     }
 
     const next = sealRefreshedConnection(cipher, current, tokens, this.deps.now());
-    if (!(await store.updateConnection(next, current.version))) {
+    const replaced = this.replacedAccessToken(current, tokens.accessToken);
+    if (!(await store.updateConnection(next, current.version, replaced))) {
       // Only a writer that does not take the lock gets here (a reconnect
       // in the browser): its connection is the newer one.
       await this.deps.revocations.revokeIssued(current.userId, tokens);
-      return this.connectionOf(current.userId);
+      return { connection: await this.connectionOf(current.userId), replaced: [] };
     }
     logger.info({ userId: current.userId, rotated: Boolean(tokens.refreshToken) }, 'tokens refreshed');
-    return next;
+    return { connection: next, replaced };
+  }
+
+  /**
+   * The revocation of the access token a refresh replaces (RFC 7009 2.1: a provider SHOULD, not MUST, end a grant's
+   * access tokens with its refresh token): none when the provider is known to (PROVIDER_REVOCATION_SCOPE=grant),
+   * or when it answered the same access token again.
+   */
+  private replacedAccessToken(current: Connection, newAccessToken: string): PendingRevocation[] {
+    if (this.deps.config.providerRevocationScope === 'grant') return [];
+    const { cipher, now } = this.deps;
+    const accessToken = openAccessToken(cipher, current);
+    if (accessToken === newAccessToken) return [];
+    return revocationsOf(cipher, current.userId, { accessToken }, now());
   }
 
   /**

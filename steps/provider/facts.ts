@@ -82,15 +82,21 @@ export const factSpecs = {
   'revocation.refresh': { title: 'A revoked refresh token', section: 'RFC 7009 2.1', mock: 'refused' },
   'revocation.refresh.access': {
     title: 'The access token, after its refresh token was revoked',
-    section: 'RFC 7009 2.1 (SHOULD end it)',
+    // Kept: the mock's default, `revocationScope: "token"`; ours then revokes each access token a refresh replaces.
+    section:
+      'RFC 7009 2.1 (SHOULD end it). Mock: kept with revocationScope "token" (its default), ended with "grant". ' +
+      'Our integration: PROVIDER_REVOCATION_SCOPE=token when kept (its default), grant when ended (contract 5.5)',
     mock: 'kept',
     controlFor: (value) => (value === 'ended' ? modes({ revocationScope: 'grant' }) : undefined),
   },
   'revocation.access': { title: 'A revoked access token', section: 'RFC 7009 2', mock: 'ended' },
   'revocation.access.refresh': {
     title: 'The refresh token, after its access token was revoked',
-    section: 'RFC 7009 2.1 (MAY end it)',
+    section:
+      'RFC 7009 2.1 (MAY end it). Ended: our integration needs PROVIDER_REVOCATION_SCOPE=grant, or revoking the ' +
+      'access token a refresh replaced would end the connection (contract 5.5)',
     mock: 'kept',
+    controlFor: (value) => (value === 'ended' ? modes({ revocationScope: 'grant' }) : undefined),
   },
   'id-token.signature': {
     title: 'The ID token verifies against the JWKS',
