@@ -12,6 +12,7 @@
  * come from the settings (settings.ts); their defaults fill the mock's pages
  * and oidc-provider's development pages.
  */
+import type { Browser } from 'playwright-core';
 import { CookieJar } from 'tough-cookie';
 
 import { formsOf, type HtmlForm } from '../support/html-forms';
@@ -129,6 +130,26 @@ export async function authorizeOverHttp(
   throw new Error(`the provider's pages did not end in ${maxHops} steps (a loop?)`);
 }
 
+let browser: Promise<Browser> | undefined;
+
+/**
+ * One Chromium for the run (a launch costs seconds); each authorization gets a fresh context, cookies and all.
+ * The World launches it before the first scenario, so that no scenario's time limit pays for the launch.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  browser ??= import('playwright-core').then(({ chromium }) =>
+    chromium.launch({ executablePath: '/usr/bin/chromium', headless: true }),
+  );
+  return browser;
+}
+
+/** Closes the run's Chromium, if one was started (the World's AfterAll). */
+export async function closeBrowser(): Promise<void> {
+  const started = browser;
+  browser = undefined;
+  if (started) await (await started.catch(() => undefined))?.close();
+}
+
 /**
  * The browser driver: Chromium fills the same pages by CSS selectors, for pages that need script. Every request
  * to the stop's origin is caught (the first one is the authorization response) and let through to it, or, with
@@ -139,23 +160,35 @@ export async function authorizeInBrowser(
   settings: ProviderSettings,
   stop: AuthorizationStop = {},
 ): Promise<AuthorizationOutcome> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+  const context = await (await sharedBrowser()).newContext();
   try {
-    const context = await browser.newContext();
+    const page = await context.newPage();
     const stopOrigin = new URL(stop.redirectUri ?? settings.redirectUri).origin;
     let arrived: URL | undefined;
-    await context.route(
-      (url) => url.origin === stopOrigin,
-      async (route) => {
-        const url = new URL(route.request().url());
-        if (url.pathname === '/favicon.ico') return route.abort();
-        arrived ??= url;
-        if (stop.deliver !== false) return route.continue();
-        return route.fulfill({ status: 200, contentType: 'text/plain', body: 'The harness read the response.\n' });
-      },
-    );
-    const page = await context.newPage();
+    const answering: Array<Promise<unknown>> = [];
+    // Chromium's own interception (CDP Fetch), which, unlike playwright's routes, also sees the request a
+    // provider's redirect makes: the authorization response is a 302 or 303 to the redirect URI (RFC 6749 4.1.2).
+    const cdp = await context.newCDPSession(page);
+    cdp.on('Fetch.requestPaused', (event: { requestId: string; request: { url: string } }) => {
+      const url = new URL(event.request.url);
+      const requestId = event.requestId;
+      if (url.pathname === '/favicon.ico') {
+        answering.push(cdp.send('Fetch.failRequest', { requestId, errorReason: 'Aborted' }).catch(() => undefined));
+        return;
+      }
+      arrived ??= url;
+      const answer =
+        stop.deliver !== false
+          ? cdp.send('Fetch.continueRequest', { requestId })
+          : cdp.send('Fetch.fulfillRequest', {
+              requestId,
+              responseCode: 200,
+              responseHeaders: [{ name: 'content-type', value: 'text/plain' }],
+              body: Buffer.from('The harness read the response.\n').toString('base64'),
+            });
+      answering.push(answer.catch(() => undefined));
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${stopOrigin}/*`, requestStage: 'Request' }] });
     let response = await page.goto(start.href);
     let signedIn = false;
     for (let step = 0; step < maxHops && !arrived; step++) {
@@ -173,10 +206,15 @@ export async function authorizeInBrowser(
       response = (await navigation) ?? response;
       await page.waitForLoadState('load').catch(() => undefined);
     }
-    if (arrived) return { kind: 'redirect', url: arrived };
+    if (arrived) {
+      // The response delivered (or answered) before the browser closes.
+      await Promise.all(answering);
+      await page.waitForLoadState('load').catch(() => undefined);
+      return { kind: 'redirect', url: arrived };
+    }
     return { kind: 'page', status: response?.status() ?? 0, excerpt: excerptOf(await page.content()) };
   } finally {
-    await browser.close();
+    await context.close();
   }
 }
 

@@ -10,7 +10,7 @@ import type { IWorldOptions } from '@cucumber/cucumber';
 import { After, AfterAll, BeforeAll, setDefaultTimeout, setWorldConstructor, Status, World } from '@cucumber/cucumber';
 import type { JWTPayload } from 'jose';
 
-import { type AuthorizationOutcome, authorizeThroughPages } from './login-driver';
+import { type AuthorizationOutcome, authorizeThroughPages, closeBrowser, sharedBrowser } from './login-driver';
 import { type Answer, DpopKey, type Metadata, ProviderClient, randomToken, s256 } from './provider-client';
 import { reportScenario, writeProviderReport } from './provider-report';
 import { RedirectListener } from './redirect-listener';
@@ -25,8 +25,10 @@ interface Shared {
 }
 let shared: Shared | undefined;
 
-BeforeAll(async function () {
+// A minute for the start: discovery, and Chromium's launch with PROVIDER_LOGIN=browser (seconds on a busy machine).
+BeforeAll({ timeout: 60_000 }, async function () {
   const settings = providerSettings();
+  if (settings.login === 'browser') await sharedBrowser();
   const { answer, url } = await ProviderClient.discover(settings);
   const listener = await RedirectListener.start(settings.redirectUri);
   shared = {
@@ -37,6 +39,7 @@ BeforeAll(async function () {
 });
 
 AfterAll(async function () {
+  await closeBrowser();
   if (!shared) return;
   await shared.listener.close();
   process.stdout.write(`\nProvider report: ${writeProviderReport(shared.client.settings.issuer)}\n`);
