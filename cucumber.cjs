@@ -4,8 +4,9 @@
 // `npx cucumber-js --tags @pkce`).
 // `npx cucumber-js -p mysql` runs every feature against the MySQL store of
 // MYSQL_URL, plus the @mysql features (several instances, restarts, faults).
-// The @browser scenarios need Debian's Chromium at /usr/bin/chromium; without
-// it they are left out (and `npm test` says so).
+// The @browser scenarios need Debian's Chromium: /usr/bin/chromium-headless-shell
+// (preferred: half the CPU, steps/support/browser.ts) or /usr/bin/chromium;
+// without either they are left out (and `npm test` says so).
 //
 // `npx cucumber-js -p fapi2` (and `-p fapi2-mysql`) reruns the flow features
 // (@flow: authorization request, callback, token exchange, refresh,
@@ -48,7 +49,7 @@ const { buildIfStale } = require('./dev/build.cjs');
 
 buildIfStale('harness');
 
-const browser = existsSync('/usr/bin/chromium');
+const browser = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].some((path) => existsSync(path));
 const workers = availableParallelism();
 const common = {
   requireModule: [join(__dirname, 'steps', 'support', 'source-maps.cjs')],
