@@ -15,6 +15,7 @@ import { Problem } from '../openid-client/problems';
 import { queryOf, requireSession, returnToOf } from '../openid-client/requests';
 import { settings } from '../openid-client/settings';
 import { type Connection, connections } from '../openid-client/store';
+import { providerMetadata } from './discovery';
 import { type OAuthLibrary, type PendingAuthorization, StateRefused } from './library';
 import { providerProblem, stateRefusal } from './refusals';
 import { forgetOldStates, issuedStates, pendingBySession, pendingOf } from './store';
@@ -34,6 +35,28 @@ function scopesToAsk(
   const scope = [...new Set([...configured, ...(connection?.scopes ?? []), ...extra])].join(' ');
   if (asked === undefined || !connection) return { scope };
   return { scope, expectedAccount: { issuer: connection.issuer, subject: connection.subject } };
+}
+
+/**
+ * Contract 5.3: an ID token without `name` (a conforming provider's, OIDC Core 5.4) leaves the name to userinfo, read
+ * here with the access token as Bearer. Glue, not a check: userinfo's `sub` is not compared with the ID token's
+ * (requirement 14b is the library's to meet, and these libraries' glue does not), and a failure leaves no name.
+ */
+async function namedFromUserinfo(connection: Connection): Promise<Connection> {
+  if (connection.name !== undefined || !connection.scopes.includes('profile')) return connection;
+  try {
+    const endpoint = (await providerMetadata()).userinfo_endpoint;
+    if (typeof endpoint !== 'string') return connection;
+    const response = await fetch(endpoint, {
+      headers: { authorization: `Bearer ${connection.accessToken}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(settings.providerTimeoutMs),
+    });
+    const body: unknown = response.status === 200 ? await response.json() : undefined;
+    const name = (body as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' && name !== '' ? { ...connection, name } : connection;
+  } catch {
+    return connection;
+  }
 }
 
 export const startConnecting =
@@ -81,7 +104,7 @@ export const finishConnecting =
         if (error instanceof StateRefused) throw stateRefusal(query, session);
         throw error instanceof Problem ? error : providerProblem('code', library.answerOf(error));
       });
-      connection = connectionFrom(tokens, pending.scope);
+      connection = await namedFromUserinfo(connectionFrom(tokens, pending.scope));
       const expected = pending.expectedAccount;
       if (expected && (connection.issuer !== expected.issuer || connection.subject !== expected.subject)) {
         await revokeWith(library, connection);
