@@ -97,9 +97,17 @@ export function redact(object: Record<string, unknown>): Record<string, unknown>
   return copy ?? object;
 }
 
+/**
+ * Where lines go unless a destination is given: standard output, asynchronously (docs/decisions.md,
+ * `log-lines-asynchronous`): each line is handed to libuv's thread pool as it is written, and whatever is still
+ * unwritten is flushed synchronously when the process exits (an uncaught exception's exit and SIGTERM's included).
+ * pino's default too, declared here so that no release of pino changes it unseen.
+ */
+const standardOutput = (): DestinationStream => pino.destination({ dest: 1, sync: false });
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = { level, base: { service: 'mysql-integration' }, formatters: { log: redact } };
-  const logger = destination ? pino(options, destination) : pino(options);
+  const logger = pino(options, destination ?? standardOutput());
   // A child's bindings are written into each of its lines: redacted once, when it is made
   // (every child inherits this from the root). Called with each child as `this` (a child's
   // child is made from it), so never bound here.

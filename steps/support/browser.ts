@@ -7,12 +7,9 @@
  *
  * Debian's `chromium-headless-shell` when it is installed: the same Chromium
  * build (Blink, V8, the network stack and its cookie rules) as `chromium`,
- * without the desktop browser around it, the headless shell playwright itself
- * runs by default. It takes about half the CPU of `chromium --headless` for the
- * same pages (1.3 s -> 0.4 s a launch; 9.2 s -> 4.2 s of CPU for eight
- * contexts of two pages and a screenshot each, measured side by side), and
- * the browser scenarios' CPU is most of what a run spends beside its own
- * workers (docs/design.md, "The harness's own time"). Without it, `chromium`.
+ * without the desktop browser around it, at about half the CPU for the same
+ * pages (docs/decisions.md, `harness-browser-headless-shell`). Without it,
+ * `chromium`.
  *
  * playwright-core is loaded with the first launch: cucumber's coordinating
  * process loads the support code only to read the step definitions, and a
