@@ -214,7 +214,7 @@ export const modesStateSchema = z.object({
   revocationScope: revocationScopeSchema,
   refreshTokenRotation: z.boolean(),
   resourceBasePath: z.string(),
-  /** fapi2: the token endpoint and the resource API demand a DPoP nonce (use_dpop_nonce, RFC 9449 8 and 9). */
+  /** fapi2: the token endpoint, the resource API and userinfo demand a DPoP nonce (use_dpop_nonce, RFC 9449 8, 9). */
   dpopNonces: z.boolean(),
   /**
    * `enforced` (the default): the resource API checks the token's scopes and

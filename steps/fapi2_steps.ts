@@ -355,9 +355,10 @@ Then(
   'the answers that demanded a nonce were each followed by one retry with it',
   async function (this: ConformanceWorld) {
     // The authorization server (at the PAR endpoint, when the pushed request carried a proof, or else at the token
-    // endpoint) and the vendor API each keep nonces of their own.
+    // endpoint) and the vendor API each keep nonces of their own; userinfo, asked at the connect for the account's name
+    // (contract 5.3), keeps the vendor API's, so the first demand of a resource-server nonce may come from it.
     const requests = (await this.provider.requests()).filter((request) =>
-      ['par', 'token', 'resource'].includes(request.endpoint),
+      ['par', 'token', 'userinfo', 'resource'].includes(request.endpoint),
     );
     const demanded = requests.filter((request) => request.error === 'use_dpop_nonce');
     // A client may have its nonce before it is asked for (the DPoP-Nonce of an earlier answer, RFC 9449 8.2).
