@@ -34,6 +34,14 @@ Feature: The connected account is named from the ID token, or else from userinfo
     And Carol is connected to the account "Alice Liddell"
     And the provider received one userinfo request, with the access token it issued at the connect
 
+  # In-process: it changes the integration's SCOPES.
+  @contract-5.3 @in-process
+  Scenario: With the email scope granted, the email comes from userinfo too
+    Given the integration asks only for the scopes "openid profile email offline_access databases:read"
+    When Carol connects her MySQL account as alice
+    Then Carol is connected to the account "Alice Liddell", with the email "alice@example.com"
+    And the provider received one userinfo request, with the access token it issued at the connect
+
   @contract-5.3 @oidcc-5.3.4 @oidcc-client-test-userinfo-invalid-sub
   Scenario: A userinfo answer about another account refuses the connect and revokes its tokens
     Given the provider's userinfo will name another account than the ID token

@@ -86,6 +86,17 @@ Then(
 );
 
 Then(
+  '{person} is connected to the account {string}, with the email {string}',
+  async function (this: ConformanceWorld, person: Person, name: string, email: string) {
+    const view = await connectionView(this, person);
+    assert.equal(view.status, 'connected', `${person.name}'s connection: ${JSON.stringify(view)}`);
+    assert.deepEqual([view.account?.name, view.account?.email], [name, email]);
+    const page = await person.agent.get(this.url('/'));
+    assert.equal(textOfElementWith(page.body, 'data-account'), `${name} (${email})`, 'the home page shows both');
+  },
+);
+
+Then(
   '{person} is connected, her/his account shown as {string} with no name',
   async function (this: ConformanceWorld, person: Person, subject: string) {
     const view = await connectionView(this, person);
