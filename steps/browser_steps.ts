@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Page } from 'playwright-core';
 
-import { demoAccounts } from '../mock-provider';
+import { demoAccounts } from '../mock-provider/accounts';
 import type { Person } from './support/people';
 import { needed, sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';

@@ -15,12 +15,13 @@ import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { CookieJar } from 'tough-cookie';
 
-import { type MockProvider, startMockProvider } from '../mock-provider';
+import type { MockProvider } from '../mock-provider';
 import { Clock } from '../mock-provider/clock';
 import { controlCalls } from '../mock-provider/control-table';
 import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
 import { resourceIndicatorOf } from '../mock-provider/resource-api';
 import { projectRoot } from '../testkit/project-root';
+import { mockProviderModule } from './support/in-process-mock';
 import { inProcessProvider } from './support/in-process-provider';
 import type { KeyState, RemoteProvider } from './support/provider-driver';
 import { connectRemoteProvider } from './support/remote-provider';
@@ -56,7 +57,7 @@ class MockRun {
 
   static async start(): Promise<MockRun> {
     keys ??= generateSigningKeys();
-    const mock = await startMockProvider({
+    const mock = await mockProviderModule().startMockProvider({
       client: { client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri] },
       keys: await keys,
       controlApi: true,

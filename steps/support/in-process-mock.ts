@@ -5,7 +5,7 @@
  */
 import { AfterAll } from '@cucumber/cucumber';
 
-import { type ClientRegistration, type SecurityProfile, startMockProvider } from '../../mock-provider';
+import type { ClientRegistration, SecurityProfile } from '../../mock-provider';
 import { generateSigningKeys, type SigningKey } from '../../mock-provider/keys';
 import { dropKeptRuns, type VendorDataOptions } from '../../mock-provider/vendor-data';
 import { inProcessProvider } from './in-process-provider';
@@ -13,6 +13,16 @@ import type { InProcessProvider } from './provider-driver';
 import { type CertificateKind, tlsMaterial } from './tls';
 
 let sharedKeys: Promise<SigningKey[]> | undefined;
+
+/**
+ * The mock's module, oidc-provider with it, loaded by the first scenario that starts a mock, not with the step
+ * definitions: cucumber's coordinating process loads those only to read them, and ~0.4 s of CPU there delayed every
+ * worker's start.
+ */
+export function mockProviderModule(): typeof import('../../mock-provider') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../mock-provider') as typeof import('../../mock-provider');
+}
 
 /**
  * Where the vendor's data lives for a run of this store profile: the mysql
@@ -48,7 +58,7 @@ export async function startInProcessMock(
   } = {},
 ): Promise<InProcessProvider> {
   sharedKeys ??= generateSigningKeys();
-  const mock = await startMockProvider({
+  const mock = await mockProviderModule().startMockProvider({
     client,
     keys: await sharedKeys,
     vendorData: vendorDataFor(options.store, options.ownVendorRun),
