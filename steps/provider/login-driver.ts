@@ -12,7 +12,7 @@
  * come from the settings (settings.ts); their defaults fill the mock's pages
  * and oidc-provider's development pages.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { CookieJar } from 'tough-cookie';
 
 import { formsOf, type HtmlForm } from '../support/html-forms';
@@ -189,21 +189,55 @@ export async function authorizeInBrowser(
       answering.push(answer.catch(() => undefined));
     });
     await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${stopOrigin}/*`, requestStage: 'Request' }] });
-    let response = await page.goto(start.href);
+    // The status of the last document (a provider may answer an error status with an empty body, which Chromium
+    // shows as its own error page).
+    let status = 0;
+    page.on('response', (answer) => {
+      if (answer.request().isNavigationRequest() && answer.frame() === page.mainFrame()) status = answer.status();
+    });
+    await page.goto(start.href).catch(() => null);
     let signedIn = false;
+    // The buttons clicked on this document: a page of script (glewlwyd's) stays one document through sign-in,
+    // "Grant access" and "Continue", so each button is clicked once, and the next one visible after it.
+    const clicked = new Set<string>();
     for (let step = 0; step < maxHops && !arrived; step++) {
+      // A page of script renders after its own requests (glewlwyd's reads its configuration, then the session).
+      await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+      if (arrived) break;
       const password = page.locator(settings.selectors.password).first();
-      const submit = page.locator(settings.selectors.submit).first();
-      if (await password.isVisible().catch(() => false)) {
+      const signingIn = await password.isVisible().catch(() => false);
+      if (signingIn) {
         if (signedIn) break;
         const username = page.locator(settings.selectors.username).first();
         if (await username.isVisible().catch(() => false)) await username.fill(settings.username);
         await password.fill(settings.password);
         signedIn = true;
-      } else if (!(await submit.isVisible().catch(() => false))) break;
+      } else {
+        // A consent page: every scope it offers is granted (its unticked boxes ticked), as the account approves.
+        for (const box of await page.locator('input[type="checkbox"]:visible:not(:checked):not(:disabled)').all())
+          await box.check().catch(() => undefined);
+      }
+      let submit: Locator | undefined;
+      for (const candidate of await page.locator(settings.selectors.submit).all()) {
+        if (!(await candidate.isVisible().catch(() => false))) continue;
+        const key = `${page.url()} ${await candidate.innerText().catch(() => '')}`;
+        if (clicked.has(key)) continue;
+        clicked.add(key);
+        submit = candidate;
+        break;
+      }
+      if (!submit) break;
       const navigation = page.waitForNavigation({ timeout: 10_000 }).catch(() => null);
       await submit.click();
-      response = (await navigation) ?? response;
+      // A navigation, or a page of script that answers in place: its requests over.
+      const settled = page
+        .waitForTimeout(500)
+        .then(() => page.waitForLoadState('networkidle', { timeout: 5_000 }))
+        .then(
+          () => null,
+          () => null,
+        );
+      await Promise.race([navigation, settled]);
       await page.waitForLoadState('load').catch(() => undefined);
     }
     if (arrived) {
@@ -212,7 +246,7 @@ export async function authorizeInBrowser(
       await page.waitForLoadState('load').catch(() => undefined);
       return { kind: 'redirect', url: arrived };
     }
-    return { kind: 'page', status: response?.status() ?? 0, excerpt: excerptOf(await page.content()) };
+    return { kind: 'page', status, excerpt: excerptOf(await page.content()) };
   } finally {
     await context.close();
   }
