@@ -60,6 +60,9 @@ export async function vendorRequest(
     throw write
       ? new Problem('invalid_row', 'the vendor refused the row')
       : new Problem('malformed_request', 'the vendor refused the request as malformed');
+  // The databases list exists for every account: its 404 says the API is not at API_BASE_URL (contract 3.5).
+  if (response.status === 404 && path === '/databases')
+    throw new Problem('vendor_api_not_found', 'the vendor API answered 404 for the databases list: check API_BASE_URL');
   if (response.status === 404) throw new Problem('not_found', 'the vendor has no such database or table');
   if (response.status === 429 || response.status >= 500) {
     throw new Problem('provider_unavailable', `the vendor API answered ${response.status}`, {
