@@ -7,14 +7,16 @@
  *
  * Two drivers: plain HTTP form-following with a cookie jar (the default:
  * fast, enough for pages without script), and Chromium through
- * playwright-core (PROVIDER_LOGIN=browser, Debian's /usr/bin/chromium, never
- * a downloaded browser) for pages that need one. Field names and selectors
- * come from the settings (settings.ts); their defaults fill the mock's pages
- * and oidc-provider's development pages.
+ * playwright-core (PROVIDER_LOGIN=browser, Debian's chromium-headless-shell
+ * or chromium, never a downloaded browser) for pages that need one. Field
+ * names and selectors come from the settings (settings.ts); their defaults
+ * fill the mock's pages and oidc-provider's development pages.
  */
 import type { Browser, Locator } from 'playwright-core';
 import { CookieJar } from 'tough-cookie';
 
+// Debian's chromium-headless-shell when installed, else its chromium (docs/decisions.md, harness-browser-headless-shell).
+import { chromiumPath } from '../support/browser';
 import { formsOf, type HtmlForm } from '../support/html-forms';
 import type { ProviderSettings } from './settings';
 
@@ -138,7 +140,7 @@ let browser: Promise<Browser> | undefined;
  */
 export function sharedBrowser(): Promise<Browser> {
   browser ??= import('playwright-core').then(({ chromium }) =>
-    chromium.launch({ executablePath: '/usr/bin/chromium', headless: true }),
+    chromium.launch({ executablePath: chromiumPath, headless: true }),
   );
   return browser;
 }
