@@ -98,6 +98,27 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
       When Alice disconnects her MySQL account, asking for JSON
       Then the answer says she is not connected, and the revocation is "pending"
 
+  Rule: a provider that offers no revocation is not said to have revoked anything (contract 5.7, RFC 8414 2)
+
+    A provider whose metadata names no revocation_endpoint cannot be asked
+    to revoke: nothing is sent and nothing is queued (a queued revocation
+    could never be confirmed), the connection is forgotten all the same, and
+    the answer says "not_offered", not "done": the tokens live at the
+    provider until they expire. The Background's connect filled the
+    integration's discovery cache, which only a restart of our own
+    integration empties (contract 3.6): in-process only.
+
+    @rfc7009 @contract-5.7 @in-process
+    Scenario: A disconnect from a provider that offers no revocation endpoint is told the revocation is "not_offered"
+      Given the provider offers no revocation endpoint
+      And the integration reads the provider's metadata afresh
+      And Alice connects again, signing in at the provider as alice
+      When Alice disconnects her MySQL account, asking for JSON
+      Then the answer says she is not connected, and the revocation is "not_offered"
+      And the provider received 0 revocation requests in all
+      And nothing of her connection is stored
+      And her tokens still work at the provider
+
   Rule: only this site can disconnect (RFC 9700 4.7)
 
     @csrf @rfc9700-4.7

@@ -232,6 +232,12 @@ export const modesStateSchema = z.object({
   idTokenProfileClaims: z.boolean(),
   /** `account` (the default): userinfo's `sub` is the token's account's; `another-account`: the other demo account's. */
   userinfoSubject: userinfoSubjectSchema,
+  /**
+   * true (the default): discovery advertises `revocation_endpoint` (RFC 8414 2)
+   * and it answers (RFC 7009). false: discovery leaves it out and the endpoint
+   * answers 404, as a provider that offers no revocation (contract 5.7).
+   */
+  revocationEndpoint: z.boolean(),
 });
 export type Modes = z.infer<typeof modesStateSchema>;
 
@@ -244,6 +250,7 @@ export const modesSchema = z.strictObject({
   apiChecks: apiChecksSchema.optional(),
   idTokenProfileClaims: z.boolean().optional(),
   userinfoSubject: userinfoSubjectSchema.optional(),
+  revocationEndpoint: z.boolean().optional(),
 });
 export type ModesChange = z.infer<typeof modesSchema>;
 

@@ -97,6 +97,8 @@ export interface MockProvider {
  * as a whole) is a control away: `setModes({separateGrants: false, revocationScope: 'grant'})`.
  * Its ID tokens carry no profile claims, which userinfo gives (OIDC Core 5.4);
  * `setModes({idTokenProfileClaims: true})` puts them in the ID token too.
+ * `setModes({revocationEndpoint: false})` makes it a provider that offers no
+ * revocation (contract 5.7): none advertised, the endpoint answers 404.
  */
 export const defaultModes: Modes = {
   separateGrants: true,
@@ -107,6 +109,7 @@ export const defaultModes: Modes = {
   apiChecks: 'enforced',
   idTokenProfileClaims: false,
   userinfoSubject: 'account',
+  revocationEndpoint: true,
 };
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
@@ -154,6 +157,21 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   const rateLimits = new RateLimits(clock.now);
   provider.use(endpointNaming(() => modes.resourceBasePath));
   provider.use(requests.middleware());
+  provider.use(async (ctx, next) => {
+    // oidc-provider's revocation feature is fixed at start: the mode hides it (contract 10.1).
+    const endpoint = endpointIn(ctx);
+    if (endpoint === 'revocation' && !modes.revocationEndpoint) {
+      ctx.status = 404;
+      ctx.body = { error: 'invalid_request', error_description: 'this provider offers no revocation endpoint' };
+      return;
+    }
+    await next();
+    if (endpoint === 'discovery' && !modes.revocationEndpoint && ctx.body && typeof ctx.body === 'object') {
+      // revocation_endpoint and its revocation_endpoint_auth_* companions (RFC 8414 2).
+      const advertised = Object.entries(ctx.body as Record<string, unknown>);
+      ctx.body = Object.fromEntries(advertised.filter(([name]) => !name.startsWith('revocation_endpoint')));
+    }
+  });
   provider.use(rateLimits.middleware());
   provider.use(faults.middleware());
   provider.use(tampering.middleware());

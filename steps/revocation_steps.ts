@@ -183,3 +183,17 @@ When(
     await this.sut.retryRevocations();
   },
 );
+
+/** Contract 5.7, 10.1: the mock's `revocationEndpoint` mode: discovery names none, and the endpoint answers 404. */
+Given('the provider offers no revocation endpoint', async function (this: ConformanceWorld) {
+  await this.provider.setModes({ revocationEndpoint: false });
+});
+
+/**
+ * The Background's connect filled the integration's discovery cache (contract 3.6), which the harness can empty
+ * only by restarting our integration in-process (same port, store and settings): a fresh start reads the metadata
+ * again. A remote integration's cache is out of reach, hence @in-process.
+ */
+When("the integration reads the provider's metadata afresh", async function (this: ConformanceWorld) {
+  await this.inProcess.reconfigure({});
+});

@@ -7,7 +7,9 @@
  * revokes the whole grant), then the access token. A token the provider did
  * not confirm revoked stays queued and is retried later: after `Retry-After`
  * when the provider sent one, otherwise with bounded exponential backoff,
- * until it is confirmed or given up.
+ * until it is confirmed or given up. A provider whose metadata names no
+ * `revocation_endpoint` (RFC 8414 2) offers no revocation: nothing is sent,
+ * and a disconnect queues nothing and says so (contract 5.7, `not_offered`).
  */
 import type { Logger } from 'pino';
 
@@ -21,6 +23,17 @@ import { type RevocationOutcome, revocationRequest } from '../oauth/revocation-r
 import type { PendingRevocation, Store } from '../store/store';
 
 const maxBackoffMs = 3600 * 1000;
+
+/**
+ * What a disconnect tells of its revocations (contract 5.7): `done` (the
+ * provider confirmed them, or there was nothing to revoke), `pending` (one
+ * is queued), `not_offered` (the provider offers no revocation endpoint:
+ * nothing sent, nothing queued; the tokens live until they expire there).
+ */
+export type RevocationState = 'done' | 'pending' | 'not_offered';
+
+/** One attempt's end: confirmed, or left queued for a retry, or not offered by the provider (dropped). */
+type Attempt = 'confirmed' | 'left' | 'not_offered';
 
 export interface RevocationQueueDependencies {
   readonly config: Pick<Config, 'revocationMaxAttempts' | 'revocationRetryIntervalSeconds'>;
@@ -44,8 +57,21 @@ export class RevocationQueue {
    */
   async revokeNow(queued: readonly PendingRevocation[]): Promise<number> {
     let left = 0;
-    for (const revocation of queued) if (!(await this.attempt(revocation))) left += 1;
+    for (const revocation of queued) if ((await this.attempt(revocation)) === 'left') left += 1;
     return left;
+  }
+
+  /**
+   * Whether the provider offers revocation: its metadata names a
+   * `revocation_endpoint` (RFC 8414 2, RFC 7009 2). Metadata that cannot be
+   * had now counts as offered: the tokens are queued, and the retries find out.
+   */
+  async offered(): Promise<boolean> {
+    try {
+      return Boolean((await this.deps.discovery.metadata()).revocation_endpoint);
+    } catch {
+      return true;
+    }
   }
 
   /**
@@ -80,7 +106,7 @@ export class RevocationQueue {
     try {
       let confirmed = 0;
       for (const revocation of await this.deps.store.dueRevocations(this.deps.now(), limit)) {
-        if (await this.attempt(revocation)) confirmed += 1;
+        if ((await this.attempt(revocation)) === 'confirmed') confirmed += 1;
       }
       return confirmed;
     } finally {
@@ -92,12 +118,14 @@ export class RevocationQueue {
    * One attempt at a queued revocation: confirmed and dequeued, or counted and
    * rescheduled with backoff, or given up after the last attempt. Any failure
    * counts, a row that cannot even be opened (its key left the ring) too, so
-   * no row stays due for ever in front of the others. Never throws.
+   * no row stays due for ever in front of the others. A row whose provider
+   * no longer offers revocation is dropped (logged): no retry could succeed.
+   * Never throws.
    */
-  private async attempt(revocation: PendingRevocation): Promise<boolean> {
+  private async attempt(revocation: PendingRevocation): Promise<Attempt> {
     const { store, cipher, now, logger, config } = this.deps;
     const attempts = revocation.attempts + 1;
-    let outcome: RevocationOutcome;
+    let outcome: RevocationOutcome | 'not_offered';
     try {
       const token = cipher.decrypt(revocation.sealedToken, revocationContext(revocation.id));
       outcome = await this.revoke(token, revocation.tokenTypeHint);
@@ -105,14 +133,22 @@ export class RevocationQueue {
       outcome = { done: false, reason: (error as Error).message };
     }
     try {
+      if (outcome === 'not_offered') {
+        await store.deleteRevocation(revocation.id);
+        logger.warn(
+          { userId: revocation.userId, tokenTypeHint: revocation.tokenTypeHint },
+          'revocation not offered by the provider (no revocation_endpoint): dropped, the token lives until it expires',
+        );
+        return 'not_offered';
+      }
       if (outcome.done) {
         await store.deleteRevocation(revocation.id);
-        return true;
+        return 'confirmed';
       }
       if (attempts >= config.revocationMaxAttempts) {
         await store.deleteRevocation(revocation.id);
         logger.error({ userId: revocation.userId, attempts, reason: outcome.reason }, 'revocation given up');
-        return false;
+        return 'left';
       }
       await store.saveRevocation(this.rescheduled(revocation, attempts, outcome, now()));
     } catch (error) {
@@ -121,10 +157,13 @@ export class RevocationQueue {
         'revocation attempt not recorded; it stays queued',
       );
     }
-    return false;
+    return 'left';
   }
 
-  private async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<RevocationOutcome> {
+  private async revoke(
+    token: string,
+    hint: 'refresh_token' | 'access_token',
+  ): Promise<RevocationOutcome | 'not_offered'> {
     const { http, now } = this.deps;
     let endpoint: string | undefined;
     try {
@@ -132,8 +171,8 @@ export class RevocationQueue {
     } catch (error) {
       return { done: false, reason: (error as Error).message };
     }
-    // A provider without a revocation endpoint cannot be asked; the local tokens are gone all the same.
-    if (!endpoint) return { done: true };
+    // A provider without a revocation endpoint cannot be asked (contract 5.7); the local tokens are gone all the same.
+    if (!endpoint) return 'not_offered';
     return revocationRequest(http, endpoint, this.deps.clientAuthentication, token, hint, now());
   }
 

@@ -1,8 +1,9 @@
 /**
  * `POST /disconnect` (contract 5.7): the HTTP of disconnecting. Refused from
  * another site; the user's connection forgotten and its tokens revoked by the
- * disconnect service (../connections/disconnect.ts); idempotent
- * (disconnecting twice is fine).
+ * disconnect service (../connections/disconnect.ts), which says what became
+ * of them (`done`, `pending`, `not_offered`); idempotent (disconnecting
+ * twice is fine).
  */
 import type { DisconnectUser } from '../connections/disconnect';
 import { checkSameOrigin } from '../http/check-same-origin';
@@ -22,7 +23,7 @@ export function disconnect(deps: DisconnectDependencies): IntegrationMiddleware 
     const user = await requireUser(deps.identity, ctx);
     const result = await deps.disconnectUser(user.id);
     if (ctx.accepts('html', 'json') === 'json') {
-      ctx.body = { status: 'not_connected', revocation: result.queued > 0 ? 'pending' : 'done' };
+      ctx.body = { status: 'not_connected', revocation: result.revocation };
       return;
     }
     ctx.status = 303;

@@ -78,7 +78,12 @@ export const factSpecs = {
     section: 'RFC 9700 4.14.2',
     mock: 'revoked',
   },
-  'revocation.endpoint': { title: 'A revocation endpoint', section: 'RFC 7009 2, RFC 8414 2', mock: 'advertised' },
+  'revocation.endpoint': {
+    title: 'A revocation endpoint',
+    section: 'RFC 7009 2, RFC 8414 2. None: our integration answers revocation "not_offered" (contract 5.7)',
+    mock: 'advertised',
+    controlFor: (value) => (value === 'not advertised' ? modes({ revocationEndpoint: false }) : undefined),
+  },
   'revocation.refresh': { title: 'A revoked refresh token', section: 'RFC 7009 2.1', mock: 'refused' },
   'revocation.refresh.access': {
     title: 'The access token, after its refresh token was revoked',
