@@ -147,9 +147,9 @@ router.post(
 );
 
 router.post('/disconnect', sameSite, async (ctx) => {
-  const confirmed = await disconnect(requireSession(ctx).userId);
+  const revocation = await disconnect(requireSession(ctx).userId);
   if (ctx.accepts('html', 'json') === 'json') {
-    ctx.body = { status: 'not_connected', revocation: confirmed ? 'done' : 'pending' };
+    ctx.body = { status: 'not_connected', revocation };
   } else {
     ctx.status = 303;
     ctx.redirect('/');

@@ -166,13 +166,18 @@ export async function keptOrRevoked<T>(tokens: client.TokenEndpointResponse, kee
   }
 }
 
-/** Revoke one token at the provider (RFC 7009): true when confirmed, else the provider's Retry-After (ms), if any. */
+/**
+ * Revoke one token at the provider (RFC 7009): true when confirmed, or when the provider offers no revocation
+ * endpoint (nothing to ask, so nothing queued: contract 5.7), else the provider's Retry-After (ms), if any.
+ */
 async function revoke(item: {
   token: string;
   hint: QueuedRevocation['hint'];
 }): Promise<true | { retryAfterMs?: number }> {
   try {
-    await client.tokenRevocation(await configuration(), item.token, { token_type_hint: item.hint });
+    const config = await configuration();
+    if (!config.serverMetadata().revocation_endpoint) return true;
+    await client.tokenRevocation(config, item.token, { token_type_hint: item.hint });
     return true;
   } catch (error) {
     const retryAfter = Number(problemOf(error, 'refresh').extra.retryAfter);
@@ -210,12 +215,28 @@ export async function revokeTokensOf(connection: Pick<Connection, 'accessToken' 
   return confirmed;
 }
 
+/**
+ * What a disconnect tells of its revocations (contract 5.7): `done`, `pending` (one queued), or `not_offered`
+ * (discovery names no revocation_endpoint: nothing sent, nothing queued; the tokens live until they expire there).
+ */
+export type RevocationState = 'done' | 'pending' | 'not_offered';
+
+/** Whether discovery names a revocation_endpoint (RFC 8414 2); a configuration that cannot be had counts as offered. */
+async function revocationOffered(): Promise<boolean> {
+  try {
+    return Boolean((await configuration()).serverMetadata().revocation_endpoint);
+  } catch {
+    return true;
+  }
+}
+
 /** Disconnect: forget the connection here, and revoke its tokens at the provider. */
-export async function disconnect(userId: string): Promise<boolean> {
+export async function disconnect(userId: string): Promise<RevocationState> {
   const connection = connections.get(userId);
-  if (!connection) return true;
+  if (!connection) return 'done';
   connections.delete(userId);
-  return revokeTokensOf(connection);
+  if (!(await revocationOffered())) return 'not_offered';
+  return (await revokeTokensOf(connection)) ? 'done' : 'pending';
 }
 
 /** Try the queued revocations that are due now. */

@@ -152,9 +152,9 @@ export function createApp(library: OAuthLibrary): Koa {
   );
 
   router.post('/disconnect', sameSite, async (ctx) => {
-    const confirmed = await disconnect(library, requireSession(ctx).userId);
+    const revocation = await disconnect(library, requireSession(ctx).userId);
     if (ctx.accepts('html', 'json') === 'json') {
-      ctx.body = { status: 'not_connected', revocation: confirmed ? 'done' : 'pending' };
+      ctx.body = { status: 'not_connected', revocation };
     } else {
       ctx.status = 303;
       ctx.redirect('/');

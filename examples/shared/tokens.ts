@@ -9,6 +9,7 @@
 import { Problem } from '../openid-client/problems';
 import { settings } from '../openid-client/settings';
 import { type Connection, connections } from '../openid-client/store';
+import { providerMetadata } from './discovery';
 import type { AccountClaims, OAuthLibrary, Tokens } from './library';
 import { providerProblem } from './refusals';
 
@@ -103,10 +104,26 @@ export async function revokeWith(library: OAuthLibrary, connection: Connection):
   }
 }
 
+/**
+ * What a disconnect tells of its revocations (contract 5.7): `done`, `pending` (not confirmed), or `not_offered`
+ * (discovery names no revocation_endpoint: nothing is sent, the tokens live until they expire at the provider).
+ */
+export type RevocationState = 'done' | 'pending' | 'not_offered';
+
+/** Whether discovery names a revocation_endpoint (RFC 8414 2); metadata that cannot be had counts as offered. */
+async function revocationOffered(): Promise<boolean> {
+  try {
+    return Boolean((await providerMetadata()).revocation_endpoint);
+  } catch {
+    return true;
+  }
+}
+
 /** Disconnect: forget the connection here, and revoke its tokens as the library does. */
-export async function disconnect(library: OAuthLibrary, userId: string): Promise<boolean> {
+export async function disconnect(library: OAuthLibrary, userId: string): Promise<RevocationState> {
   const connection = connections.get(userId);
-  if (!connection) return true;
+  if (!connection) return 'done';
   connections.delete(userId);
-  return revokeWith(library, connection);
+  if (!(await revocationOffered())) return 'not_offered';
+  return (await revokeWith(library, connection)) ? 'done' : 'pending';
 }
