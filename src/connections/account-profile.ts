@@ -37,10 +37,10 @@ export async function accountProfile(
 ): Promise<AccountProfile> {
   const { metadata, tokens, claims } = input;
   const fromIdToken = { name: text(claims.name), email: text(claims.email) };
-  const wanted =
-    (fromIdToken.name === undefined && tokens.scopes.includes('profile')) ||
-    (fromIdToken.email === undefined && tokens.scopes.includes('email'));
-  if (!wanted) return fromIdToken;
+  // What the ID token lacks and a granted scope asks for (OIDC Core 5.4): only these are read from userinfo.
+  const nameWanted = fromIdToken.name === undefined && tokens.scopes.includes('profile');
+  const emailWanted = fromIdToken.email === undefined && tokens.scopes.includes('email');
+  if (!nameWanted && !emailWanted) return fromIdToken;
   const answer = metadata.userinfo_endpoint
     ? await userinfoRequest(deps.http, metadata.userinfo_endpoint, tokens.accessToken, claims.sub, input.dpop)
     : { ok: false as const, problem: 'the provider has no userinfo_endpoint' };
@@ -49,7 +49,7 @@ export async function accountProfile(
     return fromIdToken;
   }
   return {
-    name: fromIdToken.name ?? (tokens.scopes.includes('profile') ? text(answer.claims.name) : undefined),
-    email: fromIdToken.email ?? (tokens.scopes.includes('email') ? text(answer.claims.email) : undefined),
+    name: nameWanted ? text(answer.claims.name) : fromIdToken.name,
+    email: emailWanted ? text(answer.claims.email) : fromIdToken.email,
   };
 }

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 
 import { CookieJar } from 'tough-cookie';
 
-import type { Metadata } from './provider-client';
+import { jsonObjectOf, type Metadata } from './provider-client';
 import type { ProviderSettings } from './settings';
 
 /** The settings of this feature (docs/provider-mode.md), beside the profile's. */
@@ -120,13 +120,7 @@ export class ResourceTap {
             ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
           },
         });
-        const text = await userinfo.text();
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          json = undefined;
-        }
+        const json = jsonObjectOf(await userinfo.text());
         const subject = userinfo.status === 200 && typeof json?.sub === 'string' ? json.sub : undefined;
         record({ upstreamStatus: userinfo.status, ...(subject ? { subject } : {}) });
         if (subject) {
@@ -303,12 +297,7 @@ export class Visitor {
     for (const setCookie of response.headers.getSetCookie())
       await this.jar.setCookie(setCookie, url, { ignoreError: true });
     const text = await response.text();
-    let json: Record<string, unknown> | undefined;
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      json = undefined;
-    }
+    const json = jsonObjectOf(text);
     return { status: response.status, location: response.headers.get('location') ?? undefined, json, text };
   }
 }

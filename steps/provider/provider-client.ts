@@ -43,16 +43,20 @@ const openIdScopes = ['openid', 'profile', 'email', 'address', 'phone', 'offline
 export const randomToken = () => randomBytes(32).toString('base64url');
 export const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
-async function answerOf(response: Response): Promise<Answer> {
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
+/** A body's JSON object; undefined for anything else (no JSON, an array, a scalar). */
+export function jsonObjectOf(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { status: response.status, headers: response.headers, json };
+}
+
+async function answerOf(response: Response): Promise<Answer> {
+  return { status: response.status, headers: response.headers, json: jsonObjectOf(await response.text()) };
 }
 
 /** A DPoP key pair and its proofs (RFC 9449 4.2), with the last nonce a server asked for (RFC 9449 8). */
