@@ -22,6 +22,12 @@ const gitignored = readFileSync(new URL('.gitignore', import.meta.url), 'utf8')
     return directory ? `${glob}/**` : glob;
   });
 
+/** The harness's requests are sent once: got comes from steps/support/http.ts, never bare (it retries by default). */
+const noBareGot = {
+  regex: '^got$',
+  message: "import got from steps/support/http.ts: the harness's client, which never retries a request.",
+};
+
 const noDev = {
   regex: '^(\\.\\./)+dev/',
   message: 'dev/ holds entry points: what the harness needs from there belongs in testkit/.',
@@ -61,7 +67,7 @@ export default tseslint.config(
   {
     basePath: root,
     files: ['steps/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noDev] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noDev, noBareGot] }] },
   },
   {
     basePath: root,
@@ -72,6 +78,7 @@ export default tseslint.config(
         {
           patterns: [
             noDev,
+            noBareGot,
             {
               regex: '(^|/)[^/]*_steps(\\.js)?$',
               message: 'steps/support never imports a step file: move what both need into steps/support.',
@@ -81,6 +88,7 @@ export default tseslint.config(
       ],
     },
   },
+  { basePath: root, files: ['steps/support/http.ts'], rules: { 'no-restricted-imports': 'off' } },
   // Layout is Prettier's (.prettierrc.json): no ESLint rule argues with it.
   prettier,
 );

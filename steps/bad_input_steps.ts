@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 
 import { Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
+import { got } from './support/http';
 import type { Person } from './support/people';
 import { callbackScene } from './support/scenes/callback';
 import { needed, sceneOf } from './support/scenes/scene';

@@ -7,9 +7,9 @@ import { strict as assert } from 'node:assert';
 import { generateKeyPairSync } from 'node:crypto';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 import type { JWK } from 'jose';
 
+import { got } from './support/http';
 import type { ConformanceWorld } from './support/world';
 
 /** The keys `/jwks.json` published, per scenario. */

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { After, Given, Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
 import { conformanceTable } from '../testkit/conformance/coverage';
 import { requirements } from '../testkit/conformance/requirements';
@@ -12,6 +11,7 @@ import { projectRoot } from '../testkit/project-root';
 import { buildReport, reportHtml, summaryLines } from './support/conformance-report';
 import { contractPreflight, preflightFailure, type PreflightProblems } from './support/contract-preflight';
 import { errorCodeOf } from './support/html-forms';
+import { got } from './support/http';
 import { needed, sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';
 
@@ -123,8 +123,8 @@ Given(
     const { port } = scene.proxy.address() as AddressInfo;
     scene.url = `http://127.0.0.1:${port}/`;
     // The same page, straight from our integration, has the attribute: the proxy made the one difference.
-    const straight = await got(new URL('/connect', this.sut.baseUrl), { throwHttpErrors: false, retry: { limit: 0 } });
-    const proxied = await got(new URL('/connect', scene.url), { throwHttpErrors: false, retry: { limit: 0 } });
+    const straight = await got(new URL('/connect', this.sut.baseUrl), { throwHttpErrors: false });
+    const proxied = await got(new URL('/connect', scene.url), { throwHttpErrors: false });
     assert.equal(errorCodeOf(straight.body), 'session_required');
     assert.equal(errorCodeOf(proxied.body), undefined, 'the proxied page has no data-error-code');
     assert.ok(proxied.body.includes(markup), `the proxied page marks the code as ${markup}`);

@@ -7,11 +7,11 @@
 import { strict as assert } from 'node:assert';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got, type Response } from 'got';
 
 import { proofFutureLeewaySeconds } from '../mock-provider/dpop-proofs';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { dpopProof } from '../src/oauth/dpop';
+import { got, type Response } from './support/http';
 import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';
 

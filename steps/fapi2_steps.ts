@@ -11,7 +11,6 @@ import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 
 import { loadConfig } from '../src/config';
@@ -20,6 +19,7 @@ import { TokenCipher } from '../src/crypto/token-cipher';
 import { errorCodes, isErrorCode } from '../src/errors';
 import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
 import { errorCodeOf } from './support/html-forms';
+import { got, type Response } from './support/http';
 import { startInProcessMock } from './support/in-process-mock';
 import type { Person } from './support/people';
 import { fapi2Environment, harnessCallsFromHere, newClientKey } from './support/security-profile';

@@ -6,8 +6,8 @@
 import { strict as assert } from 'node:assert';
 
 import { Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
+import { got } from './support/http';
 import type { Person } from './support/people';
 import type { ConformanceWorld } from './support/world';
 
@@ -23,7 +23,6 @@ When(
         cookieJar: person.agent.jar,
         throwHttpErrors: false,
         followRedirect: false,
-        retry: { limit: 0 },
       });
       assert.ok(answer.statusCode < 500, `HEAD / answered ${answer.statusCode}`);
     }

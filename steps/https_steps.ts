@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
+import { got } from './support/http';
 import type { Person } from './support/people';
 import type { CertificateKind } from './support/tls';
 import type { ConformanceWorld } from './support/world';

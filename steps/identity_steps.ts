@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got, type Response } from 'got';
 
+import { got, type Response } from './support/http';
 import { callsScene } from './support/scenes/calls';
 import type { ConformanceWorld } from './support/world';
 
@@ -60,7 +60,6 @@ async function forward(
     localAddress: from,
     throwHttpErrors: false,
     followRedirect: false,
-    retry: { limit: 0 },
   });
   return scene(world).answer as Response<string>;
 }

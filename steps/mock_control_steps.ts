@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { After, Given, Then, When } from '@cucumber/cucumber';
-import { got, type Response } from 'got';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { CookieJar } from 'tough-cookie';
 
@@ -21,6 +20,7 @@ import { controlCalls } from '../mock-provider/control-table';
 import { generateSigningKeys, type SigningKey } from '../mock-provider/keys';
 import { resourceIndicatorOf } from '../mock-provider/resource-api';
 import { projectRoot } from '../testkit/project-root';
+import { got, type Response } from './support/http';
 import { mockProviderModule } from './support/in-process-mock';
 import { inProcessProvider } from './support/in-process-provider';
 import type { KeyState, RemoteProvider } from './support/provider-driver';
@@ -37,7 +37,7 @@ const redirectUri = 'http://127.0.0.1:9/callback';
 const clientId = 'mysql-integration';
 const clientSecret = randomBytes(24).toString('base64url');
 let keys: Promise<SigningKey[]> | undefined;
-const http = got.extend({ throwHttpErrors: false, followRedirect: false, retry: { limit: 0 } });
+const http = got.extend({ throwHttpErrors: false, followRedirect: false });
 
 /** One scenario's mock, its remote driver, and what the bare client got from it. */
 class MockRun {

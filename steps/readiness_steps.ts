@@ -8,8 +8,8 @@
 import { strict as assert } from 'node:assert';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
+import { got } from './support/http';
 import { callsScene } from './support/scenes/calls';
 import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
@@ -29,7 +29,6 @@ When(
       answers.push(
         await got.get(this.url(path), {
           throwHttpErrors: false,
-          retry: { limit: 0 },
           headers: { accept: 'application/json' },
         }),
       );

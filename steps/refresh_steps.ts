@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
 import { sealRefreshedConnection } from '../src/connections/connection-record';
 import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { dpopProof } from '../src/oauth/dpop';
 import { processTokenResponse } from '../src/oauth/process-token-response';
+import { got } from './support/http';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import type { RecordedRequest } from './support/provider-driver';

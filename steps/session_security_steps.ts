@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 
 import { Given, Then, When } from '@cucumber/cucumber';
-import { got } from 'got';
 
+import { got } from './support/http';
 import type { Person } from './support/people';
 import { callsScene } from './support/scenes/calls';
 import { connectionBefore, rememberConnectionBefore } from './support/scenes/connection-before';

@@ -19,11 +19,11 @@
 import { randomBytes } from 'node:crypto';
 
 import { BeforeAll } from '@cucumber/cucumber';
-import { got } from 'got';
 
 import { buildReport, contractPreflightHookName, writeReport } from './conformance-report';
 import { freshConnections } from './fresh-connections';
 import { connectionStatusOf, formWith, linksTo, textOfElementWith } from './html-forms';
+import { got } from './http';
 import { remoteTarget } from './remote-integration';
 import { type HttpResponse, UserAgent } from './user-agent';
 
@@ -138,7 +138,6 @@ async function checkRoutes(problems: PreflightProblems, agent: UserAgent, url: (
 
   const otherMethod = await got.put(url('/api/connection'), {
     throwHttpErrors: false,
-    retry: { limit: 0 },
     followRedirect: false,
     agent: freshConnections,
     headers: { accept: 'application/json', origin: new URL(url('/')).origin },

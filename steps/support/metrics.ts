@@ -4,8 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 
-import { got } from 'got';
-
+import { got } from './http';
 import type { ConformanceWorld } from './world';
 
 /** The metrics the integration exposes now, as text. */

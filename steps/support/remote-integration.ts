@@ -7,9 +7,8 @@
  * (`harness-unique-people`), and never restarts or reconfigures it: it
  * offers neither a store the harness reads nor restarts.
  */
-import { got } from 'got';
-
 import { freshConnections } from './fresh-connections';
+import { got } from './http';
 import {
   type Capabilities,
   type HookCapability,
@@ -30,7 +29,6 @@ export function remoteTarget(): { integrationUrl: string; mockUrl: string } | un
 
 const client = got.extend({
   throwHttpErrors: false,
-  retry: { limit: 0 },
   timeout: { request: 15_000 },
   followRedirect: false,
   agent: freshConnections,

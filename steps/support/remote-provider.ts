@@ -6,11 +6,11 @@
  * contract 10.2; a GET's or DELETE's as the query), and its answer is parsed
  * with the entry's output schema. The mock judges the input.
  */
-import { type Got, got } from 'got';
 import { z } from 'zod';
 
 import { controlTable } from '../../mock-provider/control-table';
 import { freshConnections } from './fresh-connections';
+import { type Got, got } from './http';
 import { provider, type RemoteProvider } from './provider-driver';
 
 const failureSchema = z.object({ error: z.string().optional(), error_description: z.string().optional() });
@@ -60,7 +60,6 @@ export async function connectRemoteProvider(
   const http = got.extend({
     prefixUrl: new URL('/__control/', mockUrl).href,
     throwHttpErrors: false,
-    retry: { limit: 0 },
     agent: freshConnections,
     timeout: { request: options.timeoutMs ?? 10_000 },
   });

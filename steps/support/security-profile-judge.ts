@@ -12,10 +12,10 @@
 import { strict as assert } from 'node:assert';
 
 import { After, Status } from '@cucumber/cucumber';
-import { got } from 'got';
 import type { JSONWebKeySet } from 'jose';
 
 import { endpointPaths } from '../../mock-provider/endpoints';
+import { got } from './http';
 import { harnessCallsFrom, judgeAtTheMock } from './security-profile';
 import type { ConformanceWorld } from './world';
 

@@ -4,10 +4,10 @@
  * sends `Origin` with a form POST, and it remembers every URL it visited so
  * a step can check that no secret ever travelled in one.
  */
-import { type Got, got, type Response } from 'got';
 import { CookieJar } from 'tough-cookie';
 
 import { freshConnections } from './fresh-connections';
+import { type Got, got, type Response } from './http';
 
 export type HttpResponse = Response<string>;
 
@@ -25,7 +25,6 @@ export class UserAgent {
       cookieJar: this.jar,
       followRedirect: false,
       throwHttpErrors: false,
-      retry: { limit: 0 },
       agent: { http: freshConnections.http },
       // As patient as a person: an integration may spend a few provider
       // timeouts on one answer (retries, two revocations).

@@ -9,19 +9,19 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 
-import { got, type Response } from 'got';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { CookieJar } from 'tough-cookie';
 
 import { demoAccounts } from '../../mock-provider/accounts';
 import { MysqlPlane } from '../../mock-provider/vendor-data';
+import { got, type Response } from './http';
 import { startInProcessMock } from './in-process-mock';
 import type { InProcessProvider, VendorDataState } from './provider-driver';
 import type { TcpProxy } from './tcp-proxy';
 
 const redirectUri = 'http://127.0.0.1:9/callback';
 const clientId = 'mysql-integration';
-const http = got.extend({ throwHttpErrors: false, followRedirect: false, retry: { limit: 0 } });
+const http = got.extend({ throwHttpErrors: false, followRedirect: false });
 const leakedServerText =
   /\bER_[A-Z_]+|SQLSTATE|You have an error in your SQL|command denied|MariaDB|mysql2|vd_[0-9a-f]{8}_/;
 
