@@ -65,6 +65,12 @@ Feature: The mock is driven the same way in-process and remotely, and is as stri
     Then the next token response has an ID token whose header says "at+jwt", issued a year ahead, and no "expires_in"
     And the token response after it is untouched
 
+  Scenario: An answer held by a delay goes on as soon as the harness lets it go
+    Given a mock run alone, driven through its control API
+    And the mock holds its next discovery answer for a minute
+    When a client asks for the discovery document, and the harness lets the held answer go
+    Then the client gets the discovery document, and the mock let go of exactly one answer
+
   Scenario: Revoking one token leaves every other token alive
     Given a mock run alone, driven through its control API
     And alice has authorized the client twice at the mock

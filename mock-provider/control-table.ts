@@ -163,6 +163,15 @@ export const controlTable = {
     result: (answer) => answer.pending,
   }),
   clearFaults: control({ method: 'DELETE', path: 'faults', input: nothing, output: noContent }),
+  /** The endpoint's answers that a `delayMs` fault holds now go on at once; how many were held. */
+  releaseHeld: control({
+    method: 'POST',
+    path: 'faults/release',
+    input: endpointQuery,
+    output: z.object({ endpoint: endpointName, released: z.number() }),
+    args: (endpoint: Endpoint) => ({ endpoint }),
+    result: (answer) => answer.released,
+  }),
 
   /** 429 with `Retry-After` and `RateLimit-*` past `limit` requests a window. */
   setRateLimit: control({

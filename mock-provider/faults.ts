@@ -3,7 +3,9 @@
  * given failure. At the authorization endpoint an OAuth error is sent back to
  * the client's redirect URI, as a real provider would; elsewhere the fault is
  * an HTTP response with the given status, OAuth error, body and headers,
- * after an optional delay; or a dropped connection.
+ * after an optional delay; or a dropped connection. An answer held by a
+ * delay can be let go early (`release`), so that a check that needs a slow
+ * answer holds it for exactly as long as it needs.
  */
 import { decodeJwt } from 'jose';
 import type { Context, Middleware } from 'koa';
@@ -40,6 +42,8 @@ async function authorizationRequestOf(ctx: Context): Promise<{ redirectUri?: unk
 
 export class Faults {
   private readonly armed = new Map<Endpoint, Armed[]>();
+  /** The answers a delay holds now, each with what lets it go. */
+  private readonly held = new Map<Endpoint, Set<() => void>>();
 
   constructor(
     private readonly issuer: string,
@@ -54,6 +58,28 @@ export class Faults {
 
   clear(): void {
     this.armed.clear();
+  }
+
+  /** Let every answer of the endpoint that a delay holds now go on at once; how many there were. */
+  release(endpoint: Endpoint): number {
+    const waiting = [...(this.held.get(endpoint) ?? [])];
+    for (const go of waiting) go();
+    return waiting.length;
+  }
+
+  private async hold(endpoint: Endpoint, delayMs: number): Promise<void> {
+    const waiting = this.held.get(endpoint) ?? new Set<() => void>();
+    this.held.set(endpoint, waiting);
+    let go = () => {};
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => go(), delayMs);
+      go = () => {
+        clearTimeout(timer);
+        waiting.delete(go);
+        resolve();
+      };
+      waiting.add(go);
+    });
   }
 
   /** How many responses of the endpoint are still scripted to fail. */
@@ -79,7 +105,7 @@ export class Faults {
         return;
       }
       if (fault.delayMs) {
-        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        await this.hold(endpoint, fault.delayMs);
         // The client gave up while we waited: there is no one left to answer.
         if (ctx.req.socket.destroyed) return;
       }

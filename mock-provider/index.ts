@@ -258,6 +258,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     },
     pendingFaults: ({ endpoint }) => ({ endpoint, pending: faults.pending(endpoint) }),
     clearFaults: () => faults.clear(),
+    releaseHeld: ({ endpoint }) => ({ endpoint, released: faults.release(endpoint) }),
     setRateLimit({ endpoint, ...limit }) {
       rateLimits.set(endpoint, limit);
       return { endpoint, ...limit };

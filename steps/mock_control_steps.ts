@@ -391,6 +391,36 @@ When('alice authorizes the client once at the mock', async function (this: objec
   await runOf(this).authorize('alice', 'wonderland');
 });
 
+Given('the mock holds its next discovery answer for a minute', async function (this: object) {
+  await runOf(this).remote.failNext('discovery', { delayMs: 60_000 });
+});
+
+When(
+  'a client asks for the discovery document, and the harness lets the held answer go',
+  async function (this: object) {
+    const run = runOf(this);
+    const answer = http.get(`${run.mock.issuer}/.well-known/openid-configuration`);
+    for (let waited = 0; !(await run.remote.requests('discovery')).some((request) => request.status === -1); waited++) {
+      assert.ok(waited < 200, 'the discovery request reached the mock');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    run.notes.set('released', await run.remote.releaseHeld('discovery'));
+    run.notes.set('answer', await answer);
+  },
+);
+
+Then(
+  'the client gets the discovery document, and the mock let go of exactly one answer',
+  async function (this: object) {
+    const run = runOf(this);
+    assert.equal(run.notes.get('released'), 1, 'one answer was held, and let go');
+    const answer = run.notes.get('answer') as Response<string>;
+    assert.equal(answer.statusCode, 200);
+    assert.equal((JSON.parse(answer.body) as { issuer?: unknown }).issuer, run.mock.issuer);
+    assert.equal(await run.remote.releaseHeld('discovery'), 0, 'nothing is held any more');
+  },
+);
+
 When('the client revokes the second refresh token', async function (this: object) {
   const run = runOf(this);
   await run.revoke(run.token(1).refresh_token);
