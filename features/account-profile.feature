@@ -52,6 +52,13 @@ Feature: The connected account is named from the ID token, or else from userinfo
     And the provider received the revocation of the refresh token, then of the access token, issued to that code exchange
 
   @contract-5.3
+  Scenario: A provider that offers no userinfo leaves the account shown by its subject, and is not asked
+    Given the provider offers no userinfo endpoint
+    When Carol connects her MySQL account as alice
+    Then Carol is connected, her account shown as "acct_alice" with no name
+    And the provider received no userinfo request
+
+  @contract-5.3
   Scenario Outline: A userinfo endpoint that <fault> leaves the account shown by its subject
     Given the provider's userinfo endpoint keeps failing: <fault>
     When Carol connects her MySQL account as alice

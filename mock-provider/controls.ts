@@ -238,6 +238,13 @@ export const modesStateSchema = z.object({
    * answers 404, as a provider that offers no revocation (contract 5.7).
    */
   revocationEndpoint: z.boolean(),
+  /**
+   * true (the default): discovery advertises `userinfo_endpoint` (OIDC
+   * Discovery 3) and it answers (OIDC Core 5.3). false: discovery leaves it
+   * out and the endpoint answers 404, as a provider that offers no userinfo
+   * (contract 5.3: the account is then shown by its subject).
+   */
+  userinfoEndpoint: z.boolean(),
 });
 export type Modes = z.infer<typeof modesStateSchema>;
 
@@ -251,6 +258,7 @@ export const modesSchema = z.strictObject({
   idTokenProfileClaims: z.boolean().optional(),
   userinfoSubject: userinfoSubjectSchema.optional(),
   revocationEndpoint: z.boolean().optional(),
+  userinfoEndpoint: z.boolean().optional(),
 });
 export type ModesChange = z.infer<typeof modesSchema>;
 

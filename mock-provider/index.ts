@@ -98,7 +98,8 @@ export interface MockProvider {
  * Its ID tokens carry no profile claims, which userinfo gives (OIDC Core 5.4);
  * `setModes({idTokenProfileClaims: true})` puts them in the ID token too.
  * `setModes({revocationEndpoint: false})` makes it a provider that offers no
- * revocation (contract 5.7): none advertised, the endpoint answers 404.
+ * revocation (contract 5.7): none advertised, the endpoint answers 404;
+ * `setModes({userinfoEndpoint: false})` one that offers no userinfo (5.3).
  */
 export const defaultModes: Modes = {
   separateGrants: true,
@@ -110,6 +111,7 @@ export const defaultModes: Modes = {
   idTokenProfileClaims: false,
   userinfoSubject: 'account',
   revocationEndpoint: true,
+  userinfoEndpoint: true,
 };
 
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
@@ -158,18 +160,26 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
   provider.use(endpointNaming(() => modes.resourceBasePath));
   provider.use(requests.middleware());
   provider.use(async (ctx, next) => {
-    // oidc-provider's revocation feature is fixed at start: the mode hides it (contract 10.1).
+    // oidc-provider's revocation and userinfo features are fixed at start: the modes hide them (contract 10.1).
     const endpoint = endpointIn(ctx);
-    if (endpoint === 'revocation' && !modes.revocationEndpoint) {
+    const hidden = { revocation: !modes.revocationEndpoint, userinfo: !modes.userinfoEndpoint };
+    if ((endpoint === 'revocation' || endpoint === 'userinfo') && hidden[endpoint]) {
       ctx.status = 404;
-      ctx.body = { error: 'invalid_request', error_description: 'this provider offers no revocation endpoint' };
+      ctx.body = { error: 'invalid_request', error_description: `this provider offers no ${endpoint} endpoint` };
       return;
     }
     await next();
-    if (endpoint === 'discovery' && !modes.revocationEndpoint && ctx.body && typeof ctx.body === 'object') {
-      // revocation_endpoint and its revocation_endpoint_auth_* companions (RFC 8414 2).
+    if (
+      endpoint === 'discovery' &&
+      (hidden.revocation || hidden.userinfo) &&
+      ctx.body &&
+      typeof ctx.body === 'object'
+    ) {
+      // revocation_endpoint and its revocation_endpoint_auth_* companions (RFC 8414 2); userinfo_endpoint and its
+      // userinfo_* companions (OIDC Discovery 3).
+      const left = [...(hidden.revocation ? ['revocation_endpoint'] : []), ...(hidden.userinfo ? ['userinfo_'] : [])];
       const advertised = Object.entries(ctx.body as Record<string, unknown>);
-      ctx.body = Object.fromEntries(advertised.filter(([name]) => !name.startsWith('revocation_endpoint')));
+      ctx.body = Object.fromEntries(advertised.filter(([name]) => !left.some((prefix) => name.startsWith(prefix))));
     }
   });
   provider.use(rateLimits.middleware());

@@ -48,6 +48,11 @@ Then(
   },
 );
 
+/** Contract 5.3, 10.1: the mock's `userinfoEndpoint` mode: discovery names none, and the endpoint answers 404. */
+Given('the provider offers no userinfo endpoint', async function (this: ConformanceWorld) {
+  await this.provider.setModes({ userinfoEndpoint: false });
+});
+
 Then('the provider received no userinfo request', async function (this: ConformanceWorld) {
   assert.deepEqual(await this.provider.requests('userinfo'), []);
 });

@@ -196,7 +196,12 @@ Given('the harness has changed every control of the mock', async function (this:
   await remote.setRevocationScope('grant');
   await remote.setResourceBasePath('/vendor/v1');
   await remote.bypassApiChecks(true);
-  await remote.setModes({ idTokenProfileClaims: true, userinfoSubject: 'another-account', revocationEndpoint: false });
+  await remote.setModes({
+    idTokenProfileClaims: true,
+    userinfoSubject: 'another-account',
+    revocationEndpoint: false,
+    userinfoEndpoint: false,
+  });
   await remote.advanceClock(3600);
   await remote.skewClock(-90);
   assert.equal((await http.get(`${mock.issuer}/jwks`)).statusCode, 429, 'the rate limit holds before the reset');
@@ -210,6 +215,7 @@ Given('the harness has changed every control of the mock', async function (this:
     idTokenProfileClaims: true,
     userinfoSubject: 'another-account',
     revocationEndpoint: false,
+    userinfoEndpoint: false,
   });
 });
 
@@ -244,6 +250,7 @@ Then('the mock is as it started, but for the time that has passed', async functi
     idTokenProfileClaims: false,
     userinfoSubject: 'account',
     revocationEndpoint: true,
+    userinfoEndpoint: true,
   });
   const clock = await remote.clock();
   assert.deepEqual(
