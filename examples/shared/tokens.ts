@@ -93,9 +93,12 @@ export async function usableConnection(library: OAuthLibrary, userId: string): P
   }
 }
 
-/** Revoke with the library: true when it said nothing went wrong (or there is no revocation to make). */
+/**
+ * Revoke with the library: true when it said nothing went wrong. A library without revocation (client-oauth2)
+ * confirms nothing: false, so a disconnect answers `pending`, never `done` (contract 5.7).
+ */
 export async function revokeWith(library: OAuthLibrary, connection: Connection): Promise<boolean> {
-  if (!library.revoke) return true;
+  if (!library.revoke) return false;
   try {
     await library.revoke(connection);
     return true;

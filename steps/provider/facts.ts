@@ -122,6 +122,12 @@ export const factSpecs = {
     mock: 'no-store',
   },
   'token.error': { title: 'Errors at the token endpoint', section: 'RFC 6749 5.2', mock: 'as RFC 6749 5.2' },
+  'userinfo.endpoint': {
+    title: 'A userinfo endpoint',
+    section: 'OIDC Core 5.3, OIDC Discovery 3. None: our integration shows the account by its subject (contract 5.3)',
+    mock: 'advertised',
+    controlFor: (value) => (value === 'not advertised' ? modes({ userinfoEndpoint: false }) : undefined),
+  },
   // Asked for OpenID scopes only, the mock issues an access token with no audience, which its userinfo takes.
   'userinfo.sub': { title: "userinfo's sub", section: 'OIDC Core 5.3.2', mock: "the ID token's" },
   'userinfo.claims': { title: 'Claims userinfo returns', section: 'OIDC Core 5.3.2', mock: 'name' },

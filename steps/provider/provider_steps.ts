@@ -68,6 +68,7 @@ Then('what it advertises is reported', function (this: ProviderWorld) {
     m.authorization_response_iss_parameter_supported === true ? 'advertised' : 'not advertised',
   );
   reportFact('revocation.endpoint', m.revocation_endpoint ? 'advertised' : 'not advertised');
+  reportFact('userinfo.endpoint', m.userinfo_endpoint ? 'advertised' : 'not advertised');
   reportFact(
     'par.advertised',
     !m.pushed_authorization_request_endpoint
