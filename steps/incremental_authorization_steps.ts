@@ -10,6 +10,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import type { Page } from 'playwright-core';
 
 import { demoAccounts } from '../mock-provider/accounts';
+import { isSeeOther } from './support/expected-status';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import { authorizationRequestParameters } from './support/security-profile';
@@ -67,7 +68,7 @@ async function answerAtProvider(world: ConformanceWorld, person: Person, decisio
     await authorizeAtProvider(world, person, person.account, decision),
   );
   if (decision === 'approve') {
-    assert.equal(response.statusCode, 303, `approved: ${response.statusCode} ${response.body.slice(0, 300)}`);
+    assert.ok(isSeeOther(response.statusCode), `approved: ${response.statusCode} ${response.body.slice(0, 300)}`);
     await rememberConnection(world, person, person.account);
   }
 }

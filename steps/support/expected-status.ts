@@ -58,3 +58,11 @@ export const expectedStatus: Readonly<Record<string, number>> = {
   provider_unavailable: 503,
   store_unavailable: 503,
 };
+
+/**
+ * A redirect the contract answers with "303 (or 302)": the callback once connected, the sign-out, the disconnect
+ * (contract 3, its table of routes). Either status passes; anything else does not.
+ */
+export function isSeeOther(status: number | undefined): boolean {
+  return status === 303 || status === 302;
+}

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 
 import { demoAccounts } from '../../mock-provider/accounts';
+import { isSeeOther } from './expected-status';
 import { formWith, type HtmlForm } from './html-forms';
 import type { IssuedTokens, Person } from './people';
 import type { RecordedRequest } from './provider-driver';
@@ -187,7 +188,7 @@ export async function connect(world: ConformanceWorld, person: Person, account: 
     `${person.name} was sent to the provider: ${started.statusCode} ${started.body.slice(0, 300)}`,
   );
   const response = await deliverCallback(world, person, await authorizeAtProvider(world, person, account));
-  if (response.statusCode === 303) await rememberConnection(world, person, account);
+  if (isSeeOther(response.statusCode)) await rememberConnection(world, person, account);
   return response;
 }
 
