@@ -34,7 +34,8 @@ Then(
     const lines = await logLines(this);
     const started = lines.find((line) => line.msg === 'authorization request');
     const connected = lines.find((line) => line.msg === 'connected');
-    const callbackRequest = lines.find((line) => line.msg === 'request' && line.path === '/callback');
+    const callbackPath = new URL(this.sut.settings.redirectUri).pathname;
+    const callbackRequest = lines.find((line) => line.msg === 'request' && line.path === callbackPath);
     assert.ok(started?.flowId && connected && callbackRequest, 'the flow was logged');
     assert.equal(connected.flowId, started.flowId);
     assert.equal(callbackRequest.flowId, started.flowId);
