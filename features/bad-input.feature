@@ -85,7 +85,8 @@ Feature: Bad input gets a clear refusal, never a crash
   Rule: the rest of the surface answers in the same way
 
     A HEAD request never starts a connect or redeems a code: at the callback
-    and at /connect it is refused as a method not allowed.
+    it is refused as a method not allowed, with no redirect; at /connect it
+    sends no one to the provider, and nothing is left pending.
 
     @design-contract
     Scenario: An unknown address gets not_found
@@ -102,6 +103,12 @@ Feature: Bad input gets a clear refusal, never a crash
       When a link scanner sends HEAD to Carol's callback
       Then the scanner is told 405, with no redirect
       And no token request is made
+      And Carol's pending authorization is still usable
+
+    @design-contract
+    Scenario: A HEAD request to /connect, as a link preview sends, starts no authorization request
+      When Carol's browser sends HEAD to "/connect"
+      Then Carol is not sent to the provider, and no authorization request is made
       And Carol's pending authorization is still usable
 
     @design-contract

@@ -20,6 +20,7 @@ Feature: A signed-in user connects their MySQL account
     When Alice connects her MySQL account as alice
     Then she is connected to the account "Alice Liddell"
     And her connection has the scopes "openid profile offline_access databases:read"
+    And her home page names the account "Alice Liddell" and the scopes "openid profile offline_access databases:read"
 
   @rfc9700 @design-token-storage @in-process
   Scenario: The tokens are stored encrypted

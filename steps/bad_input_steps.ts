@@ -14,6 +14,8 @@ import type { ConformanceWorld } from './support/world';
 interface BadInputScene {
   /** The answer a link scanner got from a HEAD request. */
   scannerAnswer?: HttpResponse;
+  /** Before a HEAD to /connect: the provider's authorization and pushed requests, and our pending ones. */
+  beforeHead?: { authorization: number; par: number; pending?: number };
   /** How many sessions our store held before a sign-in attempt (capability `store`). */
   sessionsBefore?: number;
 }
@@ -157,6 +159,47 @@ Then('the scanner is told {int}, with no redirect', function (this: ConformanceW
   assert.equal(response.statusCode, status);
   assert.equal(response.headers.location, undefined);
 });
+
+// Contract 3: `HEAD /connect` must not start a flow (ours answers 405 `method_not_allowed`, which is not checked).
+When(
+  "{person}'s browser sends HEAD to {string}",
+  async function (this: ConformanceWorld, person: Person, path: string) {
+    badInputScene(this).beforeHead = {
+      authorization: (await this.provider.requests('authorization')).length,
+      par: (await this.provider.requests('par')).length,
+      pending: this.can('store') ? (await this.store.counts()).pendingAuthorizations : undefined,
+    };
+    const cookie = await person.agent.jar.getCookieString(this.url(path));
+    person.response = await got.head(this.url(path), {
+      headers: { accept: 'text/html', cookie },
+      throwHttpErrors: false,
+      followRedirect: false,
+    });
+    this.lastAnswer = person.response;
+  },
+);
+
+Then(
+  '{person} is not sent to the provider, and no authorization request is made',
+  async function (this: ConformanceWorld, person: Person) {
+    const response = needed(person.response, `the answer to ${person.name}`);
+    const before = needed(badInputScene(this).beforeHead, 'the counts before the HEAD request');
+    const location = response.headers.location;
+    assert.ok(
+      !location || new URL(location, this.url('/')).origin !== new URL(this.provider.issuer).origin,
+      `the answer (${response.statusCode}) does not send the browser to the provider: Location ${location}`,
+    );
+    assert.equal(
+      (await this.provider.requests('authorization')).length,
+      before.authorization,
+      'no authorization request',
+    );
+    assert.equal((await this.provider.requests('par')).length, before.par, 'no pushed authorization request');
+    // Ours, in addition: no pending authorization was kept.
+    if (this.can('store'))
+      assert.equal((await this.store.counts()).pendingAuthorizations, before.pending, 'ours kept nothing pending');
+  },
+);
 
 When('a client without session asks for {string}', async function (this: ConformanceWorld, path: string) {
   this.lastAnswer = await got.get(this.url(path), { throwHttpErrors: false, headers: { accept: 'application/json' } });

@@ -4,6 +4,7 @@ import { Then, When } from '@cucumber/cucumber';
 
 import { tokenContext } from '../src/crypto/sealed-tokens';
 import { TokenCipher } from '../src/crypto/token-cipher';
+import { connectionStatusOf, textOfElementWith } from './support/html-forms';
 import { assertRefused } from './support/outcomes';
 import type { Person } from './support/people';
 import {
@@ -32,18 +33,27 @@ When(
   },
 );
 
+/** The person's home page, read through its markers (contract 3.1); it must say connected. */
+async function connectedHomePage(
+  world: ConformanceWorld,
+  person: Person,
+): Promise<{ account: string | undefined; scopes: string | undefined }> {
+  const page = await person.agent.get(world.url('/'));
+  assert.equal(
+    connectionStatusOf(page.body),
+    'connected',
+    `the home page says connected:\n${page.body.slice(0, 1000)}`,
+  );
+  return { account: textOfElementWith(page.body, 'data-account'), scopes: textOfElementWith(page.body, 'data-scopes') };
+}
+
 Then(
   '{person} is connected to the account {string}',
   async function (this: ConformanceWorld, person: Person, name: string) {
     const view = await connectionView(this, person);
     assert.equal(view.status, 'connected', `${person.name}'s connection: ${JSON.stringify(view)}`);
     assert.equal(view.account?.name, name);
-    const page = await person.agent.get(this.url('/'));
-    assert.match(
-      page.body,
-      /\sdata-connection-status="connected"/,
-      `the status page says connected:\n${page.body.slice(0, 1000)}`,
-    );
+    await connectedHomePage(this, person);
   },
 );
 
@@ -51,6 +61,17 @@ Then('her/his connection has the scopes {string}', async function (this: Conform
   const view = await connectionView(this, this.people.subject);
   assert.deepEqual([...view.scopes].sort(), scopes.split(' ').sort());
 });
+
+// Contract 3.1: the account's display name as the text of `data-account`; the granted scopes, space-separated
+// in the order granted, as the text of `data-scopes`.
+Then(
+  'her/his home page names the account {string} and the scopes {string}',
+  async function (this: ConformanceWorld, name: string, scopes: string) {
+    const page = await connectedHomePage(this, this.people.subject);
+    assert.equal(page.account, name, 'contract 3.1: the text of the element with data-account');
+    assert.equal(page.scopes, scopes, 'contract 3.1: the text of the element with data-scopes');
+  },
+);
 
 Then(
   'her/his access token and refresh token are stored encrypted with the key {string}',
