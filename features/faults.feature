@@ -75,24 +75,33 @@ Feature: Whatever the provider does wrong, the user gets a clear answer and noth
   Rule: failures after the connect keep the tokens and the connection as they were
 
     @faults-refresh
-    Scenario Outline: A refresh that meets a token endpoint that <fault> keeps everything (the refresh is sent <count> times)
+    Scenario Outline: A refresh that meets a token endpoint that <fault> gives "<code>" and keeps everything (the refresh is sent <count> times)
       Given Alice is signed in to the integration
       And Alice has connected her MySQL account as alice, with an access token that has expired
       And the provider's token endpoint keeps failing: <fault>
       When Alice lists her databases
-      Then it is refused with "provider_unavailable"
+      Then it is refused with "<code>"
       And her connection and tokens are exactly as they were
       And the refresh was sent <count> times
 
       # Only 429 and 503 say the provider did not process the refresh: only those are sent again.
       Examples:
-        | fault                      | count |
-        | answers 500                | 1     |
-        | answers 503                | 3     |
-        | is rate limited            | 1     |
-        | answers garbage            | 1     |
-        | answers too late           | 1     |
-        | drops the connection       | 1     |
+        | fault                      | code                 | count |
+        | answers 500                | provider_unavailable | 1     |
+        | answers 503                | provider_unavailable | 3     |
+        | is rate limited            | provider_unavailable | 1     |
+        | answers garbage            | provider_unavailable | 1     |
+        | answers too late           | provider_unavailable | 1     |
+        | drops the connection       | provider_unavailable | 1     |
+
+      # A 4xx other than invalid_grant (refresh.feature): invalid_client and any other OAuth error are passed on
+      # as they are at the code exchange; a 4xx without an OAuth error is unavailability at a refresh (contract 5.6).
+      @faults-refresh-4xx
+      Examples: another 4xx
+        | fault                                     | code                 | count |
+        | answers the OAuth error "invalid_request" | token_request_failed | 1     |
+        | answers the OAuth error "invalid_client"  | invalid_client       | 1     |
+        | answers 401 with no body                  | provider_unavailable | 1     |
 
     @faults-resource
     Scenario Outline: A vendor API that <fault> gives "<code>" and keeps everything

@@ -44,6 +44,16 @@ Feature: Tokens are refreshed in time, rotated safely, and never lost
       And the vendor API answered 401 then 200
       And the provider received 1 refresh request
 
+    @rfc6750-3.1 @rfc6749-6 @refused-after-refresh
+    Scenario: An access token the vendor refuses again after the refresh fails the call, with no third try
+      Given Alice has connected her MySQL account as alice
+      And the provider's resource API keeps failing: answers 401
+      When Alice lists her databases
+      Then it is refused with "provider_error"
+      And the vendor API answered 401 then 401
+      And the vendor API saw her old access token, then her new one
+      And the provider received 1 refresh request
+
     @rfc6749-6 @rfc9700 @refresh-scope
     Scenario: A refresh never asks for more than was granted
       Given Alice has connected her MySQL account as alice, with an access token that has expired

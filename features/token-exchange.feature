@@ -73,6 +73,14 @@ Feature: The code is exchanged for tokens once, and nothing is kept unless it al
         | 503    | provider_unavailable |
         | 429    | provider_unavailable |
 
+    @rfc6749-5.2 @token-4xx
+    Scenario: A token endpoint that answers 401 with no body, no OAuth error, is reported as a provider error
+      Given the provider's token endpoint will answer 401 with the body ""
+      When Carol approves at the provider as alice
+      Then she is refused with "provider_error"
+      And the provider received exactly 1 token request
+      And nothing is stored for her
+
     @rfc6749-5.2
     Scenario: A token endpoint that does not answer in time is reported unavailable
       Given the provider's token endpoint will answer only after the integration has stopped waiting

@@ -24,14 +24,26 @@ const endpoints: Record<string, Endpoint> = {
   'userinfo endpoint': 'userinfo',
 };
 
-/** Each fault kind, in the words of the features; `times` is added by the step. */
-const faults: Record<string, Fault | 'rate limited' | 'too late'> = {
+/**
+ * Each fault kind, in the words of the features; `times` is added by the step. A function gives the fault as the
+ * world's security profile shapes it.
+ */
+const faults: Record<string, Fault | 'rate limited' | 'too late' | ((world: ConformanceWorld) => Fault)> = {
   'answers 500': { status: 500 },
   'answers 503': { status: 503 },
   'answers 429': { status: 429 },
+  // A refused access token, as a resource server says so (RFC 6750 3.1; RFC 9449 7.1 for a DPoP-bound one).
+  'answers 401': (world) => ({
+    status: 401,
+    error: 'invalid_token',
+    headers: { 'www-authenticate': `${world.securityProfile === 'fapi2' ? 'DPoP' : 'Bearer'} error="invalid_token"` },
+  }),
+  // A 4xx without an OAuth error (contract 5.3: "such as a 401 with no JSON body").
+  'answers 401 with no body': { status: 401, body: '' },
   'answers garbage': { status: 200, body: '<html>down for maintenance</html>' },
   'drops the connection': { drop: true },
   'answers the OAuth error "invalid_request"': { status: 400, error: 'invalid_request' },
+  'answers the OAuth error "invalid_client"': { status: 401, error: 'invalid_client' },
   'is rate limited': 'rate limited',
   'answers too late': 'too late',
 };
@@ -52,7 +64,7 @@ Given(
       if (this.can('restarts')) await this.inProcess.reconfigure({ PROVIDER_TIMEOUT_MS: '200' });
       await this.provider.failNext(endpoint, { delayMs: this.sut.settings.providerTimeoutMs + 800, times: 1000 });
     } else {
-      await this.provider.failNext(endpoint, { ...fault, times: 1000 });
+      await this.provider.failNext(endpoint, { ...(typeof fault === 'function' ? fault(this) : fault), times: 1000 });
     }
   },
 );

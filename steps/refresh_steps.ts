@@ -74,6 +74,16 @@ Then(
   },
 );
 
+// The retry after a 401 carries the access token the refresh issued, never the refused one again (contract 5.5).
+Then('the vendor API saw her/his old access token, then her/his new one', async function (this: ConformanceWorld) {
+  const refreshed = await lastIssued(this, 'refresh_token');
+  assert.ok(refreshed, 'a refresh issued a new access token');
+  assert.deepEqual(
+    (await this.provider.requests('resource')).map((request) => request.bearerToken),
+    [this.people.subject.tokensAtConnect.accessToken, refreshed.accessToken],
+  );
+});
+
 Then('the refresh request asked for no scope', async function (this: ConformanceWorld) {
   const [request] = refreshRequests(await this.provider.requests('token'));
   assert.ok(request, 'a refresh happened');
