@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { pendingAuthorizations, type Row } from '../src/store/mysql/tables';
 import type { PendingAuthorization } from '../src/store/store';
 import { type HostileRequest, hostileRequests, type Knowns } from './support/hostile-requests';
+import { errorCodeOf } from './support/html-forms';
 import { needed, sceneOf } from './support/scenes/scene';
 import { secretsSeen } from './support/secret-scan';
 import type { StoreProbe } from './support/store-probe';
@@ -268,7 +269,12 @@ When(
           const answer = await send(this.url('/'), hostile);
           if (!answer) return;
           report.sent += 1;
-          if (answer.status === 429) report.rateLimited += 1;
+          if (answer.status === 429) {
+            report.rateLimited += 1;
+            // Contract 7: whatever the integration's limits, a request over one gets rate_limited and Retry-After >= 1.
+            assert.equal(errorCodeOf(answer.body), 'rate_limited', 'a 429 is rate_limited (contract 7)');
+            assert.ok(Number(answer.headers['retry-after']) >= 1, 'a 429 carries Retry-After of at least 1 s');
+          }
           const shown = `${answer.body}\n${JSON.stringify(answer.headers)}`;
           assert.ok(answer.status < 500, `answered ${answer.status}`);
           assert.doesNotMatch(

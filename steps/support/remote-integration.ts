@@ -91,19 +91,27 @@ export class RemoteIntegration implements IntegrationDriver {
     if (!this.capabilities[capability]) throw missingCapability(capability);
   }
 
-  private async hook(path: string, body?: object): Promise<unknown> {
+  /** A hook's answer (contract 9.1): any 2xx; its JSON body when the hook has one to give (`answers: 'json'`). */
+  private async hook(path: string, body?: object, answers: 'json' | 'nothing' = 'json'): Promise<unknown> {
     const url = new URL(path, this.baseUrl);
     const response = body ? await client.post(url, { json: body }) : await client.get(url);
-    if (response.statusCode !== 200)
+    if (response.statusCode < 200 || response.statusCode > 299)
       throw new Error(
         `${body ? 'POST' : 'GET'} ${path} answered ${response.statusCode}: ${response.body.slice(0, 300)}`,
       );
-    return JSON.parse(response.body) as unknown;
+    if (answers === 'nothing') return undefined;
+    try {
+      return JSON.parse(response.body) as unknown;
+    } catch {
+      throw new Error(
+        `${body ? 'POST' : 'GET'} ${path} must answer JSON (contract 9.1): ${response.body.slice(0, 300)}`,
+      );
+    }
   }
 
   async advanceClock(seconds: number): Promise<void> {
     this.need('clock');
-    await this.hook('/__test/clock', { advanceSeconds: seconds });
+    await this.hook('/__test/clock', { advanceSeconds: seconds }, 'nothing');
   }
 
   async retryRevocations(): Promise<number> {

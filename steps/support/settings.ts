@@ -40,13 +40,25 @@ function whole(environment: Environment, name: string, fallback: number): number
 /** The settings a remote integration declares through the harness's environment (contract 2.2). */
 export function declaredSettings(integrationUrl: string, environment: Environment = process.env): Settings {
   const redirectUri = environment.REDIRECT_URI || new URL('/callback', integrationUrl).href;
+  // Contract 2.2: the harness posts with the integration's origin, which the integration compares with its
+  // redirect URI's (section 6); two origins would fail every same-site post as a requirement, not as a setting.
+  if (new URL(redirectUri).origin !== new URL(integrationUrl).origin)
+    throw new Error(
+      `REDIRECT_URI (${redirectUri}) must have the origin of INTEGRATION_URL (${integrationUrl}) for the harness`,
+    );
+  const providerTimeoutMs = whole(environment, 'PROVIDER_TIMEOUT_MS', 5000);
+  // Contract 2.2: a slow refresh is held up to two seconds less than the timeout, and needs 1.5 s of it.
+  if (providerTimeoutMs < 3500)
+    throw new Error(
+      `PROVIDER_TIMEOUT_MS must be at least 3500 for the harness (contract 2.2), got ${providerTimeoutMs}`,
+    );
   const securityProfile = environment.SECURITY_PROFILE || 'basic';
   if (securityProfile !== 'basic' && securityProfile !== 'fapi2')
     throw new Error(`SECURITY_PROFILE must be "basic" or "fapi2" for the harness, got "${securityProfile}"`);
   return {
     redirectUri,
     refreshMarginSeconds: whole(environment, 'REFRESH_MARGIN_SECONDS', 60),
-    providerTimeoutMs: whole(environment, 'PROVIDER_TIMEOUT_MS', 5000),
+    providerTimeoutMs,
     pendingAuthorizationTtlSeconds: whole(environment, 'PENDING_AUTHORIZATION_TTL_SECONDS', 600),
     revocationRetryIntervalSeconds: whole(environment, 'REVOCATION_RETRY_INTERVAL_SECONDS', 30),
     scopes: (environment.SCOPES || defaultScopes).split(' ').filter(Boolean),
