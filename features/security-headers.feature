@@ -12,3 +12,17 @@ Feature: Pages are never cached, and tell the browser what it may do with them
     Given Alice is signed in to the integration
     When Alice opens the integration
     Then the answer forbids caching and carries the security headers
+
+  @every-page
+  Scenario Outline: Every answer carries the security headers, refusals and redirects too: <page>
+    When Alice's browser opens <page>
+    Then the answer forbids caching and carries the security headers, with the Referrer-Policy "<referrer policy>"
+
+    # The callback's URL holds the code: at the callback, refusals included, the browser sends no Referer at all.
+    Examples:
+      | page                                                | referrer policy |
+      | the home page, not signed in                        | same-origin     |
+      | a path where nothing is                             | same-origin     |
+      | the sign-in's answer                                | same-origin     |
+      | the callback with an empty query                    | no-referrer     |
+      | the callback the provider sent, connecting as alice | no-referrer     |

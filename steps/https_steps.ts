@@ -2,9 +2,13 @@ import { strict as assert } from 'node:assert';
 
 import { Given, Then, When } from '@cucumber/cucumber';
 
+import { isSeeOther } from './support/expected-status';
 import { got } from './support/http';
 import type { Person } from './support/people';
+import { needed } from './support/scenes/scene';
+import { connect, signIn } from './support/tasks';
 import type { CertificateKind } from './support/tls';
+import type { HttpResponse } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
 Given(
@@ -81,12 +85,81 @@ Then('the answer does not send Strict-Transport-Security', function (this: Confo
   assert.equal(this.lastAnswer?.headers['strict-transport-security'], undefined);
 });
 
+/**
+ * The headers of contract 8.1, on every answer: the Content-Security-Policy holds `default-src 'none'` and
+ * `frame-ancestors 'none'`, `nosniff`, `no-store`, and the Referrer-Policy given (`no-referrer` at the callback).
+ */
+function assertSecurityHeaders(world: ConformanceWorld, referrerPolicy: string): void {
+  const answer = world.lastAnswer;
+  assert.ok(answer, 'an answer came');
+  const headers = answer.headers;
+  const seen = `${answer.statusCode} ${answer.url}: ${JSON.stringify(headers)}`;
+  assert.equal(headers['cache-control'], 'no-store', seen);
+  assert.match(String(headers['content-security-policy']), /default-src 'none'/, seen);
+  assert.match(String(headers['content-security-policy']), /frame-ancestors 'none'/, seen);
+  assert.equal(headers['x-content-type-options'], 'nosniff', seen);
+  assert.equal(headers['referrer-policy'], referrerPolicy, seen);
+  // Ours, in addition (contract 8.1, "ours"): its whole policy, and no framing in older browsers either.
+  if (world.mode === 'in-process') {
+    assert.equal(
+      headers['content-security-policy'],
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      seen,
+    );
+    assert.equal(headers['x-frame-options'], 'DENY', seen);
+  }
+}
+
 Then('the answer forbids caching and carries the security headers', function (this: ConformanceWorld) {
-  const headers = this.lastAnswer?.headers ?? {};
   assert.equal(this.lastAnswer?.statusCode, 200);
-  assert.equal(headers['cache-control'], 'no-store');
-  assert.match(String(headers['content-security-policy']), /default-src 'none'/);
-  assert.match(String(headers['content-security-policy']), /frame-ancestors 'none'/);
-  assert.equal(headers['x-content-type-options'], 'nosniff');
-  assert.equal(headers['referrer-policy'], 'same-origin');
+  assertSecurityHeaders(this, 'same-origin');
+});
+
+Then(
+  'the answer forbids caching and carries the security headers, with the Referrer-Policy {string}',
+  function (this: ConformanceWorld, referrerPolicy: string) {
+    assertSecurityHeaders(this, referrerPolicy);
+  },
+);
+
+/** The integration's callback, as registered (contract 2.2: REDIRECT_URI). */
+function callbackUrl(world: ConformanceWorld): string {
+  return world.integrationUrl ? new URL('/callback', world.integrationUrl).href : world.sut.settings.redirectUri;
+}
+
+/** The pages of the security-header checks: each opened as a browser would, and checked to be what it is named. */
+const pages: Record<string, (world: ConformanceWorld, person: Person) => Promise<HttpResponse>> = {
+  'the home page, not signed in': async (world, person) => {
+    const answer = await person.agent.get(world.url('/'));
+    assert.equal(answer.statusCode, 200, 'the home page');
+    return answer;
+  },
+  'a path where nothing is': async (world, person) => {
+    const answer = await person.agent.get(world.url('/no-such-page'));
+    assert.equal(answer.statusCode, 404, 'nothing there');
+    return answer;
+  },
+  'the callback with an empty query': async (world, person) => {
+    const answer = await person.agent.get(callbackUrl(world));
+    assert.ok(answer.statusCode >= 400 && answer.statusCode < 500, `a refusal: ${answer.statusCode}`);
+    assert.match(String(answer.headers['content-type']), /text\/html/, 'an HTML page');
+    return answer;
+  },
+  "the sign-in's answer": async (world, person) => {
+    await signIn(world, person);
+    return needed(world.lastAnswer, 'the sign-in answered');
+  },
+  'the callback the provider sent, connecting as alice': async (world, person) => {
+    const answer = await connect(world, person, 'alice');
+    assert.ok(isSeeOther(answer.statusCode), `connected: ${answer.statusCode} ${answer.body.slice(0, 300)}`);
+    return answer;
+  },
+};
+
+When(/^(\w+)'s browser opens (.+)$/, async function (this: ConformanceWorld, name: string, page: string) {
+  const open = pages[page];
+  assert.ok(open, `no page named "${page}"`);
+  const person = this.people.named(name);
+  person.response = await open(this, person);
+  this.lastAnswer = person.response;
 });
