@@ -28,6 +28,33 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
       Then the answer carries the request id "support-ticket-4711"
       And a log line of that request carries it too
 
+    @request-ids
+    Scenario: A sane request id is answered back, and every answer carries a request id
+      Given Alice is signed in to the integration
+      Then the answer carries a request id of 8 to 64 letters, digits, dots, dashes or underscores
+      When Alice asks for her connection status with the request id "support-ticket-4711"
+      Then the answer carries the request id "support-ticket-4711"
+      When Alice asks for her connection status with the request id "a.B_9-z.12345678"
+      Then the answer carries the request id "a.B_9-z.12345678"
+      When Alice's browser opens a path where nothing is
+      Then the answer carries a request id of 8 to 64 letters, digits, dots, dashes or underscores
+
+    # A line break cannot be tried: HTTP clients refuse to send one in a header, and a folded header line
+    # (a line break, then a space) is refused with 400 by Node's HTTP parser before any integration sees it.
+    @request-ids
+    Scenario Outline: Any other request id is replaced by the integration's own: one <request id>
+      Given Alice is signed in to the integration
+      When Alice asks for her connection status with a request id <request id>
+      Then the answer carries a request id of 8 to 64 letters, digits, dots, dashes or underscores, not the one sent
+
+      Examples:
+        | request id                 |
+        | with a space               |
+        | with a double quote        |
+        | with a slash               |
+        | of 7 characters            |
+        | of 65 characters           |
+
   Rule: the metrics move as flows happen
 
     Provider calls are timed by endpoint (discovery, jwks, token, revocation,

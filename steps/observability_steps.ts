@@ -5,6 +5,7 @@ import { Then, When } from '@cucumber/cucumber';
 import { metricsText, metricValue } from './support/metrics';
 import type { Person } from './support/people';
 import { observabilityScene } from './support/scenes/observability';
+import { needed } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';
 
 type LogLine = { requestId?: string; flowId?: string; msg?: string; path?: string };
@@ -54,6 +55,49 @@ When(
 Then('the answer carries the request id {string}', function (this: ConformanceWorld, requestId: string) {
   assert.equal(this.lastAnswer?.headers['x-request-id'], requestId);
 });
+
+/** Request ids a caller may send that the integration must not keep (contract 8.3: `^[A-Za-z0-9._-]{8,64}$` only). */
+const badRequestIds: Record<string, string> = {
+  'with a space': 'support ticket 4711',
+  'with a double quote': 'support"ticket"4711',
+  'with a slash': 'support/ticket/4711',
+  'of 7 characters': 'abc-123',
+  'of 65 characters': 'a'.repeat(65),
+};
+
+When(
+  /^(\w+) asks for (?:her|his) connection status with a request id (.+)$/,
+  async function (this: ConformanceWorld, name: string, kind: string) {
+    const requestId = badRequestIds[kind];
+    assert.ok(requestId !== undefined, `no request id named "${kind}"`);
+    const person = this.people.named(name);
+    person.response = await person.agent.get(this.url('/api/connection'), { 'x-request-id': requestId });
+    this.lastAnswer = person.response;
+  },
+);
+
+/** A request id as contract 8.3 allows it: the caller's when sane, else the integration's own. */
+const saneRequestId = /^[A-Za-z0-9._-]{8,64}$/;
+
+Then(
+  'the answer carries a request id of 8 to 64 letters, digits, dots, dashes or underscores',
+  function (this: ConformanceWorld) {
+    const answer = needed(this.lastAnswer, 'an answer');
+    assert.match(String(answer.headers['x-request-id']), saneRequestId, `${answer.statusCode} ${answer.url}`);
+  },
+);
+
+Then(
+  'the answer carries a request id of 8 to 64 letters, digits, dots, dashes or underscores, not the one sent',
+  function (this: ConformanceWorld) {
+    const answer = needed(this.lastAnswer, 'an answer');
+    const sent = answer.request.options.headers['x-request-id'];
+    assert.ok(typeof sent === 'string', 'a request id was sent');
+    const answered = String(answer.headers['x-request-id']);
+    assert.notEqual(answered, sent, 'the request id sent was not kept');
+    assert.match(answered, saneRequestId, `${answer.statusCode} ${answer.url}`);
+  },
+);
 
 Then('a log line of that request carries it too', async function (this: ConformanceWorld) {
   const requestId = this.lastAnswer?.headers['x-request-id'];
