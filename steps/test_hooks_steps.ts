@@ -68,7 +68,7 @@ Given("it is also served at this machine's own address on its network", async fu
 });
 
 async function send(world: ConformanceWorld, base: string, requests: DataTable): Promise<void> {
-  for (const { method, path, body } of requests.hashes()) {
+  for (const { method = '', path = '', body = '' } of requests.hashes()) {
     const answer = await got(new URL(path, base), {
       method: method as 'GET' | 'POST',
       ...(body ? { body, headers: { 'content-type': 'application/json', accept: 'application/json' } } : {}),
