@@ -104,5 +104,6 @@ Feature: The integration reads the user's databases with their token, and only t
       Examples:
         | where                                 |
         | another site's page                   |
+        | an older browser on another site      |
         | a sandboxed frame                     |
         | a sibling site that forges the Origin |

@@ -53,7 +53,10 @@ Feature: Bad input gets a clear refusal, never a crash
     Sec-Fetch-Site is anything but same-origin or none (a sibling site is
     refused too), or when its Origin is not the integration's own origin,
     the origin of its redirect URI ("Origin: null", as a sandboxed frame
-    sends, included). The Referer is not looked at.
+    sends, included). Each header is checked on its own: an older browser
+    sends Origin without Sec-Fetch-Site. The Referer is not looked at. A
+    post with neither header, as a client that is not a browser sends it,
+    is allowed (contract 6).
 
     @design-contract
     Scenario Outline: Signing in with <problem> is refused
@@ -79,8 +82,20 @@ Feature: Bad input gets a clear refusal, never a crash
       Examples:
         | where                                 |
         | another site's page                   |
+        | an older browser on another site      |
         | a sandboxed frame                     |
         | a sibling site that forges the Origin |
+
+    @csrf @rfc9700-4.7
+    Scenario Outline: A sign-in posted from <where> is accepted
+      When <where> posts the sign-in form for Dave
+      Then a session is created
+
+      Examples:
+        | where                                          |
+        | the integration's own page                     |
+        | an older browser on the integration's own page |
+        | a client that is not a browser                 |
 
   Rule: the rest of the surface answers in the same way
 

@@ -121,12 +121,22 @@ Feature: Disconnecting revokes the tokens at the provider, and forgets them here
 
   Rule: only this site can disconnect (RFC 9700 4.7)
 
+    Only the integration's own pages may disconnect: Sec-Fetch-Site and
+    Origin are each checked on their own, as at the sign-in (contract 6).
+
     @csrf @rfc9700-4.7
-    Scenario: A disconnect posted from another site is refused
-      When another site's page posts a disconnect in Alice's browser
+    Scenario Outline: A disconnect posted from <where> is refused
+      When <where> posts a disconnect in Alice's browser
       Then it is refused with "cross_site_request"
       And she is connected to the account "Alice Liddell"
       And the provider received 0 revocation requests in all
+
+      Examples:
+        | where                                 |
+        | another site's page                   |
+        | an older browser on another site      |
+        | a sandboxed frame                     |
+        | a sibling site that forges the Origin |
 
   Rule: tokens that are replaced or dropped are revoked as at a disconnect, queued in the same change that replaces them
 

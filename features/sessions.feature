@@ -50,10 +50,17 @@ Feature: One user's session opens that user's connection, and nothing else
     And Alice is connected to the account "Alice Liddell"
 
   @csrf @rfc9700-4.7
-  Scenario: A sign-out posted from another site is refused
-    When another site's page posts a sign-out in Alice's browser
+  Scenario Outline: A sign-out posted from <where> is refused
+    When <where> posts a sign-out in Alice's browser
     Then it is refused with "cross_site_request"
     And Alice is still signed in
+
+    Examples:
+      | where                                 |
+      | another site's page                   |
+      | an older browser on another site      |
+      | a sandboxed frame                     |
+      | a sibling site that forges the Origin |
 
   @in-process
   Scenario: Expired sessions are swept from the store, not kept until someone looks them up

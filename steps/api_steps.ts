@@ -6,6 +6,7 @@ import type { Person } from './support/people';
 import { callsScene } from './support/scenes/calls';
 import { needed } from './support/scenes/scene';
 import { callApi, connect } from './support/tasks';
+import type { SiteHeaders } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 import { noteVendorData, qualified } from './vendor_data_steps';
 
@@ -85,20 +86,9 @@ Then('the vendor API received no request', async function (this: ConformanceWorl
   assert.equal((await this.provider.requests('resource')).length, 0);
 });
 
-/** The headers of a post that did not come from the integration's own pages, as a browser sends them (contract 6). */
-const crossSite: Record<string, (world: ConformanceWorld) => Record<string, string>> = {
-  "another site's page": () => ({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }),
-  'a sandboxed frame': () => ({ origin: 'null' }),
-  // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
-  'a sibling site that forges the Origin': (world) => ({ origin: world.origin, 'sec-fetch-site': 'same-site' }),
-};
-
 When(
-  /^(another site's page|a sandboxed frame|a sibling site that forges the Origin) posts a row to "([^"]+)" in (\w+)'s browser$/,
-  async function (this: ConformanceWorld, from: string, table: string, name: string) {
-    const headers = crossSite[from];
-    assert.ok(headers, `no cross-site sender named "${from}"`);
-    const person = this.people.named(name);
+  "{sender} posts a row to {string} in {person}'s browser",
+  async function (this: ConformanceWorld, from: SiteHeaders, table: string, person: Person) {
     // The row a script of that page would send; what the vendor held before is noted to compare with afterwards.
     await noteVendorData(this);
     const { database, table: tableName } = qualified(table);
@@ -106,7 +96,8 @@ When(
     person.response = await person.agent.postJson(
       this.url(path),
       { values: { name: 'Knave of Hearts', seat: 9 } },
-      headers(this),
+      {},
+      from,
     );
     this.lastAnswer = person.response;
   },

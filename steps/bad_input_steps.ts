@@ -7,7 +7,7 @@ import type { Person } from './support/people';
 import { callbackScene } from './support/scenes/callback';
 import { needed, sceneOf } from './support/scenes/scene';
 import { authorizeAtProvider, deliverCallback } from './support/tasks';
-import type { HttpResponse } from './support/user-agent';
+import { type HttpResponse, ownPageOf, type SiteHeaders } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
 /** What the bad-input steps remember. */
@@ -69,21 +69,18 @@ const signInSubmissions: Record<string, Submission> = {
 };
 
 /**
- * A sign-in posted by a fresh browser; the browser is kept, so that "no session" can be checked with what it was given.
+ * A sign-in posted by a fresh browser, from its own page unless `from` names another sender; the browser is kept, so
+ * that "no session" can be checked with what it was given.
  */
-async function postSignIn(
-  world: ConformanceWorld,
-  submission: Submission,
-  headers: Record<string, string> = {},
-): Promise<void> {
+async function postSignIn(world: ConformanceWorld, submission: Submission, from?: SiteHeaders): Promise<void> {
   if (world.can('store')) badInputScene(world).sessionsBefore = (await world.store.counts()).sessions;
   const stranger = world.people.get('Visitor');
   const url = world.url('/session');
   world.lastAnswer = submission.form
-    ? await stranger.agent.post(url, submission.form, headers)
+    ? await stranger.agent.post(url, submission.form, {}, from)
     : await got.post(url, {
         body: submission.body,
-        headers: { 'content-type': submission.type as string, origin: world.origin, ...headers },
+        headers: { 'content-type': submission.type as string, ...(from ?? ownPageOf(url)) },
         throwHttpErrors: false,
         followRedirect: false,
         cookieJar: stranger.agent.jar,
@@ -96,23 +93,25 @@ When(/^someone posts (.+) to the sign-in form$/, async function (this: Conforman
   await postSignIn(this, submission);
 });
 
-/** Mallory's username, posted from elsewhere. */
-const mallory = (world: ConformanceWorld) => ({ username: world.people.get('Mallory').username });
-
-When("another site's page posts the sign-in form for Mallory", async function (this: ConformanceWorld) {
-  await postSignIn(this, { form: mallory(this) }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
-});
-
 When(
-  'a sibling site that forges the Origin posts the sign-in form for Mallory',
-  async function (this: ConformanceWorld) {
-    // Only Sec-Fetch-Site, which a page cannot set, tells the truth here.
-    await postSignIn(this, { form: mallory(this) }, { origin: this.origin, 'sec-fetch-site': 'same-site' });
+  '{sender} posts the sign-in form for {person}',
+  async function (this: ConformanceWorld, from: SiteHeaders, person: Person) {
+    await postSignIn(this, { form: { username: person.username } }, from);
   },
 );
 
-When('a sandboxed frame posts the sign-in form for Mallory', async function (this: ConformanceWorld) {
-  await postSignIn(this, { form: mallory(this) }, { origin: 'null' });
+Then('a session is created', async function (this: ConformanceWorld) {
+  // Contract 3.2: 303 to / with a session cookie, which opens the user's connection status.
+  assert.ok(this.lastAnswer, 'the sign-in was answered');
+  assert.equal(
+    this.lastAnswer.statusCode,
+    303,
+    `the sign-in is accepted: ${this.lastAnswer.statusCode} ${this.lastAnswer.body.slice(0, 300)}`,
+  );
+  const status = await this.people
+    .get('Visitor')
+    .agent.get(this.url('/api/connection'), { accept: 'application/json' });
+  assert.equal(status.statusCode, 200, 'the cookie it was given opens a session');
 });
 
 Then('no session is created', async function (this: ConformanceWorld) {
@@ -219,7 +218,7 @@ Then('the answer is {int} with the status {string}', function (this: Conformance
 
 When('a client without session posts a disconnect', async function (this: ConformanceWorld) {
   this.lastAnswer = await got.post(this.url('/disconnect'), {
-    headers: { origin: this.origin, accept: 'text/html' },
+    headers: { ...ownPageOf(this.url('/')), accept: 'text/html' },
     throwHttpErrors: false,
     followRedirect: false,
   });

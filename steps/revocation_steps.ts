@@ -4,10 +4,16 @@ import { Given, Then, When } from '@cucumber/cucumber';
 
 import type { Person } from './support/people';
 import { connectionView, lastIssued, revocationsOfThisScenario } from './support/tasks';
+import type { SiteHeaders } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
-async function disconnect(world: ConformanceWorld, person: Person, headers: Record<string, string> = {}) {
-  person.response = await person.agent.post(world.url('/disconnect'), {}, headers);
+async function disconnect(
+  world: ConformanceWorld,
+  person: Person,
+  headers: Record<string, string> = {},
+  from?: SiteHeaders,
+) {
+  person.response = await person.agent.post(world.url('/disconnect'), {}, headers, from);
   world.lastAnswer = person.response;
   return person.response;
 }
@@ -28,9 +34,9 @@ Given('{person} has disconnected her/his MySQL account', async function (this: C
 });
 
 When(
-  "another site's page posts a disconnect in {person}'s browser",
-  async function (this: ConformanceWorld, person: Person) {
-    await disconnect(this, person, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+  "{sender} posts a disconnect in {person}'s browser",
+  async function (this: ConformanceWorld, from: SiteHeaders, person: Person) {
+    await disconnect(this, person, {}, from);
   },
 );
 

@@ -9,7 +9,7 @@ import { callsScene } from './support/scenes/calls';
 import { connectionBefore, rememberConnectionBefore } from './support/scenes/connection-before';
 import { needed, sceneOf } from './support/scenes/scene';
 import { connectionView, signIn } from './support/tasks';
-import type { HttpResponse } from './support/user-agent';
+import { type HttpResponse, ownPageOf, type SiteHeaders } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
 /** What the session-security steps remember. */
@@ -33,7 +33,7 @@ function withCookie(
 ): Promise<HttpResponse> {
   return got(world.url(path), {
     method,
-    headers: { cookie, accept: 'application/json', ...(method === 'POST' ? { origin: world.origin } : {}) },
+    headers: { cookie, accept: 'application/json', ...(method === 'POST' ? ownPageOf(world.url(path)) : {}) },
     throwHttpErrors: false,
     followRedirect: false,
   });
@@ -150,13 +150,9 @@ Then('her/his browser is signed out too', async function (this: ConformanceWorld
 });
 
 When(
-  "another site's page posts a sign-out in {person}'s browser",
-  async function (this: ConformanceWorld, person: Person) {
-    person.response = await person.agent.post(
-      this.url('/session/end'),
-      {},
-      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
-    );
+  "{sender} posts a sign-out in {person}'s browser",
+  async function (this: ConformanceWorld, from: SiteHeaders, person: Person) {
+    person.response = await person.agent.post(this.url('/session/end'), {}, {}, from);
     this.lastAnswer = person.response;
   },
 );

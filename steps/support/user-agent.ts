@@ -1,7 +1,8 @@
 /**
  * The harness's browser stand-in: got with a cookie jar, following redirects
- * one hop at a time so that a step can look at every hop. Like a browser it
- * sends `Origin` with a form POST, and it remembers every URL it visited so
+ * one hop at a time so that a step can look at every hop. Like a browser
+ * (Chromium) it sends `Origin` and `Sec-Fetch-Site: same-origin` with a POST
+ * from a page of the same origin, and it remembers every URL it visited so
  * a step can check that no secret ever travelled in one.
  */
 import { CookieJar } from 'tough-cookie';
@@ -10,6 +11,18 @@ import { freshConnections } from './fresh-connections';
 import { type Got, got, type Response } from './http';
 
 export type HttpResponse = Response<string>;
+
+/**
+ * Where a POST comes from, as the headers a browser sets and a page cannot
+ * (contract 6): `Origin` and, in a browser with Fetch Metadata,
+ * `Sec-Fetch-Site`. `{}` is a client that sends neither (a script, `curl`).
+ */
+export type SiteHeaders = { origin?: string; 'sec-fetch-site'?: string };
+
+/** A page of `url`'s own origin posting to it, as Chromium sends it. */
+export function ownPageOf(url: string): SiteHeaders {
+  return { origin: new URL(url).origin, 'sec-fetch-site': 'same-origin' };
+}
 
 export class UserAgent {
   readonly jar = new CookieJar();
@@ -39,18 +52,26 @@ export class UserAgent {
     return this.client.get(url, { headers });
   }
 
-  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  /** A form POST, by default from a page of the same origin; `from` names another sender. */
+  async post(
+    url: string,
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+    from: SiteHeaders = ownPageOf(url),
+  ): Promise<HttpResponse> {
     this.history.push(url);
-    return this.client.post(url, { form, headers: { origin: new URL(url).origin, ...headers } });
+    return this.client.post(url, { form, headers: { ...from, ...headers } });
   }
 
-  /** A JSON POST as a script on a page of that origin sends it (`Origin` set), asking for JSON. */
-  async postJson(url: string, json: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  /** A JSON POST as a script on a page of that origin sends it, asking for JSON; `from` names another sender. */
+  async postJson(
+    url: string,
+    json: unknown,
+    headers: Record<string, string> = {},
+    from: SiteHeaders = ownPageOf(url),
+  ): Promise<HttpResponse> {
     this.history.push(url);
-    return this.client.post(url, {
-      json,
-      headers: { origin: new URL(url).origin, accept: 'application/json', ...headers },
-    });
+    return this.client.post(url, { json, headers: { ...from, accept: 'application/json', ...headers } });
   }
 
   /** The absolute URL a redirect response points to. */
