@@ -78,14 +78,34 @@ Feature: What the integration does can be seen in its logs and metrics, and noth
       Then the metric "oauth_flows_failed_total" for the code "access_denied" went up by 1
       And the metric "oauth_flows_completed_total" did not move
 
-    @metrics @in-process @state
-    Scenario: A callback replayed after it connected counts as a replay, not as another completed flow
+    @metrics @needs-metrics @state
+    Scenario: A callback replayed after it connected is not another completed flow
       Given Carol is signed in to the integration
       And she has started connecting her MySQL account
       And Carol has completed connecting as alice
       When the same callback arrives again
-      Then the metric "oauth_flows_completed_total" went up by 1
+      Then she lands on "/"
+      And the metric "oauth_flows_completed_total" went up by 1
+
+    # oauth_callback_replays_total is ours alone (contract 8.4), so this is checked in-process only.
+    @metrics @in-process @state
+    Scenario: Ours counts a callback replayed after it connected as a replay
+      Given Carol is signed in to the integration
+      And she has started connecting her MySQL account
+      And Carol has completed connecting as alice
+      When the same callback arrives again
+      Then she lands on "/"
       And the metric "oauth_callback_replays_total" went up by 1
+
+    @metrics @needs-metrics
+    Scenario: A provider call that times out is timed under the status "error"
+      Given Carol is signed in to the integration
+      And she has started connecting her MySQL account
+      And the provider's token endpoint keeps failing: answers too late
+      When Carol approves at the provider as alice
+      Then she is refused with "provider_unavailable"
+      And the metric "oauth_provider_request_duration_seconds_count" for the endpoint "token" and status "error" went up by 1
+      And the metric "oauth_flows_completed_total" did not move
 
     @metrics @needs-metrics
     Scenario: Refreshes count by outcome
