@@ -111,6 +111,22 @@ async function proofKeyOf(request: Recorded, issuer: string): Promise<string> {
   return calculateJwkThumbprint(header.jwk);
 }
 
+/** The members of a JWK that belong to a private or symmetric key (RFC 7518 6.2.2, 6.3.2, 6.4, RFC 8037 2). */
+const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** The keys the integration publishes at its `jwks_uri`: each with a `kid`, public members only (contract 5.8). */
+function judgePublishedKeys(published: JSONWebKeySet): void {
+  assert.ok(Array.isArray(published?.keys), 'the integration publishes a JSON Web Key Set: {"keys": [...]}');
+  for (const [index, key] of published.keys.entries()) {
+    assert.equal(typeof key.kid, 'string', `published key ${index + 1} has a kid`);
+    const found = privateMembers.filter((member) => member in key);
+    assert.deepEqual(found, [], `published key "${key.kid}" carries only public members, not ${found.join(', ')}`);
+  }
+}
+
+/** The longest a client assertion may live, `exp` after `iat` (contract 5.8: "an `exp` a minute or so ahead"). */
+const assertionLifetimeSeconds = 60;
+
 /**
  * The FAPI 2.0 judge (contract 5.8): whatever a scenario of the fapi2 rerun
  * checks, the requests the mock received from the integration during it must
@@ -120,11 +136,14 @@ async function proofKeyOf(request: Recorded, issuer: string): Promise<string> {
  * - the PAR, token and revocation requests authenticated with
  *   private_key_jwt, never a secret, each assertion signed (PS256, ES256 or
  *   EdDSA) with a key published at the integration's `jwks_uri`, for this
- *   client and addressed to the issuer (RFC 7523 3);
+ *   client and addressed to the issuer, living at most 60 s from `iat` to
+ *   `exp` (RFC 7523 3);
+ * - every key published there has a `kid` and only public members;
  * - every token request and every vendor API call carried a DPoP proof of
  *   the connection's key (the key the tokens it redeems or presents were
  *   issued to), `Authorization: DPoP` and `ath` on the API calls (RFC 9449
- *   4.2, 7.1);
+ *   4.2, 7.1), and no two code exchanges that were answered were proved
+ *   with the same key (a key pair per connection);
  * - every answer that asked for a DPoP nonce was followed by a request to
  *   the same endpoint whose proof carried it (RFC 9449 8, 9).
  * `publishedKeys` are the keys the integration publishes. Answers how many
@@ -138,9 +157,12 @@ export async function judgeAtTheMock(
   const pars = requests.filter((request) => request.endpoint === 'par' && request.status === 201);
   const pushed = new Set(pars.map((request) => request.requestUri));
   const pushedStates = new Set(pars.map((request) => String(request.params.state)));
+  judgePublishedKeys(context.publishedKeys);
   const published = createLocalJWKSet(context.publishedKeys);
   // The key each token was issued to: the proof's key on the token request that answered it.
   const keyOfToken = new Map<string, string>();
+  // The key of each code exchange answered 200, by thumbprint: a connection's key is its own.
+  const exchangeKeys = new Set<string>();
   let judged = 0;
   for (const [index, request] of requests.entries()) {
     if (
@@ -182,9 +204,15 @@ export async function judgeAtTheMock(
         ([] as unknown[]).concat(claims.aud).includes(issuer),
         `the client assertion of ${where} is for the issuer`,
       );
+      assert.equal(typeof claims.jti, 'string', `jti in the client assertion of ${where}`);
       assert.ok(
-        typeof claims.jti === 'string' && typeof claims.exp === 'number',
-        `jti and exp in the assertion of ${where}`,
+        typeof claims.iat === 'number' && typeof claims.exp === 'number',
+        `iat and exp in the client assertion of ${where}`,
+      );
+      const lifetime = claims.exp - claims.iat;
+      assert.ok(
+        lifetime > 0 && lifetime <= assertionLifetimeSeconds,
+        `the client assertion of ${where} lives ${lifetime} s from iat to exp, not more than ${assertionLifetimeSeconds}`,
       );
       judged += 1;
     }
@@ -198,6 +226,13 @@ export async function judgeAtTheMock(
           'a refresh was proved with the key its refresh token was issued to',
         );
       for (const token of request.issuedTokens) keyOfToken.set(token, key);
+      if (request.params.grant_type === 'authorization_code' && request.status === 200) {
+        assert.ok(
+          !exchangeKeys.has(key),
+          `two code exchanges were proved with the same DPoP key (thumbprint ${key}): a key pair per connection`,
+        );
+        exchangeKeys.add(key);
+      }
     }
     if (request.endpoint === 'resource') {
       assert.equal(
