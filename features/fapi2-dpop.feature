@@ -66,6 +66,10 @@ Feature: Tokens are bound to the connection's key (DPoP)
 
   Rule: a server's nonce is used once it is asked for, with one retry and never a loop
 
+    A demand is answered with one retry (contract 5.8): a vendor API or a
+    token endpoint that demands a new nonce again gets no third request, and
+    the user a refusal with a stable code of the contract (section 4.2).
+
     @fapi2-security-profile-final-client-test-happy-path
     Scenario: A nonce round trip at the token endpoint and the vendor API
       Given the vendor demands DPoP nonces
@@ -74,8 +78,30 @@ Feature: Tokens are bound to the connection's key (DPoP)
       Then Carol sees the databases "wonderland_shop, tea_party"
       And the answers that demanded a nonce were each followed by one retry with it
 
+    Scenario: A vendor API that demands a new nonce every time gets one retry, then the user is refused
+
+      A demand that comes again after the retry is a 401 of the vendor API,
+      which contract 5.5 lets an integration answer with one refresh and one
+      call with the new token: that token gets its one retry too, and no
+      more. Ours refreshes no token for it (the scenario below).
+
+      Given Carol has connected her MySQL account as alice
+      And the vendor API will demand a new DPoP nonce on every request
+      When Carol lists her databases
+      Then she is refused by the integration with a stable code
+      And the vendor API received each access token at most twice: once, and once more with the nonce
+      And the token endpoint received at most 1 refresh
+
+    Scenario: A token endpoint that demands a new nonce every time gets one retry, then the connect is refused
+      Given she has started connecting her MySQL account
+      And the token endpoint will demand a new DPoP nonce on every request
+      When Carol approves at the provider as alice
+      Then she is refused by the integration with a stable code
+      And the token endpoint received exactly 2 requests
+      And nothing is stored for her
+
     @in-process
-    Scenario: A vendor that demands a new nonce every time gets one retry, then a clear error
+    Scenario: Ours names the endless demand "dpop_nonce_loop"
       Given Carol has connected her MySQL account as alice
       And the vendor API will demand a new DPoP nonce on every request
       When Carol lists her databases

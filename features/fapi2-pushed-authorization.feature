@@ -47,6 +47,24 @@ Feature: The authorization request goes by PAR, and nothing else is in the front
         | 503    | temporarily_unavailable | provider_unavailable        |
         | 500    | server_error           | provider_error               |
 
+    Scenario Outline: The PAR endpoint of a FAPI 2.0 vendor fails with <status>
+
+      Any integration is held to what the contract states of it: the user is
+      refused with a stable code of the contract (section 4.2), and the
+      browser is not sent to the provider. Which code each failure is, the
+      outline above holds of ours alone.
+
+      Given the vendor runs the FAPI 2.0 profile, and the integration uses private_key_jwt and DPoP
+      And the provider's pushed authorization request endpoint will answer <status> "<error>" to every request
+      When Carol tries to start connecting
+      Then she is refused by the integration with a stable code
+      And no authorization request is made
+
+      Examples:
+        | status | error                   |
+        | 503    | temporarily_unavailable |
+        | 500    | server_error            |
+
   Rule: a request URI is good for a short time only
 
     @in-process

@@ -18,6 +18,7 @@ import { openDpopKey } from '../src/crypto/sealed-dpop-key';
 import { TokenCipher } from '../src/crypto/token-cipher';
 import { errorCodes, isErrorCode } from '../src/errors';
 import { dpopProof, generateDpopKey } from '../src/oauth/dpop';
+import { expectedStatus } from './support/expected-status';
 import { errorCodeOf } from './support/html-forms';
 import { got, type Response } from './support/http';
 import { startInProcessMock } from './support/in-process-mock';
@@ -100,6 +101,13 @@ Given(
   },
 );
 
+Given(
+  "the provider's pushed authorization request endpoint will answer {int} {string} to every request",
+  async function (this: ConformanceWorld, status: number, error: string) {
+    await this.provider.failNext('par', { status, error, times: 10 });
+  },
+);
+
 Then(
   'the provider received one pushed authorization request, authenticated as {string}',
   async function (this: ConformanceWorld, method: string) {
@@ -132,6 +140,17 @@ When('{person} tries to start connecting', async function (this: ConformanceWorl
 
 Then('she/he is refused by the integration with {string}', function (this: ConformanceWorld, code: string) {
   assertRefusedWith(this.lastAnswer, code);
+});
+
+// Any integration: a code of the contract's table (section 4.2), with the status the table gives it.
+Then('she/he is refused by the integration with a stable code', function (this: ConformanceWorld) {
+  const answer = this.lastAnswer;
+  assert.ok(answer, 'no answer to check');
+  const code = errorCodeOf(answer.body);
+  const status = code === undefined ? undefined : expectedStatus[code];
+  assert.ok(status, `a code of the contract, got ${answer.statusCode}: ${answer.body.slice(0, 600)}`);
+  assert.equal(answer.statusCode, status, `"${code}" answers ${status}`);
+  assert.doesNotMatch(answer.body, /\bat .+\.(ts|js):\d+/, 'no stack trace');
 });
 
 When(
@@ -370,22 +389,42 @@ Then(
         `the proof ${request.endpoint} took carried a nonce`,
       );
     for (const request of demanded) {
-      const next = requests[requests.indexOf(request) + 1];
-      assert.ok(next, 'a retry followed');
-      assert.equal(next.endpoint, request.endpoint);
+      // The retry is the next request to the same endpoint (contract 5.8); the other endpoints' may come between.
+      const sameEndpoint = requests.filter((candidate) => candidate.endpoint === request.endpoint);
+      const next = sameEndpoint[sameEndpoint.indexOf(request) + 1];
+      assert.ok(next, `a retry followed at ${request.endpoint}`);
       assert.equal(typeof decodeJwt(next.dpopProof ?? '').nonce, 'string', 'the retry carried the nonce');
       assert.equal(next.status, next.endpoint === 'par' ? 201 : 200, 'the retry succeeded');
     }
   },
 );
 
+/**
+ * The next 10 answers of the endpoint each demand a nonce, a new one each time (RFC 9449 8 and 9): the token
+ * endpoint's 400 and the vendor API's 401, each with its `DPoP-Nonce`. Far more than one retry needs.
+ */
+async function demandNewNonces(world: ConformanceWorld, endpoint: 'token' | 'resource'): Promise<void> {
+  for (let answer = 0; answer < 10; answer += 1) {
+    const nonce = `n-${randomBytes(8).toString('hex')}`;
+    await world.provider.failNext(
+      endpoint,
+      endpoint === 'token'
+        ? { status: 400, error: 'use_dpop_nonce', headers: { 'DPoP-Nonce': nonce } }
+        : {
+            status: 401,
+            error: 'use_dpop_nonce',
+            headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': nonce },
+          },
+    );
+  }
+}
+
 Given('the vendor API will demand a new DPoP nonce on every request', async function (this: ConformanceWorld) {
-  await this.provider.failNext('resource', {
-    status: 401,
-    headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': `n-${randomBytes(8).toString('hex')}` },
-    body: '{"error":"use_dpop_nonce"}',
-    times: 10,
-  });
+  await demandNewNonces(this, 'resource');
+});
+
+Given('the token endpoint will demand a new DPoP nonce on every request', async function (this: ConformanceWorld) {
+  await demandNewNonces(this, 'token');
 });
 
 Then(
@@ -394,6 +433,34 @@ Then(
     assert.equal((await this.provider.requests('resource')).length, count);
   },
 );
+
+Then(
+  'the vendor API received each access token at most twice: once, and once more with the nonce',
+  async function (this: ConformanceWorld) {
+    const calls = await this.provider.requests('resource');
+    assert.ok(calls.length >= 2, `the demand was retried: ${calls.length} request(s)`);
+    const byToken = new Map<string, typeof calls>();
+    for (const call of calls)
+      byToken.set(call.bearerToken ?? '', [...(byToken.get(call.bearerToken ?? '') ?? []), call]);
+    for (const [token, sent] of byToken) {
+      assert.ok(sent.length <= 2, `the token ...${token.slice(-8)} was sent ${sent.length} times`);
+      const retry = sent[1];
+      if (retry) assert.equal(typeof decodeJwt(retry.dpopProof ?? '').nonce, 'string', 'the retry carried a nonce');
+    }
+  },
+);
+
+// A refresh the token endpoint answered with a nonce demand is sent again with the nonce: that is the same refresh.
+Then('the token endpoint received at most {int} refresh(es)', async function (this: ConformanceWorld, count: number) {
+  const refreshes = (await this.provider.requests('token')).filter(
+    (request) => request.params.grant_type === 'refresh_token' && request.error !== 'use_dpop_nonce',
+  );
+  assert.ok(refreshes.length <= count, `${refreshes.length} refreshes`);
+});
+
+Then('the token endpoint received exactly {int} requests', async function (this: ConformanceWorld, count: number) {
+  assert.equal((await this.provider.requests('token')).length, count);
+});
 
 Given('the integration rotates its client key, the new key first', async function (this: ConformanceWorld) {
   this.clientKeys = [newClientKey('client-2'), ...this.clientKeys];
