@@ -67,17 +67,17 @@ export class Faults {
     return waiting.length;
   }
 
-  private async hold(endpoint: Endpoint, delayMs: number): Promise<void> {
+  /** Hold an answer for `delayMs`, or until `release` lets it go. */
+  private hold(endpoint: Endpoint, delayMs: number): Promise<void> {
     const waiting = this.held.get(endpoint) ?? new Set<() => void>();
     this.held.set(endpoint, waiting);
-    let go = () => {};
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => go(), delayMs);
-      go = () => {
+    return new Promise((resolve) => {
+      const go = () => {
         clearTimeout(timer);
         waiting.delete(go);
         resolve();
       };
+      const timer = setTimeout(go, delayMs);
       waiting.add(go);
     });
   }

@@ -8,7 +8,7 @@ import type { Person } from './support/people';
 import { needed } from './support/scenes/scene';
 import { connect, signIn } from './support/tasks';
 import type { CertificateKind } from './support/tls';
-import type { HttpResponse } from './support/user-agent';
+import { type HttpResponse, ownPageOf } from './support/user-agent';
 import type { ConformanceWorld } from './support/world';
 
 Given(
@@ -42,7 +42,7 @@ async function signInWith(
   world.lastAnswer = await got.post(world.url('/session'), {
     form: { username: person.username },
     // As a browser posts from the integration's own page (contract 3.2, 6).
-    headers: { origin, 'sec-fetch-site': 'same-origin', ...headers },
+    headers: { ...ownPageOf(origin), ...headers },
     throwHttpErrors: false,
     followRedirect: false,
   });
@@ -129,11 +129,6 @@ Then(
   },
 );
 
-/** The integration's callback, as registered (contract 2.2: REDIRECT_URI). */
-function callbackUrl(world: ConformanceWorld): string {
-  return world.integrationUrl ? new URL('/callback', world.integrationUrl).href : world.sut.settings.redirectUri;
-}
-
 /** The pages of the security-header checks: each opened as a browser would, and checked to be what it is named. */
 const pages: Record<string, (world: ConformanceWorld, person: Person) => Promise<HttpResponse>> = {
   'the home page, not signed in': async (world, person) => {
@@ -147,7 +142,8 @@ const pages: Record<string, (world: ConformanceWorld, person: Person) => Promise
     return answer;
   },
   'the callback with an empty query': async (world, person) => {
-    const answer = await person.agent.get(callbackUrl(world));
+    // The integration's callback, as registered (contract 2.2: REDIRECT_URI).
+    const answer = await person.agent.get(world.sut.settings.redirectUri);
     assert.ok(answer.statusCode >= 400 && answer.statusCode < 500, `a refusal: ${answer.statusCode}`);
     assert.match(String(answer.headers['content-type']), /text\/html/, 'an HTML page');
     return answer;

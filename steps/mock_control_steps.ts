@@ -407,10 +407,7 @@ When(
   async function (this: object) {
     const run = runOf(this);
     const answer = http.get(`${run.mock.issuer}/.well-known/openid-configuration`);
-    for (let waited = 0; !(await run.remote.requests('discovery')).some((request) => request.status === -1); waited++) {
-      assert.ok(waited < 200, 'the discovery request reached the mock');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await run.remote.untilHeld('discovery');
     run.notes.set('released', await run.remote.releaseHeld('discovery'));
     run.notes.set('answer', await answer);
   },

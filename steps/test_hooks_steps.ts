@@ -14,6 +14,7 @@ import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
 
 import { skipReasonMediaType } from './support/capabilities';
 import { got, type Response } from './support/http';
+import { sceneOf } from './support/scenes/scene';
 import type { ConformanceWorld } from './support/world';
 
 interface TestHookScene {
@@ -22,12 +23,7 @@ interface TestHookScene {
   answers: Array<{ request: string; answer: Response<string> }>;
 }
 
-const scenes = new WeakMap<ConformanceWorld, TestHookScene>();
-function scene(world: ConformanceWorld): TestHookScene {
-  let found = scenes.get(world);
-  if (!found) scenes.set(world, (found = { answers: [] }));
-  return found;
-}
+const scene = sceneOf<TestHookScene>(() => ({ answers: [] }));
 
 Given(
   /^the integration runs with TEST_HOOKS (unset|set to "true"|set to "false")$/,

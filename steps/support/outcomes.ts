@@ -7,6 +7,9 @@ import { expectedStatus } from './expected-status';
 import { errorCodeOf } from './html-forms';
 import type { HttpResponse } from './user-agent';
 
+/** A stack frame of a script, as a page or JSON body must never show one (contract 4.1). */
+export const stackFrame = /\bat .+\.(ts|js):\d+/;
+
 /**
  * The response is the refusal `code`, with the status the contract
  * (docs/contract.md) gives it, the page or JSON naming the code, and no stack trace.
@@ -21,5 +24,5 @@ export function assertRefused(response: HttpResponse | undefined, code: string):
   const status = expectedStatus[code];
   assert.ok(status, `the harness knows the status of "${code}"`);
   assert.equal(response.statusCode, status, `"${code}" answers ${status}`);
-  assert.doesNotMatch(response.body, /\bat .+\.(ts|js):\d+/, 'no stack trace');
+  assert.doesNotMatch(response.body, stackFrame, 'no stack trace');
 }

@@ -10,6 +10,8 @@
  * step reads better with (time passes, the modes one at a time), and a
  * reset that keeps the time that has passed.
  */
+import { strict as assert } from 'node:assert';
+
 import type { z } from 'zod';
 
 import type { MockProvider } from '../../mock-provider';
@@ -74,6 +76,11 @@ interface ProviderVocabulary {
   advanceClock(seconds: number): Promise<ClockState>;
   /** From now on the provider's clock runs `seconds` ahead of the integration's (negative: behind). */
   skewClock(seconds: number): Promise<ClockState>;
+  /**
+   * Wait until the provider holds a request to `endpoint` unanswered (a `delayMs` fault holds it until
+   * `releaseHeld`); fails when none arrives within 2 s.
+   */
+  untilHeld(endpoint: Endpoint): Promise<void>;
   /**
    * Everything back to how the mock started (the table's `reset`), but the
    * time that has passed stays passed: the integration's clock only moves
@@ -144,6 +151,12 @@ export function provider(
     },
     advanceClock: (seconds) => controls.changeClock({ advanceSeconds: seconds }),
     skewClock: (seconds) => controls.changeClock({ skewSeconds: seconds }),
+    async untilHeld(endpoint) {
+      for (let waited = 0; !(await controls.requests(endpoint)).some((request) => request.status === -1); waited += 1) {
+        assert.ok(waited < 200, `a ${endpoint} request reached the provider, and is held there`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     async reset() {
       const { advancedSeconds } = await controls.clock();
       await controls.reset();

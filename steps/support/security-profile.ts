@@ -124,7 +124,7 @@ function judgePublishedKeys(published: JSONWebKeySet): void {
   }
 }
 
-/** The longest a client assertion may live, `exp` after `iat` (contract 5.8: "an `exp` a minute or so ahead"). */
+/** The longest a client assertion may live, `exp` after `iat` (contract 5.8). */
 const assertionLifetimeSeconds = 60;
 
 /**

@@ -5,12 +5,12 @@
  */
 import { defineParameterType } from '@cucumber/cucumber';
 
-import type { SiteHeaders } from './user-agent';
+import { ownPageOf, type SiteHeaders } from './user-agent';
 import type { ConformanceWorld } from './world';
 
 const senders: Record<string, (origin: string) => SiteHeaders> = {
   // Allowed: the integration's own pages, and clients that are not browsers.
-  "the integration's own page": (origin) => ({ origin, 'sec-fetch-site': 'same-origin' }),
+  "the integration's own page": ownPageOf,
   // A browser without Fetch Metadata sends only Origin.
   "an older browser on the integration's own page": (origin) => ({ origin }),
   'a client that is not a browser': () => ({}),
